@@ -1,0 +1,39 @@
+//! The Green Button (NAESB REQ.21 ESPI) data model.
+//!
+//! Values are stored as the wire has them (epoch seconds as `i64`, Int48 values and
+//! costs as `i64`, code lists as enums that keep unknown codes, hex as bytes) and
+//! everything derived is a method: date-times, scaled values in their unit, costs in
+//! currency, local time. The model does no I/O; `espi-xml` reads and writes it.
+//!
+//! - [`atom`]: the Atom envelope (feed, entry, link) and [`atom::Document`].
+//! - [`resource`]: the resources inside `atom:content`.
+//! - [`usage_point`], [`meter_reading`], [`reading_type`], [`interval_block`],
+//!   [`usage_summary`], [`quality_summary`], [`local_time_parameters`]: the usage data.
+//! - [`code_list`]: every code list of espi.xsd; [`dst`], [`local_time`]: DST rules.
+//! - [`link`]: the UsagePoint → MeterReading → ReadingType/IntervalBlock tree;
+//!   [`reading`]: a flat view of every reading with derived values.
+//! - [`schema`]: the one description of each type that drives reading and writing.
+#![deny(missing_docs)]
+
+pub mod atom;
+pub mod code_list;
+pub mod dst;
+pub mod hex;
+pub mod identified_object;
+pub mod interval;
+pub mod interval_block;
+pub mod link;
+pub mod local_time;
+pub mod local_time_parameters;
+pub mod meter_reading;
+pub mod quality_summary;
+pub mod raw;
+pub mod reading;
+pub mod reading_type;
+pub mod resource;
+pub mod schema;
+pub mod usage_point;
+pub mod usage_summary;
+
+pub use atom::{Document, Entry, Feed, Link};
+pub use resource::{Resource, ResourceKind};

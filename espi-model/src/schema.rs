@@ -1,0 +1,405 @@
+//! The one description of each ESPI type: element names, schema order and value types.
+//!
+//! Every complex type of the schemas is declared once with [`espi_element!`](crate::espi_element),
+//! which generates the struct and an [`Element`] implementation. The XML codec
+//! (`espi-xml`) reads and writes through the [`ElementReader`] and [`ElementWriter`]
+//! traits, so the element order used by the writer and the names matched by the reader
+//! come from the same table.
+
+use crate::raw::RawElement;
+
+/// A simple-typed value written as element text: integers, strings, hex, code lists.
+pub trait Scalar: Sized {
+    /// Parses the element text. Leading and trailing XML whitespace has already been
+    /// removed for every type except strings (see [`Scalar::TRIM`]).
+    fn parse_text(text: &str) -> Result<Self, ValueError>;
+    /// Appends the wire text of the value.
+    fn write_text(&self, out: &mut String);
+    /// Whether XML whitespace around the text is insignificant (true for every
+    /// numeric, boolean and hex type, as in XSD `whiteSpace="collapse"`).
+    const TRIM: bool = true;
+}
+
+/// Why an element's text is not a valid value of its schema type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a valid {expected}")]
+pub struct ValueError {
+    /// The offending text (cut to 64 characters).
+    pub text: String,
+    /// What was expected, e.g. "Int48 (xs:long)".
+    pub expected: &'static str,
+}
+
+impl ValueError {
+    /// Builds the error for `text`, keeping at most 64 characters of it.
+    pub fn new(text: &str, expected: &'static str) -> Self {
+        ValueError {
+            text: text.chars().take(64).collect(),
+            expected,
+        }
+    }
+}
+
+/// Reads the children of one element; implemented by the XML reader.
+pub trait ElementReader {
+    /// The reader's error type.
+    type Error;
+    /// Reads the current child as a simple value.
+    fn scalar<T: Scalar>(&mut self) -> Result<Option<T>, Self::Error>;
+    /// Reads the current child as a complex element.
+    fn element<T: Element>(&mut self) -> Result<Option<T>, Self::Error>;
+    /// Reads the current child as raw XML (for `xs:anyType` content).
+    fn raw(&mut self) -> Result<RawElement, Self::Error>;
+    /// Handles a second occurrence of a field that occurs at most once: an error in
+    /// strict mode; leniently the first value stays and the repeat is kept as raw XML.
+    fn repeated(&mut self, field: &'static str) -> Result<(), Self::Error>;
+}
+
+/// Writes the fields of one element; implemented by the XML writer.
+pub trait ElementWriter {
+    /// The writer's error type.
+    type Error;
+    /// Writes `<name>text</name>`.
+    fn scalar<T: Scalar>(&mut self, name: &'static str, value: &T) -> Result<(), Self::Error>;
+    /// Writes `<name>` with the fields of `value`, then `</name>`.
+    fn element<T: Element>(&mut self, name: &'static str, value: &T) -> Result<(), Self::Error>;
+    /// Writes a raw element unchanged.
+    fn raw(&mut self, value: &RawElement) -> Result<(), Self::Error>;
+}
+
+/// A complex type of the schemas: an ordered sequence of child elements.
+pub trait Element: Default {
+    /// Schema type name, for diagnostics.
+    const TYPE_NAME: &'static str;
+    /// Child element names in schema order.
+    const FIELDS: &'static [&'static str];
+    /// Child element names that the schema requires (minOccurs ≥ 1).
+    const REQUIRED: &'static [&'static str];
+    /// Reads the child named `local` into its field. Returns the field's index in
+    /// [`Element::FIELDS`], or `None` when the schema has no such child here.
+    fn read_child<R: ElementReader>(
+        &mut self,
+        local: &str,
+        reader: &mut R,
+    ) -> Result<Option<usize>, R::Error>;
+    /// Writes every present field in schema order, then the unknown elements.
+    fn write_fields<W: ElementWriter>(&self, writer: &mut W) -> Result<(), W::Error>;
+    /// Required fields that have no value.
+    fn missing_required(&self) -> Vec<&'static str>;
+    /// Children that the schema does not define here, kept in document order.
+    fn unknown_elements_mut(&mut self) -> &mut Vec<RawElement>;
+}
+
+/// How a struct field holds its element: required (`T`), optional (`Option<T>`) or
+/// repeated (`Vec<T>`). The codec goes through this trait so the occurrence rules
+/// follow from the field's Rust type.
+pub trait Slot {
+    /// Reads one occurrence of the element into the slot.
+    fn read<R: ElementReader>(
+        &mut self,
+        field: &'static str,
+        reader: &mut R,
+    ) -> Result<(), R::Error>;
+    /// Writes every value the slot holds.
+    fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error>;
+    /// Whether the slot holds at least one value.
+    fn is_present(&self) -> bool;
+}
+
+/// A value that can stand as an element: either [`Scalar`] text or an [`Element`].
+pub trait Value: Sized {
+    /// Reads the current child.
+    fn read_value<R: ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error>;
+    /// Writes the value as an element named `name`.
+    fn write_value<W: ElementWriter>(
+        &self,
+        name: &'static str,
+        writer: &mut W,
+    ) -> Result<(), W::Error>;
+}
+
+impl<T: Value> Slot for Option<T> {
+    fn read<R: ElementReader>(
+        &mut self,
+        field: &'static str,
+        reader: &mut R,
+    ) -> Result<(), R::Error> {
+        if self.is_some() {
+            return reader.repeated(field);
+        }
+        if let Some(value) = T::read_value(reader)? {
+            *self = Some(value);
+        }
+        Ok(())
+    }
+    fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
+        match self {
+            Some(value) => value.write_value(name, writer),
+            None => Ok(()),
+        }
+    }
+    fn is_present(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T: Value> Slot for Vec<T> {
+    fn read<R: ElementReader>(
+        &mut self,
+        _field: &'static str,
+        reader: &mut R,
+    ) -> Result<(), R::Error> {
+        if let Some(value) = T::read_value(reader)? {
+            self.push(value);
+        }
+        Ok(())
+    }
+    fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
+        self.iter()
+            .try_for_each(|value| value.write_value(name, writer))
+    }
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl Value for RawElement {
+    fn read_value<R: ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error> {
+        reader.raw().map(Some)
+    }
+    fn write_value<W: ElementWriter>(
+        &self,
+        _name: &'static str,
+        writer: &mut W,
+    ) -> Result<(), W::Error> {
+        writer.raw(self)
+    }
+}
+
+/// Declares an ESPI complex type once: the struct, its serde derives and its
+/// [`Element`] implementation, from one table of `field: Type = "xmlName"` rows in
+/// schema order. Every struct also gets `unknown_elements: Vec<RawElement>`, where
+/// the reader keeps children the schema does not define, so nothing is dropped.
+#[macro_export]
+macro_rules! espi_element {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident : $type_name:literal {
+            $(
+                $(#[$fmeta:meta])*
+                pub $field:ident : $fty:ty = $xml:literal $($req:ident)?,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                pub $field: $fty,
+            )*
+            /// Child elements the schema does not define at this place, kept in
+            /// document order and written back after the known fields.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub unknown_elements: Vec<$crate::raw::RawElement>,
+        }
+
+        impl $crate::schema::Element for $name {
+            const TYPE_NAME: &'static str = $type_name;
+            const FIELDS: &'static [&'static str] = &[$($xml),*];
+            const REQUIRED: &'static [&'static str] = &[$($($crate::__espi_required!($req, $xml),)?)*];
+
+            fn read_child<R: $crate::schema::ElementReader>(
+                &mut self,
+                local: &str,
+                reader: &mut R,
+            ) -> Result<Option<usize>, R::Error> {
+                let mut index = 0usize;
+                $(
+                    if local == $xml {
+                        $crate::schema::Slot::read(&mut self.$field, $xml, reader)?;
+                        return Ok(Some(index));
+                    }
+                    index += 1;
+                )*
+                let _ = index;
+                Ok(None)
+            }
+
+            fn write_fields<W: $crate::schema::ElementWriter>(&self, writer: &mut W) -> Result<(), W::Error> {
+                $( $crate::schema::Slot::write(&self.$field, $xml, writer)?; )*
+                self.unknown_elements.iter().try_for_each(|raw| writer.raw(raw))
+            }
+
+            fn missing_required(&self) -> Vec<&'static str> {
+                #[allow(unused_mut)]
+                let mut missing = Vec::new();
+                $($(
+                    if $crate::__espi_required!($req, true)
+                        && !$crate::schema::Slot::is_present(&self.$field)
+                    {
+                        missing.push($xml);
+                    }
+                )?)*
+                missing
+            }
+
+            fn unknown_elements_mut(&mut self) -> &mut Vec<$crate::raw::RawElement> {
+                &mut self.unknown_elements
+            }
+        }
+
+        impl $crate::schema::Value for $name {
+            fn read_value<R: $crate::schema::ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error> {
+                reader.element::<Self>()
+            }
+            fn write_value<W: $crate::schema::ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
+                writer.element(name, self)
+            }
+        }
+    };
+}
+
+/// Marks a row of [`espi_element!`](crate::espi_element) as required; any other word
+/// after the XML name is a compile error.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __espi_required {
+    (required, $value:expr) => {
+        $value
+    };
+}
+
+impl<T: Scalar> Value for T {
+    fn read_value<R: ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error> {
+        reader.scalar::<T>()
+    }
+    fn write_value<W: ElementWriter>(
+        &self,
+        name: &'static str,
+        writer: &mut W,
+    ) -> Result<(), W::Error> {
+        writer.scalar(name, self)
+    }
+}
+
+/// Parses an XSD integer: optional sign, decimal digits (whitespace already trimmed).
+fn parse_integer<T: std::str::FromStr>(
+    text: &str,
+    expected: &'static str,
+) -> Result<T, ValueError> {
+    // Rust's integer parser accepts a leading '+' like XSD, and nothing else XSD forbids.
+    text.parse().map_err(|_| ValueError::new(text, expected))
+}
+
+macro_rules! integer_scalar {
+    ($($ty:ty => $expected:literal),* $(,)?) => {$(
+        impl Scalar for $ty {
+            fn parse_text(text: &str) -> Result<Self, ValueError> {
+                parse_integer(text, $expected)
+            }
+            fn write_text(&self, out: &mut String) {
+                use std::fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+
+integer_scalar!(
+    i64 => "64-bit integer (xs:long)",
+    u64 => "unsigned 64-bit integer (xs:unsignedLong)",
+    u32 => "UInt32 (xs:unsignedInt)",
+    u16 => "UInt16 (xs:unsignedShort)",
+    u8 => "UInt8 (xs:unsignedByte)",
+    i16 => "Int16 (xs:short)",
+);
+
+impl Scalar for bool {
+    fn parse_text(text: &str) -> Result<Self, ValueError> {
+        match text {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(ValueError::new(text, "xs:boolean (true, false, 1 or 0)")),
+        }
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl Scalar for String {
+    const TRIM: bool = false;
+    fn parse_text(text: &str) -> Result<Self, ValueError> {
+        Ok(text.to_owned())
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl<T> Scalar for T
+where
+    T: crate::code_list::CodeList,
+    T::Code: std::str::FromStr + std::fmt::Display,
+{
+    fn parse_text(text: &str) -> Result<Self, ValueError> {
+        parse_integer(text, T::TYPE_NAME).map(T::from_code)
+    }
+    fn write_text(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(out, "{}", self.code());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_follow_xsd_lexical_rules() {
+        assert_eq!(i64::parse_text("+42"), Ok(42));
+        assert_eq!(i64::parse_text("-7"), Ok(-7));
+        assert!(u32::parse_text("-1").is_err());
+        assert!(u8::parse_text("256").is_err());
+        assert!(i64::parse_text("1.0").is_err());
+        assert!(i64::parse_text("").is_err());
+        let err = u32::parse_text("12a").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "\"12a\" is not a valid UInt32 (xs:unsignedInt)"
+        );
+    }
+
+    #[test]
+    fn booleans_accept_the_four_xsd_forms() {
+        for (text, value) in [("true", true), ("1", true), ("false", false), ("0", false)] {
+            assert_eq!(bool::parse_text(text), Ok(value));
+        }
+        assert!(bool::parse_text("yes").is_err());
+    }
+}
+
+/// String code lists are written as their wire text, unknown text kept as is.
+macro_rules! string_code_list_scalar {
+    ($($ty:ident),* $(,)?) => {$(
+        impl Scalar for crate::code_list::$ty {
+            fn parse_text(text: &str) -> Result<Self, ValueError> {
+                use crate::code_list::StringCodeList;
+                Ok(Self::from_wire(text))
+            }
+            fn write_text(&self, out: &mut String) {
+                use crate::code_list::StringCodeList;
+                out.push_str(self.as_wire());
+            }
+        }
+    )*};
+}
+
+string_code_list_scalar!(
+    AmiBillingReadyKind,
+    AnodeType,
+    ApnodeType,
+    EnrollmentStatus,
+    UsagePointConnectedKind
+);

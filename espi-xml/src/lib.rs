@@ -1,0 +1,21 @@
+//! Reading and writing Green Button (ESPI) Atom XML.
+//!
+//! - [`EntryReader`]: the streaming core, an iterator of entries over any `BufRead`
+//!   whose memory does not grow with the file. Names are matched by namespace URI and
+//!   local name; lenient mode (the default) reports every accepted deviation as a
+//!   [`Diagnostic`] with line and column, strict mode rejects what the schemas reject.
+//! - [`read_document`]: a whole document, with the usage tree linked.
+//! - [`Writer`]: schema-valid ESPI in schema element order, namespaces declared once.
+#![deny(missing_docs)]
+
+mod document;
+mod error;
+mod position;
+mod reader;
+mod writer;
+
+pub use document::{ParsedDocument, read_document, read_document_with};
+pub use error::{Diagnostic, Error};
+pub use position::Position;
+pub use reader::{EntryReader, Mode, ReaderOptions, RootKind};
+pub use writer::{WriteOptions, Writer, write_document};

@@ -1,0 +1,990 @@
+//! The streaming reader: an iterator of entries over any `BufRead`.
+//!
+//! Names are matched by namespace URI and local name, never by prefix. Memory does
+//! not grow with the file: one entry is decoded at a time into reused buffers, and
+//! the feed's own metadata is kept apart ([`EntryReader::feed`]).
+
+use crate::error::{Diagnostic, Error};
+use crate::position::{LineCounter, Position};
+use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
+use espi_model::raw::{QualifiedName, RawAttribute, RawElement, RawNode};
+use espi_model::resource::{ATOM_NS, ESPI_NS, Resource, ResourceKind};
+use espi_model::schema::{Element, ElementReader, Scalar};
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, QName, ResolveResult};
+use std::io::BufRead;
+
+/// How strictly to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Accept the deviations real files have and report each as a [`Diagnostic`].
+    #[default]
+    Lenient,
+    /// Reject what the schemas reject.
+    Strict,
+}
+
+/// Reader settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReaderOptions {
+    /// Lenient (default) or strict.
+    pub mode: Mode,
+}
+
+/// What the document's root element was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootKind {
+    /// `atom:feed`.
+    Feed,
+    /// `atom:entry`.
+    Entry,
+    /// A bare resource such as `espi:ServiceStatus`; it is yielded as the content of
+    /// one entry without metadata.
+    Resource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Prolog,
+    InFeed,
+    AfterRoot,
+    Done,
+}
+
+/// Which namespace a name is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    Atom,
+    Espi,
+    Xsi,
+    Other,
+    None,
+}
+
+const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Reads a document entry by entry.
+///
+/// ```
+/// use espi_xml::EntryReader;
+/// let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id>
+///   <entry><id>urn:uuid:2</id><content>
+///     <IntervalBlock xmlns="http://naesb.org/espi"><IntervalReading><value>42</value></IntervalReading></IntervalBlock>
+///   </content></entry></feed>"#;
+/// let mut reader = EntryReader::new(&xml[..]);
+/// let entry = reader.next().unwrap().unwrap();
+/// assert_eq!(entry.meta.id.as_deref(), Some("urn:uuid:2"));
+/// assert!(reader.next().is_none());
+/// assert_eq!(reader.feed().id.as_deref(), Some("urn:uuid:1"));
+/// ```
+pub struct EntryReader<R: BufRead> {
+    inner: Inner<R>,
+    state: State,
+    root: Option<RootKind>,
+    feed: Metadata,
+}
+
+impl<R: BufRead> EntryReader<R> {
+    /// A lenient reader.
+    pub fn new(reader: R) -> Self {
+        Self::with_options(reader, ReaderOptions::default())
+    }
+
+    /// A reader with the given options.
+    pub fn with_options(reader: R, options: ReaderOptions) -> Self {
+        let mut xml = NsReader::from_reader(LineCounter::new(reader));
+        let config = xml.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        EntryReader {
+            inner: Inner {
+                xml,
+                buf: Vec::with_capacity(8 * 1024),
+                text: String::new(),
+                saved: SavedStart::default(),
+                pending_raw: None,
+                mode: options.mode,
+                diagnostics: Vec::new(),
+            },
+            state: State::Prolog,
+            root: None,
+            feed: Metadata::default(),
+        }
+    }
+
+    /// The root element's kind, once it has been read.
+    pub fn root(&self) -> Option<RootKind> {
+        self.root
+    }
+
+    /// The feed's own metadata (id, title, updated, links…) read so far. Complete
+    /// once the iterator has returned `None`.
+    pub fn feed(&self) -> &Metadata {
+        &self.feed
+    }
+
+    /// Takes the diagnostics reported so far (lenient mode).
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.inner.diagnostics)
+    }
+
+    /// The diagnostics reported so far and not yet taken.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.inner.diagnostics
+    }
+
+    fn advance(&mut self) -> Result<Option<Entry>, Error> {
+        loop {
+            match self.state {
+                State::Prolog => {
+                    if let Some(entry) = self.read_root()? {
+                        return Ok(Some(entry));
+                    }
+                }
+                State::InFeed => {
+                    if let Some(entry) = self.next_feed_entry()? {
+                        return Ok(Some(entry));
+                    }
+                }
+                State::AfterRoot => {
+                    self.inner.read_trailing()?;
+                    self.state = State::Done;
+                }
+                State::Done => return Ok(None),
+            }
+        }
+    }
+
+    /// Reads up to the root element and, for an entry or bare resource root, the whole of it.
+    fn read_root(&mut self) -> Result<Option<Entry>, Error> {
+        let inner = &mut self.inner;
+        let mut name = NameBuf::default();
+        let ns = loop {
+            match inner.next_step(&mut name)? {
+                Step::Child(ns, _) => break ns,
+                Step::Ignorable => {}
+                Step::Eof => return Err(inner.xml_error("the document has no root element")),
+                Step::Fatal(message) => return Err(inner.xml_error(message)),
+                Step::StrayText | Step::End => {
+                    return Err(inner.xml_error("content before the root element"));
+                }
+            }
+        };
+        let empty = inner.saved.empty;
+        self.state = State::AfterRoot;
+        match (ns, name.as_str()) {
+            (Ns::Atom, "feed") => {
+                self.root = Some(RootKind::Feed);
+                if empty {
+                    inner.check_metadata(&self.feed, "feed")?;
+                } else {
+                    self.state = State::InFeed;
+                }
+                Ok(None)
+            }
+            (Ns::Atom, "entry") => {
+                self.root = Some(RootKind::Entry);
+                inner.read_entry(empty).map(Some)
+            }
+            (ns, local) => {
+                self.root = Some(RootKind::Resource);
+                let resource = inner.read_resource(ns, local, empty, true)?;
+                Ok(Some(Entry {
+                    content: vec![resource],
+                    ..Entry::default()
+                }))
+            }
+        }
+    }
+
+    /// Reads feed metadata up to the next entry and returns it; `None` at the feed's end.
+    fn next_feed_entry(&mut self) -> Result<Option<Entry>, Error> {
+        let inner = &mut self.inner;
+        let mut name = NameBuf::default();
+        loop {
+            match inner.next_step(&mut name)? {
+                Step::End => {
+                    self.state = State::AfterRoot;
+                    inner.check_metadata(&self.feed, "feed")?;
+                    return Ok(None);
+                }
+                Step::Child(Ns::Atom, _) if name.as_str() == "entry" => {
+                    let empty = inner.saved.empty;
+                    return inner.read_entry(empty).map(Some);
+                }
+                Step::Child(ns, _) => {
+                    inner.read_metadata_child(ns, name.as_str(), &mut self.feed, "feed")?
+                }
+                other => inner.common_step(&other, "atom:feed")?,
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for EntryReader<R> {
+    type Item = Result<Entry, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.advance() {
+            Ok(entry) => entry.map(Ok),
+            Err(error) => {
+                // After an error the position in the document is unknown: stop.
+                self.state = State::Done;
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+/// Reader state shared by every level of the document.
+///
+/// Events borrow `buf`, so code that still holds an event reaches the namespace
+/// resolver and positions through the free functions below, which borrow only `xml`.
+struct Inner<R> {
+    xml: NsReader<LineCounter<R>>,
+    buf: Vec<u8>,
+    /// Text of the simple-typed element being read.
+    text: String,
+    /// The start tag of the element being dispatched.
+    saved: SavedStart,
+    /// A child that failed to parse leniently, to be kept by its parent as raw XML.
+    pending_raw: Option<RawElement>,
+    mode: Mode,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The start tag being dispatched, kept after the event buffer is reused.
+#[derive(Default)]
+struct SavedStart {
+    content: String,
+    name_len: usize,
+    empty: bool,
+}
+
+impl SavedStart {
+    fn set(&mut self, start: &BytesStart<'_>, empty: bool) {
+        self.content.clear();
+        self.content.push_str(start);
+        self.name_len = start.name().0.len();
+        self.empty = empty;
+    }
+
+    fn start(&self) -> BytesStart<'_> {
+        BytesStart::from_content(self.content.as_str(), self.name_len)
+    }
+
+    fn name(&self) -> &str {
+        &self.content[..self.name_len]
+    }
+}
+
+/// One step of a loop over element content, computed while the event is alive.
+enum Step {
+    /// A child element in namespace class `Ns`; its name is in the loop's `NameBuf`.
+    Child(Ns, bool),
+    /// The end tag of the element.
+    End,
+    /// End of input inside the element.
+    Eof,
+    /// Whitespace, a comment or a processing instruction.
+    Ignorable,
+    /// Character data where only elements belong.
+    StrayText,
+    /// A declaration or DTD inside the document.
+    Fatal(&'static str),
+}
+
+type Xml<R> = NsReader<LineCounter<R>>;
+
+fn position<R: BufRead>(xml: &Xml<R>) -> Position {
+    xml.get_ref().position()
+}
+
+fn xml_error<R: BufRead>(xml: &Xml<R>, message: &str) -> Error {
+    Error::Xml {
+        position: position(xml),
+        message: message.to_owned(),
+    }
+}
+
+fn quick_error<R: BufRead>(xml: &Xml<R>, error: quick_xml::Error) -> Error {
+    match error {
+        quick_xml::Error::Io(io) => Error::Io(std::io::Error::new(io.kind(), io.to_string())),
+        other => Error::Xml {
+            position: xml.get_ref().position_of(xml.error_position()),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// Namespace class and local name of an element or attribute name.
+fn classify<'n, R: BufRead>(
+    xml: &Xml<R>,
+    name: QName<'n>,
+    element: bool,
+) -> Result<(Ns, &'n str), Error> {
+    let (resolved, local) = xml.resolver().resolve(name, element);
+    let ns = match resolved {
+        ResolveResult::Bound(Namespace(ATOM_NS)) => Ns::Atom,
+        ResolveResult::Bound(Namespace(ESPI_NS)) => Ns::Espi,
+        ResolveResult::Bound(Namespace(XSI_NS)) => Ns::Xsi,
+        ResolveResult::Bound(_) => Ns::Other,
+        ResolveResult::Unbound => Ns::None,
+        ResolveResult::Unknown(prefix) => {
+            return Err(xml_error(
+                xml,
+                &format!("the prefix `{prefix}` of `{}` is not declared", name.0),
+            ));
+        }
+    };
+    Ok((ns, local.into_inner()))
+}
+
+fn qualified<R: BufRead>(
+    xml: &Xml<R>,
+    name: QName<'_>,
+    element: bool,
+) -> Result<QualifiedName, Error> {
+    let (resolved, local) = xml.resolver().resolve(name, element);
+    let namespace = match resolved {
+        ResolveResult::Bound(Namespace(uri)) => Some(uri.to_owned()),
+        ResolveResult::Unbound => None,
+        ResolveResult::Unknown(prefix) => {
+            return Err(xml_error(
+                xml,
+                &format!("the prefix `{prefix}` of `{}` is not declared", name.0),
+            ));
+        }
+    };
+    Ok(QualifiedName {
+        namespace,
+        local: local.into_inner().to_owned(),
+        prefix: name.prefix().map(|prefix| prefix.into_inner().to_owned()),
+    })
+}
+
+/// Attributes of a start tag with resolved names (namespace declarations are not attributes).
+fn attributes<R: BufRead>(
+    xml: &Xml<R>,
+    start: &BytesStart<'_>,
+) -> Result<Vec<RawAttribute>, Error> {
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|error| xml_error(xml, &error.to_string()))?;
+        if attribute.key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let value = attribute
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|error| xml_error(xml, &error.to_string()))?
+            .into_owned();
+        attributes.push(RawAttribute {
+            name: qualified(xml, attribute.key, false)?,
+            value,
+        });
+    }
+    Ok(attributes)
+}
+
+fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawElement, Error> {
+    Ok(RawElement {
+        name: qualified(xml, start.name(), true)?,
+        attributes: attributes(xml, start)?,
+        children: Vec::new(),
+    })
+}
+
+/// What to do with an event that is neither a start nor an end tag in element content.
+fn other_step(event: &Event<'_>) -> Step {
+    match event {
+        Event::Text(text) if is_xml_whitespace(text) => Step::Ignorable,
+        Event::Comment(_) | Event::PI(_) => Step::Ignorable,
+        Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => Step::StrayText,
+        Event::Decl(_) => Step::Fatal("an XML declaration inside the document"),
+        Event::DocType(_) => Step::Fatal("a DTD inside the document (DTDs are not accepted)"),
+        Event::Eof => Step::Eof,
+        Event::End(_) => Step::End,
+        Event::Start(_) | Event::Empty(_) => Step::Ignorable,
+    }
+}
+
+impl<R: BufRead> Inner<R> {
+    fn position(&self) -> Position {
+        position(&self.xml)
+    }
+
+    fn xml_error(&self, message: &str) -> Error {
+        xml_error(&self.xml, message)
+    }
+
+    fn invalid(&self, message: String) -> Error {
+        Error::Invalid {
+            position: self.position(),
+            message,
+        }
+    }
+
+    /// Strict: an error. Lenient: a diagnostic at the current position.
+    fn invalid_or_diagnose(&mut self, message: &str) -> Result<(), Error> {
+        match self.mode {
+            Mode::Strict => Err(self.invalid(message.to_owned())),
+            Mode::Lenient => {
+                let position = self.position();
+                self.diagnostics.push(Diagnostic {
+                    position,
+                    message: message.to_owned(),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads the next event of element content: a child start tag (saved, its name
+    /// copied into `name`), the end tag, or something to skip or report.
+    fn next_step(&mut self, name: &mut NameBuf) -> Result<Step, Error> {
+        self.buf.clear();
+        let event = self
+            .xml
+            .read_event_into(&mut self.buf)
+            .map_err(|error| quick_error(&self.xml, error))?;
+        let (start, empty) = match event {
+            Event::Start(start) => (start, false),
+            Event::Empty(start) => (start, true),
+            other => return Ok(other_step(&other)),
+        };
+        let (ns, local) = classify(&self.xml, start.name(), true)?;
+        let fits = name.set(local);
+        self.saved.set(&start, empty);
+        Ok(Step::Child(ns, fits))
+    }
+
+    /// Handles the steps every content loop treats alike; returns true for a child.
+    fn common_step(&mut self, step: &Step, parent: &str) -> Result<(), Error> {
+        match step {
+            Step::Eof => {
+                Err(self.xml_error(&format!("unexpected end of document inside {parent}")))
+            }
+            Step::StrayText => self.invalid_or_diagnose(&format!(
+                "text inside {parent}, which has element content, is ignored"
+            )),
+            Step::Fatal(message) => Err(self.xml_error(message)),
+            Step::Ignorable | Step::End | Step::Child(..) => Ok(()),
+        }
+    }
+
+    /// After the root element only whitespace, comments and processing instructions may follow.
+    fn read_trailing(&mut self) -> Result<(), Error> {
+        let mut name = NameBuf::default();
+        loop {
+            match self.next_step(&mut name)? {
+                Step::Eof => return Ok(()),
+                Step::Ignorable => {}
+                Step::Child(..) => {
+                    return Err(self.xml_error("a second root element: a document has exactly one"));
+                }
+                _ => return Err(self.xml_error("content after the root element")),
+            }
+        }
+    }
+
+    /// Reads an `atom:entry` whose start tag has just been read.
+    fn read_entry(&mut self, empty: bool) -> Result<Entry, Error> {
+        let mut entry = Entry::default();
+        if !empty {
+            let mut name = NameBuf::default();
+            loop {
+                let step = self.next_step(&mut name)?;
+                match step {
+                    Step::End => break,
+                    Step::Child(Ns::Atom, _) if name.as_str() == "content" => {
+                        let empty = self.saved.empty;
+                        self.read_content(empty, &mut entry.content)?;
+                    }
+                    Step::Child(ns, _) => {
+                        self.read_metadata_child(ns, name.as_str(), &mut entry.meta, "entry")?
+                    }
+                    other => self.common_step(&other, "atom:entry")?,
+                }
+            }
+        }
+        self.check_metadata(&entry.meta, "entry")?;
+        Ok(entry)
+    }
+
+    /// Atom `id`, `title`, `published`, `updated` and `link`; anything else is kept raw.
+    fn read_metadata_child(
+        &mut self,
+        ns: Ns,
+        local: &str,
+        meta: &mut Metadata,
+        parent: &str,
+    ) -> Result<(), Error> {
+        let slot = match (ns, local) {
+            (Ns::Atom, "id") => Some(&mut meta.id),
+            (Ns::Atom, "title") => Some(&mut meta.title),
+            (Ns::Atom, "published") => Some(&mut meta.published),
+            (Ns::Atom, "updated") => Some(&mut meta.updated),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            if slot.is_some() {
+                self.invalid_or_diagnose(&format!(
+                    "atom:{local} occurs twice in atom:{parent}; the first is kept"
+                ))?;
+                let raw = self.capture_raw()?;
+                meta.other_elements.push(raw);
+                return Ok(());
+            }
+            self.read_text(self.saved.empty)?;
+            *slot = Some(self.text.trim_matches(is_xml_whitespace_char).to_owned());
+            return Ok(());
+        }
+        if ns == Ns::Atom && local == "link" {
+            let link = self.read_link()?;
+            meta.links.push(link);
+            return Ok(());
+        }
+        let raw = self.capture_raw()?;
+        meta.other_elements.push(raw);
+        Ok(())
+    }
+
+    fn read_link(&mut self) -> Result<Link, Error> {
+        let mut link = Link::default();
+        let mut href = None;
+        for attribute in attributes(&self.xml, &self.saved.start())? {
+            match (
+                attribute.name.namespace.as_deref(),
+                attribute.name.local.as_str(),
+            ) {
+                (None, "href") => href = Some(attribute.value),
+                (None, "rel") => link.rel = Some(attribute.value),
+                (None, "type") => link.media_type = Some(attribute.value),
+                // xsi:type and xsi:schemaLocation are hints to validators, not data.
+                (Some(XSI_NS), _) => {}
+                _ => link.other_attributes.push(attribute),
+            }
+        }
+        if !self.saved.empty {
+            let content = self.capture_raw()?;
+            if !content.text().trim().is_empty() || content.child_elements().next().is_some() {
+                self.invalid_or_diagnose(
+                    "atom:link has content, which Atom does not define; it is ignored",
+                )?;
+            }
+        }
+        match href {
+            Some(href) => link.href = href,
+            None => self.invalid_or_diagnose("atom:link without href")?,
+        }
+        Ok(link)
+    }
+
+    /// Checks of Atom metadata: required elements and RFC 3339 dates.
+    fn check_metadata(&mut self, meta: &Metadata, parent: &str) -> Result<(), Error> {
+        for (name, value) in [
+            ("id", &meta.id),
+            ("title", &meta.title),
+            ("updated", &meta.updated),
+        ] {
+            if value.is_none() {
+                self.invalid_or_diagnose(&format!(
+                    "atom:{parent} has no atom:{name}, which Atom requires"
+                ))?;
+            }
+        }
+        for (name, value) in [("updated", &meta.updated), ("published", &meta.published)] {
+            if let Some(text) = value {
+                if parse_atom_date(text).is_none() {
+                    self.invalid_or_diagnose(&format!(
+                        "atom:{name} {text:?} in atom:{parent} is not an RFC 3339 date-time; kept as written"
+                    ))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the children of `atom:content`.
+    fn read_content(&mut self, empty: bool, content: &mut Vec<Resource>) -> Result<(), Error> {
+        if empty {
+            return Ok(());
+        }
+        let mut name = NameBuf::default();
+        loop {
+            match self.next_step(&mut name)? {
+                Step::End => return Ok(()),
+                Step::Child(ns, _) => {
+                    let empty = self.saved.empty;
+                    let resource = self.read_resource(ns, name.as_str(), empty, false)?;
+                    content.push(resource);
+                }
+                other => self.common_step(&other, "atom:content")?,
+            }
+        }
+    }
+
+    /// Reads a resource whose start tag has just been read (saved).
+    fn read_resource(
+        &mut self,
+        ns: Ns,
+        local: &str,
+        empty: bool,
+        root: bool,
+    ) -> Result<Resource, Error> {
+        if ns != Ns::Espi {
+            return self.capture_raw().map(Resource::Unknown);
+        }
+        Ok(match ResourceKind::from_espi_name(local) {
+            ResourceKind::UsagePoint => Resource::UsagePoint(self.read_element(empty)?),
+            ResourceKind::MeterReading => Resource::MeterReading(self.read_element(empty)?),
+            ResourceKind::ReadingType => Resource::ReadingType(self.read_element(empty)?),
+            ResourceKind::IntervalBlock => Resource::IntervalBlock(self.read_element(empty)?),
+            ResourceKind::UsageSummary => Resource::UsageSummary(self.read_element(empty)?),
+            ResourceKind::ElectricPowerUsageSummary => {
+                Resource::ElectricPowerUsageSummary(self.read_element(empty)?)
+            }
+            ResourceKind::ElectricPowerQualitySummary => {
+                Resource::ElectricPowerQualitySummary(self.read_element(empty)?)
+            }
+            ResourceKind::LocalTimeParameters => {
+                Resource::LocalTimeParameters(self.read_element(empty)?)
+            }
+            ResourceKind::Unknown => {
+                if root && NON_GLOBAL_ESPI_ROOTS.contains(&local) {
+                    self.invalid_or_diagnose(&format!(
+                        "espi:{local} is not a global element of espi.xsd and cannot be a document root; kept as raw XML"
+                    ))?;
+                }
+                Resource::Unknown(self.capture_raw()?)
+            }
+        })
+    }
+
+    /// Reads an element of a complex type whose start tag has just been read.
+    fn read_element<T: Element>(&mut self, empty: bool) -> Result<T, Error> {
+        let mut value = T::default();
+        if !empty {
+            self.read_children(&mut value)?;
+        }
+        let missing = value.missing_required();
+        if !missing.is_empty() {
+            self.invalid_or_diagnose(&format!(
+                "{} lacks required element(s) {}",
+                T::TYPE_NAME,
+                missing.join(", ")
+            ))?;
+        }
+        Ok(value)
+    }
+
+    fn read_children<T: Element>(&mut self, value: &mut T) -> Result<(), Error> {
+        let mut last_index = 0usize;
+        let mut name = NameBuf::default();
+        loop {
+            let (ns, fits) = match self.next_step(&mut name)? {
+                Step::End => return Ok(()),
+                Step::Child(ns, fits) => (ns, fits),
+                other => {
+                    self.common_step(&other, T::TYPE_NAME)?;
+                    continue;
+                }
+            };
+            let known = ns == Ns::Espi && fits;
+            let mut index = if known {
+                value.read_child(name.as_str(), self)?
+            } else {
+                None
+            };
+            if index.is_none() && known {
+                index = self.read_recased_child(value, name.as_str())?;
+            }
+            match index {
+                Some(index) => {
+                    if index < last_index {
+                        self.invalid_or_diagnose(&format!(
+                            "{} in {} is out of schema order (it belongs before {})",
+                            T::FIELDS[index],
+                            T::TYPE_NAME,
+                            T::FIELDS[last_index]
+                        ))?;
+                    }
+                    last_index = last_index.max(index);
+                }
+                None => {
+                    let raw = self.capture_raw()?;
+                    self.invalid_or_diagnose(&format!(
+                        "{} is not an element of {}; kept as raw XML",
+                        raw.name.clark(),
+                        T::TYPE_NAME
+                    ))?;
+                    value.unknown_elements_mut().push(raw);
+                }
+            }
+            if let Some(raw) = self.pending_raw.take() {
+                value.unknown_elements_mut().push(raw);
+            }
+        }
+    }
+
+    /// Lenient only: a child whose name differs from a field only in the case of its
+    /// first letter (`ServiceDeliveryPoint` for `serviceDeliveryPoint` in pre-3.x files).
+    fn read_recased_child<T: Element>(
+        &mut self,
+        value: &mut T,
+        local: &str,
+    ) -> Result<Option<usize>, Error> {
+        if self.mode == Mode::Strict {
+            return Ok(None);
+        }
+        let mut chars = local.chars();
+        let Some(first) = chars.next() else {
+            return Ok(None);
+        };
+        let swapped: String = if first.is_uppercase() {
+            first.to_lowercase().chain(chars).collect()
+        } else {
+            first.to_uppercase().chain(chars).collect()
+        };
+        let Some(field) = T::FIELDS.iter().find(|field| **field == swapped) else {
+            return Ok(None);
+        };
+        let position = self.position();
+        self.diagnostics.push(Diagnostic {
+            position,
+            message: format!(
+                "<{local}> in {} read as <{field}>, the schema's spelling",
+                T::TYPE_NAME
+            ),
+        });
+        value.read_child(field, self)
+    }
+
+    /// Reads the text content of the saved element into `self.text`.
+    fn read_text(&mut self, empty: bool) -> Result<(), Error> {
+        self.text.clear();
+        if empty {
+            return Ok(());
+        }
+        loop {
+            self.buf.clear();
+            let event = self
+                .xml
+                .read_event_into(&mut self.buf)
+                .map_err(|error| quick_error(&self.xml, error))?;
+            match event {
+                Event::Text(text) => self.text.push_str(&text.xml10_content()),
+                Event::CData(data) => self.text.push_str(&data.xml10_content()),
+                Event::GeneralRef(reference) => match resolve_reference(&reference) {
+                    Some(character) => self.text.push(character),
+                    None => {
+                        let message = format!(
+                            "undeclared entity &{}; (only the five XML entities and character references are allowed)",
+                            &*reference
+                        );
+                        return Err(xml_error(&self.xml, &message));
+                    }
+                },
+                Event::End(_) => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Start(start) | Event::Empty(start) => {
+                    let message = format!(
+                        "element <{}> inside <{}>, which holds only text",
+                        start.name().0,
+                        self.saved.name()
+                    );
+                    return Err(Error::Invalid {
+                        position: position(&self.xml),
+                        message,
+                    });
+                }
+                Event::Eof => {
+                    return Err(xml_error(
+                        &self.xml,
+                        "unexpected end of document inside a text element",
+                    ));
+                }
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(xml_error(&self.xml, "a declaration inside an element"));
+                }
+            }
+        }
+    }
+
+    /// Captures the saved element and its content as raw XML.
+    fn capture_raw(&mut self) -> Result<RawElement, Error> {
+        let root = raw_element(&self.xml, &self.saved.start())?;
+        if self.saved.empty {
+            return Ok(root);
+        }
+        let mut stack = vec![root];
+        loop {
+            self.buf.clear();
+            let event = self
+                .xml
+                .read_event_into(&mut self.buf)
+                .map_err(|error| quick_error(&self.xml, error))?;
+            let node = match event {
+                Event::Start(start) => {
+                    stack.push(raw_element(&self.xml, &start)?);
+                    continue;
+                }
+                Event::Empty(start) => RawNode::Element(raw_element(&self.xml, &start)?),
+                Event::Text(text) => RawNode::Text(text.xml10_content().into_owned()),
+                Event::CData(data) => RawNode::Text(data.xml10_content().into_owned()),
+                Event::GeneralRef(reference) => match resolve_reference(&reference) {
+                    Some(character) => RawNode::Text(character.to_string()),
+                    None => {
+                        let message = format!("undeclared entity &{};", &*reference);
+                        return Err(xml_error(&self.xml, &message));
+                    }
+                },
+                Event::End(_) => {
+                    let Some(done) = stack.pop() else {
+                        return Err(xml_error(&self.xml, "unbalanced end tag"));
+                    };
+                    match stack.last_mut() {
+                        Some(parent) => RawNode::Element(done).push_into(parent),
+                        None => return Ok(done),
+                    }
+                    continue;
+                }
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Eof => {
+                    return Err(xml_error(
+                        &self.xml,
+                        "unexpected end of document inside an element",
+                    ));
+                }
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(xml_error(&self.xml, "a declaration inside an element"));
+                }
+            };
+            if let Some(parent) = stack.last_mut() {
+                node.push_into(parent);
+            }
+        }
+    }
+}
+
+trait PushInto {
+    fn push_into(self, parent: &mut RawElement);
+}
+
+impl PushInto for RawNode {
+    /// Appends the node, merging adjacent text (entity references split text events).
+    fn push_into(self, parent: &mut RawElement) {
+        if let RawNode::Text(text) = &self {
+            if let Some(RawNode::Text(previous)) = parent.children.last_mut() {
+                previous.push_str(text);
+                return;
+            }
+        }
+        parent.children.push(self);
+    }
+}
+
+/// ESPI types that occur in real files as bare roots although espi.xsd declares no
+/// global element for them.
+const NON_GLOBAL_ESPI_ROOTS: [&str; 3] = [
+    "ServiceCategory",
+    "ServiceDeliveryPoint",
+    "TimeConfiguration",
+];
+
+impl<R: BufRead> ElementReader for Inner<R> {
+    type Error = Error;
+
+    fn scalar<T: Scalar>(&mut self) -> Result<Option<T>, Error> {
+        self.read_text(self.saved.empty)?;
+        let text = if T::TRIM {
+            self.text.trim_matches(is_xml_whitespace_char)
+        } else {
+            self.text.as_str()
+        };
+        match T::parse_text(text) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) => {
+                let field = self.saved.name().to_owned();
+                self.invalid_or_diagnose(&format!("<{field}>: {error}; kept as raw XML"))?;
+                let mut raw = raw_element(&self.xml, &self.saved.start())?;
+                raw.children.push(RawNode::Text(self.text.clone()));
+                self.pending_raw = Some(raw);
+                Ok(None)
+            }
+        }
+    }
+
+    fn element<T: Element>(&mut self) -> Result<Option<T>, Error> {
+        self.read_element(self.saved.empty).map(Some)
+    }
+
+    fn raw(&mut self) -> Result<RawElement, Error> {
+        self.capture_raw()
+    }
+
+    fn repeated(&mut self, field: &'static str) -> Result<(), Error> {
+        self.invalid_or_diagnose(&format!(
+            "<{field}> occurs more than once; the first is kept, the repeat as raw XML"
+        ))?;
+        let raw = self.capture_raw()?;
+        self.pending_raw = Some(raw);
+        Ok(())
+    }
+}
+
+/// A field name copied out of the event buffer without allocating.
+struct NameBuf {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for NameBuf {
+    fn default() -> Self {
+        NameBuf {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl NameBuf {
+    /// Copies `name`; false when it is longer than any ESPI field name can be.
+    fn set(&mut self, name: &str) -> bool {
+        if name.len() > self.bytes.len() {
+            return false;
+        }
+        self.bytes[..name.len()].copy_from_slice(name.as_bytes());
+        self.len = name.len();
+        true
+    }
+
+    fn as_str(&self) -> &str {
+        // The bytes were copied from a &str, so this cannot fail; an empty name is a safe fallback.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+fn is_xml_whitespace_char(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_xml_whitespace(text: &str) -> bool {
+    text.chars().all(is_xml_whitespace_char)
+}
+
+/// The five predefined entities and character references; anything else is undeclared.
+fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char> {
+    if reference.is_char_ref() {
+        return reference.resolve_char_ref().ok().flatten();
+    }
+    match &**reference {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => None,
+    }
+}

@@ -1,0 +1,441 @@
+//! The writer: ESPI Atom XML in schema element order, UTF-8, namespaces declared once
+//! on the root, compact or indented.
+
+use espi_model::atom::{Document, Entry, Link, Metadata};
+use espi_model::raw::{QualifiedName, RawElement, RawNode};
+use espi_model::resource::{ATOM_NS, ESPI_NS, Resource};
+use espi_model::schema::{Element, ElementWriter, Scalar};
+use std::io::{self, Write};
+
+/// Writer settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Indent nested elements by two spaces, one per line (default: compact).
+    pub indent: bool,
+}
+
+/// Output is gathered in memory and handed to the sink in chunks of about this size.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Writes ESPI documents, a feed entry by entry or a whole [`Document`].
+///
+/// ```
+/// use espi_model::{Entry, Resource, interval_block::{IntervalBlock, IntervalReading}};
+/// use espi_xml::{WriteOptions, Writer};
+/// let block = IntervalBlock {
+///     interval_reading: vec![IntervalReading { value: Some(42), ..Default::default() }],
+///     ..Default::default()
+/// };
+/// let entry = Entry { content: vec![Resource::IntervalBlock(block)], ..Default::default() };
+/// let mut writer = Writer::new(Vec::new(), WriteOptions::default());
+/// writer.start_feed(&Default::default()).unwrap();
+/// writer.write_entry(&entry).unwrap();
+/// let xml = String::from_utf8(writer.finish().unwrap()).unwrap();
+/// assert!(xml.contains("<espi:IntervalReading><espi:value>42</espi:value></espi:IntervalReading>"));
+/// ```
+pub struct Writer<W: Write> {
+    out: W,
+    buf: String,
+    options: WriteOptions,
+    depth: usize,
+    /// Namespace bindings in scope, innermost last: (prefix, uri); `None` is the default namespace.
+    scopes: Vec<(Option<String>, String)>,
+    open_root: Option<&'static str>,
+    scalar_text: String,
+}
+
+impl<W: Write> Writer<W> {
+    /// A writer into `out` (wrap files in a `BufWriter` is not needed: output is buffered).
+    pub fn new(out: W, options: WriteOptions) -> Self {
+        Writer {
+            out,
+            buf: String::with_capacity(FLUSH_AT + 4096),
+            options,
+            depth: 0,
+            scopes: Vec::new(),
+            open_root: None,
+            scalar_text: String::new(),
+        }
+    }
+
+    /// Writes the XML declaration, the `feed` start tag and the feed's metadata.
+    pub fn start_feed(&mut self, meta: &Metadata) -> io::Result<()> {
+        self.declaration_and_root("feed");
+        self.open_root = Some("feed");
+        self.depth = 1;
+        self.write_metadata(meta)?;
+        self.flush_if_full()
+    }
+
+    /// Writes one entry.
+    pub fn write_entry(&mut self, entry: &Entry) -> io::Result<()> {
+        self.newline();
+        self.buf.push_str("<entry>");
+        self.depth += 1;
+        self.write_entry_body(entry)?;
+        self.depth -= 1;
+        self.newline();
+        self.buf.push_str("</entry>");
+        self.flush_if_full()
+    }
+
+    /// Closes the root element, flushes and returns the sink.
+    pub fn finish(mut self) -> io::Result<W> {
+        if let Some(root) = self.open_root.take() {
+            self.depth = 0;
+            self.newline();
+            self.buf.push_str("</");
+            self.buf.push_str(root);
+            self.buf.push('>');
+        }
+        self.buf.push('\n');
+        self.flush()?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    /// Writes a whole document: a feed, an entry root or a bare resource root.
+    pub fn write_document(mut self, document: &Document) -> io::Result<W> {
+        match document {
+            Document::Feed(feed) => {
+                self.start_feed(&feed.meta)?;
+                for entry in &feed.entries {
+                    self.write_entry(entry)?;
+                }
+            }
+            Document::Entry(entry) => {
+                self.declaration_and_root("entry");
+                self.open_root = Some("entry");
+                self.depth = 1;
+                self.write_entry_body(entry)?;
+            }
+            Document::Resource(resource) => {
+                self.buf.push_str(DECLARATION);
+                match resource {
+                    Resource::Unknown(raw) => self.write_raw(raw),
+                    typed => {
+                        self.scopes.push((Some("espi".into()), ESPI_NS.into()));
+                        self.write_resource_with_decl(typed)?;
+                    }
+                }
+            }
+        }
+        self.finish()
+    }
+
+    fn declaration_and_root(&mut self, root: &str) {
+        self.buf.push_str(DECLARATION);
+        self.buf.push('<');
+        self.buf.push_str(root);
+        self.buf.push_str(
+            " xmlns=\"http://www.w3.org/2005/Atom\" xmlns:espi=\"http://naesb.org/espi\">",
+        );
+        self.scopes.push((None, ATOM_NS.into()));
+        self.scopes.push((Some("espi".into()), ESPI_NS.into()));
+    }
+
+    fn write_entry_body(&mut self, entry: &Entry) -> io::Result<()> {
+        self.write_metadata(&entry.meta)?;
+        if !entry.content.is_empty() {
+            self.newline();
+            self.buf.push_str("<content>");
+            self.depth += 1;
+            for resource in &entry.content {
+                self.write_resource(resource)?;
+            }
+            self.depth -= 1;
+            self.newline();
+            self.buf.push_str("</content>");
+        }
+        Ok(())
+    }
+
+    fn write_metadata(&mut self, meta: &Metadata) -> io::Result<()> {
+        for (name, value) in [
+            ("id", &meta.id),
+            ("title", &meta.title),
+            ("published", &meta.published),
+            ("updated", &meta.updated),
+        ] {
+            if let Some(value) = value {
+                self.newline();
+                self.buf.push('<');
+                self.buf.push_str(name);
+                self.buf.push('>');
+                escape_into(&mut self.buf, value, false);
+                self.buf.push_str("</");
+                self.buf.push_str(name);
+                self.buf.push('>');
+            }
+        }
+        for link in &meta.links {
+            self.write_link(link);
+        }
+        for raw in &meta.other_elements {
+            self.write_raw(raw);
+        }
+        Ok(())
+    }
+
+    fn write_link(&mut self, link: &Link) {
+        self.newline();
+        let mark = self.scopes.len();
+        let mut tag = String::from("<link");
+        if let Some(rel) = &link.rel {
+            push_attribute(&mut tag, "rel", rel);
+        }
+        push_attribute(&mut tag, "href", &link.href);
+        if let Some(media_type) = &link.media_type {
+            push_attribute(&mut tag, "type", media_type);
+        }
+        for attribute in &link.other_attributes {
+            let name = self.attribute_qname(&attribute.name, &mut tag);
+            push_attribute(&mut tag, &name, &attribute.value);
+        }
+        tag.push_str("/>");
+        self.buf.push_str(&tag);
+        self.scopes.truncate(mark);
+    }
+
+    fn write_resource(&mut self, resource: &Resource) -> io::Result<()> {
+        match resource {
+            Resource::Unknown(raw) => {
+                self.write_raw(raw);
+                Ok(())
+            }
+            typed => self.write_typed(typed, ""),
+        }
+    }
+
+    fn write_resource_with_decl(&mut self, resource: &Resource) -> io::Result<()> {
+        self.write_typed(resource, " xmlns:espi=\"http://naesb.org/espi\"")
+    }
+
+    fn write_typed(&mut self, resource: &Resource, extra: &str) -> io::Result<()> {
+        let (_, name) = resource.element_name();
+        match resource {
+            Resource::UsagePoint(value) => self.complex(name, value, extra),
+            Resource::MeterReading(value) => self.complex(name, value, extra),
+            Resource::ReadingType(value) => self.complex(name, value, extra),
+            Resource::IntervalBlock(value) => self.complex(name, value, extra),
+            Resource::UsageSummary(value) => self.complex(name, value, extra),
+            Resource::ElectricPowerUsageSummary(value) => self.complex(name, value, extra),
+            Resource::ElectricPowerQualitySummary(value) => self.complex(name, value, extra),
+            Resource::LocalTimeParameters(value) => self.complex(name, value, extra),
+            Resource::Unknown(raw) => {
+                self.write_raw(raw);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn complex<T: Element>(&mut self, name: &str, value: &T, extra: &str) -> io::Result<()> {
+        self.newline();
+        self.buf.push_str("<espi:");
+        self.buf.push_str(name);
+        self.buf.push_str(extra);
+        self.buf.push('>');
+        let before = self.buf.len();
+        self.depth += 1;
+        value.write_fields(self)?;
+        self.depth -= 1;
+        if self.buf.len() > before {
+            self.newline();
+        }
+        self.buf.push_str("</espi:");
+        self.buf.push_str(name);
+        self.buf.push('>');
+        self.flush_if_full()
+    }
+
+    /// Writes a raw element, declaring whatever namespaces it needs that are not in scope.
+    fn write_raw(&mut self, raw: &RawElement) {
+        self.newline();
+        self.raw_element(raw);
+    }
+
+    fn raw_element(&mut self, raw: &RawElement) {
+        let mark = self.scopes.len();
+        let mut tag = String::from("<");
+        let mut declarations = String::new();
+        let name = self.element_qname(&raw.name, &mut declarations);
+        tag.push_str(&name);
+        for attribute in &raw.attributes {
+            let attribute_name = self.attribute_qname(&attribute.name, &mut declarations);
+            push_attribute(&mut tag, &attribute_name, &attribute.value);
+        }
+        tag.push_str(&declarations);
+        if raw.children.is_empty() {
+            tag.push_str("/>");
+            self.buf.push_str(&tag);
+        } else {
+            tag.push('>');
+            self.buf.push_str(&tag);
+            // Raw content may be mixed: written as read, without indentation.
+            for child in &raw.children {
+                match child {
+                    RawNode::Text(text) => escape_into(&mut self.buf, text, false),
+                    RawNode::Element(element) => self.raw_element(element),
+                }
+            }
+            self.buf.push_str("</");
+            self.buf.push_str(&name);
+            self.buf.push('>');
+        }
+        self.scopes.truncate(mark);
+    }
+
+    fn binding(&self, prefix: Option<&str>) -> Option<&str> {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|(bound, _)| bound.as_deref() == prefix)
+            .map(|(_, uri)| uri.as_str())
+    }
+
+    fn element_qname(&mut self, name: &QualifiedName, declarations: &mut String) -> String {
+        match (&name.namespace, &name.prefix) {
+            (None, _) => {
+                if self.binding(None).is_some_and(|uri| !uri.is_empty()) {
+                    declarations.push_str(" xmlns=\"\"");
+                    self.scopes.push((None, String::new()));
+                }
+                name.local.clone()
+            }
+            (Some(uri), None) => {
+                if self.binding(None) != Some(uri.as_str()) {
+                    declarations.push_str(" xmlns=\"");
+                    escape_into(declarations, uri, true);
+                    declarations.push('"');
+                    self.scopes.push((None, uri.clone()));
+                }
+                name.local.clone()
+            }
+            (Some(uri), Some(prefix)) => self.prefixed(prefix, uri, &name.local, declarations),
+        }
+    }
+
+    fn attribute_qname(&mut self, name: &QualifiedName, declarations: &mut String) -> String {
+        match &name.namespace {
+            None => name.local.clone(),
+            Some(uri) => {
+                let prefix = name.prefix.clone().unwrap_or_else(|| "ns".to_owned());
+                self.prefixed(&prefix, uri, &name.local, declarations)
+            }
+        }
+    }
+
+    fn prefixed(
+        &mut self,
+        prefix: &str,
+        uri: &str,
+        local: &str,
+        declarations: &mut String,
+    ) -> String {
+        if self.binding(Some(prefix)) != Some(uri) {
+            declarations.push_str(" xmlns:");
+            declarations.push_str(prefix);
+            declarations.push_str("=\"");
+            escape_into(declarations, uri, true);
+            declarations.push('"');
+            self.scopes.push((Some(prefix.to_owned()), uri.to_owned()));
+        }
+        format!("{prefix}:{local}")
+    }
+
+    fn newline(&mut self) {
+        if self.options.indent {
+            self.buf.push('\n');
+            for _ in 0..self.depth {
+                self.buf.push_str("  ");
+            }
+        }
+    }
+
+    fn flush_if_full(&mut self) -> io::Result<()> {
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(self.buf.as_bytes())?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl<W: Write> ElementWriter for Writer<W> {
+    type Error = io::Error;
+
+    fn scalar<T: Scalar>(&mut self, name: &'static str, value: &T) -> io::Result<()> {
+        self.newline();
+        self.buf.push_str("<espi:");
+        self.buf.push_str(name);
+        self.buf.push('>');
+        let mut text = std::mem::take(&mut self.scalar_text);
+        text.clear();
+        value.write_text(&mut text);
+        escape_into(&mut self.buf, &text, false);
+        self.scalar_text = text;
+        self.buf.push_str("</espi:");
+        self.buf.push_str(name);
+        self.buf.push('>');
+        Ok(())
+    }
+
+    fn element<T: Element>(&mut self, name: &'static str, value: &T) -> io::Result<()> {
+        self.complex(name, value, "")
+    }
+
+    fn raw(&mut self, value: &RawElement) -> io::Result<()> {
+        self.write_raw(value);
+        Ok(())
+    }
+}
+
+const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+/// Writes a whole document to `out`.
+pub fn write_document<W: Write>(
+    document: &Document,
+    out: W,
+    options: WriteOptions,
+) -> io::Result<W> {
+    Writer::new(out, options).write_document(document)
+}
+
+fn push_attribute(tag: &mut String, name: &str, value: &str) {
+    tag.push(' ');
+    tag.push_str(name);
+    tag.push_str("=\"");
+    escape_into(tag, value, true);
+    tag.push('"');
+}
+
+/// Escapes markup characters; in attributes also quotes and the whitespace that
+/// attribute normalisation would otherwise turn into spaces.
+fn escape_into(out: &mut String, text: &str, attribute: bool) {
+    let needs_escape = |c: char| {
+        matches!(c, '&' | '<' | '>' | '\r') || (attribute && matches!(c, '"' | '\n' | '\t'))
+    };
+    if !text.contains(needs_escape) {
+        out.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            other => out.push(other),
+        }
+    }
+}
