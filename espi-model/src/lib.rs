@@ -32,6 +32,7 @@ pub mod reading;
 pub mod reading_type;
 pub mod resource;
 pub mod schema;
+pub mod summary;
 pub mod usage_point;
 pub mod usage_summary;
 

@@ -143,13 +143,14 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
         };
         for related in &node.related {
             let related = normalize_href(related);
-            if let Some(&target) = self_index.get(related) {
-                if nodes[target].kind == ResourceKind::LocalTimeParameters
-                    && point.local_time_parameters.is_none()
-                {
-                    point.local_time_parameters = Some(target);
-                    continue;
-                }
+            let time_parameters = self_index.get(related).and_then(|targets| {
+                targets
+                    .iter()
+                    .find(|&&target| nodes[target].kind == ResourceKind::LocalTimeParameters)
+            });
+            if let (Some(&target), None) = (time_parameters, point.local_time_parameters) {
+                point.local_time_parameters = Some(target);
+                continue;
             }
             owner_of_collection.entry(related).or_insert(position);
         }
@@ -194,7 +195,9 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
                 let reading_types: Vec<usize> = node
                     .related
                     .iter()
-                    .filter_map(|href| self_index.get(normalize_href(href)).copied())
+                    .filter_map(|href| self_index.get(normalize_href(href)))
+                    .flatten()
+                    .copied()
                     .filter(|&target| nodes[target].kind == ResourceKind::ReadingType)
                     .collect();
                 let reading_type = match reading_types.as_slice() {
@@ -229,7 +232,7 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
                     let related = normalize_href(related);
                     let is_reading_type = self_index
                         .get(related)
-                        .is_some_and(|&target| nodes[target].kind == ResourceKind::ReadingType);
+                        .is_some_and(|targets| targets.iter().any(|&target| nodes[target].kind == ResourceKind::ReadingType));
                     if !is_reading_type {
                         meter_reading_of_collection
                             .entry(related)
@@ -302,11 +305,12 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
     tree
 }
 
-fn index_by_self(nodes: &[LinkNode]) -> HashMap<&str, usize> {
-    let mut index = HashMap::new();
+/// Entries by normalised `self` href; several entries may share one (real files do).
+fn index_by_self(nodes: &[LinkNode]) -> HashMap<&str, Vec<usize>> {
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
     for (position, node) in nodes.iter().enumerate() {
         if let Some(href) = node.self_href.as_deref() {
-            index.entry(normalize_href(href)).or_insert(position);
+            index.entry(normalize_href(href)).or_default().push(position);
         }
     }
     index

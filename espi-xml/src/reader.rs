@@ -7,6 +7,7 @@
 use crate::error::{Diagnostic, Error};
 use crate::position::{LineCounter, Position};
 use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
+use chrono::NaiveDateTime;
 use espi_model::raw::{QualifiedName, RawAttribute, RawElement, RawNode};
 use espi_model::resource::{ATOM_NS, ESPI_NS, Resource, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Scalar};
@@ -163,7 +164,7 @@ impl<R: BufRead> EntryReader<R> {
         let ns = loop {
             match inner.next_step(&mut name)? {
                 Step::Child(ns, _) => break ns,
-                Step::Ignorable => {}
+                Step::Ignorable | Step::Declaration => {}
                 Step::Eof => return Err(inner.xml_error("the document has no root element")),
                 Step::Fatal(message) => return Err(inner.xml_error(message)),
                 Step::StrayText | Step::End => {
@@ -291,7 +292,9 @@ enum Step {
     Ignorable,
     /// Character data where only elements belong.
     StrayText,
-    /// A declaration or DTD inside the document.
+    /// An XML declaration (fine only before the root element).
+    Declaration,
+    /// A DTD or something else that is never accepted.
     Fatal(&'static str),
 }
 
@@ -401,7 +404,7 @@ fn other_step(event: &Event<'_>) -> Step {
         Event::Text(text) if is_xml_whitespace(text) => Step::Ignorable,
         Event::Comment(_) | Event::PI(_) => Step::Ignorable,
         Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => Step::StrayText,
-        Event::Decl(_) => Step::Fatal("an XML declaration inside the document"),
+        Event::Decl(_) => Step::Declaration,
         Event::DocType(_) => Step::Fatal("a DTD inside the document (DTDs are not accepted)"),
         Event::Eof => Step::Eof,
         Event::End(_) => Step::End,
@@ -469,6 +472,7 @@ impl<R: BufRead> Inner<R> {
                 "text inside {parent}, which has element content, is ignored"
             )),
             Step::Fatal(message) => Err(self.xml_error(message)),
+            Step::Declaration => Err(self.xml_error("an XML declaration inside the document")),
             Step::Ignorable | Step::End | Step::Child(..) => Ok(()),
         }
     }
@@ -581,24 +585,14 @@ impl<R: BufRead> Inner<R> {
         Ok(link)
     }
 
-    /// Checks of Atom metadata: required elements and RFC 3339 dates.
+    /// Atom dates must be xs:dateTime. (GBA's atom.xsd states id, title and updated as
+    /// a repeated choice, so it does not enforce their presence, and neither do we.)
     fn check_metadata(&mut self, meta: &Metadata, parent: &str) -> Result<(), Error> {
-        for (name, value) in [
-            ("id", &meta.id),
-            ("title", &meta.title),
-            ("updated", &meta.updated),
-        ] {
-            if value.is_none() {
-                self.invalid_or_diagnose(&format!(
-                    "atom:{parent} has no atom:{name}, which Atom requires"
-                ))?;
-            }
-        }
         for (name, value) in [("updated", &meta.updated), ("published", &meta.published)] {
             if let Some(text) = value {
-                if parse_atom_date(text).is_none() {
+                if !is_xsd_date_time(text) {
                     self.invalid_or_diagnose(&format!(
-                        "atom:{name} {text:?} in atom:{parent} is not an RFC 3339 date-time; kept as written"
+                        "atom:{name} {text:?} in atom:{parent} is not an xs:dateTime; kept as written"
                     ))?;
                 }
             }
@@ -987,4 +981,9 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char
         "quot" => Some('"'),
         _ => None,
     }
+}
+
+/// xs:dateTime: RFC 3339, or the same without a time zone.
+fn is_xsd_date_time(text: &str) -> bool {
+    parse_atom_date(text).is_some() || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
 }

@@ -1,0 +1,375 @@
+//! Streaming facts about a document: counts, reading totals and the linked tree,
+//! gathered one entry at a time so that memory grows with the number of entries'
+//! links, never with the number of readings.
+//!
+//! The field names follow `expected.json` of the conformance corpus, so a summary can
+//! be compared with the independent oracle's facts directly.
+
+use crate::atom::Entry;
+use crate::code_list::ServiceKind;
+use crate::interval_block::IntervalReading;
+use crate::link::{LinkNode, LinkProblem, link};
+use crate::local_time::LocalTimeRules;
+use crate::raw::RawElement;
+use crate::reading_type::ReadingType;
+use crate::resource::{CUSTOMER_NS, ESPI_NS, Resource};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Totals over interval readings. Sums are exact (`i128`), min/max come from
+/// `timePeriod` start and start + duration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingStats {
+    /// Number of readings.
+    pub count: u64,
+    /// Sum of `value`.
+    pub sum_value: i128,
+    /// Readings without `value`.
+    pub missing_value: u64,
+    /// Sum of `cost` (1/100 000 of the currency).
+    pub sum_cost: i128,
+    /// Readings with `cost`.
+    pub with_cost: u64,
+    /// Earliest `timePeriod` start (epoch seconds).
+    pub min_start: Option<i64>,
+    /// Latest `timePeriod` end (epoch seconds).
+    pub max_end: Option<i64>,
+    /// Readings without `timePeriod`.
+    pub missing_time_period: u64,
+}
+
+impl ReadingStats {
+    /// Adds one reading.
+    pub fn add(&mut self, reading: &IntervalReading) {
+        self.count += 1;
+        match reading.value {
+            Some(value) => self.sum_value += i128::from(value),
+            None => self.missing_value += 1,
+        }
+        if let Some(cost) = reading.cost {
+            self.sum_cost += i128::from(cost);
+            self.with_cost += 1;
+        }
+        match &reading.time_period {
+            Some(period) => {
+                if let Some(start) = period.start {
+                    self.min_start = Some(self.min_start.map_or(start, |min| min.min(start)));
+                }
+                if let Some(end) = period.end() {
+                    self.max_end = Some(self.max_end.map_or(end, |max| max.max(end)));
+                }
+            }
+            None => self.missing_time_period += 1,
+        }
+    }
+
+    /// Adds another set of totals.
+    pub fn merge(&mut self, other: &ReadingStats) {
+        self.count += other.count;
+        self.sum_value += other.sum_value;
+        self.missing_value += other.missing_value;
+        self.sum_cost += other.sum_cost;
+        self.with_cost += other.with_cost;
+        self.min_start = min_option(self.min_start, other.min_start);
+        self.max_end = match (self.max_end, other.max_end) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.missing_time_period += other.missing_time_period;
+    }
+}
+
+fn min_option(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The facts of a ReadingType that describe a MeterReading's values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingTypeFacts {
+    /// The ReadingType's `self` href.
+    #[serde(rename = "self")]
+    pub self_href: Option<String>,
+    /// Unit code.
+    pub uom: Option<u16>,
+    /// Power of ten.
+    #[serde(rename = "powerOfTenMultiplier")]
+    pub power_of_ten_multiplier: Option<i16>,
+    /// Flow direction code.
+    #[serde(rename = "flowDirection")]
+    pub flow_direction: Option<u16>,
+    /// Commodity code.
+    pub commodity: Option<u16>,
+    /// Measurement kind code.
+    pub kind: Option<u16>,
+    /// Interval length in seconds.
+    #[serde(rename = "intervalLength")]
+    pub interval_length: Option<u32>,
+    /// Accumulation behaviour code.
+    #[serde(rename = "accumulationBehaviour")]
+    pub accumulation_behaviour: Option<u16>,
+    /// Human label of the scaled unit, e.g. "kWh" (not in `expected.json`).
+    #[serde(skip)]
+    pub unit_label: String,
+    /// Currency of costs (not in `expected.json`).
+    #[serde(skip)]
+    pub currency: Option<crate::code_list::Currency>,
+}
+
+impl ReadingTypeFacts {
+    fn new(self_href: Option<String>, reading_type: &ReadingType) -> Self {
+        use crate::code_list::CodeList;
+        ReadingTypeFacts {
+            self_href,
+            uom: reading_type.uom.map(CodeList::code),
+            power_of_ten_multiplier: reading_type.power_of_ten_multiplier.map(CodeList::code),
+            flow_direction: reading_type.flow_direction.map(CodeList::code),
+            commodity: reading_type.commodity.map(CodeList::code),
+            kind: reading_type.kind.map(CodeList::code),
+            interval_length: reading_type.interval_length,
+            accumulation_behaviour: reading_type.accumulation_behaviour.map(CodeList::code),
+            unit_label: reading_type.unit_label(),
+            currency: reading_type.currency,
+        }
+    }
+}
+
+/// A linked MeterReading with the totals of its IntervalBlocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeterReadingFacts {
+    /// The MeterReading's `self` href.
+    #[serde(rename = "self")]
+    pub self_href: Option<String>,
+    /// Its ReadingType.
+    pub reading_type: Option<ReadingTypeFacts>,
+    /// IntervalBlock entries linked to it.
+    pub interval_block_entries: u64,
+    /// IntervalBlock elements in those entries.
+    pub interval_blocks: u64,
+    /// Number of readings.
+    pub readings: u64,
+    /// Sum of raw values.
+    pub sum_value: i128,
+    /// Sum of costs.
+    pub sum_cost: i128,
+    /// Readings without value.
+    pub missing_value: u64,
+    /// Earliest start.
+    pub min_start: Option<i64>,
+    /// Latest end.
+    pub max_end: Option<i64>,
+}
+
+/// A linked UsagePoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsagePointFacts {
+    /// The UsagePoint's `self` href.
+    #[serde(rename = "self")]
+    pub self_href: Option<String>,
+    /// Service kind code.
+    pub service_kind: Option<u16>,
+    /// Its MeterReadings.
+    pub meter_readings: Vec<MeterReadingFacts>,
+    /// Its local time rules (not in `expected.json`).
+    #[serde(skip)]
+    pub local_time: Option<LocalTimeRules>,
+}
+
+/// The facts of a whole document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Number of `atom:entry` elements.
+    pub entries: u64,
+    /// Direct children of every `atom:content`, keyed `espi:Local`, `cust:Local`,
+    /// `atom:Local` or `{uri}Local`.
+    pub resources: BTreeMap<String, u64>,
+    /// Totals over every IntervalReading.
+    pub interval_readings: ReadingStats,
+    /// ReadingQuality elements.
+    pub reading_qualities: u64,
+    /// The linked tree.
+    pub linked: Vec<UsagePointFacts>,
+    /// Links that did not resolve (the oracle's `link_problems`).
+    pub link_problems: Vec<String>,
+    /// Usage resources left outside the tree.
+    pub unlinked: Vec<String>,
+}
+
+/// What the summary keeps of one entry.
+#[derive(Debug, Clone)]
+enum Kept {
+    UsagePoint(Option<ServiceKind>),
+    ReadingType(Box<ReadingTypeFacts>),
+    LocalTime(Option<LocalTimeRules>),
+    Blocks { blocks: u64, stats: ReadingStats },
+    Nothing,
+}
+
+/// Gathers a [`Summary`] one entry at a time.
+///
+/// ```
+/// use espi_model::summary::SummaryBuilder;
+/// let mut builder = SummaryBuilder::default();
+/// builder.add_entry(&espi_model::Entry::default());
+/// assert_eq!(builder.finish().entries, 1);
+/// ```
+#[derive(Debug, Default)]
+pub struct SummaryBuilder {
+    entries: u64,
+    resources: BTreeMap<String, u64>,
+    readings: ReadingStats,
+    qualities: u64,
+    nodes: Vec<LinkNode>,
+    kept: Vec<Kept>,
+}
+
+impl SummaryBuilder {
+    /// Adds an Atom entry.
+    pub fn add_entry(&mut self, entry: &Entry) {
+        self.entries += 1;
+        for resource in &entry.content {
+            *self.resources.entry(resource_key(resource)).or_default() += 1;
+        }
+        self.add_resources(entry);
+    }
+
+    /// Adds a bare root resource (a document whose root is not feed or entry): its
+    /// readings count, but it is no `atom:content` child.
+    pub fn add_bare_root(&mut self, entry: &Entry) {
+        self.add_resources(entry);
+    }
+
+    fn add_resources(&mut self, entry: &Entry) {
+        let mut kept = Kept::Nothing;
+        for resource in &entry.content {
+            match resource {
+                Resource::IntervalBlock(block) => {
+                    let mut stats = ReadingStats::default();
+                    for reading in &block.interval_reading {
+                        stats.add(reading);
+                        self.qualities += reading.reading_quality.len() as u64;
+                    }
+                    self.readings.merge(&stats);
+                    kept = match kept {
+                        Kept::Blocks { blocks, stats: mut total } => {
+                            total.merge(&stats);
+                            Kept::Blocks { blocks: blocks + 1, stats: total }
+                        }
+                        _ => Kept::Blocks { blocks: 1, stats },
+                    };
+                }
+                Resource::Unknown(raw) => count_raw_readings(raw, &mut self.readings, &mut self.qualities),
+                _ => {}
+            }
+        }
+        let self_href = entry.meta.self_href().map(str::to_owned);
+        kept = match (entry.resource(), kept) {
+            (Some(Resource::UsagePoint(point)), _) => Kept::UsagePoint(point.service_kind()),
+            (Some(Resource::ReadingType(reading_type)), _) => {
+                Kept::ReadingType(Box::new(ReadingTypeFacts::new(self_href, reading_type)))
+            }
+            (Some(Resource::LocalTimeParameters(parameters)), _) => Kept::LocalTime(parameters.rules()),
+            (_, kept) => kept,
+        };
+        self.nodes.push(LinkNode::from_entry(entry));
+        self.kept.push(kept);
+    }
+
+    /// Links what was gathered and returns the facts.
+    pub fn finish(self) -> Summary {
+        let tree = link(&self.nodes);
+        let href = |index: usize| self.nodes[index].self_href.clone();
+        let linked = tree
+            .usage_points
+            .iter()
+            .map(|point| UsagePointFacts {
+                self_href: href(point.entry),
+                service_kind: match &self.kept[point.entry] {
+                    Kept::UsagePoint(kind) => kind.map(crate::code_list::CodeList::code),
+                    _ => None,
+                },
+                local_time: point.local_time_parameters.and_then(|index| match &self.kept[index] {
+                    Kept::LocalTime(rules) => *rules,
+                    _ => None,
+                }),
+                meter_readings: point
+                    .meter_readings
+                    .iter()
+                    .map(|reading| {
+                        let mut stats = ReadingStats::default();
+                        let mut blocks = 0;
+                        for &block in &reading.interval_blocks {
+                            if let Kept::Blocks { blocks: count, stats: block_stats } = &self.kept[block] {
+                                blocks += count;
+                                stats.merge(block_stats);
+                            }
+                        }
+                        MeterReadingFacts {
+                            self_href: href(reading.entry),
+                            reading_type: reading.reading_type.and_then(|index| match &self.kept[index] {
+                                Kept::ReadingType(facts) => Some(facts.as_ref().clone()),
+                                _ => None,
+                            }),
+                            interval_block_entries: reading.interval_blocks.len() as u64,
+                            interval_blocks: blocks,
+                            readings: stats.count,
+                            sum_value: stats.sum_value,
+                            sum_cost: stats.sum_cost,
+                            missing_value: stats.missing_value,
+                            min_start: stats.min_start,
+                            max_end: stats.max_end,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let messages = |problems: Vec<LinkProblem>| problems.into_iter().map(|problem| problem.message).collect();
+        Summary {
+            entries: self.entries,
+            resources: self.resources,
+            interval_readings: self.readings,
+            reading_qualities: self.qualities,
+            linked,
+            link_problems: messages(tree.problems),
+            unlinked: messages(tree.unlinked),
+        }
+    }
+}
+
+/// The `expected.json` key of a resource: `espi:Local`, `cust:Local`, `atom:Local` or `{uri}Local`.
+pub fn resource_key(resource: &Resource) -> String {
+    match resource.element_name() {
+        (Some(ESPI_NS), local) => format!("espi:{local}"),
+        (Some(CUSTOMER_NS), local) => format!("cust:{local}"),
+        (Some(crate::resource::ATOM_NS), local) => format!("atom:{local}"),
+        (Some(ns), local) => format!("{{{ns}}}{local}"),
+        (None, local) => local.to_owned(),
+    }
+}
+
+/// Interval readings inside raw XML (for example a resource the model does not type)
+/// still count, read the same way the typed reader would.
+fn count_raw_readings(raw: &RawElement, stats: &mut ReadingStats, qualities: &mut u64) {
+    let is_espi = |element: &RawElement, local: &str| {
+        element.name.namespace.as_deref() == Some(ESPI_NS) && element.name.local == local
+    };
+    for child in raw.child_elements() {
+        if is_espi(child, "IntervalReading") {
+            let mut reading = IntervalReading::default();
+            for field in child.child_elements() {
+                let text = field.text();
+                match field.name.local.as_str() {
+                    "value" => reading.value = text.trim().parse().ok(),
+                    "cost" => reading.cost = text.trim().parse().ok(),
+                    "ReadingQuality" => *qualities += 1,
+                    _ => {}
+                }
+            }
+            stats.add(&reading);
+        } else {
+            count_raw_readings(child, stats, qualities);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The conformance table: every sample in `testdata/` against the facts an independent
+//! oracle computed for it (`testdata/expected.json`, copied from the team's corpus).
+//!
+//! For each sample: lenient reading succeeds, and entries, resource counts, interval
+//! reading count, value and cost sums, earliest start and latest end, ReadingQuality
+//! count and the root element equal the expected facts; where the oracle linked the
+//! feed, our tree equals its tree (per MeterReading: ReadingType facts, block counts,
+//! reading count and sums), and where it could not link, we report link problems too.
+//! Strict reading accepts a usage-data sample exactly when xmllint accepts it.
+
+use espi_model::summary::{Summary, SummaryBuilder};
+use espi_xml::{EntryReader, Mode, ReaderOptions, RootKind};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+fn expected() -> serde_json::Map<String, Value> {
+    let text = std::fs::read_to_string(testdata().join("expected.json")).expect("testdata/expected.json");
+    match serde_json::from_str(&text).expect("expected.json is JSON") {
+        Value::Object(map) => map,
+        _ => panic!("expected.json is not an object"),
+    }
+}
+
+struct Read {
+    root: Option<RootKind>,
+    summary: Summary,
+    diagnostics: usize,
+}
+
+fn read(bytes: &[u8], mode: Mode) -> Result<Read, espi_xml::Error> {
+    let mut reader = EntryReader::with_options(bytes, ReaderOptions { mode });
+    let mut builder = SummaryBuilder::default();
+    while let Some(entry) = reader.next() {
+        let entry = entry?;
+        if reader.root() == Some(RootKind::Resource) {
+            builder.add_bare_root(&entry);
+        } else {
+            builder.add_entry(&entry);
+        }
+    }
+    Ok(Read { root: reader.root(), summary: builder.finish(), diagnostics: reader.diagnostics().len() })
+}
+
+/// Usage-data resources: the only ones this crate types so far; strict mode is judged
+/// on samples that hold nothing else.
+const USAGE: [&str; 8] = [
+    "espi:UsagePoint",
+    "espi:MeterReading",
+    "espi:ReadingType",
+    "espi:IntervalBlock",
+    "espi:UsageSummary",
+    "espi:ElectricPowerUsageSummary",
+    "espi:ElectricPowerQualitySummary",
+    "espi:LocalTimeParameters",
+];
+
+fn check_sample(path: &str, facts: &Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    let bytes = std::fs::read(testdata().join("samples").join(path)).expect("sample file");
+    let mut fail = |what: String| failures.push(format!("{path}: {what}"));
+    if facts["well_formed"] != json!(true) {
+        match read(&bytes, Mode::Lenient) {
+            Ok(_) => fail("not well-formed, yet it parsed".into()),
+            Err(error) if error.position().is_none() => fail(format!("error without a position: {error}")),
+            Err(_) => {}
+        }
+        return failures;
+    }
+    let got = match read(&bytes, Mode::Lenient) {
+        Ok(got) => got,
+        Err(error) => {
+            fail(format!("lenient reading failed: {error}"));
+            return failures;
+        }
+    };
+    let summary = &got.summary;
+    let root_local = facts["root"]["local"].as_str().unwrap_or_default();
+    let root_matches = match got.root {
+        Some(RootKind::Feed) => root_local == "feed",
+        Some(RootKind::Entry) => root_local == "entry",
+        Some(RootKind::Resource) => root_local != "feed" && root_local != "entry",
+        None => false,
+    };
+    if !root_matches {
+        fail(format!("root {:?}, expected {root_local}", got.root));
+    }
+    let mut compare = |what: &str, ours: Value, theirs: &Value| {
+        if &ours != theirs {
+            fail(format!("{what}: ours {ours}, expected {theirs}"));
+        }
+    };
+    compare("entries", json!(summary.entries), &facts["entries"]);
+    compare("resources", json!(summary.resources), &facts["resources"]);
+    let readings = &summary.interval_readings;
+    let expected_readings = &facts["interval_readings"];
+    compare("reading count", json!(readings.count), &expected_readings["count"]);
+    compare("sum of values", json!(readings.sum_value), &expected_readings["sum_value"]);
+    compare("readings without value", json!(readings.missing_value), &expected_readings["missing_value"]);
+    compare("sum of costs", json!(readings.sum_cost), &expected_readings["sum_cost"]);
+    compare("readings with cost", json!(readings.with_cost), &expected_readings["with_cost"]);
+    compare("earliest start", json!(readings.min_start), &expected_readings["min_start"]);
+    compare("latest end", json!(readings.max_end), &expected_readings["max_end"]);
+    compare("readings without timePeriod", json!(readings.missing_time_period), &expected_readings["missing_time_period"]);
+    compare("ReadingQuality count", json!(summary.reading_qualities), &facts["counts_anywhere"]["espi:ReadingQuality"]);
+    if facts["linked"].is_null() {
+        if summary.link_problems.is_empty() {
+            fail(format!("the oracle could not link ({}), we reported no problem", facts["link_problems"]));
+        }
+    } else {
+        compare("link problems", json!(summary.link_problems), &json!([]));
+        compare("linked tree", serde_json::to_value(&summary.linked).expect("serialisable"), &facts["linked"]);
+    }
+    let usage_only = summary.resources.keys().all(|key| USAGE.contains(&key.as_str()));
+    if usage_only {
+        let strict_ok = read(&bytes, Mode::Strict).is_ok();
+        let valid = facts["xsd_valid_4_0"] == json!(true);
+        if strict_ok != valid {
+            fail(format!(
+                "strict mode {} it, xmllint {} it ({})",
+                if strict_ok { "accepts" } else { "rejects" },
+                if valid { "accepts" } else { "rejects" },
+                facts["xsd_first_error"]
+            ));
+        }
+        if valid && got.diagnostics > 0 {
+            fail(format!("{} lenient diagnostics on a schema-valid file", got.diagnostics));
+        }
+    }
+    failures
+}
+
+#[test]
+fn every_sample_matches_its_expected_facts() {
+    let expected = expected();
+    let mut failures = Vec::new();
+    println!("conformance samples checked ({}):", expected.len());
+    for (path, facts) in &expected {
+        println!("  {path}");
+        failures.extend(check_sample(path, facts));
+    }
+    assert!(expected.len() >= 70, "the table lost samples: {}", expected.len());
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_sample_file_is_in_the_table() {
+    let expected = expected();
+    let mut missing = Vec::new();
+    let root = testdata().join("samples");
+    for directory in std::fs::read_dir(&root).expect("testdata/samples") {
+        let directory = directory.expect("entry").path();
+        for file in std::fs::read_dir(&directory).expect("sample directory") {
+            let file = file.expect("entry").path();
+            let relative = file.strip_prefix(&root).expect("under samples").to_string_lossy().replace('\\', "/");
+            if !expected.contains_key(&relative) {
+                missing.push(relative);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "samples without expected facts: {missing:?}");
+}
