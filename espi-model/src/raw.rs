@@ -63,6 +63,19 @@ pub struct RawElement {
     /// Child nodes in document order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<RawNode>,
+    /// Namespace bindings that attribute values refer to (the prefix of an `xsi:type`
+    /// value such as `xsd:string`), so the writer declares them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_namespaces: Vec<NamespaceBinding>,
+}
+
+/// A prefix bound to a namespace URI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceBinding {
+    /// The prefix.
+    pub prefix: String,
+    /// The namespace URI.
+    pub uri: String,
 }
 
 impl RawElement {

@@ -8,7 +8,7 @@ use crate::error::{Diagnostic, Error};
 use crate::position::{LineCounter, Position};
 use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
 use chrono::NaiveDateTime;
-use espi_model::raw::{QualifiedName, RawAttribute, RawElement, RawNode};
+use espi_model::raw::{NamespaceBinding, QualifiedName, RawAttribute, RawElement, RawNode};
 use espi_model::resource::{ATOM_NS, ESPI_NS, Resource, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Scalar};
 use quick_xml::NsReader;
@@ -391,11 +391,23 @@ fn attributes<R: BufRead>(
 }
 
 fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawElement, Error> {
-    Ok(RawElement {
-        name: qualified(xml, start.name(), true)?,
-        attributes: attributes(xml, start)?,
-        children: Vec::new(),
-    })
+    let attributes = attributes(xml, start)?;
+    // xsi:type values are QNames: keep the binding of their prefix so it can be declared again.
+    let value_namespaces = attributes
+        .iter()
+        .filter(|attribute| attribute.name.namespace.as_deref() == Some(XSI_NS) && attribute.name.local == "type")
+        .filter_map(|attribute| attribute.value.split_once(':'))
+        .filter_map(|(prefix, _)| {
+            let qualified_value = format!("{prefix}:x");
+            match xml.resolver().resolve(QName(&qualified_value), true).0 {
+                ResolveResult::Bound(Namespace(uri)) => {
+                    Some(NamespaceBinding { prefix: prefix.to_owned(), uri: uri.to_owned() })
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    Ok(RawElement { name: qualified(xml, start.name(), true)?, attributes, children: Vec::new(), value_namespaces })
 }
 
 /// What to do with an event that is neither a start nor an end tag in element content.

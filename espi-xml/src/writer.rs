@@ -265,6 +265,9 @@ impl<W: Write> Writer<W> {
             let attribute_name = self.attribute_qname(&attribute.name, &mut declarations);
             push_attribute(&mut tag, &attribute_name, &attribute.value);
         }
+        for binding in &raw.value_namespaces {
+            self.prefixed(&binding.prefix, &binding.uri, "", &mut declarations);
+        }
         tag.push_str(&declarations);
         if raw.children.is_empty() {
             tag.push_str("/>");
