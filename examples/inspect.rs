@@ -1,6 +1,185 @@
-fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let mut reader = espi_xml::EntryReader::with_options(std::io::BufReader::new(std::fs::File::open(path).unwrap()), espi_xml::ReaderOptions{mode: espi_xml::Mode::Strict});
-    for e in reader.by_ref() { if let Err(e) = e { println!("ERR {e}"); } }
-    for d in reader.diagnostics() { println!("{d}"); }
+//! Summarise a Green Button file: usage points, meter readings with unit and interval,
+//! the period covered in local time, totals and cost, and what lenient reading reported.
+//!
+//! ```text
+//! cargo run --release --example inspect -- [--json] [FILE]
+//! ```
+//!
+//! Without FILE it reads an embedded sample. It works in one streaming pass: readings
+//! are totalled as entries stream by, so memory does not grow with their number.
+//! `--json` prints one object with the field names of the conformance corpus's
+//! `expected.json` plus `diagnostics`.
+
+use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
+use rust_decimal::Decimal;
+use espi_model::reading_type::{cost_amount, scale};
+use espi_model::summary::{MeterReadingFacts, Summary, SummaryBuilder, UsagePointFacts};
+use espi_xml::{Diagnostic, EntryReader, RootKind};
+use std::io::{BufRead, BufReader};
+use std::process::ExitCode;
+
+/// A GBA sample with three usage points, costs and local time parameters (Apache-2.0,
+/// see testdata/SOURCES.md).
+const EMBEDDED: &[u8] = include_bytes!("../testdata/samples/gba-cmd-test/threeusagepointsonecustomer.xml");
+
+fn main() -> ExitCode {
+    let mut json = false;
+    let mut path = None;
+    for argument in std::env::args().skip(1) {
+        match argument.as_str() {
+            "--json" => json = true,
+            "-h" | "--help" => {
+                println!("usage: inspect [--json] [FILE]   (without FILE: an embedded sample)");
+                return ExitCode::SUCCESS;
+            }
+            _ if path.is_none() => path = Some(argument),
+            other => {
+                eprintln!("inspect: unexpected argument {other:?} (usage: inspect [--json] [FILE])");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let (name, input): (String, Box<dyn BufRead>) = match &path {
+        None => ("embedded sample threeusagepointsonecustomer.xml".into(), Box::new(EMBEDDED)),
+        Some(path) => match std::fs::File::open(path) {
+            Ok(file) => (path.clone(), Box::new(BufReader::with_capacity(256 * 1024, file))),
+            Err(error) => {
+                eprintln!("inspect: cannot open {path}: {error}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    match summarise(input) {
+        Ok((summary, diagnostics)) => {
+            if json {
+                print_json(&summary, &diagnostics);
+            } else {
+                print_human(&name, &summary, &diagnostics);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("inspect: cannot read {name}: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn summarise(input: impl BufRead) -> Result<(Summary, Vec<Diagnostic>), espi_xml::Error> {
+    let mut reader = EntryReader::new(input);
+    let mut builder = SummaryBuilder::default();
+    let mut diagnostics = Vec::new();
+    while let Some(entry) = reader.next() {
+        let entry = entry?;
+        if reader.root() == Some(RootKind::Resource) {
+            builder.add_bare_root(&entry);
+        } else {
+            builder.add_entry(&entry);
+        }
+        diagnostics.append(&mut reader.take_diagnostics());
+    }
+    diagnostics.append(&mut reader.take_diagnostics());
+    Ok((builder.finish(), diagnostics))
+}
+
+fn print_json(summary: &Summary, diagnostics: &[Diagnostic]) {
+    let mut object = match serde_json::to_value(summary) {
+        Ok(serde_json::Value::Object(object)) => object,
+        _ => serde_json::Map::new(),
+    };
+    let diagnostics = diagnostics.iter().map(|diagnostic| diagnostic.to_string()).collect::<Vec<_>>();
+    object.insert("diagnostics".into(), diagnostics.into());
+    println!("{}", serde_json::Value::Object(object));
+}
+
+fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic]) {
+    println!("{name}");
+    let resources: Vec<String> = summary.resources.iter().map(|(key, count)| format!("{key} ×{count}")).collect();
+    println!("  {} entries: {}", summary.entries, resources.join(", "));
+    let readings = &summary.interval_readings;
+    println!(
+        "  {} interval readings, {} with cost, {} ReadingQuality",
+        readings.count, readings.with_cost, summary.reading_qualities
+    );
+    for point in &summary.linked {
+        print_usage_point(point);
+    }
+    for problem in summary.link_problems.iter().chain(&summary.unlinked) {
+        println!("  not linked: {problem}");
+    }
+    println!("  {} diagnostics", diagnostics.len());
+    for diagnostic in diagnostics.iter().take(20) {
+        println!("    {diagnostic}");
+    }
+    if diagnostics.len() > 20 {
+        println!("    … and {} more (see --json)", diagnostics.len() - 20);
+    }
+}
+
+fn print_usage_point(point: &UsagePointFacts) {
+    let kind = point.service_kind.map(ServiceKind::from_code);
+    let kind_name = kind.and_then(ServiceKind::human_name).unwrap_or("unknown service");
+    println!("  UsagePoint {} ({kind_name})", point.self_href.as_deref().unwrap_or("-"));
+    if point.local_time.is_none() {
+        println!("    no LocalTimeParameters: times shown in UTC");
+    }
+    for reading in &point.meter_readings {
+        print_meter_reading(point, reading);
+    }
+}
+
+fn print_meter_reading(point: &UsagePointFacts, reading: &MeterReadingFacts) {
+    let facts = reading.reading_type.as_ref();
+    let unit = facts.map_or_else(|| "(no ReadingType)".to_owned(), |facts| facts.unit_label.clone());
+    let interval = facts
+        .and_then(|facts| facts.interval_length)
+        .map_or_else(|| "interval unknown".to_owned(), |seconds| format!("every {}", duration(seconds)));
+    println!("    MeterReading {} — {unit}, {interval}", reading.self_href.as_deref().unwrap_or("-"));
+    let time = |epoch: Option<i64>| -> String {
+        let Some(epoch) = epoch else { return "?".into() };
+        match point.local_time.and_then(|rules| rules.to_local(epoch).ok()) {
+            Some(local) => local.format("%Y-%m-%d %H:%M %:z").to_string(),
+            None => chrono::DateTime::from_timestamp(epoch, 0)
+                .map_or_else(|| epoch.to_string(), |utc| utc.format("%Y-%m-%d %H:%M UTC").to_string()),
+        }
+    };
+    println!(
+        "      {} readings in {} blocks, {} to {}",
+        reading.readings,
+        reading.interval_blocks,
+        time(reading.min_start),
+        time(reading.max_end)
+    );
+    // Totals are exact: the raw sum times 10^powerOfTenMultiplier in the base unit,
+    // shown in kWh for energy in Wh because that is how bills count it.
+    let exponent = facts.and_then(|facts| facts.power_of_ten_multiplier).unwrap_or(0);
+    let symbol = facts
+        .and_then(|facts| facts.uom)
+        .and_then(|uom| UnitSymbolKind::from_code(uom).symbol())
+        .unwrap_or("(unit unknown)");
+    let total = i64::try_from(reading.sum_value).ok().and_then(|sum| scale(sum, exponent));
+    match total {
+        Some(total) if symbol == "Wh" => println!("      total {} kWh", (total / Decimal::from(1000)).normalize()),
+        Some(total) => println!("      total {} {symbol}", total.normalize()),
+        None => println!("      total (raw, ×10^{exponent}) {}", reading.sum_value),
+    }
+    if reading.sum_cost != 0 {
+        let currency = facts
+            .and_then(|facts| facts.currency)
+            .and_then(|currency| currency.alpha_code())
+            .unwrap_or("(currency unknown)");
+        match i64::try_from(reading.sum_cost) {
+            Ok(cost) => println!("      cost {} {currency}", cost_amount(cost).round_dp(2)),
+            Err(_) => println!("      cost (1/100 000 units) {}", reading.sum_cost),
+        }
+    }
+}
+
+fn duration(seconds: u32) -> String {
+    match seconds {
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
 }
