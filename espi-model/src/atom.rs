@@ -140,7 +140,7 @@ pub enum Document {
     /// A single `atom:entry` root.
     Entry(Entry),
     /// A bare resource root (for example a `ServiceStatus` or `BatchList` document).
-    Resource(Resource),
+    Resource(Box<Resource>),
 }
 
 impl Document {
@@ -156,7 +156,7 @@ impl Document {
     /// Every resource of the document: the content of every entry, or the bare root.
     pub fn resources(&self) -> impl Iterator<Item = &Resource> {
         let bare = match self {
-            Document::Resource(resource) => Some(resource),
+            Document::Resource(resource) => Some(resource.as_ref()),
             _ => None,
         };
         self.entries()

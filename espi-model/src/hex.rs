@@ -52,7 +52,7 @@ impl HexBinary {
 impl Scalar for HexBinary {
     fn parse_text(text: &str) -> Result<Self, ValueError> {
         const EXPECTED: &str = "xs:hexBinary (an even number of hex digits)";
-        if text.len() % 2 != 0 {
+        if !text.len().is_multiple_of(2) {
             return Err(ValueError::new(text, EXPECTED));
         }
         text.as_bytes()

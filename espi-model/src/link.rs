@@ -230,9 +230,11 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
                 let reading_position = point.meter_readings.len();
                 for related in &node.related {
                     let related = normalize_href(related);
-                    let is_reading_type = self_index
-                        .get(related)
-                        .is_some_and(|targets| targets.iter().any(|&target| nodes[target].kind == ResourceKind::ReadingType));
+                    let is_reading_type = self_index.get(related).is_some_and(|targets| {
+                        targets
+                            .iter()
+                            .any(|&target| nodes[target].kind == ResourceKind::ReadingType)
+                    });
                     if !is_reading_type {
                         meter_reading_of_collection
                             .entry(related)
@@ -310,7 +312,10 @@ fn index_by_self(nodes: &[LinkNode]) -> HashMap<&str, Vec<usize>> {
     let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
     for (position, node) in nodes.iter().enumerate() {
         if let Some(href) = node.self_href.as_deref() {
-            index.entry(normalize_href(href)).or_default().push(position);
+            index
+                .entry(normalize_href(href))
+                .or_default()
+                .push(position);
         }
     }
     index

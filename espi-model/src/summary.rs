@@ -253,14 +253,22 @@ impl SummaryBuilder {
                     }
                     self.readings.merge(&stats);
                     kept = match kept {
-                        Kept::Blocks { blocks, stats: mut total } => {
+                        Kept::Blocks {
+                            blocks,
+                            stats: mut total,
+                        } => {
                             total.merge(&stats);
-                            Kept::Blocks { blocks: blocks + 1, stats: total }
+                            Kept::Blocks {
+                                blocks: blocks + 1,
+                                stats: total,
+                            }
                         }
                         _ => Kept::Blocks { blocks: 1, stats },
                     };
                 }
-                Resource::Unknown(raw) => count_raw_readings(raw, &mut self.readings, &mut self.qualities),
+                Resource::Unknown(raw) => {
+                    count_raw_readings(raw, &mut self.readings, &mut self.qualities)
+                }
                 _ => {}
             }
         }
@@ -270,7 +278,9 @@ impl SummaryBuilder {
             (Some(Resource::ReadingType(reading_type)), _) => {
                 Kept::ReadingType(Box::new(ReadingTypeFacts::new(self_href, reading_type)))
             }
-            (Some(Resource::LocalTimeParameters(parameters)), _) => Kept::LocalTime(parameters.rules()),
+            (Some(Resource::LocalTimeParameters(parameters)), _) => {
+                Kept::LocalTime(parameters.rules())
+            }
             (_, kept) => kept,
         };
         self.nodes.push(LinkNode::from_entry(entry));
@@ -290,10 +300,12 @@ impl SummaryBuilder {
                     Kept::UsagePoint(kind) => kind.map(crate::code_list::CodeList::code),
                     _ => None,
                 },
-                local_time: point.local_time_parameters.and_then(|index| match &self.kept[index] {
-                    Kept::LocalTime(rules) => *rules,
-                    _ => None,
-                }),
+                local_time: point
+                    .local_time_parameters
+                    .and_then(|index| match &self.kept[index] {
+                        Kept::LocalTime(rules) => *rules,
+                        _ => None,
+                    }),
                 meter_readings: point
                     .meter_readings
                     .iter()
@@ -301,16 +313,22 @@ impl SummaryBuilder {
                         let mut stats = ReadingStats::default();
                         let mut blocks = 0;
                         for &block in &reading.interval_blocks {
-                            if let Kept::Blocks { blocks: count, stats: block_stats } = &self.kept[block] {
+                            if let Kept::Blocks {
+                                blocks: count,
+                                stats: block_stats,
+                            } = &self.kept[block]
+                            {
                                 blocks += count;
                                 stats.merge(block_stats);
                             }
                         }
                         MeterReadingFacts {
                             self_href: href(reading.entry),
-                            reading_type: reading.reading_type.and_then(|index| match &self.kept[index] {
-                                Kept::ReadingType(facts) => Some(facts.as_ref().clone()),
-                                _ => None,
+                            reading_type: reading.reading_type.and_then(|index| {
+                                match &self.kept[index] {
+                                    Kept::ReadingType(facts) => Some(facts.as_ref().clone()),
+                                    _ => None,
+                                }
                             }),
                             interval_block_entries: reading.interval_blocks.len() as u64,
                             interval_blocks: blocks,
@@ -325,7 +343,12 @@ impl SummaryBuilder {
                     .collect(),
             })
             .collect();
-        let messages = |problems: Vec<LinkProblem>| problems.into_iter().map(|problem| problem.message).collect();
+        let messages = |problems: Vec<LinkProblem>| {
+            problems
+                .into_iter()
+                .map(|problem| problem.message)
+                .collect()
+        };
         Summary {
             entries: self.entries,
             resources: self.resources,

@@ -60,7 +60,7 @@ pub fn read_document_with<R: BufRead>(
             .pop()
             .and_then(|entry| entry.content.into_iter().next())
         {
-            Some(resource) => Document::Resource(resource),
+            Some(resource) => Document::Resource(Box::new(resource)),
             None => Document::Entry(Entry::default()),
         },
         None => Document::Feed(Feed::default()),

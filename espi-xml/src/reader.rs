@@ -6,8 +6,8 @@
 
 use crate::error::{Diagnostic, Error};
 use crate::position::{LineCounter, Position};
-use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
 use chrono::NaiveDateTime;
+use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
 use espi_model::raw::{NamespaceBinding, QualifiedName, RawAttribute, RawElement, RawNode};
 use espi_model::resource::{ATOM_NS, ESPI_NS, Resource, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Scalar};
@@ -395,19 +395,27 @@ fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawEl
     // xsi:type values are QNames: keep the binding of their prefix so it can be declared again.
     let value_namespaces = attributes
         .iter()
-        .filter(|attribute| attribute.name.namespace.as_deref() == Some(XSI_NS) && attribute.name.local == "type")
+        .filter(|attribute| {
+            attribute.name.namespace.as_deref() == Some(XSI_NS) && attribute.name.local == "type"
+        })
         .filter_map(|attribute| attribute.value.split_once(':'))
         .filter_map(|(prefix, _)| {
             let qualified_value = format!("{prefix}:x");
             match xml.resolver().resolve(QName(&qualified_value), true).0 {
-                ResolveResult::Bound(Namespace(uri)) => {
-                    Some(NamespaceBinding { prefix: prefix.to_owned(), uri: uri.to_owned() })
-                }
+                ResolveResult::Bound(Namespace(uri)) => Some(NamespaceBinding {
+                    prefix: prefix.to_owned(),
+                    uri: uri.to_owned(),
+                }),
                 _ => None,
             }
         })
         .collect();
-    Ok(RawElement { name: qualified(xml, start.name(), true)?, attributes, children: Vec::new(), value_namespaces })
+    Ok(RawElement {
+        name: qualified(xml, start.name(), true)?,
+        attributes,
+        children: Vec::new(),
+        value_namespaces,
+    })
 }
 
 /// What to do with an event that is neither a start nor an end tag in element content.
@@ -601,12 +609,12 @@ impl<R: BufRead> Inner<R> {
     /// a repeated choice, so it does not enforce their presence, and neither do we.)
     fn check_metadata(&mut self, meta: &Metadata, parent: &str) -> Result<(), Error> {
         for (name, value) in [("updated", &meta.updated), ("published", &meta.published)] {
-            if let Some(text) = value {
-                if !is_xsd_date_time(text) {
-                    self.invalid_or_diagnose(&format!(
-                        "atom:{name} {text:?} in atom:{parent} is not an xs:dateTime; kept as written"
-                    ))?;
-                }
+            if let Some(text) = value
+                && !is_xsd_date_time(text)
+            {
+                self.invalid_or_diagnose(&format!(
+                    "atom:{name} {text:?} in atom:{parent} is not an xs:dateTime; kept as written"
+                ))?;
             }
         }
         Ok(())
@@ -881,11 +889,11 @@ trait PushInto {
 impl PushInto for RawNode {
     /// Appends the node, merging adjacent text (entity references split text events).
     fn push_into(self, parent: &mut RawElement) {
-        if let RawNode::Text(text) = &self {
-            if let Some(RawNode::Text(previous)) = parent.children.last_mut() {
-                previous.push_str(text);
-                return;
-            }
+        if let RawNode::Text(text) = &self
+            && let Some(RawNode::Text(previous)) = parent.children.last_mut()
+        {
+            previous.push_str(text);
+            return;
         }
         parent.children.push(self);
     }
@@ -997,5 +1005,6 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char
 
 /// xs:dateTime: RFC 3339, or the same without a time zone.
 fn is_xsd_date_time(text: &str) -> bool {
-    parse_atom_date(text).is_some() || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+    parse_atom_date(text).is_some()
+        || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
 }

@@ -111,7 +111,7 @@ impl<W: Write> Writer<W> {
             }
             Document::Resource(resource) => {
                 self.buf.push_str(DECLARATION);
-                match resource {
+                match resource.as_ref() {
                     Resource::Unknown(raw) => self.write_raw(raw),
                     typed => {
                         self.scopes.push((Some("espi".into()), ESPI_NS.into()));

@@ -18,7 +18,8 @@ fn testdata() -> PathBuf {
 }
 
 fn expected() -> serde_json::Map<String, Value> {
-    let text = std::fs::read_to_string(testdata().join("expected.json")).expect("testdata/expected.json");
+    let text =
+        std::fs::read_to_string(testdata().join("expected.json")).expect("testdata/expected.json");
     match serde_json::from_str(&text).expect("expected.json is JSON") {
         Value::Object(map) => map,
         _ => panic!("expected.json is not an object"),
@@ -42,7 +43,11 @@ fn read(bytes: &[u8], mode: Mode) -> Result<Read, espi_xml::Error> {
             builder.add_entry(&entry);
         }
     }
-    Ok(Read { root: reader.root(), summary: builder.finish(), diagnostics: reader.diagnostics().len() })
+    Ok(Read {
+        root: reader.root(),
+        summary: builder.finish(),
+        diagnostics: reader.diagnostics().len(),
+    })
 }
 
 /// Usage-data resources: the only ones this crate types so far; strict mode is judged
@@ -65,7 +70,9 @@ fn check_sample(path: &str, facts: &Value) -> Vec<String> {
     if facts["well_formed"] != json!(true) {
         match read(&bytes, Mode::Lenient) {
             Ok(_) => fail("not well-formed, yet it parsed".into()),
-            Err(error) if error.position().is_none() => fail(format!("error without a position: {error}")),
+            Err(error) if error.position().is_none() => {
+                fail(format!("error without a position: {error}"))
+            }
             Err(_) => {}
         }
         return failures;
@@ -97,24 +104,70 @@ fn check_sample(path: &str, facts: &Value) -> Vec<String> {
     compare("resources", json!(summary.resources), &facts["resources"]);
     let readings = &summary.interval_readings;
     let expected_readings = &facts["interval_readings"];
-    compare("reading count", json!(readings.count), &expected_readings["count"]);
-    compare("sum of values", json!(readings.sum_value), &expected_readings["sum_value"]);
-    compare("readings without value", json!(readings.missing_value), &expected_readings["missing_value"]);
-    compare("sum of costs", json!(readings.sum_cost), &expected_readings["sum_cost"]);
-    compare("readings with cost", json!(readings.with_cost), &expected_readings["with_cost"]);
-    compare("earliest start", json!(readings.min_start), &expected_readings["min_start"]);
-    compare("latest end", json!(readings.max_end), &expected_readings["max_end"]);
-    compare("readings without timePeriod", json!(readings.missing_time_period), &expected_readings["missing_time_period"]);
-    compare("ReadingQuality count", json!(summary.reading_qualities), &facts["counts_anywhere"]["espi:ReadingQuality"]);
+    compare(
+        "reading count",
+        json!(readings.count),
+        &expected_readings["count"],
+    );
+    compare(
+        "sum of values",
+        json!(readings.sum_value),
+        &expected_readings["sum_value"],
+    );
+    compare(
+        "readings without value",
+        json!(readings.missing_value),
+        &expected_readings["missing_value"],
+    );
+    compare(
+        "sum of costs",
+        json!(readings.sum_cost),
+        &expected_readings["sum_cost"],
+    );
+    compare(
+        "readings with cost",
+        json!(readings.with_cost),
+        &expected_readings["with_cost"],
+    );
+    compare(
+        "earliest start",
+        json!(readings.min_start),
+        &expected_readings["min_start"],
+    );
+    compare(
+        "latest end",
+        json!(readings.max_end),
+        &expected_readings["max_end"],
+    );
+    compare(
+        "readings without timePeriod",
+        json!(readings.missing_time_period),
+        &expected_readings["missing_time_period"],
+    );
+    compare(
+        "ReadingQuality count",
+        json!(summary.reading_qualities),
+        &facts["counts_anywhere"]["espi:ReadingQuality"],
+    );
     if facts["linked"].is_null() {
         if summary.link_problems.is_empty() {
-            fail(format!("the oracle could not link ({}), we reported no problem", facts["link_problems"]));
+            fail(format!(
+                "the oracle could not link ({}), we reported no problem",
+                facts["link_problems"]
+            ));
         }
     } else {
         compare("link problems", json!(summary.link_problems), &json!([]));
-        compare("linked tree", serde_json::to_value(&summary.linked).expect("serialisable"), &facts["linked"]);
+        compare(
+            "linked tree",
+            serde_json::to_value(&summary.linked).expect("serialisable"),
+            &facts["linked"],
+        );
     }
-    let usage_only = summary.resources.keys().all(|key| USAGE.contains(&key.as_str()));
+    let usage_only = summary
+        .resources
+        .keys()
+        .all(|key| USAGE.contains(&key.as_str()));
     if usage_only {
         let strict_ok = read(&bytes, Mode::Strict).is_ok();
         let valid = facts["xsd_valid_4_0"] == json!(true);
@@ -127,7 +180,10 @@ fn check_sample(path: &str, facts: &Value) -> Vec<String> {
             ));
         }
         if valid && got.diagnostics > 0 {
-            fail(format!("{} lenient diagnostics on a schema-valid file", got.diagnostics));
+            fail(format!(
+                "{} lenient diagnostics on a schema-valid file",
+                got.diagnostics
+            ));
         }
     }
     failures
@@ -142,8 +198,17 @@ fn every_sample_matches_its_expected_facts() {
         println!("  {path}");
         failures.extend(check_sample(path, facts));
     }
-    assert!(expected.len() >= 70, "the table lost samples: {}", expected.len());
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        expected.len() >= 70,
+        "the table lost samples: {}",
+        expected.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -155,11 +220,18 @@ fn every_sample_file_is_in_the_table() {
         let directory = directory.expect("entry").path();
         for file in std::fs::read_dir(&directory).expect("sample directory") {
             let file = file.expect("entry").path();
-            let relative = file.strip_prefix(&root).expect("under samples").to_string_lossy().replace('\\', "/");
+            let relative = file
+                .strip_prefix(&root)
+                .expect("under samples")
+                .to_string_lossy()
+                .replace('\\', "/");
             if !expected.contains_key(&relative) {
                 missing.push(relative);
             }
         }
     }
-    assert!(missing.is_empty(), "samples without expected facts: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "samples without expected facts: {missing:?}"
+    );
 }

@@ -47,11 +47,27 @@ fn names_match_by_namespace_uri_whatever_the_prefix() {
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     let kinds: Vec<_> = parsed.document.resources().map(Resource::kind).collect();
     assert_eq!(kinds.len(), 5);
-    assert!(parsed.tree.problems.is_empty(), "{:?}", parsed.tree.problems);
+    assert!(
+        parsed.tree.problems.is_empty(),
+        "{:?}",
+        parsed.tree.problems
+    );
     let point = &parsed.tree.usage_points[0];
-    assert_eq!(point.local_time_parameters, Some(1), "relative href links LocalTimeParameters");
-    assert_eq!(point.meter_readings[0].reading_type, Some(3), "other host and absolute vs relative hrefs link");
-    assert_eq!(point.meter_readings[0].interval_blocks, vec![4], "trailing slash links");
+    assert_eq!(
+        point.local_time_parameters,
+        Some(1),
+        "relative href links LocalTimeParameters"
+    );
+    assert_eq!(
+        point.meter_readings[0].reading_type,
+        Some(3),
+        "other host and absolute vs relative hrefs link"
+    );
+    assert_eq!(
+        point.meter_readings[0].interval_blocks,
+        vec![4],
+        "trailing slash links"
+    );
 }
 
 #[test]
@@ -60,14 +76,24 @@ fn the_flat_view_derives_time_value_cost_and_quality() {
     let readings: Vec<_> = parsed.readings().collect();
     assert_eq!(readings.len(), 2);
     // 2024-03-10 07:00 UTC is 01:00 CST, one hour before the spring transition.
-    assert_eq!(readings[0].local_start().unwrap().to_rfc3339(), "2024-03-10T01:00:00-06:00");
+    assert_eq!(
+        readings[0].local_start().unwrap().to_rfc3339(),
+        "2024-03-10T01:00:00-06:00"
+    );
     // The second reading has no timePeriod: it follows the first, at 03:00 CDT (02:00 does not exist).
     assert_eq!(readings[1].start, Some(1_710_057_600));
-    assert_eq!(readings[1].local_start().unwrap().to_rfc3339(), "2024-03-10T03:00:00-05:00");
+    assert_eq!(
+        readings[1].local_start().unwrap().to_rfc3339(),
+        "2024-03-10T03:00:00-05:00"
+    );
     assert_eq!(readings[0].value().unwrap().to_string(), "2000");
     assert_eq!(readings[0].unit(), "kWh");
     assert_eq!(readings[0].cost().unwrap().to_string(), "1.50000");
-    assert_eq!(readings[0].quality(), Some(QualityOfReading::from_code(17)), "defaultQuality applies");
+    assert_eq!(
+        readings[0].quality(),
+        Some(QualityOfReading::from_code(17)),
+        "defaultQuality applies"
+    );
     assert_eq!(readings[1].quality(), Some(QualityOfReading::from_code(8)));
 }
 
@@ -87,18 +113,44 @@ fn error_of(xml: &str) -> Error {
 #[test]
 fn input_that_is_not_well_formed_is_an_error_with_a_position() {
     let cases = [
-        ("second root", "<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>\n<feed/>", 2),
-        ("truncated", "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<entry><id>x</id>", 2),
-        ("mismatched end tag", "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<entry></feed></entry>", 2),
-        ("unbound prefix", "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<x:entry/></feed>", 2),
-        ("undeclared entity", "<entry xmlns=\"http://www.w3.org/2005/Atom\">\n<id>&boom;</id></entry>", 2),
+        (
+            "second root",
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>\n<feed/>",
+            2,
+        ),
+        (
+            "truncated",
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<entry><id>x</id>",
+            2,
+        ),
+        (
+            "mismatched end tag",
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<entry></feed></entry>",
+            2,
+        ),
+        (
+            "unbound prefix",
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<x:entry/></feed>",
+            2,
+        ),
+        (
+            "undeclared entity",
+            "<entry xmlns=\"http://www.w3.org/2005/Atom\">\n<id>&boom;</id></entry>",
+            2,
+        ),
         ("DTD", "<!DOCTYPE feed [<!ENTITY a \"aaaa\">]>\n<feed/>", 1),
         ("empty", "", 1),
-        ("text after root", "<entry xmlns=\"http://www.w3.org/2005/Atom\"/>\ntext", 2),
+        (
+            "text after root",
+            "<entry xmlns=\"http://www.w3.org/2005/Atom\"/>\ntext",
+            2,
+        ),
     ];
     for (name, xml, line) in cases {
         let error = error_of(xml);
-        let position = error.position().unwrap_or_else(|| panic!("{name}: no position in {error}"));
+        let position = error
+            .position()
+            .unwrap_or_else(|| panic!("{name}: no position in {error}"));
         assert_eq!(position.line, line, "{name}: {error}");
         assert!(matches!(error, Error::Xml { .. }), "{name}: {error}");
     }
@@ -106,8 +158,12 @@ fn input_that_is_not_well_formed_is_an_error_with_a_position() {
 
 #[test]
 fn a_truncated_real_sample_fails_with_a_position_at_every_cut() {
-    let sample = include_bytes!("../../testdata/samples/verdigris-gba-sandbox/ESPIUsageSummaries.xml");
-    let end = sample.iter().rposition(|byte| *byte == b'>').expect("has markup");
+    let sample =
+        include_bytes!("../../testdata/samples/verdigris-gba-sandbox/ESPIUsageSummaries.xml");
+    let end = sample
+        .iter()
+        .rposition(|byte| *byte == b'>')
+        .expect("has markup");
     for cut in (1..end).step_by(7) {
         let result: Result<Vec<_>, _> = EntryReader::new(&sample[..cut]).collect();
         if let Err(error) = result {
@@ -127,7 +183,11 @@ const ODD: &str = r#"<entry xmlns="http://www.w3.org/2005/Atom"><id>i</id><title
 #[test]
 fn lenient_reading_keeps_and_reports_every_deviation() {
     let parsed = read_document(ODD.as_bytes()).expect("lenient reads");
-    let messages: Vec<String> = parsed.diagnostics.iter().map(|diagnostic| diagnostic.message.clone()).collect();
+    let messages: Vec<String> = parsed
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.message.clone())
+        .collect();
     let expect = [
         "not an xs:dateTime",
         "out of schema order",
@@ -137,15 +197,41 @@ fn lenient_reading_keeps_and_reports_every_deviation() {
         "occurs more than once",
     ];
     for fragment in expect {
-        assert!(messages.iter().any(|message| message.contains(fragment)), "no diagnostic {fragment:?} in {messages:#?}");
+        assert!(
+            messages.iter().any(|message| message.contains(fragment)),
+            "no diagnostic {fragment:?} in {messages:#?}"
+        );
     }
-    assert!(parsed.diagnostics.iter().all(|diagnostic| diagnostic.position.line >= 1));
-    let Some(Resource::UsagePoint(point)) = parsed.document.resources().next() else { panic!("UsagePoint") };
-    assert_eq!(point.service_delivery_point.as_ref().and_then(|sdp| sdp.name.as_deref()), Some("n"));
+    assert!(
+        parsed
+            .diagnostics
+            .iter()
+            .all(|diagnostic| diagnostic.position.line >= 1)
+    );
+    let Some(Resource::UsagePoint(point)) = parsed.document.resources().next() else {
+        panic!("UsagePoint")
+    };
+    assert_eq!(
+        point
+            .service_delivery_point
+            .as_ref()
+            .and_then(|sdp| sdp.name.as_deref()),
+        Some("n")
+    );
     assert_eq!(point.unknown_elements[0].text(), "kept");
-    let Some(Resource::IntervalBlock(block)) = parsed.document.resources().nth(1) else { panic!("IntervalBlock") };
-    assert_eq!(block.interval_reading[0].unknown_elements[0].text(), "12x", "the bad value is kept raw");
-    assert_eq!(block.interval.as_ref().and_then(|interval| interval.start), Some(2), "the first interval stays");
+    let Some(Resource::IntervalBlock(block)) = parsed.document.resources().nth(1) else {
+        panic!("IntervalBlock")
+    };
+    assert_eq!(
+        block.interval_reading[0].unknown_elements[0].text(),
+        "12x",
+        "the bad value is kept raw"
+    );
+    assert_eq!(
+        block.interval.as_ref().and_then(|interval| interval.start),
+        Some(2),
+        "the first interval stays"
+    );
     assert_eq!(block.unknown_elements.len(), 1, "the repeat is kept raw");
 }
 
@@ -155,8 +241,18 @@ fn strict_reading_rejects_each_deviation_with_a_position() {
     let cases = [
         (ODD.to_owned(), 2, "out of schema order"),
         (ODD.replace("<roleFlags>01</roleFlags>", ""), 2, "read as"),
-        (ODD.replace("<roleFlags>01</roleFlags>", "").replace("ServiceDeliveryPoint", "serviceDeliveryPoint"), 3, "mystery"),
-        (r#"<entry xmlns="http://www.w3.org/2005/Atom"><updated>2024-01-01</updated></entry>"#.to_owned(), 1, "xs:dateTime"),
+        (
+            ODD.replace("<roleFlags>01</roleFlags>", "")
+                .replace("ServiceDeliveryPoint", "serviceDeliveryPoint"),
+            3,
+            "mystery",
+        ),
+        (
+            r#"<entry xmlns="http://www.w3.org/2005/Atom"><updated>2024-01-01</updated></entry>"#
+                .to_owned(),
+            1,
+            "xs:dateTime",
+        ),
         (
             ODD.replace("<roleFlags>01</roleFlags>", "")
                 .replace("ServiceDeliveryPoint", "serviceDeliveryPoint")
@@ -169,11 +265,18 @@ fn strict_reading_rejects_each_deviation_with_a_position() {
     for (xml, line, fragment) in cases {
         let error = read_document_with(xml.as_bytes(), strict).expect_err("strict rejects");
         assert!(matches!(error, Error::Invalid { .. }), "{error}");
-        assert_eq!(error.position().map(|position| position.line), Some(line), "{error}");
+        assert_eq!(
+            error.position().map(|position| position.line),
+            Some(line),
+            "{error}"
+        );
         if fragment != "read as" {
             assert!(error.to_string().contains(fragment), "{fragment}: {error}");
         } else {
-            assert!(error.to_string().contains("ServiceDeliveryPoint"), "{error}");
+            assert!(
+                error.to_string().contains("ServiceDeliveryPoint"),
+                "{error}"
+            );
         }
     }
 }

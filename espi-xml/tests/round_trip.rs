@@ -16,9 +16,12 @@ fn testdata() -> PathBuf {
 }
 
 fn samples() -> Vec<(String, Value)> {
-    let text = std::fs::read_to_string(testdata().join("expected.json")).expect("testdata/expected.json");
+    let text =
+        std::fs::read_to_string(testdata().join("expected.json")).expect("testdata/expected.json");
     let map: serde_json::Map<String, Value> = serde_json::from_str(&text).expect("JSON");
-    map.into_iter().filter(|(_, facts)| facts["well_formed"] == Value::Bool(true)).collect()
+    map.into_iter()
+        .filter(|(_, facts)| facts["well_formed"] == Value::Bool(true))
+        .collect()
 }
 
 fn write(document: &espi_model::Document, indent: bool) -> Vec<u8> {
@@ -37,11 +40,16 @@ fn every_sample_round_trips_through_the_writer() {
             match read_document(&written[..]) {
                 Ok(again) if again.document == parsed.document => {}
                 Ok(_) => failures.push(format!("{path} (indent {indent}): the document changed")),
-                Err(error) => failures.push(format!("{path} (indent {indent}): cannot read what was written: {error}")),
+                Err(error) => failures.push(format!(
+                    "{path} (indent {indent}): cannot read what was written: {error}"
+                )),
             }
         }
     }
-    println!("round-tripped {} samples, compact and indented", samples.len());
+    println!(
+        "round-tripped {} samples, compact and indented",
+        samples.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -49,7 +57,10 @@ fn every_sample_round_trips_through_the_writer() {
 fn written_schema_valid_samples_validate_with_xmllint() {
     let required = std::env::var("ESPI_REQUIRE_XMLLINT").is_ok_and(|value| value == "1");
     if Command::new("xmllint").arg("--version").output().is_err() {
-        assert!(!required, "ESPI_REQUIRE_XMLLINT=1 but xmllint is not installed (apt-get install libxml2-utils)");
+        assert!(
+            !required,
+            "ESPI_REQUIRE_XMLLINT=1 but xmllint is not installed (apt-get install libxml2-utils)"
+        );
         eprintln!("SCHEMA CHECK NOT RUN: xmllint is not installed (apt-get install libxml2-utils)");
         return;
     }
@@ -63,22 +74,44 @@ fn written_schema_valid_samples_validate_with_xmllint() {
         let bytes = std::fs::read(testdata().join("samples").join(&path)).expect("sample");
         let parsed = read_document(&bytes[..]).expect("lenient read");
         for indent in [false, true] {
-            let file = out_dir.join(format!("{}-{}.xml", path.replace('/', "__"), if indent { "indented" } else { "compact" }));
+            let file = out_dir.join(format!(
+                "{}-{}.xml",
+                path.replace('/', "__"),
+                if indent { "indented" } else { "compact" }
+            ));
             std::fs::write(&file, write(&parsed.document, indent)).expect("write temp file");
             files.push(file);
         }
     }
-    assert!(files.len() >= 100, "too few schema-valid samples: {}", files.len());
+    assert!(
+        files.len() >= 100,
+        "too few schema-valid samples: {}",
+        files.len()
+    );
     let schema_dir = testdata().join("schema");
     let output = Command::new("xmllint")
         .current_dir(&schema_dir)
         .env("XML_CATALOG_FILES", "support/catalog.xml")
-        .args(["--nonet", "--noout", "--schema", "support/all-namespaces.xsd"])
+        .args([
+            "--nonet",
+            "--noout",
+            "--schema",
+            "support/all-namespaces.xsd",
+        ])
         .args(&files)
         .output()
         .expect("run xmllint");
     let report = String::from_utf8_lossy(&output.stderr);
-    let validated = report.lines().filter(|line| line.ends_with(" validates")).count();
-    println!("xmllint validated {validated} of {} written documents", files.len());
-    assert!(output.status.success() && validated == files.len(), "xmllint rejected written output:\n{report}");
+    let validated = report
+        .lines()
+        .filter(|line| line.ends_with(" validates"))
+        .count();
+    println!(
+        "xmllint validated {validated} of {} written documents",
+        files.len()
+    );
+    assert!(
+        output.status.success() && validated == files.len(),
+        "xmllint rejected written output:\n{report}"
+    );
 }
