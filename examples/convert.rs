@@ -39,13 +39,19 @@ fn run() -> Result<(), String> {
                 println!("{USAGE}");
                 return Ok(());
             }
-            _ if argument.starts_with("--") => return Err(format!("unknown option {argument}\n{USAGE}")),
+            _ if argument.starts_with("--") => {
+                return Err(format!("unknown option {argument}\n{USAGE}"));
+            }
             _ => paths.push(argument),
         }
     }
     match format.as_deref() {
         Some("xml") => {}
-        Some(other) => return Err(format!("unsupported output format {other:?}: only xml for now\n{USAGE}")),
+        Some(other) => {
+            return Err(format!(
+                "unsupported output format {other:?}: only xml for now\n{USAGE}"
+            ));
+        }
         None => return Err(format!("--to is required\n{USAGE}")),
     }
     let (input, output) = match paths.as_slice() {
@@ -53,23 +59,31 @@ fn run() -> Result<(), String> {
         [input, output] => (input, Some(output)),
         _ => return Err(USAGE.to_owned()),
     };
-    let file = std::fs::File::open(input).map_err(|error| format!("cannot open {input}: {error}"))?;
-    let parsed = read_document_with(BufReader::with_capacity(256 * 1024, file), ReaderOptions { mode })
-        .map_err(|error| format!("cannot read {input}: {error}"))?;
+    let file =
+        std::fs::File::open(input).map_err(|error| format!("cannot open {input}: {error}"))?;
+    let parsed = read_document_with(
+        BufReader::with_capacity(256 * 1024, file),
+        ReaderOptions { mode },
+    )
+    .map_err(|error| format!("cannot read {input}: {error}"))?;
     for diagnostic in &parsed.diagnostics {
         eprintln!("{input}: {diagnostic}");
     }
     let options = WriteOptions { indent };
     match output {
         Some(path) => {
-            let file = std::fs::File::create(path).map_err(|error| format!("cannot create {path}: {error}"))?;
-            write_document(&parsed.document, file, options).map_err(|error| format!("cannot write {path}: {error}"))?;
+            let file = std::fs::File::create(path)
+                .map_err(|error| format!("cannot create {path}: {error}"))?;
+            write_document(&parsed.document, file, options)
+                .map_err(|error| format!("cannot write {path}: {error}"))?;
         }
         None => {
             let stdout = std::io::stdout().lock();
             let mut stdout = write_document(&parsed.document, stdout, options)
                 .map_err(|error| format!("cannot write to stdout: {error}"))?;
-            stdout.flush().map_err(|error| format!("cannot write to stdout: {error}"))?;
+            stdout
+                .flush()
+                .map_err(|error| format!("cannot write to stdout: {error}"))?;
         }
     }
     Ok(())

@@ -11,16 +11,17 @@
 //! `expected.json` plus `diagnostics`.
 
 use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
-use rust_decimal::Decimal;
 use espi_model::reading_type::{cost_amount, scale};
 use espi_model::summary::{MeterReadingFacts, Summary, SummaryBuilder, UsagePointFacts};
 use espi_xml::{Diagnostic, EntryReader, RootKind};
+use rust_decimal::Decimal;
 use std::io::{BufRead, BufReader};
 use std::process::ExitCode;
 
 /// A GBA sample with three usage points, costs and local time parameters (Apache-2.0,
 /// see testdata/SOURCES.md).
-const EMBEDDED: &[u8] = include_bytes!("../testdata/samples/gba-cmd-test/threeusagepointsonecustomer.xml");
+const EMBEDDED: &[u8] =
+    include_bytes!("../testdata/samples/gba-cmd-test/threeusagepointsonecustomer.xml");
 
 fn main() -> ExitCode {
     let mut json = false;
@@ -34,15 +35,23 @@ fn main() -> ExitCode {
             }
             _ if path.is_none() => path = Some(argument),
             other => {
-                eprintln!("inspect: unexpected argument {other:?} (usage: inspect [--json] [FILE])");
+                eprintln!(
+                    "inspect: unexpected argument {other:?} (usage: inspect [--json] [FILE])"
+                );
                 return ExitCode::FAILURE;
             }
         }
     }
     let (name, input): (String, Box<dyn BufRead>) = match &path {
-        None => ("embedded sample threeusagepointsonecustomer.xml".into(), Box::new(EMBEDDED)),
+        None => (
+            "embedded sample threeusagepointsonecustomer.xml".into(),
+            Box::new(EMBEDDED),
+        ),
         Some(path) => match std::fs::File::open(path) {
-            Ok(file) => (path.clone(), Box::new(BufReader::with_capacity(256 * 1024, file))),
+            Ok(file) => (
+                path.clone(),
+                Box::new(BufReader::with_capacity(256 * 1024, file)),
+            ),
             Err(error) => {
                 eprintln!("inspect: cannot open {path}: {error}");
                 return ExitCode::FAILURE;
@@ -87,14 +96,21 @@ fn print_json(summary: &Summary, diagnostics: &[Diagnostic]) {
         Ok(serde_json::Value::Object(object)) => object,
         _ => serde_json::Map::new(),
     };
-    let diagnostics = diagnostics.iter().map(|diagnostic| diagnostic.to_string()).collect::<Vec<_>>();
+    let diagnostics = diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.to_string())
+        .collect::<Vec<_>>();
     object.insert("diagnostics".into(), diagnostics.into());
     println!("{}", serde_json::Value::Object(object));
 }
 
 fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic]) {
     println!("{name}");
-    let resources: Vec<String> = summary.resources.iter().map(|(key, count)| format!("{key} ×{count}")).collect();
+    let resources: Vec<String> = summary
+        .resources
+        .iter()
+        .map(|(key, count)| format!("{key} ×{count}"))
+        .collect();
     println!("  {} entries: {}", summary.entries, resources.join(", "));
     let readings = &summary.interval_readings;
     println!(
@@ -118,8 +134,13 @@ fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic]) {
 
 fn print_usage_point(point: &UsagePointFacts) {
     let kind = point.service_kind.map(ServiceKind::from_code);
-    let kind_name = kind.and_then(ServiceKind::human_name).unwrap_or("unknown service");
-    println!("  UsagePoint {} ({kind_name})", point.self_href.as_deref().unwrap_or("-"));
+    let kind_name = kind
+        .and_then(ServiceKind::human_name)
+        .unwrap_or("unknown service");
+    println!(
+        "  UsagePoint {} ({kind_name})",
+        point.self_href.as_deref().unwrap_or("-")
+    );
     if point.local_time.is_none() {
         println!("    no LocalTimeParameters: times shown in UTC");
     }
@@ -130,17 +151,31 @@ fn print_usage_point(point: &UsagePointFacts) {
 
 fn print_meter_reading(point: &UsagePointFacts, reading: &MeterReadingFacts) {
     let facts = reading.reading_type.as_ref();
-    let unit = facts.map_or_else(|| "(no ReadingType)".to_owned(), |facts| facts.unit_label.clone());
-    let interval = facts
-        .and_then(|facts| facts.interval_length)
-        .map_or_else(|| "interval unknown".to_owned(), |seconds| format!("every {}", duration(seconds)));
-    println!("    MeterReading {} — {unit}, {interval}", reading.self_href.as_deref().unwrap_or("-"));
+    let unit = facts.map_or_else(
+        || "(no ReadingType)".to_owned(),
+        |facts| facts.unit_label.clone(),
+    );
+    let interval = facts.and_then(|facts| facts.interval_length).map_or_else(
+        || "interval unknown".to_owned(),
+        |seconds| format!("every {}", duration(seconds)),
+    );
+    println!(
+        "    MeterReading {} — {unit}, {interval}",
+        reading.self_href.as_deref().unwrap_or("-")
+    );
     let time = |epoch: Option<i64>| -> String {
-        let Some(epoch) = epoch else { return "?".into() };
-        match point.local_time.and_then(|rules| rules.to_local(epoch).ok()) {
+        let Some(epoch) = epoch else {
+            return "?".into();
+        };
+        match point
+            .local_time
+            .and_then(|rules| rules.to_local(epoch).ok())
+        {
             Some(local) => local.format("%Y-%m-%d %H:%M %:z").to_string(),
-            None => chrono::DateTime::from_timestamp(epoch, 0)
-                .map_or_else(|| epoch.to_string(), |utc| utc.format("%Y-%m-%d %H:%M UTC").to_string()),
+            None => chrono::DateTime::from_timestamp(epoch, 0).map_or_else(
+                || epoch.to_string(),
+                |utc| utc.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ),
         }
     };
     println!(
@@ -152,14 +187,21 @@ fn print_meter_reading(point: &UsagePointFacts, reading: &MeterReadingFacts) {
     );
     // Totals are exact: the raw sum times 10^powerOfTenMultiplier in the base unit,
     // shown in kWh for energy in Wh because that is how bills count it.
-    let exponent = facts.and_then(|facts| facts.power_of_ten_multiplier).unwrap_or(0);
+    let exponent = facts
+        .and_then(|facts| facts.power_of_ten_multiplier)
+        .unwrap_or(0);
     let symbol = facts
         .and_then(|facts| facts.uom)
         .and_then(|uom| UnitSymbolKind::from_code(uom).symbol())
         .unwrap_or("(unit unknown)");
-    let total = i64::try_from(reading.sum_value).ok().and_then(|sum| scale(sum, exponent));
+    let total = i64::try_from(reading.sum_value)
+        .ok()
+        .and_then(|sum| scale(sum, exponent));
     match total {
-        Some(total) if symbol == "Wh" => println!("      total {} kWh", (total / Decimal::from(1000)).normalize()),
+        Some(total) if symbol == "Wh" => println!(
+            "      total {} kWh",
+            (total / Decimal::from(1000)).normalize()
+        ),
         Some(total) => println!("      total {} {symbol}", total.normalize()),
         None => println!("      total (raw, ×10^{exponent}) {}", reading.sum_value),
     }

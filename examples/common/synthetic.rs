@@ -208,7 +208,7 @@ pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Resu
         stats.entries += 1;
     }
 
-    let mut values = Lcg(0x5EED_0F_6B_0A11);
+    let mut values = Lcg(0x5EED_0F6B_0A11);
     let mut day: i64 = 0;
     while stats.interval_blocks == 0 || counted.get() < target_bytes {
         let start = FIRST_DAY + day * 86_400;
