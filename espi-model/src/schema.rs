@@ -46,8 +46,9 @@ pub trait ElementReader {
     type Error;
     /// Reads the current child as a simple value.
     fn scalar<T: Scalar>(&mut self) -> Result<Option<T>, Self::Error>;
-    /// Reads the current child as a complex element.
-    fn element<T: Element>(&mut self) -> Result<Option<T>, Self::Error>;
+    /// Reads the current child as a complex element into `value` (a fresh default),
+    /// in place so that large elements are not moved around.
+    fn element<T: Element>(&mut self, value: &mut T) -> Result<(), Self::Error>;
     /// Reads the current child as raw XML (for `xs:anyType` content).
     fn raw(&mut self) -> Result<RawElement, Self::Error>;
     /// Handles a second occurrence of a field that occurs at most once: an error in
@@ -75,11 +76,12 @@ pub trait Element: Default {
     const FIELDS: &'static [&'static str];
     /// Child element names that the schema requires (minOccurs ≥ 1).
     const REQUIRED: &'static [&'static str];
-    /// Reads the child named `local` into its field. Returns the field's index in
-    /// [`Element::FIELDS`], or `None` when the schema has no such child here.
+    /// Reads the child whose local name is `local` (UTF-8 bytes) into its field.
+    /// Returns the field's index in [`Element::FIELDS`], or `None` when the schema has
+    /// no such child here.
     fn read_child<R: ElementReader>(
         &mut self,
-        local: &str,
+        local: &[u8],
         reader: &mut R,
     ) -> Result<Option<usize>, R::Error>;
     /// Writes every present field in schema order, then the unknown elements.
@@ -110,6 +112,26 @@ pub trait Slot {
 pub trait Value: Sized {
     /// Reads the current child.
     fn read_value<R: ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error>;
+    /// Reads the current child into an empty optional slot.
+    fn read_into_option<R: ElementReader>(
+        slot: &mut Option<Self>,
+        reader: &mut R,
+    ) -> Result<(), R::Error> {
+        if let Some(value) = Self::read_value(reader)? {
+            *slot = Some(value);
+        }
+        Ok(())
+    }
+    /// Reads the current child and appends it.
+    fn read_into_vec<R: ElementReader>(
+        values: &mut Vec<Self>,
+        reader: &mut R,
+    ) -> Result<(), R::Error> {
+        if let Some(value) = Self::read_value(reader)? {
+            values.push(value);
+        }
+        Ok(())
+    }
     /// Writes the value as an element named `name`.
     fn write_value<W: ElementWriter>(
         &self,
@@ -127,10 +149,7 @@ impl<T: Value> Slot for Option<T> {
         if self.is_some() {
             return reader.repeated(field);
         }
-        if let Some(value) = T::read_value(reader)? {
-            *self = Some(value);
-        }
-        Ok(())
+        T::read_into_option(self, reader)
     }
     fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
         match self {
@@ -149,9 +168,7 @@ impl<T: Value> Slot for Vec<T> {
         _field: &'static str,
         reader: &mut R,
     ) -> Result<(), R::Error> {
-        if let Some(value) = T::read_value(reader)? {
-            self.push(value);
-        }
+        T::read_into_vec(self, reader)?;
         Ok(())
     }
     fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
@@ -211,12 +228,12 @@ macro_rules! espi_element {
 
             fn read_child<R: $crate::schema::ElementReader>(
                 &mut self,
-                local: &str,
+                local: &[u8],
                 reader: &mut R,
             ) -> Result<Option<usize>, R::Error> {
                 let mut index = 0usize;
                 $(
-                    if local == $xml {
+                    if local == $xml.as_bytes() {
                         $crate::schema::Slot::read(&mut self.$field, $xml, reader)?;
                         return Ok(Some(index));
                     }
@@ -251,7 +268,23 @@ macro_rules! espi_element {
 
         impl $crate::schema::Value for $name {
             fn read_value<R: $crate::schema::ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error> {
-                reader.element::<Self>()
+                let mut value = Self::default();
+                reader.element(&mut value)?;
+                Ok(Some(value))
+            }
+            fn read_into_option<R: $crate::schema::ElementReader>(slot: &mut Option<Self>, reader: &mut R) -> Result<(), R::Error> {
+                reader.element(slot.insert(Self::default()))
+            }
+            fn read_into_vec<R: $crate::schema::ElementReader>(values: &mut Vec<Self>, reader: &mut R) -> Result<(), R::Error> {
+                // Repeated elements come in runs (96 readings a day): skip the smallest growth steps.
+                if values.capacity() == 0 {
+                    values.reserve(16);
+                }
+                values.push(Self::default());
+                match values.last_mut() {
+                    Some(last) => reader.element(last),
+                    None => Ok(()),
+                }
             }
             fn write_value<W: $crate::schema::ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
                 writer.element(name, self)

@@ -10,8 +10,10 @@
 
 mod document;
 mod error;
+mod namespace;
 mod position;
 mod reader;
+mod source;
 mod writer;
 
 pub use document::{ParsedDocument, read_document, read_document_with};

@@ -19,13 +19,22 @@ impl std::fmt::Display for Position {
     }
 }
 
-/// Counts lines in the bytes the XML parser consumes, so that positions cost one
-/// `memchr` pass over the input and no copy of it.
+/// Finds the newlines of the input once, when the underlying reader hands out a new
+/// buffer, so that positions cost one `memchr` pass over the input and nothing per
+/// event: the XML parser consumes a few bytes at a time, and counting there would
+/// cost more than the bytes themselves.
 pub(crate) struct LineCounter<R> {
     inner: R,
+    /// Bytes consumed so far.
     consumed: u64,
+    /// Bytes whose newlines are known: everything before this offset.
+    scanned: u64,
+    /// Newlines before the first entry of `pending`.
     newlines: u64,
+    /// Start of the line that holds the first byte after those newlines.
     line_start: u64,
+    /// Offsets of newlines that are known but not yet folded into `newlines`.
+    pending: Vec<u64>,
 }
 
 impl<R> LineCounter<R> {
@@ -33,18 +42,24 @@ impl<R> LineCounter<R> {
         LineCounter {
             inner,
             consumed: 0,
+            scanned: 0,
             newlines: 0,
             line_start: 0,
+            pending: Vec::new(),
         }
     }
 
-    /// The position of byte `offset`. Offsets before the current line (the parser
-    /// reports errors a few bytes back) are placed on the current line's first column.
+    /// The position of byte `offset`. Offsets before the folded lines (the parser
+    /// reports errors a few bytes back) are placed on the first column of that line.
     pub(crate) fn position_of(&self, offset: u64) -> Position {
-        let column = offset.saturating_sub(self.line_start) + 1;
+        let before = self.pending.partition_point(|&newline| newline < offset);
+        let line_start = match before {
+            0 => self.line_start,
+            count => self.pending[count - 1] + 1,
+        };
         Position {
-            line: self.newlines + 1,
-            column,
+            line: self.newlines + before as u64 + 1,
+            column: offset.saturating_sub(line_start) + 1,
             offset,
         }
     }
@@ -53,25 +68,67 @@ impl<R> LineCounter<R> {
     pub(crate) fn position(&self) -> Position {
         self.position_of(self.consumed)
     }
+
+    /// Folds newlines that lie in consumed bytes, so `pending` holds at most a window's.
+    fn fold_consumed(&mut self) {
+        let done = self
+            .pending
+            .partition_point(|&newline| newline < self.consumed);
+        if done > 0 {
+            self.newlines += done as u64;
+            self.line_start = self.pending[done - 1] + 1;
+            self.pending.drain(..done);
+        }
+    }
+}
+
+/// How far ahead of the consumed bytes newlines are looked for. Bounded so that a
+/// reader over one huge in-memory buffer keeps only a window's newlines.
+const LOOK_AHEAD: u64 = 64 * 1024;
+
+impl<R: BufRead> LineCounter<R> {
+    /// Records the newlines of `bytes`, which start at offset `base`.
+    fn record(pending: &mut Vec<u64>, bytes: &[u8], base: u64) {
+        pending.extend(memchr::memchr_iter(b'\n', bytes).map(|index| base + index as u64));
+    }
+
+    /// Scans the next window of the buffer for newlines.
+    fn scan_ahead(&mut self) -> io::Result<()> {
+        self.fold_consumed();
+        let buffer = self.inner.fill_buf()?;
+        let limit = buffer.len().min(LOOK_AHEAD as usize);
+        Self::record(&mut self.pending, &buffer[..limit], self.consumed);
+        self.scanned = self.consumed + limit as u64;
+        Ok(())
+    }
+
+    /// The parser consumed bytes it was handed but that lie beyond the scanned window
+    /// (one long text, say): scan them from the buffer, which still holds them.
+    #[cold]
+    fn scan_gap(&mut self, amount: usize) {
+        if let Ok(buffer) = self.inner.fill_buf() {
+            let from = ((self.scanned - self.consumed) as usize).min(buffer.len());
+            let to = amount.min(buffer.len()).max(from);
+            Self::record(&mut self.pending, &buffer[from..to], self.scanned);
+        }
+        self.scanned = self.consumed + amount as u64;
+    }
 }
 
 impl<R: BufRead> BufRead for LineCounter<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        // Everything handed out so far has been scanned until the parser has consumed it all.
+        if self.consumed >= self.scanned {
+            self.scan_ahead()?;
+        }
         self.inner.fill_buf()
     }
 
+    #[inline]
     fn consume(&mut self, amount: usize) {
-        // A BufRead hands out its current buffer again without I/O while that buffer
-        // is not empty, so these are exactly the bytes being consumed.
-        if let Ok(buffer) = self.inner.fill_buf() {
-            let consumed = &buffer[..amount.min(buffer.len())];
-            let newlines = memchr::memchr_iter(b'\n', consumed).count();
-            if newlines > 0 {
-                self.newlines += newlines as u64;
-                if let Some(last) = memchr::memrchr(b'\n', consumed) {
-                    self.line_start = self.consumed + last as u64 + 1;
-                }
-            }
+        if self.consumed + amount as u64 > self.scanned {
+            self.scan_gap(amount);
         }
         self.consumed += amount as u64;
         self.inner.consume(amount);
@@ -85,5 +142,61 @@ impl<R: BufRead> io::Read for LineCounter<R> {
         out[..amount].copy_from_slice(&available[..amount]);
         self.consume(amount);
         Ok(amount)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_follow_newlines_across_small_buffers() {
+        let text = b"ab\ncd\n\nefg\nh";
+        let mut counter = LineCounter::new(io::BufReader::with_capacity(3, &text[..]));
+        let mut seen = Vec::new();
+        loop {
+            let buffer = counter.fill_buf().expect("in memory");
+            if buffer.is_empty() {
+                break;
+            }
+            counter.consume(1);
+            let position = counter.position();
+            seen.push((position.line, position.column));
+        }
+        let expected: Vec<(u64, u64)> = vec![
+            (1, 2),
+            (1, 3),
+            (2, 1),
+            (2, 2),
+            (2, 3),
+            (3, 1),
+            (4, 1),
+            (4, 2),
+            (4, 3),
+            (4, 4),
+            (5, 1),
+            (5, 2),
+        ];
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn positions_survive_consuming_past_the_look_ahead() {
+        // 300 000 lines of "x\n": one in-memory buffer, consumed in steps larger than the window.
+        let text = "x\n".repeat(300_000);
+        let mut counter = LineCounter::new(text.as_bytes());
+        let mut total = 0;
+        for step in [1usize, 100_000, 7, 250_000, 49_992] {
+            counter.fill_buf().expect("in memory");
+            counter.consume(step);
+            total += step;
+            let position = counter.position();
+            assert_eq!(position.line, total as u64 / 2 + 1, "after {total} bytes");
+            assert_eq!(position.column, total as u64 % 2 + 1, "after {total} bytes");
+        }
+        assert!(
+            counter.pending.len() <= LOOK_AHEAD as usize,
+            "pending newlines stay bounded"
+        );
     }
 }

@@ -5,15 +5,16 @@
 //! the feed's own metadata is kept apart ([`EntryReader::feed`]).
 
 use crate::error::{Diagnostic, Error};
-use crate::position::{LineCounter, Position};
+use crate::namespace::{Ns, Resolved, XSI_NS};
+use crate::position::Position;
+use crate::source::Source;
 use chrono::NaiveDateTime;
 use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
 use espi_model::raw::{NamespaceBinding, QualifiedName, RawAttribute, RawElement, RawNode};
-use espi_model::resource::{ATOM_NS, ESPI_NS, Resource, ResourceKind};
+use espi_model::resource::{Resource, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Scalar};
-use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{Namespace, QName, ResolveResult};
+use quick_xml::name::QName;
 use std::io::BufRead;
 
 /// How strictly to read.
@@ -53,18 +54,6 @@ enum State {
     Done,
 }
 
-/// Which namespace a name is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ns {
-    Atom,
-    Espi,
-    Xsi,
-    Other,
-    None,
-}
-
-const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
-
 /// Reads a document entry by entry.
 ///
 /// ```
@@ -94,10 +83,7 @@ impl<R: BufRead> EntryReader<R> {
 
     /// A reader with the given options.
     pub fn with_options(reader: R, options: ReaderOptions) -> Self {
-        let mut xml = NsReader::from_reader(LineCounter::new(reader));
-        let config = xml.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
+        let xml = Source::new(reader);
         EntryReader {
             inner: Inner {
                 xml,
@@ -243,7 +229,7 @@ impl<R: BufRead> Iterator for EntryReader<R> {
 /// Events borrow `buf`, so code that still holds an event reaches the namespace
 /// resolver and positions through the free functions below, which borrow only `xml`.
 struct Inner<R> {
-    xml: NsReader<LineCounter<R>>,
+    xml: Source<R>,
     buf: Vec<u8>,
     /// Text of the simple-typed element being read.
     text: String,
@@ -255,28 +241,59 @@ struct Inner<R> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// The start tag being dispatched, kept after the event buffer is reused.
+/// Where the start tag being dispatched is. quick-xml appends each event to the
+/// buffer, so the tag stays in `buf` while the element's text is read after it,
+/// without being copied.
 #[derive(Default)]
 struct SavedStart {
-    content: String,
+    /// Byte range of the tag's content in `buf`.
+    offset: usize,
+    len: usize,
     name_len: usize,
     empty: bool,
 }
 
 impl SavedStart {
-    fn set(&mut self, start: &BytesStart<'_>, empty: bool) {
-        self.content.clear();
-        self.content.push_str(start);
-        self.name_len = start.name().0.len();
+    /// Records a start tag whose content is at address `address` (taken while the
+    /// event was alive). quick-xml's buffered reading returns events that borrow the
+    /// buffer; anything else is reported rather than guessed.
+    fn set(
+        &mut self,
+        buf: &[u8],
+        address: usize,
+        len: usize,
+        name_len: usize,
+        empty: bool,
+    ) -> Result<(), &'static str> {
+        let offset = address.wrapping_sub(buf.as_ptr() as usize);
+        if offset > buf.len() || len > buf.len() - offset {
+            return Err("internal: a start tag outside the event buffer");
+        }
+        self.offset = offset;
+        self.len = len;
+        self.name_len = name_len;
         self.empty = empty;
+        Ok(())
     }
 
-    fn start(&self) -> BytesStart<'_> {
-        BytesStart::from_content(self.content.as_str(), self.name_len)
+    /// The end of the tag in `buf`: reads that must keep the tag truncate to here.
+    fn end(&self) -> usize {
+        self.offset + self.len
     }
 
-    fn name(&self) -> &str {
-        &self.content[..self.name_len]
+    fn content<'b>(&'b self, buf: &'b [u8]) -> &'b str {
+        // quick-xml validated these bytes as UTF-8 when it produced the event.
+        buf.get(self.offset..self.end())
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn start<'b>(&'b self, buf: &'b [u8]) -> BytesStart<'b> {
+        BytesStart::from_content(self.content(buf), self.name_len)
+    }
+
+    fn name<'b>(&'b self, buf: &'b [u8]) -> &'b str {
+        self.content(buf).get(..self.name_len).unwrap_or_default()
     }
 }
 
@@ -298,10 +315,10 @@ enum Step {
     Fatal(&'static str),
 }
 
-type Xml<R> = NsReader<LineCounter<R>>;
+type Xml<R> = Source<R>;
 
 fn position<R: BufRead>(xml: &Xml<R>) -> Position {
-    xml.get_ref().position()
+    xml.position()
 }
 
 fn xml_error<R: BufRead>(xml: &Xml<R>, message: &str) -> Error {
@@ -311,37 +328,16 @@ fn xml_error<R: BufRead>(xml: &Xml<R>, message: &str) -> Error {
     }
 }
 
-fn quick_error<R: BufRead>(xml: &Xml<R>, error: quick_xml::Error) -> Error {
-    match error {
-        quick_xml::Error::Io(io) => Error::Io(std::io::Error::new(io.kind(), io.to_string())),
-        other => Error::Xml {
-            position: xml.get_ref().position_of(xml.error_position()),
-            message: other.to_string(),
-        },
-    }
+fn undeclared_prefix<R: BufRead>(xml: &Xml<R>, name: QName<'_>) -> Error {
+    xml_error(xml, &format!("the prefix of `{}` is not declared", name.0))
 }
 
-/// Namespace class and local name of an element or attribute name.
-fn classify<'n, R: BufRead>(
-    xml: &Xml<R>,
-    name: QName<'n>,
-    element: bool,
-) -> Result<(Ns, &'n str), Error> {
-    let (resolved, local) = xml.resolver().resolve(name, element);
-    let ns = match resolved {
-        ResolveResult::Bound(Namespace(ATOM_NS)) => Ns::Atom,
-        ResolveResult::Bound(Namespace(ESPI_NS)) => Ns::Espi,
-        ResolveResult::Bound(Namespace(XSI_NS)) => Ns::Xsi,
-        ResolveResult::Bound(_) => Ns::Other,
-        ResolveResult::Unbound => Ns::None,
-        ResolveResult::Unknown(prefix) => {
-            return Err(xml_error(
-                xml,
-                &format!("the prefix `{prefix}` of `{}` is not declared", name.0),
-            ));
-        }
-    };
-    Ok((ns, local.into_inner()))
+/// Namespace class and local name of an element name.
+fn classify<'n, R: BufRead>(xml: &Xml<R>, name: QName<'n>) -> Result<(Ns, &'n str), Error> {
+    match xml.classify_element(name) {
+        (Some(class), local) => Ok((class, local)),
+        (None, _) => Err(undeclared_prefix(xml, name)),
+    }
 }
 
 fn qualified<R: BufRead>(
@@ -349,20 +345,15 @@ fn qualified<R: BufRead>(
     name: QName<'_>,
     element: bool,
 ) -> Result<QualifiedName, Error> {
-    let (resolved, local) = xml.resolver().resolve(name, element);
+    let (resolved, local) = xml.resolve(name, element);
     let namespace = match resolved {
-        ResolveResult::Bound(Namespace(uri)) => Some(uri.to_owned()),
-        ResolveResult::Unbound => None,
-        ResolveResult::Unknown(prefix) => {
-            return Err(xml_error(
-                xml,
-                &format!("the prefix `{prefix}` of `{}` is not declared", name.0),
-            ));
-        }
+        Resolved::Bound(uri) => Some(uri.to_owned()),
+        Resolved::Unbound => None,
+        Resolved::Unknown => return Err(undeclared_prefix(xml, name)),
     };
     Ok(QualifiedName {
         namespace,
-        local: local.into_inner().to_owned(),
+        local: local.to_owned(),
         prefix: name.prefix().map(|prefix| prefix.into_inner().to_owned()),
     })
 }
@@ -401,8 +392,8 @@ fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawEl
         .filter_map(|attribute| attribute.value.split_once(':'))
         .filter_map(|(prefix, _)| {
             let qualified_value = format!("{prefix}:x");
-            match xml.resolver().resolve(QName(&qualified_value), true).0 {
-                ResolveResult::Bound(Namespace(uri)) => Some(NamespaceBinding {
+            match xml.resolve(QName(&qualified_value), true).0 {
+                Resolved::Bound(uri) => Some(NamespaceBinding {
                     prefix: prefix.to_owned(),
                     uri: uri.to_owned(),
                 }),
@@ -465,20 +456,25 @@ impl<R: BufRead> Inner<R> {
 
     /// Reads the next event of element content: a child start tag (saved, its name
     /// copied into `name`), the end tag, or something to skip or report.
+    #[inline(always)]
     fn next_step(&mut self, name: &mut NameBuf) -> Result<Step, Error> {
         self.buf.clear();
-        let event = self
-            .xml
-            .read_event_into(&mut self.buf)
-            .map_err(|error| quick_error(&self.xml, error))?;
-        let (start, empty) = match event {
+        // Matched in place: moving the returned event costs a store-forwarding stall.
+        let result = self.xml.read_event_into(&mut self.buf);
+        let event = self.xml.track(&result)?;
+        let (start, empty) = match &event {
             Event::Start(start) => (start, false),
             Event::Empty(start) => (start, true),
-            other => return Ok(other_step(&other)),
+            other => return Ok(other_step(other)),
         };
-        let (ns, local) = classify(&self.xml, start.name(), true)?;
+        let qname = start.name();
+        let (ns, local) = classify(&self.xml, qname)?;
         let fits = name.set(local);
-        self.saved.set(&start, empty);
+        let content: &str = start;
+        let (address, len, name_len) = (content.as_ptr() as usize, content.len(), qname.0.len());
+        self.saved
+            .set(&self.buf, address, len, name_len, empty)
+            .map_err(|message| xml_error(&self.xml, message))?;
         Ok(Step::Child(ns, fits))
     }
 
@@ -577,7 +573,7 @@ impl<R: BufRead> Inner<R> {
     fn read_link(&mut self) -> Result<Link, Error> {
         let mut link = Link::default();
         let mut href = None;
-        for attribute in attributes(&self.xml, &self.saved.start())? {
+        for attribute in attributes(&self.xml, &self.saved.start(&self.buf))? {
             match (
                 attribute.name.namespace.as_deref(),
                 attribute.name.local.as_str(),
@@ -679,8 +675,15 @@ impl<R: BufRead> Inner<R> {
     /// Reads an element of a complex type whose start tag has just been read.
     fn read_element<T: Element>(&mut self, empty: bool) -> Result<T, Error> {
         let mut value = T::default();
+        self.read_element_into(&mut value, empty)?;
+        Ok(value)
+    }
+
+    /// Reads the children of the element just started into `value`, then checks that
+    /// the required ones are there.
+    fn read_element_into<T: Element>(&mut self, value: &mut T, empty: bool) -> Result<(), Error> {
         if !empty {
-            self.read_children(&mut value)?;
+            self.read_children(value)?;
         }
         let missing = value.missing_required();
         if !missing.is_empty() {
@@ -690,7 +693,7 @@ impl<R: BufRead> Inner<R> {
                 missing.join(", ")
             ))?;
         }
-        Ok(value)
+        Ok(())
     }
 
     fn read_children<T: Element>(&mut self, value: &mut T) -> Result<(), Error> {
@@ -707,7 +710,7 @@ impl<R: BufRead> Inner<R> {
             };
             let known = ns == Ns::Espi && fits;
             let mut index = if known {
-                value.read_child(name.as_str(), self)?
+                value.read_child(name.as_bytes(), self)?
             } else {
                 None
             };
@@ -772,30 +775,32 @@ impl<R: BufRead> Inner<R> {
                 T::TYPE_NAME
             ),
         });
-        value.read_child(field, self)
+        value.read_child(field.as_bytes(), self)
     }
 
     /// Reads the text content of the saved element into `self.text`.
+    #[inline(always)]
     fn read_text(&mut self, empty: bool) -> Result<(), Error> {
         self.text.clear();
         if empty {
             return Ok(());
         }
         loop {
-            self.buf.clear();
-            let event = self
-                .xml
-                .read_event_into(&mut self.buf)
-                .map_err(|error| quick_error(&self.xml, error))?;
+            // Keep the start tag: error messages and raw copies still need it.
+            self.buf.truncate(self.saved.end());
+            let result = self.xml.read_event_into(&mut self.buf);
+            let event = self.xml.track(&result)?;
             match event {
+                // Line-end normalisation only changes text that has a carriage return.
+                Event::Text(text) if !text.contains('\r') => self.text.push_str(text),
                 Event::Text(text) => self.text.push_str(&text.xml10_content()),
                 Event::CData(data) => self.text.push_str(&data.xml10_content()),
-                Event::GeneralRef(reference) => match resolve_reference(&reference) {
+                Event::GeneralRef(reference) => match resolve_reference(reference) {
                     Some(character) => self.text.push(character),
                     None => {
                         let message = format!(
                             "undeclared entity &{}; (only the five XML entities and character references are allowed)",
-                            &*reference
+                            &**reference
                         );
                         return Err(xml_error(&self.xml, &message));
                     }
@@ -803,10 +808,10 @@ impl<R: BufRead> Inner<R> {
                 Event::End(_) => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Start(start) | Event::Empty(start) => {
+                    let child = start.name().0.to_owned();
                     let message = format!(
-                        "element <{}> inside <{}>, which holds only text",
-                        start.name().0,
-                        self.saved.name()
+                        "element <{child}> inside <{}>, which holds only text",
+                        self.saved.name(&self.buf)
                     );
                     return Err(Error::Invalid {
                         position: position(&self.xml),
@@ -828,29 +833,27 @@ impl<R: BufRead> Inner<R> {
 
     /// Captures the saved element and its content as raw XML.
     fn capture_raw(&mut self) -> Result<RawElement, Error> {
-        let root = raw_element(&self.xml, &self.saved.start())?;
+        let root = raw_element(&self.xml, &self.saved.start(&self.buf))?;
         if self.saved.empty {
             return Ok(root);
         }
         let mut stack = vec![root];
         loop {
             self.buf.clear();
-            let event = self
-                .xml
-                .read_event_into(&mut self.buf)
-                .map_err(|error| quick_error(&self.xml, error))?;
+            let result = self.xml.read_event_into(&mut self.buf);
+            let event = self.xml.track(&result)?;
             let node = match event {
                 Event::Start(start) => {
-                    stack.push(raw_element(&self.xml, &start)?);
+                    stack.push(raw_element(&self.xml, start)?);
                     continue;
                 }
-                Event::Empty(start) => RawNode::Element(raw_element(&self.xml, &start)?),
+                Event::Empty(start) => RawNode::Element(raw_element(&self.xml, start)?),
                 Event::Text(text) => RawNode::Text(text.xml10_content().into_owned()),
                 Event::CData(data) => RawNode::Text(data.xml10_content().into_owned()),
-                Event::GeneralRef(reference) => match resolve_reference(&reference) {
+                Event::GeneralRef(reference) => match resolve_reference(reference) {
                     Some(character) => RawNode::Text(character.to_string()),
                     None => {
-                        let message = format!("undeclared entity &{};", &*reference);
+                        let message = format!("undeclared entity &{};", &**reference);
                         return Err(xml_error(&self.xml, &message));
                     }
                 },
@@ -912,17 +915,18 @@ impl<R: BufRead> ElementReader for Inner<R> {
 
     fn scalar<T: Scalar>(&mut self) -> Result<Option<T>, Error> {
         self.read_text(self.saved.empty)?;
+        // XML whitespace is ASCII whitespace less form feed, which XML text cannot contain.
         let text = if T::TRIM {
-            self.text.trim_matches(is_xml_whitespace_char)
+            self.text.trim_ascii()
         } else {
             self.text.as_str()
         };
         match T::parse_text(text) {
             Ok(value) => Ok(Some(value)),
             Err(error) => {
-                let field = self.saved.name().to_owned();
+                let field = self.saved.name(&self.buf).to_owned();
                 self.invalid_or_diagnose(&format!("<{field}>: {error}; kept as raw XML"))?;
-                let mut raw = raw_element(&self.xml, &self.saved.start())?;
+                let mut raw = raw_element(&self.xml, &self.saved.start(&self.buf))?;
                 raw.children.push(RawNode::Text(self.text.clone()));
                 self.pending_raw = Some(raw);
                 Ok(None)
@@ -930,8 +934,8 @@ impl<R: BufRead> ElementReader for Inner<R> {
         }
     }
 
-    fn element<T: Element>(&mut self) -> Result<Option<T>, Error> {
-        self.read_element(self.saved.empty).map(Some)
+    fn element<T: Element>(&mut self, value: &mut T) -> Result<(), Error> {
+        self.read_element_into(value, self.saved.empty)
     }
 
     fn raw(&mut self) -> Result<RawElement, Error> {
@@ -972,6 +976,10 @@ impl NameBuf {
         self.bytes[..name.len()].copy_from_slice(name.as_bytes());
         self.len = name.len();
         true
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 
     fn as_str(&self) -> &str {
