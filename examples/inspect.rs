@@ -12,8 +12,8 @@
 
 use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
 use espi_model::reading_type::{cost_amount, scale};
-use espi_model::summary::{MeterReadingFacts, Summary, SummaryBuilder, UsagePointFacts};
-use espi_xml::{Diagnostic, EntryReader, RootKind};
+use espi_model::summary::{MeterReadingFacts, Summary, UsagePointFacts};
+use espi_xml::{Diagnostic, ReaderOptions, StreamSummary, summarize};
 use rust_decimal::Decimal;
 use std::io::{BufRead, BufReader};
 use std::process::ExitCode;
@@ -58,8 +58,12 @@ fn main() -> ExitCode {
             }
         },
     };
-    match summarise(input) {
-        Ok((summary, diagnostics)) => {
+    match summarize(input, ReaderOptions::default()) {
+        Ok(StreamSummary {
+            summary,
+            diagnostics,
+            ..
+        }) => {
             if json {
                 print_json(&summary, &diagnostics);
             } else {
@@ -72,23 +76,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn summarise(input: impl BufRead) -> Result<(Summary, Vec<Diagnostic>), espi_xml::Error> {
-    let mut reader = EntryReader::new(input);
-    let mut builder = SummaryBuilder::default();
-    let mut diagnostics = Vec::new();
-    while let Some(entry) = reader.next() {
-        let entry = entry?;
-        if reader.root() == Some(RootKind::Resource) {
-            builder.add_bare_root(&entry);
-        } else {
-            builder.add_entry(&entry);
-        }
-        diagnostics.append(&mut reader.take_diagnostics());
-    }
-    diagnostics.append(&mut reader.take_diagnostics());
-    Ok((builder.finish(), diagnostics))
 }
 
 fn print_json(summary: &Summary, diagnostics: &[Diagnostic]) {

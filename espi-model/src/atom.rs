@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 /// An Atom link: `<link rel="…" href="…" type="…"/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
-    /// The relation: `self`, `up`, `related` in ESPI feeds.
+    /// The relation: `self`, `up`, `related` in ESPI feeds. GBA's atom.xsd requires
+    /// it, so a link written without one does not validate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
     /// The target, as written (absolute or relative).

@@ -36,12 +36,55 @@ impl LocalTimeParameters {
     }
 }
 
+/// DstRuleType is HexBinary32: xs:hexBinary of at most 4 octets, so "B40E" (seen in an
+/// SCE file) is schema-valid and means 0x0000B40E. Shorter values are right-aligned;
+/// the writer always writes 8 digits.
 impl crate::schema::Scalar for DstRule {
     fn parse_text(text: &str) -> Result<Self, crate::schema::ValueError> {
-        DstRule::from_hex(text)
-            .map_err(|_| crate::schema::ValueError::new(text, "DstRuleType (8 hex digits)"))
+        const EXPECTED: &str = "DstRuleType (xs:hexBinary of at most 4 octets)";
+        let invalid = || crate::schema::ValueError::new(text, EXPECTED);
+        if text.len() > 8 || !text.len().is_multiple_of(2) {
+            return Err(invalid());
+        }
+        DstRule::from_hex(&format!("{text:0>8}")).map_err(|_| invalid())
     }
     fn write_text(&self, out: &mut String) {
         out.push_str(&self.to_hex());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Scalar;
+
+    #[test]
+    fn dst_rules_accept_every_schema_valid_length() {
+        assert_eq!(DstRule::parse_text("360E2000"), Ok(DstRule(0x360E_2000)));
+        assert_eq!(DstRule::parse_text("b40e2000"), Ok(DstRule(0xB40E_2000)));
+        assert_eq!(DstRule::parse_text("B40E"), Ok(DstRule(0x0000_B40E)));
+        assert_eq!(DstRule::parse_text(""), Ok(DstRule(0)));
+        for bad in ["B40", "360E20000", "360E200G", "+360E200"] {
+            assert!(DstRule::parse_text(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rules_need_all_four_elements() {
+        let mut parameters = LocalTimeParameters {
+            dst_end_rule: Some(DstRule(0xB40E_2000)),
+            dst_offset: Some(3600),
+            dst_start_rule: Some(DstRule(0x360E_2000)),
+            tz_offset: Some(-18000),
+            ..LocalTimeParameters::default()
+        };
+        let rules = parameters.rules().expect("complete");
+        // 2024-07-01T12:00Z is 08:00 EDT.
+        assert_eq!(
+            rules.to_local(1_719_835_200).unwrap().to_rfc3339(),
+            "2024-07-01T08:00:00-04:00"
+        );
+        parameters.tz_offset = None;
+        assert_eq!(parameters.rules(), None);
     }
 }

@@ -10,7 +10,6 @@ use crate::code_list::ServiceKind;
 use crate::interval_block::IntervalReading;
 use crate::link::{LinkNode, LinkProblem, link};
 use crate::local_time::LocalTimeRules;
-use crate::raw::RawElement;
 use crate::reading_type::ReadingType;
 use crate::resource::{CUSTOMER_NS, ESPI_NS, Resource};
 use serde::{Deserialize, Serialize};
@@ -243,34 +242,30 @@ impl SummaryBuilder {
 
     fn add_resources(&mut self, entry: &Entry) {
         let mut kept = Kept::Nothing;
-        for resource in &entry.content {
-            match resource {
-                Resource::IntervalBlock(block) => {
-                    let mut stats = ReadingStats::default();
-                    for reading in &block.interval_reading {
-                        stats.add(reading);
-                        self.qualities += reading.reading_quality.len() as u64;
-                    }
-                    self.readings.merge(&stats);
-                    kept = match kept {
-                        Kept::Blocks {
-                            blocks,
-                            stats: mut total,
-                        } => {
-                            total.merge(&stats);
-                            Kept::Blocks {
-                                blocks: blocks + 1,
-                                stats: total,
-                            }
-                        }
-                        _ => Kept::Blocks { blocks: 1, stats },
-                    };
-                }
-                Resource::Unknown(raw) => {
-                    count_raw_readings(raw, &mut self.readings, &mut self.qualities)
-                }
-                _ => {}
+        let blocks = entry.content.iter().filter_map(|resource| match resource {
+            Resource::IntervalBlock(block) => Some(block),
+            _ => None,
+        });
+        for block in blocks {
+            let mut stats = ReadingStats::default();
+            for reading in &block.interval_reading {
+                stats.add(reading);
+                self.qualities += reading.reading_quality.len() as u64;
             }
+            self.readings.merge(&stats);
+            kept = match kept {
+                Kept::Blocks {
+                    blocks,
+                    stats: mut total,
+                } => {
+                    total.merge(&stats);
+                    Kept::Blocks {
+                        blocks: blocks + 1,
+                        stats: total,
+                    }
+                }
+                _ => Kept::Blocks { blocks: 1, stats },
+            };
         }
         let self_href = entry.meta.self_href().map(str::to_owned);
         kept = match (entry.resource(), kept) {
@@ -369,30 +364,5 @@ pub fn resource_key(resource: &Resource) -> String {
         (Some(crate::resource::ATOM_NS), local) => format!("atom:{local}"),
         (Some(ns), local) => format!("{{{ns}}}{local}"),
         (None, local) => local.to_owned(),
-    }
-}
-
-/// Interval readings inside raw XML (for example a resource the model does not type)
-/// still count, read the same way the typed reader would.
-fn count_raw_readings(raw: &RawElement, stats: &mut ReadingStats, qualities: &mut u64) {
-    let is_espi = |element: &RawElement, local: &str| {
-        element.name.namespace.as_deref() == Some(ESPI_NS) && element.name.local == local
-    };
-    for child in raw.child_elements() {
-        if is_espi(child, "IntervalReading") {
-            let mut reading = IntervalReading::default();
-            for field in child.child_elements() {
-                let text = field.text();
-                match field.name.local.as_str() {
-                    "value" => reading.value = text.trim().parse().ok(),
-                    "cost" => reading.cost = text.trim().parse().ok(),
-                    "ReadingQuality" => *qualities += 1,
-                    _ => {}
-                }
-            }
-            stats.add(&reading);
-        } else {
-            count_raw_readings(child, stats, qualities);
-        }
     }
 }

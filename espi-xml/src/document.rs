@@ -5,6 +5,7 @@ use crate::reader::{EntryReader, ReaderOptions, RootKind};
 use espi_model::atom::{Document, Entry, Feed};
 use espi_model::link::{UsageTree, link_entries};
 use espi_model::reading::{FlatReading, flat_readings};
+use espi_model::summary::{Summary, SummaryBuilder};
 use std::io::BufRead;
 
 /// A document read whole, its usage tree and what lenient reading reported.
@@ -69,6 +70,49 @@ pub fn read_document_with<R: BufRead>(
     Ok(ParsedDocument {
         document,
         tree,
+        diagnostics,
+    })
+}
+
+/// The facts of a document gathered in one streaming pass (see [`summarize`]).
+#[derive(Debug, Clone)]
+pub struct StreamSummary {
+    /// What the root element was.
+    pub root: Option<RootKind>,
+    /// Counts, reading totals and the linked tree.
+    pub summary: Summary,
+    /// Deviations accepted by lenient reading, in document order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Gathers the facts of a document in one streaming pass: readings are totalled as
+/// entries go by, so memory grows with the number of entries' links, not with the
+/// number of readings.
+///
+/// ```
+/// let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><content>
+///   <IntervalBlock xmlns="http://naesb.org/espi"><IntervalReading><value>42</value></IntervalReading></IntervalBlock>
+///   </content></entry></feed>"#;
+/// let facts = espi_xml::summarize(&xml[..], Default::default()).unwrap();
+/// assert_eq!(facts.summary.interval_readings.sum_value, 42);
+/// ```
+pub fn summarize<R: BufRead>(reader: R, options: ReaderOptions) -> Result<StreamSummary, Error> {
+    let mut entries = EntryReader::with_options(reader, options);
+    let mut builder = SummaryBuilder::default();
+    let mut diagnostics = Vec::new();
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        if entries.root() == Some(RootKind::Resource) {
+            builder.add_bare_root(&entry);
+        } else {
+            builder.add_entry(&entry);
+        }
+        diagnostics.append(&mut entries.take_diagnostics());
+    }
+    diagnostics.append(&mut entries.take_diagnostics());
+    Ok(StreamSummary {
+        root: entries.root(),
+        summary: builder.finish(),
         diagnostics,
     })
 }

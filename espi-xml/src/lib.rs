@@ -4,7 +4,8 @@
 //!   whose memory does not grow with the file. Names are matched by namespace URI and
 //!   local name; lenient mode (the default) reports every accepted deviation as a
 //!   [`Diagnostic`] with line and column, strict mode rejects what the schemas reject.
-//! - [`read_document`]: a whole document, with the usage tree linked.
+//! - [`read_document`]: a whole document, with the usage tree linked; [`summarize`]:
+//!   the facts of a document (counts, totals, linked tree) in one streaming pass.
 //! - [`Writer`]: schema-valid ESPI in schema element order, namespaces declared once.
 #![deny(missing_docs)]
 
@@ -16,7 +17,7 @@ mod reader;
 mod source;
 mod writer;
 
-pub use document::{ParsedDocument, read_document, read_document_with};
+pub use document::{ParsedDocument, StreamSummary, read_document, read_document_with, summarize};
 pub use error::{Diagnostic, Error};
 pub use position::Position;
 pub use reader::{EntryReader, Mode, ReaderOptions, RootKind};

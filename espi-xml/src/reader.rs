@@ -111,7 +111,9 @@ impl<R: BufRead> EntryReader<R> {
         &self.feed
     }
 
-    /// Takes the diagnostics reported so far (lenient mode).
+    /// Takes the diagnostics reported so far (lenient mode). Diagnostics are kept
+    /// until taken, so a stream over a large file that deviates on every entry should
+    /// take them as it goes (as the `inspect` example does) to keep memory flat.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.inner.diagnostics)
     }

@@ -53,6 +53,13 @@ fn every_sample_round_trips_through_the_writer() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Schema-invalid samples whose only deviation lenient reading repairs (a capitalised
+/// `ServiceDeliveryPoint`), so what the writer makes of them is valid.
+const REPAIRED: [&str; 2] = [
+    "trestles-green-button/case_1_day_daily_interval.xml",
+    "verdigris-sce/BulkSCEIntervalBlock.xml",
+];
+
 #[test]
 fn written_schema_valid_samples_validate_with_xmllint() {
     let required = std::env::var("ESPI_REQUIRE_XMLLINT").is_ok_and(|value| value == "1");
@@ -68,7 +75,7 @@ fn written_schema_valid_samples_validate_with_xmllint() {
     std::fs::create_dir_all(&out_dir).expect("temp dir");
     let mut files = Vec::new();
     for (path, facts) in samples() {
-        if facts["xsd_valid_4_0"] != Value::Bool(true) {
+        if facts["xsd_valid_4_0"] != Value::Bool(true) && !REPAIRED.contains(&path.as_str()) {
             continue;
         }
         let bytes = std::fs::read(testdata().join("samples").join(&path)).expect("sample");
