@@ -1,6 +1,6 @@
 //! `xs:hexBinary` values (HexBinary8/16/32/128 in espi.xsd).
 
-use crate::schema::{Scalar, ValueError};
+use crate::schema::{Facet, Scalar, ValueError};
 use serde::{Deserialize, Serialize};
 
 /// Bytes written as hexadecimal text, e.g. UsagePoint `roleFlags` (HexBinary16).
@@ -64,6 +64,16 @@ impl Scalar for HexBinary {
             })
             .collect::<Result<Vec<u8>, ValueError>>()
             .map(HexBinary)
+    }
+
+    fn check(&self, facet: Facet) -> Result<(), String> {
+        match facet {
+            Facet::MaxOctets(limit) if self.0.len() > limit => Err(format!(
+                "{} octets, more than the {limit} the schema allows",
+                self.0.len()
+            )),
+            _ => Ok(()),
+        }
     }
 
     fn write_text(&self, out: &mut String) {

@@ -9,12 +9,12 @@ crate::espi_element! {
         /// Objects `extension` children (xs:anyType), kept as raw XML.
         pub extension: Vec<crate::raw::RawElement> = "extension",
         /// Identifier of the batch item (HexBinary16).
-        pub name: Option<HexBinary> = "name",
+        pub name: Option<HexBinary> = "name" (MaxOctets(2)),
         /// The CRUD operation the item asks for.
         pub operation: Option<CRUDOperation> = "operation",
         /// Result status of the operation.
         pub status_code: Option<StatusCode> = "statusCode",
         /// Explanation of the status.
-        pub status_reason: Option<String> = "statusReason",
+        pub status_reason: Option<String> = "statusReason" (MaxLength(256)),
     }
 }

@@ -22,14 +22,14 @@ crate::espi_element! {
         /// Object extensions.
         pub extension: Vec<RawElement> = "extension",
         /// Cost in hundred-thousandths of the ReadingType's currency (Int48).
-        pub cost: Option<i64> = "cost",
+        pub cost: Option<i64> = "cost" (Int48),
         /// Qualities of the reading; ReadingType.defaultQuality applies when empty.
         pub reading_quality: Vec<ReadingQuality> = "ReadingQuality",
         /// The interval covered. When absent, readings follow each other at the
         /// ReadingType's intervalLength.
         pub time_period: Option<DateTimeInterval> = "timePeriod",
         /// The value (Int48).
-        pub value: Option<i64> = "value",
+        pub value: Option<i64> = "value" (Int48),
         /// Consumption tier.
         pub consumption_tier: Option<i16> = "consumptionTier",
         /// Time-of-use tier.

@@ -18,6 +18,12 @@ pub trait Scalar: Sized {
     /// Whether XML whitespace around the text is insignificant (true for every
     /// numeric, boolean and hex type, as in XSD `whiteSpace="collapse"`).
     const TRIM: bool = true;
+    /// Whether the value satisfies `facet`; the reason when it does not. Facets a
+    /// type cannot break are accepted.
+    fn check(&self, facet: Facet) -> Result<(), String> {
+        let _ = facet;
+        Ok(())
+    }
 }
 
 /// Why an element's text is not a valid value of its schema type.
@@ -40,12 +46,35 @@ impl ValueError {
     }
 }
 
+/// A restriction a schema type puts on a value beyond its Rust type, checked by
+/// strict reading (lenient reading keeps the value and reports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    /// No restriction beyond the type.
+    None,
+    /// espi.xsd `Int48`: −2^47 … 2^47 (values and costs).
+    Int48,
+    /// At most this many characters (espi.xsd `String32`, `String256`, …).
+    MaxLength(usize),
+    /// At most this many octets of xs:hexBinary (`HexBinary16` is 2).
+    MaxOctets(usize),
+}
+
+/// A child element as the one description states it: its name and facet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The element's local name.
+    pub name: &'static str,
+    /// What the schema restricts beyond the Rust type.
+    pub facet: Facet,
+}
+
 /// Reads the children of one element; implemented by the XML reader.
 pub trait ElementReader {
     /// The reader's error type.
     type Error;
     /// Reads the current child as a simple value.
-    fn scalar<T: Scalar>(&mut self) -> Result<Option<T>, Self::Error>;
+    fn scalar<T: Scalar>(&mut self, field: &'static Field) -> Result<Option<T>, Self::Error>;
     /// Reads the current child as a complex element into `value` (a fresh default),
     /// in place so that large elements are not moved around.
     fn element<T: Element>(&mut self, value: &mut T) -> Result<(), Self::Error>;
@@ -53,7 +82,7 @@ pub trait ElementReader {
     fn raw(&mut self) -> Result<RawElement, Self::Error>;
     /// Handles a second occurrence of a field that occurs at most once: an error in
     /// strict mode; leniently the first value stays and the repeat is kept as raw XML.
-    fn repeated(&mut self, field: &'static str) -> Result<(), Self::Error>;
+    fn repeated(&mut self, field: &'static Field) -> Result<(), Self::Error>;
 }
 
 /// Writes the fields of one element; implemented by the XML writer.
@@ -99,7 +128,7 @@ pub trait Slot {
     /// Reads one occurrence of the element into the slot.
     fn read<R: ElementReader>(
         &mut self,
-        field: &'static str,
+        field: &'static Field,
         reader: &mut R,
     ) -> Result<(), R::Error>;
     /// Writes every value the slot holds.
@@ -111,23 +140,28 @@ pub trait Slot {
 /// A value that can stand as an element: either [`Scalar`] text or an [`Element`].
 pub trait Value: Sized {
     /// Reads the current child.
-    fn read_value<R: ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error>;
+    fn read_value<R: ElementReader>(
+        field: &'static Field,
+        reader: &mut R,
+    ) -> Result<Option<Self>, R::Error>;
     /// Reads the current child into an empty optional slot.
     fn read_into_option<R: ElementReader>(
+        field: &'static Field,
         slot: &mut Option<Self>,
         reader: &mut R,
     ) -> Result<(), R::Error> {
-        if let Some(value) = Self::read_value(reader)? {
+        if let Some(value) = Self::read_value(field, reader)? {
             *slot = Some(value);
         }
         Ok(())
     }
     /// Reads the current child and appends it.
     fn read_into_vec<R: ElementReader>(
+        field: &'static Field,
         values: &mut Vec<Self>,
         reader: &mut R,
     ) -> Result<(), R::Error> {
-        if let Some(value) = Self::read_value(reader)? {
+        if let Some(value) = Self::read_value(field, reader)? {
             values.push(value);
         }
         Ok(())
@@ -143,13 +177,13 @@ pub trait Value: Sized {
 impl<T: Value> Slot for Option<T> {
     fn read<R: ElementReader>(
         &mut self,
-        field: &'static str,
+        field: &'static Field,
         reader: &mut R,
     ) -> Result<(), R::Error> {
         if self.is_some() {
             return reader.repeated(field);
         }
-        T::read_into_option(self, reader)
+        T::read_into_option(field, self, reader)
     }
     fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
         match self {
@@ -165,10 +199,10 @@ impl<T: Value> Slot for Option<T> {
 impl<T: Value> Slot for Vec<T> {
     fn read<R: ElementReader>(
         &mut self,
-        _field: &'static str,
+        field: &'static Field,
         reader: &mut R,
     ) -> Result<(), R::Error> {
-        T::read_into_vec(self, reader)?;
+        T::read_into_vec(field, self, reader)?;
         Ok(())
     }
     fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error> {
@@ -181,7 +215,10 @@ impl<T: Value> Slot for Vec<T> {
 }
 
 impl Value for RawElement {
-    fn read_value<R: ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error> {
+    fn read_value<R: ElementReader>(
+        _field: &'static Field,
+        reader: &mut R,
+    ) -> Result<Option<Self>, R::Error> {
         reader.raw().map(Some)
     }
     fn write_value<W: ElementWriter>(
@@ -204,7 +241,7 @@ macro_rules! espi_element {
         pub struct $name:ident : $type_name:literal {
             $(
                 $(#[$fmeta:meta])*
-                pub $field:ident : $fty:ty = $xml:literal $($req:ident)?,
+                pub $field:ident : $fty:ty = $xml:literal $($req:ident)? $(($facet:ident $(($limit:expr))?))?,
             )*
         }
     ) => {
@@ -233,8 +270,12 @@ macro_rules! espi_element {
             ) -> Result<Option<usize>, R::Error> {
                 let mut index = 0usize;
                 $(
-                    if local == $xml.as_bytes() {
-                        $crate::schema::Slot::read(&mut self.$field, $xml, reader)?;
+                    if $crate::schema::same_name(local, $xml) {
+                        const FIELD: $crate::schema::Field = $crate::schema::Field {
+                            name: $xml,
+                            facet: $crate::__espi_facet!($($facet $(($limit))?)?),
+                        };
+                        $crate::schema::Slot::read(&mut self.$field, &FIELD, reader)?;
                         return Ok(Some(index));
                     }
                     index += 1;
@@ -267,15 +308,15 @@ macro_rules! espi_element {
         }
 
         impl $crate::schema::Value for $name {
-            fn read_value<R: $crate::schema::ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error> {
+            fn read_value<R: $crate::schema::ElementReader>(_field: &'static $crate::schema::Field, reader: &mut R) -> Result<Option<Self>, R::Error> {
                 let mut value = Self::default();
                 reader.element(&mut value)?;
                 Ok(Some(value))
             }
-            fn read_into_option<R: $crate::schema::ElementReader>(slot: &mut Option<Self>, reader: &mut R) -> Result<(), R::Error> {
+            fn read_into_option<R: $crate::schema::ElementReader>(_field: &'static $crate::schema::Field, slot: &mut Option<Self>, reader: &mut R) -> Result<(), R::Error> {
                 reader.element(slot.insert(Self::default()))
             }
-            fn read_into_vec<R: $crate::schema::ElementReader>(values: &mut Vec<Self>, reader: &mut R) -> Result<(), R::Error> {
+            fn read_into_vec<R: $crate::schema::ElementReader>(_field: &'static $crate::schema::Field, values: &mut Vec<Self>, reader: &mut R) -> Result<(), R::Error> {
                 // Repeated elements come in runs (96 readings a day): skip the smallest growth steps.
                 if values.capacity() == 0 {
                     values.reserve(16);
@@ -293,6 +334,28 @@ macro_rules! espi_element {
     };
 }
 
+/// Whether an element's local name (UTF-8 bytes) is `name`. Names are a few bytes
+/// long: a byte loop here measured faster than the `memcmp` call of slice equality.
+#[doc(hidden)]
+#[inline(always)]
+pub fn same_name(local: &[u8], name: &str) -> bool {
+    let name = name.as_bytes();
+    local.len() == name.len() && local.iter().zip(name).all(|(a, b)| a == b)
+}
+
+/// The facet of a row of [`espi_element!`](crate::espi_element): none, or a
+/// [`Facet`] variant written after the name, e.g. `(Int48)` or `(MaxLength(256))`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __espi_facet {
+    () => {
+        $crate::schema::Facet::None
+    };
+    ($facet:ident $(($limit:expr))?) => {
+        $crate::schema::Facet::$facet$(($limit))?
+    };
+}
+
 /// Marks a row of [`espi_element!`](crate::espi_element) as required; any other word
 /// after the XML name is a compile error.
 #[doc(hidden)]
@@ -304,8 +367,11 @@ macro_rules! __espi_required {
 }
 
 impl<T: Scalar> Value for T {
-    fn read_value<R: ElementReader>(reader: &mut R) -> Result<Option<Self>, R::Error> {
-        reader.scalar::<T>()
+    fn read_value<R: ElementReader>(
+        field: &'static Field,
+        reader: &mut R,
+    ) -> Result<Option<Self>, R::Error> {
+        reader.scalar::<T>(field)
     }
     fn write_value<W: ElementWriter>(
         &self,
@@ -340,13 +406,34 @@ macro_rules! integer_scalar {
 }
 
 integer_scalar!(
-    i64 => "64-bit integer (xs:long)",
     u64 => "unsigned 64-bit integer (xs:unsignedLong)",
     u32 => "UInt32 (xs:unsignedInt)",
     u16 => "UInt16 (xs:unsignedShort)",
     u8 => "UInt8 (xs:unsignedByte)",
     i16 => "Int16 (xs:short)",
 );
+
+/// espi.xsd `Int48` bounds (espi-reference §4.1).
+const INT48_MIN: i64 = -140_737_488_355_328;
+const INT48_MAX: i64 = 140_737_488_355_328;
+
+impl Scalar for i64 {
+    fn parse_text(text: &str) -> Result<Self, ValueError> {
+        parse_integer(text, "64-bit integer (xs:long)")
+    }
+    fn write_text(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(out, "{self}");
+    }
+    fn check(&self, facet: Facet) -> Result<(), String> {
+        match facet {
+            Facet::Int48 if !(INT48_MIN..=INT48_MAX).contains(self) => Err(format!(
+                "{self} is outside Int48 ({INT48_MIN} to {INT48_MAX})"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
 
 impl Scalar for bool {
     fn parse_text(text: &str) -> Result<Self, ValueError> {
@@ -368,6 +455,15 @@ impl Scalar for String {
     }
     fn write_text(&self, out: &mut String) {
         out.push_str(self);
+    }
+    fn check(&self, facet: Facet) -> Result<(), String> {
+        match facet {
+            Facet::MaxLength(limit) if self.chars().count() > limit => Err(format!(
+                "{} characters, more than the {limit} the schema allows",
+                self.chars().count()
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

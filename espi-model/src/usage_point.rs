@@ -24,11 +24,11 @@ crate::espi_element! {
         /// Object extensions.
         pub extension: Vec<RawElement> = "extension",
         /// Name of the service delivery point.
-        pub name: Option<String> = "name",
+        pub name: Option<String> = "name" (MaxLength(256)),
         /// Tariff profile.
-        pub tariff_profile: Option<String> = "tariffProfile",
+        pub tariff_profile: Option<String> = "tariffProfile" (MaxLength(256)),
         /// Customer agreement reference.
-        pub customer_agreement: Option<String> = "customerAgreement",
+        pub customer_agreement: Option<String> = "customerAgreement" (MaxLength(256)),
         /// Tariff riders.
         pub tariff_rider_refs: Option<TariffRiderRefs> = "tariffRiderRefs",
     }
@@ -42,7 +42,7 @@ crate::espi_element! {
         /// Type of the pricing node.
         pub apnode_type: Option<ApnodeType> = "apnodeType" required,
         /// The node reference.
-        pub reference: Option<String> = "ref" required,
+        pub reference: Option<String> = "ref" required (MaxLength(256)),
         /// Start of effectiveness (epoch seconds).
         pub start_effective_date: Option<i64> = "startEffectiveDate",
         /// End of effectiveness (epoch seconds).
@@ -68,7 +68,7 @@ crate::espi_element! {
         /// Type of the aggregate node.
         pub anode_type: Option<AnodeType> = "anodeType" required,
         /// The node reference.
-        pub reference: Option<String> = "ref" required,
+        pub reference: Option<String> = "ref" required (MaxLength(256)),
         /// Start of effectiveness (epoch seconds).
         pub start_effective_date: Option<i64> = "startEffectiveDate",
         /// End of effectiveness (epoch seconds).
@@ -99,7 +99,7 @@ crate::espi_element! {
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Role flags (HexBinary16, espi-reference §4.4): bit 1 isMirror, bit 2
         /// isPremisesAggregationPoint, bit 3 isPEV, bit 4 isDER, bit 5 isRevenueQuality, bit 6 isDC.
-        pub role_flags: Option<HexBinary> = "roleFlags",
+        pub role_flags: Option<HexBinary> = "roleFlags" (MaxOctets(2)),
         /// The kind of service.
         pub service_category: Option<ServiceCategory> = "ServiceCategory",
         /// 0 off, 1 on.
@@ -126,7 +126,7 @@ crate::espi_element! {
         /// Nominal service voltage.
         pub nominal_service_voltage: Option<SummaryMeasurement> = "nominalServiceVoltage",
         /// Outage region.
-        pub outage_region: Option<String> = "outageRegion",
+        pub outage_region: Option<String> = "outageRegion" (MaxLength(256)),
         /// Phase code.
         pub phase_code: Option<PhaseCodeKind> = "phaseCode",
         /// Rated current.
@@ -134,13 +134,13 @@ crate::espi_element! {
         /// Rated power.
         pub rated_power: Option<SummaryMeasurement> = "ratedPower",
         /// Read cycle.
-        pub read_cycle: Option<String> = "readCycle",
+        pub read_cycle: Option<String> = "readCycle" (MaxLength(256)),
         /// Read route.
-        pub read_route: Option<String> = "readRoute",
+        pub read_route: Option<String> = "readRoute" (MaxLength(256)),
         /// Remark about service delivery.
-        pub service_delivery_remark: Option<String> = "serviceDeliveryRemark",
+        pub service_delivery_remark: Option<String> = "serviceDeliveryRemark" (MaxLength(256)),
         /// Service priority.
-        pub service_priority: Option<String> = "servicePriority",
+        pub service_priority: Option<String> = "servicePriority" (MaxLength(32)),
         /// Pricing node references.
         pub pnode_refs: Option<PnodeRefs> = "pnodeRefs",
         /// Aggregate node references.

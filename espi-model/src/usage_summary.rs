@@ -21,7 +21,7 @@ crate::espi_element! {
         /// Unit of measure.
         pub uom: Option<UnitSymbolKind> = "uom",
         /// The value (Int48).
-        pub value: Option<i64> = "value",
+        pub value: Option<i64> = "value" (Int48),
         /// The ReadingType the value relates to.
         pub reading_type_ref: Option<String> = "readingTypeRef",
     }
@@ -33,19 +33,19 @@ crate::espi_element! {
         /// Object extensions.
         pub extension: Vec<RawElement> = "extension",
         /// Amount in 1/100 000 of the currency.
-        pub amount: Option<i64> = "amount",
+        pub amount: Option<i64> = "amount" (Int48),
         /// Rounding in 1/100 000 of the currency.
-        pub rounding: Option<i64> = "rounding",
+        pub rounding: Option<i64> = "rounding" (Int48),
         /// When the item applies (epoch seconds).
         pub date_time: Option<i64> = "dateTime",
         /// Text of the line (required by the schema).
-        pub note: Option<String> = "note" required,
+        pub note: Option<String> = "note" required (MaxLength(256)),
         /// Measurement the amount is based on.
         pub measurement: Option<SummaryMeasurement> = "measurement",
         /// Kind of item (fee, tax, credit…; required by the schema).
         pub item_kind: Option<ItemKind> = "itemKind" required,
         /// Unit cost in 1/100 000 of the currency.
-        pub unit_cost: Option<i64> = "unitCost",
+        pub unit_cost: Option<i64> = "unitCost" (Int48),
         /// Period the item covers.
         pub item_period: Option<DateTimeInterval> = "itemPeriod",
     }
@@ -57,7 +57,7 @@ crate::espi_element! {
         /// Object extensions.
         pub extension: Vec<RawElement> = "extension",
         /// Type of rider.
-        pub rider_type: Option<String> = "riderType" required,
+        pub rider_type: Option<String> = "riderType" required (MaxLength(256)),
         /// Enrollment status.
         pub enrollment_status: Option<EnrollmentStatus> = "enrollmentStatus" required,
         /// Effective date (epoch seconds).
@@ -81,7 +81,7 @@ crate::espi_element! {
         /// Object extensions.
         pub extension: Vec<RawElement> = "extension",
         /// Name of the agency.
-        pub agency_name: Option<String> = "agencyName",
+        pub agency_name: Option<String> = "agencyName" (MaxLength(256)),
     }
 }
 
@@ -96,11 +96,11 @@ crate::espi_element! {
         /// The billing period.
         pub billing_period: Option<DateTimeInterval> = "billingPeriod",
         /// Bill amount for the last period.
-        pub bill_last_period: Option<i64> = "billLastPeriod",
+        pub bill_last_period: Option<i64> = "billLastPeriod" (Int48),
         /// Bill amount to date.
-        pub bill_to_date: Option<i64> = "billToDate",
+        pub bill_to_date: Option<i64> = "billToDate" (Int48),
         /// Additional costs for the last period.
-        pub cost_additional_last_period: Option<i64> = "costAdditionalLastPeriod",
+        pub cost_additional_last_period: Option<i64> = "costAdditionalLastPeriod" (Int48),
         /// Detail of the additional costs.
         pub cost_additional_detail_last_period: Vec<LineItem> = "costAdditionalDetailLastPeriod",
         /// Currency of the amounts.
@@ -134,9 +134,9 @@ crate::espi_element! {
         /// Commodity.
         pub commodity: Option<CommodityKind> = "commodity",
         /// Tariff profile.
-        pub tariff_profile: Option<String> = "tariffProfile",
+        pub tariff_profile: Option<String> = "tariffProfile" (MaxLength(256)),
         /// Read cycle.
-        pub read_cycle: Option<String> = "readCycle",
+        pub read_cycle: Option<String> = "readCycle" (MaxLength(256)),
         /// Tariff riders.
         pub tariff_rider_refs: Option<TariffRiderRefs> = "tariffRiderRefs",
         /// Who issued the charges.
@@ -156,11 +156,11 @@ crate::espi_element! {
         /// The billing period.
         pub billing_period: Option<DateTimeInterval> = "billingPeriod",
         /// Bill amount for the last period.
-        pub bill_last_period: Option<i64> = "billLastPeriod",
+        pub bill_last_period: Option<i64> = "billLastPeriod" (Int48),
         /// Bill amount to date.
-        pub bill_to_date: Option<i64> = "billToDate",
+        pub bill_to_date: Option<i64> = "billToDate" (Int48),
         /// Additional costs for the last period.
-        pub cost_additional_last_period: Option<i64> = "costAdditionalLastPeriod",
+        pub cost_additional_last_period: Option<i64> = "costAdditionalLastPeriod" (Int48),
         /// Detail of the additional costs.
         pub cost_additional_detail_last_period: Vec<LineItem> = "costAdditionalDetailLastPeriod",
         /// Currency of the amounts.

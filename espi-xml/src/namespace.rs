@@ -69,6 +69,7 @@ pub(crate) struct Namespaces {
 
 impl Namespaces {
     /// Enters an element, recording the namespaces its start tag declares.
+    #[inline]
     pub(crate) fn push(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
         self.depth += 1;
         if !start.attributes_raw().contains("xmlns") {
@@ -99,6 +100,7 @@ impl Namespaces {
     }
 
     /// Leaves the innermost element.
+    #[inline]
     pub(crate) fn pop(&mut self) {
         while self
             .bindings
@@ -131,23 +133,28 @@ impl Namespaces {
 
     /// The class of an element name's namespace and its local name; `None` for an
     /// undeclared prefix.
+    #[inline]
     pub(crate) fn classify_element<'n>(&self, name: QName<'n>) -> (Option<Ns>, &'n str) {
-        let (local, prefix) = name.decompose();
-        let prefix = prefix.map_or("", |prefix| prefix.into_inner());
+        // Names are short: a byte loop finds the colon faster than a call to memchr.
+        let (prefix, local) = match name.0.bytes().position(|byte| byte == b':') {
+            Some(colon) => (&name.0[..colon], &name.0[colon + 1..]),
+            None => ("", name.0),
+        };
         let class = match self.binding(prefix) {
             Some(binding) => Some(binding.class),
             None if prefix.is_empty() => Some(Ns::None),
             None if prefix == "xml" => Some(Ns::Other),
             None => None,
         };
-        (class, local.into_inner())
+        (class, local)
     }
 
     fn binding(&self, prefix: &str) -> Option<&Binding> {
+        let prefix = prefix.as_bytes();
         self.bindings
             .iter()
             .rev()
-            .find(|binding| &*binding.prefix == prefix)
+            .find(|binding| espi_model::schema::same_name(prefix, &binding.prefix))
     }
 
     fn lookup(&self, prefix: &str) -> Option<&str> {

@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
 use espi_model::raw::{NamespaceBinding, QualifiedName, RawAttribute, RawElement, RawNode};
 use espi_model::resource::{Resource, ResourceKind};
-use espi_model::schema::{Element, ElementReader, Scalar};
+use espi_model::schema::{Element, ElementReader, Field, Scalar};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use std::io::BufRead;
@@ -411,6 +411,58 @@ fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawEl
     })
 }
 
+/// What an event inside a simple-typed element contributed to its text.
+#[derive(Debug, PartialEq, Eq)]
+enum Absorbed {
+    /// Text (or nothing, for comments); more may follow.
+    More,
+    /// The end tag.
+    End,
+    /// A child element, named here: simple-typed elements hold only text.
+    Child(String),
+}
+
+/// Appends the text an event stands for: character data with line ends normalised,
+/// CDATA, the five predefined entities and character references.
+#[inline(always)]
+fn absorb_text<R: BufRead>(
+    text: &mut String,
+    xml: &Xml<R>,
+    event: &Event<'_>,
+) -> Result<Absorbed, Error> {
+    match event {
+        // Line-end normalisation only changes text that has a carriage return.
+        Event::Text(content) if !content.contains('\r') => text.push_str(content),
+        Event::Text(content) => text.push_str(&content.xml10_content()),
+        Event::CData(data) => text.push_str(&data.xml10_content()),
+        Event::GeneralRef(reference) => match resolve_reference(reference) {
+            Some(character) => text.push(character),
+            None => {
+                let message = format!(
+                    "undeclared entity &{}; (only the five XML entities and character references are allowed)",
+                    &**reference
+                );
+                return Err(xml_error(xml, &message));
+            }
+        },
+        Event::End(_) => return Ok(Absorbed::End),
+        Event::Comment(_) | Event::PI(_) => {}
+        Event::Start(start) | Event::Empty(start) => {
+            return Ok(Absorbed::Child(start.name().0.to_owned()));
+        }
+        Event::Eof => {
+            return Err(xml_error(
+                xml,
+                "unexpected end of document inside a text element",
+            ));
+        }
+        Event::Decl(_) | Event::DocType(_) => {
+            return Err(xml_error(xml, "a declaration inside an element"));
+        }
+    }
+    Ok(Absorbed::More)
+}
+
 /// What to do with an event that is neither a start nor an end tag in element content.
 fn other_step(event: &Event<'_>) -> Step {
     match event {
@@ -787,49 +839,32 @@ impl<R: BufRead> Inner<R> {
         if empty {
             return Ok(());
         }
+        self.gather_text()
+    }
+
+    /// Appends the rest of the saved element's text to `self.text`, up to its end tag.
+    #[inline(always)]
+    fn gather_text(&mut self) -> Result<(), Error> {
         loop {
             // Keep the start tag: error messages and raw copies still need it.
             self.buf.truncate(self.saved.end());
             let result = self.xml.read_event_into(&mut self.buf);
             let event = self.xml.track(&result)?;
-            match event {
-                // Line-end normalisation only changes text that has a carriage return.
-                Event::Text(text) if !text.contains('\r') => self.text.push_str(text),
-                Event::Text(text) => self.text.push_str(&text.xml10_content()),
-                Event::CData(data) => self.text.push_str(&data.xml10_content()),
-                Event::GeneralRef(reference) => match resolve_reference(reference) {
-                    Some(character) => self.text.push(character),
-                    None => {
-                        let message = format!(
-                            "undeclared entity &{}; (only the five XML entities and character references are allowed)",
-                            &**reference
-                        );
-                        return Err(xml_error(&self.xml, &message));
-                    }
-                },
-                Event::End(_) => return Ok(()),
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Start(start) | Event::Empty(start) => {
-                    let child = start.name().0.to_owned();
-                    let message = format!(
-                        "element <{child}> inside <{}>, which holds only text",
-                        self.saved.name(&self.buf)
-                    );
-                    return Err(Error::Invalid {
-                        position: position(&self.xml),
-                        message,
-                    });
-                }
-                Event::Eof => {
-                    return Err(xml_error(
-                        &self.xml,
-                        "unexpected end of document inside a text element",
-                    ));
-                }
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(xml_error(&self.xml, "a declaration inside an element"));
-                }
+            match absorb_text(&mut self.text, &self.xml, event)? {
+                Absorbed::More => {}
+                Absorbed::End => return Ok(()),
+                Absorbed::Child(child) => return Err(self.child_in_text(&child)),
             }
+        }
+    }
+
+    fn child_in_text(&self, child: &str) -> Error {
+        Error::Invalid {
+            position: self.position(),
+            message: format!(
+                "element <{child}> inside <{}>, which holds only text",
+                self.saved.name(&self.buf)
+            ),
         }
     }
 
@@ -915,7 +950,7 @@ const NON_GLOBAL_ESPI_ROOTS: [&str; 3] = [
 impl<R: BufRead> ElementReader for Inner<R> {
     type Error = Error;
 
-    fn scalar<T: Scalar>(&mut self) -> Result<Option<T>, Error> {
+    fn scalar<T: Scalar>(&mut self, field: &'static Field) -> Result<Option<T>, Error> {
         self.read_text(self.saved.empty)?;
         // XML whitespace is ASCII whitespace less form feed, which XML text cannot contain.
         let text = if T::TRIM {
@@ -924,10 +959,14 @@ impl<R: BufRead> ElementReader for Inner<R> {
             self.text.as_str()
         };
         match T::parse_text(text) {
-            Ok(value) => Ok(Some(value)),
+            Ok(value) => {
+                if let Err(reason) = value.check(field.facet) {
+                    self.invalid_or_diagnose(&format!("<{}>: {reason}; kept", field.name))?;
+                }
+                Ok(Some(value))
+            }
             Err(error) => {
-                let field = self.saved.name(&self.buf).to_owned();
-                self.invalid_or_diagnose(&format!("<{field}>: {error}; kept as raw XML"))?;
+                self.invalid_or_diagnose(&format!("<{}>: {error}; kept as raw XML", field.name))?;
                 let mut raw = raw_element(&self.xml, &self.saved.start(&self.buf))?;
                 raw.children.push(RawNode::Text(self.text.clone()));
                 self.pending_raw = Some(raw);
@@ -944,9 +983,10 @@ impl<R: BufRead> ElementReader for Inner<R> {
         self.capture_raw()
     }
 
-    fn repeated(&mut self, field: &'static str) -> Result<(), Error> {
+    fn repeated(&mut self, field: &'static Field) -> Result<(), Error> {
         self.invalid_or_diagnose(&format!(
-            "<{field}> occurs more than once; the first is kept, the repeat as raw XML"
+            "<{}> occurs more than once; the first is kept, the repeat as raw XML",
+            field.name
         ))?;
         let raw = self.capture_raw()?;
         self.pending_raw = Some(raw);

@@ -280,3 +280,104 @@ fn strict_reading_rejects_each_deviation_with_a_position() {
         }
     }
 }
+
+#[test]
+fn schema_facets_are_strict_errors_and_lenient_diagnostics() {
+    let long = "x".repeat(257);
+    let cases = [
+        (
+            "<IntervalBlock xmlns=\"http://naesb.org/espi\"><IntervalReading><value>140737488355329</value></IntervalReading></IntervalBlock>",
+            "outside Int48",
+        ),
+        (
+            "<IntervalBlock xmlns=\"http://naesb.org/espi\"><IntervalReading><cost>-140737488355329</cost></IntervalReading></IntervalBlock>",
+            "outside Int48",
+        ),
+        (
+            "<UsagePoint xmlns=\"http://naesb.org/espi\"><roleFlags>010203</roleFlags></UsagePoint>",
+            "3 octets",
+        ),
+        (
+            &*format!(
+                "<UsagePoint xmlns=\"http://naesb.org/espi\"><readRoute>{long}</readRoute></UsagePoint>"
+            ),
+            "257 characters",
+        ),
+    ];
+    for (xml, reason) in cases {
+        let error = read_document_with(xml.as_bytes(), ReaderOptions { mode: Mode::Strict })
+            .expect_err(reason);
+        assert!(error.to_string().contains(reason), "{error}");
+        let parsed = read_document(xml.as_bytes()).expect("lenient keeps the value");
+        assert!(
+            parsed
+                .diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.message.contains(reason))
+        );
+        assert!(parsed.document.resources().next().is_some());
+    }
+    let edge = "<IntervalBlock xmlns=\"http://naesb.org/espi\"><IntervalReading><cost>-140737488355328</cost><value>140737488355328</value></IntervalReading></IntervalBlock>";
+    assert!(
+        read_document_with(edge.as_bytes(), ReaderOptions { mode: Mode::Strict }).is_ok(),
+        "the bounds are inclusive"
+    );
+}
+
+#[test]
+fn values_split_across_references_cdata_and_comments_are_read_whole() {
+    let block = |value: &str| {
+        format!(
+            "<IntervalBlock xmlns=\"http://naesb.org/espi\"><IntervalReading><value>{value}</value></IntervalReading></IntervalBlock>"
+        )
+    };
+    for (text, expected) in [
+        ("12", 12),
+        (" 12\r\n", 12),
+        ("&#49;2", 12),
+        ("1&#50;", 12),
+        ("<![CDATA[12]]>", 12),
+        ("1<!-- split -->2", 12),
+        ("1<?pi?>2", 12),
+        ("", 0),
+    ] {
+        let parsed = read_document_with(
+            block(text).as_bytes(),
+            ReaderOptions {
+                mode: Mode::Lenient,
+            },
+        )
+        .expect(text);
+        let Some(Resource::IntervalBlock(block)) = parsed.document.resources().next() else {
+            panic!("{text}")
+        };
+        let reading = &block.interval_reading[0];
+        if text.is_empty() {
+            assert_eq!(reading.value, None, "an empty value is not a number");
+            assert_eq!(reading.unknown_elements[0].text(), "", "and is kept raw");
+        } else {
+            assert_eq!(reading.value, Some(expected), "{text:?}");
+            assert!(
+                parsed.diagnostics.is_empty(),
+                "{text:?}: {:?}",
+                parsed.diagnostics
+            );
+        }
+    }
+    for (text, kept) in [("1&#50;x", "12x"), ("x<!-- c -->1", "x1")] {
+        let parsed = read_document(block(text).as_bytes()).expect(text);
+        let Some(Resource::IntervalBlock(block)) = parsed.document.resources().next() else {
+            panic!("{text}")
+        };
+        assert_eq!(
+            block.interval_reading[0].unknown_elements[0].text(),
+            kept,
+            "the whole text is kept"
+        );
+    }
+    let error = read_document(block("1<x/>2").as_bytes()).expect_err("an element inside a value");
+    assert!(
+        error.to_string().contains("which holds only text"),
+        "{error}"
+    );
+}
