@@ -36,6 +36,10 @@ impl Link {
 /// Metadata shared by feeds and entries.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
+    /// Attributes of the `feed` or `entry` element itself (`xml:lang`, `xml:base`…),
+    /// other than namespace declarations and `xsi:` hints for validators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<RawAttribute>,
     /// `atom:id`, e.g. `urn:uuid:…`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -113,6 +117,10 @@ pub struct Entry {
     /// The children of `atom:content` (normally exactly one ESPI resource).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub content: Vec<Resource>,
+    /// Attributes of `atom:content` (`type`, `src`…), other than namespace
+    /// declarations and `xsi:` hints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content_attributes: Vec<RawAttribute>,
 }
 
 impl Entry {

@@ -15,6 +15,7 @@ mod namespace;
 mod position;
 mod reader;
 mod source;
+mod well_formed;
 mod writer;
 
 pub use document::{ParsedDocument, StreamSummary, read_document, read_document_with, summarize};

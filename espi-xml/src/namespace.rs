@@ -4,7 +4,7 @@
 //! reading needs and skips the attribute scan of the many elements that declare
 //! nothing, which measured a fifth of the reader's time.
 
-use espi_model::resource::{ATOM_NS, ESPI_NS};
+use espi_model::resource::{ATOM_NS, CUSTOMER_NS, ESPI_NS};
 use quick_xml::events::BytesStart;
 use quick_xml::name::{PrefixDeclaration, QName};
 
@@ -17,6 +17,7 @@ pub(crate) const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 pub(crate) enum Ns {
     Atom,
     Espi,
+    Customer,
     Xsi,
     Other,
     None,
@@ -28,6 +29,7 @@ impl Ns {
             "" => Ns::None,
             ESPI_NS => Ns::Espi,
             ATOM_NS => Ns::Atom,
+            CUSTOMER_NS => Ns::Customer,
             XSI_NS => Ns::Xsi,
             _ => Ns::Other,
         }
@@ -87,6 +89,9 @@ impl Namespaces {
                 PrefixDeclaration::Default => "",
                 PrefixDeclaration::Named(prefix) => prefix,
             };
+            if !prefix.is_empty() && !crate::well_formed::is_ncname(prefix) {
+                return Err(format!("`{prefix}` is not a valid namespace prefix"));
+            }
             check_declaration(prefix, &uri)?;
             let class = Ns::of(&uri);
             self.bindings.push(Binding {

@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, Error};
 use crate::namespace::{Ns, Resolved, XSI_NS};
 use crate::position::Position;
 use crate::source::Source;
+use crate::well_formed;
 use chrono::NaiveDateTime;
 use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
 use espi_model::raw::{NamespaceBinding, QualifiedName, RawAttribute, RawElement, RawNode};
@@ -149,10 +150,16 @@ impl<R: BufRead> EntryReader<R> {
     fn read_root(&mut self) -> Result<Option<Entry>, Error> {
         let inner = &mut self.inner;
         let mut name = NameBuf::default();
+        let mut first = true;
         let ns = loop {
             match inner.next_step(&mut name)? {
                 Step::Child(ns, _) => break ns,
-                Step::Ignorable | Step::Declaration => {}
+                Step::Declaration if !first => {
+                    return Err(
+                        inner.xml_error("the XML declaration must come first in the document")
+                    );
+                }
+                Step::Ignorable | Step::Declaration => first = false,
                 Step::Eof => return Err(inner.xml_error("the document has no root element")),
                 Step::Fatal(message) => return Err(inner.xml_error(message)),
                 Step::StrayText | Step::End => {
@@ -165,6 +172,7 @@ impl<R: BufRead> EntryReader<R> {
         match (ns, name.as_str()) {
             (Ns::Atom, "feed") => {
                 self.root = Some(RootKind::Feed);
+                self.feed.attributes = inner.kept_attributes()?;
                 if empty {
                     inner.check_metadata(&self.feed, "feed")?;
                 } else {
@@ -253,6 +261,8 @@ struct SavedStart {
     len: usize,
     name_len: usize,
     empty: bool,
+    /// Whether the tag has anything besides its name (attributes or declarations).
+    attributes: bool,
 }
 
 impl SavedStart {
@@ -266,6 +276,7 @@ impl SavedStart {
         len: usize,
         name_len: usize,
         empty: bool,
+        attributes: bool,
     ) -> Result<(), &'static str> {
         let offset = address.wrapping_sub(buf.as_ptr() as usize);
         if offset > buf.len() || len > buf.len() - offset {
@@ -275,6 +286,7 @@ impl SavedStart {
         self.len = len;
         self.name_len = name_len;
         self.empty = empty;
+        self.attributes = attributes;
         Ok(())
     }
 
@@ -342,11 +354,15 @@ fn classify<'n, R: BufRead>(xml: &Xml<R>, name: QName<'n>) -> Result<(Ns, &'n st
     }
 }
 
+/// The resolved name of an element or attribute (its lexical form is checked here).
 fn qualified<R: BufRead>(
     xml: &Xml<R>,
     name: QName<'_>,
     element: bool,
 ) -> Result<QualifiedName, Error> {
+    if !well_formed::is_qname(name.0) {
+        return Err(xml_error(xml, &format!("`{}` is not an XML name", name.0)));
+    }
     let (resolved, local) = xml.resolve(name, element);
     let namespace = match resolved {
         Resolved::Bound(uri) => Some(uri.to_owned()),
@@ -371,19 +387,47 @@ fn attributes<R: BufRead>(
         if attribute.key.as_namespace_binding().is_some() {
             continue;
         }
+        if attribute.value.contains('<') {
+            return Err(xml_error(
+                xml,
+                &format!("`<` in the value of attribute {}", attribute.key.0),
+            ));
+        }
         let value = attribute
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|error| xml_error(xml, &error.to_string()))?
             .into_owned();
-        attributes.push(RawAttribute {
-            name: qualified(xml, attribute.key, false)?,
-            value,
-        });
+        if !value.chars().all(well_formed::is_xml_char) {
+            return Err(xml_error(
+                xml,
+                &format!(
+                    "a character XML 1.0 does not allow in attribute {}",
+                    attribute.key.0
+                ),
+            ));
+        }
+        let name = qualified(xml, attribute.key, false)?;
+        // Two attributes may not share an expanded name, whatever their prefixes.
+        if attributes.iter().any(|seen: &RawAttribute| {
+            seen.name.namespace == name.namespace && seen.name.local == name.local
+        }) {
+            return Err(xml_error(
+                xml,
+                &format!("attribute {} occurs twice", name.clark()),
+            ));
+        }
+        attributes.push(RawAttribute { name, value });
     }
     Ok(attributes)
 }
 
 fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawElement, Error> {
+    if !well_formed::is_qname(start.name().0) {
+        return Err(xml_error(
+            xml,
+            &format!("`{}` is not an XML name", start.name().0),
+        ));
+    }
     let attributes = attributes(xml, start)?;
     // xsi:type values are QNames: keep the binding of their prefix so it can be declared again.
     let value_namespaces = attributes
@@ -418,8 +462,9 @@ enum Absorbed {
     More,
     /// The end tag.
     End,
-    /// A child element, named here: simple-typed elements hold only text.
-    Child(String),
+    /// A child element (simple-typed elements hold only text): its start tag as raw
+    /// XML, and whether it was an empty-element tag.
+    Child(RawElement, bool),
 }
 
 /// Appends the text an event stands for: character data with line ends normalised,
@@ -438,18 +483,24 @@ fn absorb_text<R: BufRead>(
         Event::GeneralRef(reference) => match resolve_reference(reference) {
             Some(character) => text.push(character),
             None => {
-                let message = format!(
-                    "undeclared entity &{}; (only the five XML entities and character references are allowed)",
-                    &**reference
-                );
+                let message = if reference.is_char_ref() {
+                    format!(
+                        "&{}; does not refer to a character XML 1.0 allows",
+                        &**reference
+                    )
+                } else {
+                    format!(
+                        "undeclared entity &{}; (only the five XML entities and character references are allowed)",
+                        &**reference
+                    )
+                };
                 return Err(xml_error(xml, &message));
             }
         },
         Event::End(_) => return Ok(Absorbed::End),
         Event::Comment(_) | Event::PI(_) => {}
-        Event::Start(start) | Event::Empty(start) => {
-            return Ok(Absorbed::Child(start.name().0.to_owned()));
-        }
+        Event::Start(start) => return Ok(Absorbed::Child(raw_element(xml, start)?, false)),
+        Event::Empty(start) => return Ok(Absorbed::Child(raw_element(xml, start)?, true)),
         Event::Eof => {
             return Err(xml_error(
                 xml,
@@ -526,8 +577,9 @@ impl<R: BufRead> Inner<R> {
         let fits = name.set(local);
         let content: &str = start;
         let (address, len, name_len) = (content.as_ptr() as usize, content.len(), qname.0.len());
+        let attributes = !start.attributes_raw().trim_ascii().is_empty();
         self.saved
-            .set(&self.buf, address, len, name_len, empty)
+            .set(&self.buf, address, len, name_len, empty, attributes)
             .map_err(|message| xml_error(&self.xml, message))?;
         Ok(Step::Child(ns, fits))
     }
@@ -565,6 +617,7 @@ impl<R: BufRead> Inner<R> {
     /// Reads an `atom:entry` whose start tag has just been read.
     fn read_entry(&mut self, empty: bool) -> Result<Entry, Error> {
         let mut entry = Entry::default();
+        entry.meta.attributes = self.kept_attributes()?;
         if !empty {
             let mut name = NameBuf::default();
             loop {
@@ -573,6 +626,7 @@ impl<R: BufRead> Inner<R> {
                     Step::End => break,
                     Step::Child(Ns::Atom, _) if name.as_str() == "content" => {
                         let empty = self.saved.empty;
+                        entry.content_attributes = self.kept_attributes()?;
                         self.read_content(empty, &mut entry.content)?;
                     }
                     Step::Child(ns, _) => {
@@ -586,7 +640,9 @@ impl<R: BufRead> Inner<R> {
         Ok(entry)
     }
 
-    /// Atom `id`, `title`, `published`, `updated` and `link`; anything else is kept raw.
+    /// Atom `id`, `title`, `published`, `updated` and `link`. Anything else, and any of
+    /// these with attributes or markup the model does not hold (`xml:lang`, an XHTML
+    /// title, a second `id`…), is kept whole as raw XML, which the writer writes back.
     fn read_metadata_child(
         &mut self,
         ns: Ns,
@@ -594,6 +650,11 @@ impl<R: BufRead> Inner<R> {
         meta: &mut Metadata,
         parent: &str,
     ) -> Result<(), Error> {
+        if ns == Ns::Atom && local == "link" {
+            let link = self.read_link()?;
+            meta.links.push(link);
+            return Ok(());
+        }
         let slot = match (ns, local) {
             (Ns::Atom, "id") => Some(&mut meta.id),
             (Ns::Atom, "title") => Some(&mut meta.title),
@@ -601,27 +662,56 @@ impl<R: BufRead> Inner<R> {
             (Ns::Atom, "updated") => Some(&mut meta.updated),
             _ => None,
         };
-        if let Some(slot) = slot {
-            if slot.is_some() {
-                self.invalid_or_diagnose(&format!(
-                    "atom:{local} occurs twice in atom:{parent}; the first is kept"
-                ))?;
+        // `type="text"` is Atom's default for a title: saying it changes nothing.
+        let mut attributes = self.kept_attributes()?;
+        attributes.retain(|attribute| {
+            !(local == "title" && attribute.name.local == "type" && attribute.value == "text")
+        });
+        let repeated = slot.as_ref().is_some_and(|slot| slot.is_some());
+        let plain = slot.is_some() && !repeated && attributes.is_empty();
+        match slot {
+            Some(slot) if plain => match self.read_text(self.saved.empty)? {
+                None => {
+                    // Atom text keeps its spaces; identifiers and dates are collapsed as in XSD.
+                    let text = if local == "title" {
+                        self.text.as_str()
+                    } else {
+                        self.text.trim_ascii()
+                    };
+                    *slot = Some(text.to_owned());
+                }
+                Some(raw) => meta.other_elements.push(raw),
+            },
+            _ => {
+                if ns == Ns::Atom && !ATOM_METADATA.contains(&local) {
+                    self.invalid_or_diagnose(&format!(
+                        "atom:{local} is not an element of atom:{parent}; kept as raw XML"
+                    ))?;
+                } else if ns == Ns::None {
+                    self.invalid_or_diagnose(&format!(
+                        "<{local}> in no namespace is not allowed in atom:{parent}; kept as raw XML"
+                    ))?;
+                } else if repeated {
+                    self.invalid_or_diagnose(&format!(
+                        "atom:{local} occurs twice in atom:{parent}; the second is kept as raw XML"
+                    ))?;
+                }
                 let raw = self.capture_raw()?;
                 meta.other_elements.push(raw);
-                return Ok(());
             }
-            self.read_text(self.saved.empty)?;
-            *slot = Some(self.text.trim_matches(is_xml_whitespace_char).to_owned());
-            return Ok(());
         }
-        if ns == Ns::Atom && local == "link" {
-            let link = self.read_link()?;
-            meta.links.push(link);
-            return Ok(());
-        }
-        let raw = self.capture_raw()?;
-        meta.other_elements.push(raw);
         Ok(())
+    }
+
+    /// The saved start tag's attributes other than namespace declarations and `xsi:`
+    /// hints (which are not data).
+    fn kept_attributes(&self) -> Result<Vec<RawAttribute>, Error> {
+        if !self.saved.attributes {
+            return Ok(Vec::new());
+        }
+        let mut attributes = attributes(&self.xml, &self.saved.start(&self.buf))?;
+        attributes.retain(|attribute| attribute.name.namespace.as_deref() != Some(XSI_NS));
+        Ok(attributes)
     }
 
     fn read_link(&mut self) -> Result<Link, Error> {
@@ -697,10 +787,34 @@ impl<R: BufRead> Inner<R> {
         empty: bool,
         root: bool,
     ) -> Result<Resource, Error> {
-        if ns != Ns::Espi {
-            return self.capture_raw().map(Resource::Unknown);
+        let kind = match ns {
+            Ns::Espi => ResourceKind::from_espi_name(local),
+            _ => ResourceKind::Unknown,
+        };
+        if kind == ResourceKind::Unknown {
+            let raw = self.capture_raw()?;
+            let declared = match ns {
+                Ns::Espi => ESPI_GLOBAL_ELEMENTS.contains(&local),
+                // Customer data is typed by a later version of the model (issue 3); the
+                // customer schema declares its resources globally.
+                Ns::Customer => true,
+                _ => false,
+            };
+            if !declared {
+                let place = if root {
+                    "the document root"
+                } else {
+                    "atom:content"
+                };
+                self.invalid_or_diagnose(&format!(
+                    "{} as {place} is not an element the ESPI, customer or Atom schemas declare; kept as raw XML",
+                    raw.name.clark()
+                ))?;
+            }
+            return Ok(Resource::Unknown(raw));
         }
-        Ok(match ResourceKind::from_espi_name(local) {
+        self.check_attributes()?;
+        Ok(match kind {
             ResourceKind::UsagePoint => Resource::UsagePoint(self.read_element(empty)?),
             ResourceKind::MeterReading => Resource::MeterReading(self.read_element(empty)?),
             ResourceKind::ReadingType => Resource::ReadingType(self.read_element(empty)?),
@@ -715,15 +829,30 @@ impl<R: BufRead> Inner<R> {
             ResourceKind::LocalTimeParameters => {
                 Resource::LocalTimeParameters(self.read_element(empty)?)
             }
-            ResourceKind::Unknown => {
-                if root && NON_GLOBAL_ESPI_ROOTS.contains(&local) {
-                    self.invalid_or_diagnose(&format!(
-                        "espi:{local} is not a global element of espi.xsd and cannot be a document root; kept as raw XML"
-                    ))?;
-                }
-                Resource::Unknown(self.capture_raw()?)
-            }
+            ResourceKind::Unknown => Resource::Unknown(self.capture_raw()?),
         })
+    }
+
+    /// Typed ESPI elements take no attributes but namespace declarations (and the
+    /// `xsi:` hints validators read): anything else is reported, not silently lost.
+    #[inline]
+    fn check_attributes(&mut self) -> Result<(), Error> {
+        if !self.saved.attributes {
+            return Ok(());
+        }
+        let ignored: Vec<String> = attributes(&self.xml, &self.saved.start(&self.buf))?
+            .into_iter()
+            .filter(|attribute| attribute.name.namespace.as_deref() != Some(XSI_NS))
+            .map(|attribute| format!("{}=\"{}\"", attribute.name.clark(), attribute.value))
+            .collect();
+        if ignored.is_empty() {
+            return Ok(());
+        }
+        let name = self.saved.name(&self.buf).to_owned();
+        self.invalid_or_diagnose(&format!(
+            "<{name}> has attribute(s) {} that the schema does not allow; they are not kept",
+            ignored.join(" ")
+        ))
     }
 
     /// Reads an element of a complex type whose start tag has just been read.
@@ -763,6 +892,9 @@ impl<R: BufRead> Inner<R> {
                 }
             };
             let known = ns == Ns::Espi && fits;
+            if known && self.saved.attributes {
+                self.check_attributes()?;
+            }
             let mut index = if known {
                 value.read_child(name.as_bytes(), self)?
             } else {
@@ -832,19 +964,15 @@ impl<R: BufRead> Inner<R> {
         value.read_child(field.as_bytes(), self)
     }
 
-    /// Reads the text content of the saved element into `self.text`.
+    /// Reads the text content of the saved element into `self.text`. An element
+    /// inside it is an error in strict mode; leniently the whole element is returned
+    /// as raw XML, with a diagnostic, for the caller to keep.
     #[inline(always)]
-    fn read_text(&mut self, empty: bool) -> Result<(), Error> {
+    fn read_text(&mut self, empty: bool) -> Result<Option<RawElement>, Error> {
         self.text.clear();
         if empty {
-            return Ok(());
+            return Ok(None);
         }
-        self.gather_text()
-    }
-
-    /// Appends the rest of the saved element's text to `self.text`, up to its end tag.
-    #[inline(always)]
-    fn gather_text(&mut self) -> Result<(), Error> {
         loop {
             // Keep the start tag: error messages and raw copies still need it.
             self.buf.truncate(self.saved.end());
@@ -852,19 +980,36 @@ impl<R: BufRead> Inner<R> {
             let event = self.xml.track(&result)?;
             match absorb_text(&mut self.text, &self.xml, event)? {
                 Absorbed::More => {}
-                Absorbed::End => return Ok(()),
-                Absorbed::Child(child) => return Err(self.child_in_text(&child)),
+                Absorbed::End => return Ok(None),
+                Absorbed::Child(child, child_empty) => {
+                    return self.text_with_child(child, child_empty).map(Some);
+                }
             }
         }
     }
 
-    fn child_in_text(&self, child: &str) -> Error {
-        Error::Invalid {
-            position: self.position(),
-            message: format!(
-                "element <{child}> inside <{}>, which holds only text",
-                self.saved.name(&self.buf)
-            ),
+    /// An element turned up inside a simple-typed element: keep everything as raw XML.
+    #[cold]
+    fn text_with_child(
+        &mut self,
+        child: RawElement,
+        child_empty: bool,
+    ) -> Result<RawElement, Error> {
+        self.invalid_or_diagnose(&format!(
+            "element {} inside <{}>, which holds only text; the element is kept as raw XML",
+            child.name.clark(),
+            self.saved.name(&self.buf)
+        ))?;
+        let mut root = raw_element(&self.xml, &self.saved.start(&self.buf))?;
+        if !self.text.is_empty() {
+            root.children
+                .push(RawNode::Text(std::mem::take(&mut self.text)));
+        }
+        if child_empty {
+            root.children.push(RawNode::Element(child));
+            self.capture_rest(vec![root])
+        } else {
+            self.capture_rest(vec![root, child])
         }
     }
 
@@ -874,84 +1019,122 @@ impl<R: BufRead> Inner<R> {
         if self.saved.empty {
             return Ok(root);
         }
-        let mut stack = vec![root];
+        self.capture_rest(vec![root])
+    }
+
+    /// Reads raw content until the outermost element of `open` (whose start tags
+    /// have been read) ends. Nesting is bounded so that no input can exhaust the stack
+    /// of the code that later walks the tree.
+    fn capture_rest(&mut self, mut open: Vec<RawElement>) -> Result<RawElement, Error> {
         loop {
             self.buf.clear();
             let result = self.xml.read_event_into(&mut self.buf);
             let event = self.xml.track(&result)?;
-            let node = match event {
+            match event {
                 Event::Start(start) => {
-                    stack.push(raw_element(&self.xml, start)?);
-                    continue;
-                }
-                Event::Empty(start) => RawNode::Element(raw_element(&self.xml, start)?),
-                Event::Text(text) => RawNode::Text(text.xml10_content().into_owned()),
-                Event::CData(data) => RawNode::Text(data.xml10_content().into_owned()),
-                Event::GeneralRef(reference) => match resolve_reference(reference) {
-                    Some(character) => RawNode::Text(character.to_string()),
-                    None => {
-                        let message = format!("undeclared entity &{};", &**reference);
-                        return Err(xml_error(&self.xml, &message));
+                    if open.len() >= MAX_RAW_DEPTH {
+                        let message =
+                            format!("raw XML nested deeper than {MAX_RAW_DEPTH} elements");
+                        return Err(Error::Invalid {
+                            position: position(&self.xml),
+                            message,
+                        });
                     }
-                },
+                    open.push(raw_element(&self.xml, start)?);
+                }
+                Event::Empty(start) => {
+                    let element = raw_element(&self.xml, start)?;
+                    if let Some(parent) = open.last_mut() {
+                        parent.children.push(RawNode::Element(element));
+                    }
+                }
                 Event::End(_) => {
-                    let Some(done) = stack.pop() else {
+                    let Some(done) = open.pop() else {
                         return Err(xml_error(&self.xml, "unbalanced end tag"));
                     };
-                    match stack.last_mut() {
-                        Some(parent) => RawNode::Element(done).push_into(parent),
+                    match open.last_mut() {
+                        Some(parent) => parent.children.push(RawNode::Element(done)),
                         None => return Ok(done),
                     }
-                    continue;
                 }
-                Event::Comment(_) | Event::PI(_) => continue,
-                Event::Eof => {
-                    return Err(xml_error(
-                        &self.xml,
-                        "unexpected end of document inside an element",
-                    ));
+                other => {
+                    let Some(parent) = open.last_mut() else {
+                        return Err(xml_error(&self.xml, "unbalanced end tag"));
+                    };
+                    // Adjacent text (split by references or CDATA) is one text node.
+                    if !matches!(parent.children.last(), Some(RawNode::Text(_))) {
+                        parent.children.push(RawNode::Text(String::new()));
+                    }
+                    if let Some(RawNode::Text(text)) = parent.children.last_mut() {
+                        absorb_text(text, &self.xml, other)?;
+                    }
+                    if matches!(parent.children.last(), Some(RawNode::Text(text)) if text.is_empty())
+                    {
+                        parent.children.pop();
+                    }
                 }
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(xml_error(&self.xml, "a declaration inside an element"));
-                }
-            };
-            if let Some(parent) = stack.last_mut() {
-                node.push_into(parent);
             }
         }
     }
 }
 
-trait PushInto {
-    fn push_into(self, parent: &mut RawElement);
-}
-
-impl PushInto for RawNode {
-    /// Appends the node, merging adjacent text (entity references split text events).
-    fn push_into(self, parent: &mut RawElement) {
-        if let RawNode::Text(text) = &self
-            && let Some(RawNode::Text(previous)) = parent.children.last_mut()
-        {
-            previous.push_str(text);
-            return;
-        }
-        parent.children.push(self);
-    }
-}
-
-/// ESPI types that occur in real files as bare roots although espi.xsd declares no
-/// global element for them.
-const NON_GLOBAL_ESPI_ROOTS: [&str; 3] = [
-    "ServiceCategory",
-    "ServiceDeliveryPoint",
-    "TimeConfiguration",
+/// The global elements of espi.xsd 4.0 (the ones that may stand alone): besides the
+/// usage resources typed here, the admin resources a later version types (issue 3).
+const ESPI_GLOBAL_ELEMENTS: [&str; 20] = [
+    "ApplicationInformation",
+    "Authorization",
+    "IntervalBlock",
+    "IntervalReading",
+    "MeterReading",
+    "ReadingQuality",
+    "ReadingType",
+    "IdentifiedObject",
+    "UsagePoint",
+    "ElectricPowerQualitySummary",
+    "ElectricPowerUsageSummary",
+    "UsageSummary",
+    "DateTimeInterval",
+    "SummaryMeasurement",
+    "BatchItemInfo",
+    "Object",
+    "ServiceStatus",
+    "LocalTimeParameters",
+    "ProgramIdMappings",
+    "BatchList",
 ];
+
+/// The children Atom defines for feeds and entries (RFC 4287 §4.1.1–4.1.2).
+const ATOM_METADATA: [&str; 17] = [
+    "author",
+    "category",
+    "content",
+    "contributor",
+    "generator",
+    "icon",
+    "id",
+    "link",
+    "logo",
+    "published",
+    "rights",
+    "source",
+    "subtitle",
+    "summary",
+    "title",
+    "updated",
+    "entry",
+];
+
+/// How deep raw XML may nest (ESPI content nests a handful of levels).
+const MAX_RAW_DEPTH: usize = 256;
 
 impl<R: BufRead> ElementReader for Inner<R> {
     type Error = Error;
 
     fn scalar<T: Scalar>(&mut self, field: &'static Field) -> Result<Option<T>, Error> {
-        self.read_text(self.saved.empty)?;
+        if let Some(raw) = self.read_text(self.saved.empty)? {
+            self.pending_raw = Some(raw);
+            return Ok(None);
+        }
         // XML whitespace is ASCII whitespace less form feed, which XML text cannot contain.
         let text = if T::TRIM {
             self.text.trim_ascii()
@@ -1010,9 +1193,11 @@ impl Default for NameBuf {
 }
 
 impl NameBuf {
-    /// Copies `name`; false when it is longer than any ESPI field name can be.
+    /// Copies `name`; false (and an empty name, which matches nothing) when it is
+    /// longer than any ESPI or Atom name.
     fn set(&mut self, name: &str) -> bool {
         if name.len() > self.bytes.len() {
+            self.len = 0;
             return false;
         }
         self.bytes[..name.len()].copy_from_slice(name.as_bytes());
@@ -1041,7 +1226,12 @@ fn is_xml_whitespace(text: &str) -> bool {
 /// The five predefined entities and character references; anything else is undeclared.
 fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char> {
     if reference.is_char_ref() {
-        return reference.resolve_char_ref().ok().flatten();
+        // A reference to a character XML does not allow (`&#1;`) is not well-formed.
+        return reference
+            .resolve_char_ref()
+            .ok()
+            .flatten()
+            .filter(|c| well_formed::is_xml_char(*c));
     }
     match &**reference {
         "amp" => Some('&'),

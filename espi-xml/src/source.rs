@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::namespace::{Namespaces, Ns, Resolved};
 use crate::position::{LineCounter, Position};
+use crate::well_formed;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use quick_xml::name::QName;
@@ -56,7 +57,7 @@ impl<R: BufRead> Source<R> {
         &mut self,
         result: &'r quick_xml::Result<Event<'b>>,
     ) -> Result<&'r Event<'b>, Error> {
-        let pushed = match result {
+        let checked = match result {
             Ok(Event::Start(start)) => self.namespaces.push(start),
             Ok(Event::Empty(start)) => {
                 self.pop_pending = true;
@@ -66,10 +67,24 @@ impl<R: BufRead> Source<R> {
                 self.pop_pending = true;
                 Ok(())
             }
+            // quick-xml does not check characters, comments or declarations: XML 1.0 does.
+            Ok(Event::Text(text)) => well_formed::check_text(text, false),
+            Ok(Event::CData(data)) => well_formed::check_text(data, true),
+            Ok(Event::Comment(comment)) => well_formed::check_comment(comment),
+            Ok(Event::PI(pi)) if pi.target().eq_ignore_ascii_case("xml") => {
+                Err("a processing instruction cannot be named `xml`".to_owned())
+            }
+            Ok(Event::Decl(declaration)) => match declaration.version() {
+                Ok(version) if version.as_ref() == "1.0" => Ok(()),
+                Ok(version) => Err(format!(
+                    "XML version {version} is not supported (ESPI documents are XML 1.0)"
+                )),
+                Err(error) => Err(error.to_string()),
+            },
             Ok(_) => Ok(()),
             Err(error) => return Err(self.quick_error(error)),
         };
-        match (pushed, result) {
+        match (checked, result) {
             (Ok(()), Ok(event)) => Ok(event),
             (Err(message), _) => Err(Error::Xml {
                 position: self.position(),

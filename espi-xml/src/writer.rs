@@ -2,8 +2,11 @@
 //! on the root, compact or indented.
 
 use espi_model::atom::{Document, Entry, Link, Metadata};
-use espi_model::raw::{QualifiedName, RawElement, RawNode};
+use espi_model::raw::{QualifiedName, RawAttribute, RawElement, RawNode};
 use espi_model::resource::{ATOM_NS, ESPI_NS, Resource};
+
+/// The namespace bound to the `xml` prefix by definition.
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 use espi_model::schema::{Element, ElementWriter, Scalar};
 use std::io::{self, Write};
 
@@ -42,6 +45,8 @@ pub struct Writer<W: Write> {
     scopes: Vec<(Option<String>, String)>,
     open_root: Option<&'static str>,
     scalar_text: String,
+    /// `scopes.len()` when the tag being written began: its own declarations follow.
+    tag_mark: usize,
 }
 
 impl<W: Write> Writer<W> {
@@ -55,13 +60,16 @@ impl<W: Write> Writer<W> {
             scopes: Vec::new(),
             open_root: None,
             scalar_text: String::new(),
+            tag_mark: 0,
         }
     }
 
     /// Writes the XML declaration, the `feed` start tag and the feed's metadata.
     pub fn start_feed(&mut self, meta: &Metadata) -> io::Result<()> {
-        self.declaration_and_root("feed");
-        self.open_root = Some("feed");
+        if self.open_root.is_some() {
+            return Err(misuse("start_feed called twice"));
+        }
+        self.declaration_and_root("feed", &meta.attributes)?;
         self.depth = 1;
         self.write_metadata(meta)?;
         self.flush_if_full()
@@ -69,14 +77,40 @@ impl<W: Write> Writer<W> {
 
     /// Writes one entry.
     pub fn write_entry(&mut self, entry: &Entry) -> io::Result<()> {
+        if self.open_root != Some("feed") {
+            return Err(misuse("write_entry called before start_feed"));
+        }
         self.newline();
-        self.buf.push_str("<entry>");
+        let mark = self.start_tag("entry", &entry.meta.attributes, "")?;
         self.depth += 1;
         self.write_entry_body(entry)?;
         self.depth -= 1;
         self.newline();
         self.buf.push_str("</entry>");
+        self.scopes.truncate(mark);
         self.flush_if_full()
+    }
+
+    /// Writes `<name` with namespace `declarations` (already formatted) and
+    /// `attributes`, and `>`. Returns the scope mark to restore after the end tag.
+    fn start_tag(
+        &mut self,
+        name: &str,
+        attributes: &[RawAttribute],
+        declarations: &str,
+    ) -> io::Result<usize> {
+        let mark = self.scopes.len();
+        self.tag_mark = mark;
+        let mut tag = format!("<{name}{declarations}");
+        let mut declared = String::new();
+        for attribute in attributes {
+            let attribute_name = self.attribute_qname(&attribute.name, &mut declared)?;
+            push_attribute(&mut tag, &attribute_name, &attribute.value)?;
+        }
+        tag.push_str(&declared);
+        tag.push('>');
+        self.buf.push_str(&tag);
+        Ok(mark)
     }
 
     /// Closes the root element, flushes and returns the sink.
@@ -104,15 +138,14 @@ impl<W: Write> Writer<W> {
                 }
             }
             Document::Entry(entry) => {
-                self.declaration_and_root("entry");
-                self.open_root = Some("entry");
+                self.declaration_and_root("entry", &entry.meta.attributes)?;
                 self.depth = 1;
                 self.write_entry_body(entry)?;
             }
             Document::Resource(resource) => {
                 self.buf.push_str(DECLARATION);
                 match resource.as_ref() {
-                    Resource::Unknown(raw) => self.write_raw(raw),
+                    Resource::Unknown(raw) => self.write_raw(raw)?,
                     typed => {
                         self.scopes.push((Some("espi".into()), ESPI_NS.into()));
                         self.write_resource_with_decl(typed)?;
@@ -123,22 +156,24 @@ impl<W: Write> Writer<W> {
         self.finish()
     }
 
-    fn declaration_and_root(&mut self, root: &str) {
+    fn declaration_and_root(
+        &mut self,
+        root: &'static str,
+        attributes: &[RawAttribute],
+    ) -> io::Result<()> {
         self.buf.push_str(DECLARATION);
-        self.buf.push('<');
-        self.buf.push_str(root);
-        self.buf.push_str(
-            " xmlns=\"http://www.w3.org/2005/Atom\" xmlns:espi=\"http://naesb.org/espi\">",
-        );
         self.scopes.push((None, ATOM_NS.into()));
         self.scopes.push((Some("espi".into()), ESPI_NS.into()));
+        self.start_tag(root, attributes, ROOT_DECLARATIONS)?;
+        self.open_root = Some(root);
+        Ok(())
     }
 
     fn write_entry_body(&mut self, entry: &Entry) -> io::Result<()> {
         self.write_metadata(&entry.meta)?;
         if !entry.content.is_empty() {
             self.newline();
-            self.buf.push_str("<content>");
+            self.start_tag("content", &entry.content_attributes, "")?;
             self.depth += 1;
             for resource in &entry.content {
                 self.write_resource(resource)?;
@@ -162,47 +197,46 @@ impl<W: Write> Writer<W> {
                 self.buf.push('<');
                 self.buf.push_str(name);
                 self.buf.push('>');
-                escape_into(&mut self.buf, value, false);
+                escape_into(&mut self.buf, value, false)?;
                 self.buf.push_str("</");
                 self.buf.push_str(name);
                 self.buf.push('>');
             }
         }
         for link in &meta.links {
-            self.write_link(link);
+            self.write_link(link)?;
         }
         for raw in &meta.other_elements {
-            self.write_raw(raw);
+            self.write_raw(raw)?;
         }
         Ok(())
     }
 
-    fn write_link(&mut self, link: &Link) {
+    fn write_link(&mut self, link: &Link) -> io::Result<()> {
         self.newline();
         let mark = self.scopes.len();
+        self.tag_mark = mark;
         let mut tag = String::from("<link");
         if let Some(rel) = &link.rel {
-            push_attribute(&mut tag, "rel", rel);
+            push_attribute(&mut tag, "rel", rel)?;
         }
-        push_attribute(&mut tag, "href", &link.href);
+        push_attribute(&mut tag, "href", &link.href)?;
         if let Some(media_type) = &link.media_type {
-            push_attribute(&mut tag, "type", media_type);
+            push_attribute(&mut tag, "type", media_type)?;
         }
         for attribute in &link.other_attributes {
-            let name = self.attribute_qname(&attribute.name, &mut tag);
-            push_attribute(&mut tag, &name, &attribute.value);
+            let name = self.attribute_qname(&attribute.name, &mut tag)?;
+            push_attribute(&mut tag, &name, &attribute.value)?;
         }
         tag.push_str("/>");
         self.buf.push_str(&tag);
         self.scopes.truncate(mark);
+        Ok(())
     }
 
     fn write_resource(&mut self, resource: &Resource) -> io::Result<()> {
         match resource {
-            Resource::Unknown(raw) => {
-                self.write_raw(raw);
-                Ok(())
-            }
+            Resource::Unknown(raw) => self.write_raw(raw),
             typed => self.write_typed(typed, ""),
         }
     }
@@ -222,11 +256,12 @@ impl<W: Write> Writer<W> {
             Resource::ElectricPowerUsageSummary(value) => self.complex(name, value, extra),
             Resource::ElectricPowerQualitySummary(value) => self.complex(name, value, extra),
             Resource::LocalTimeParameters(value) => self.complex(name, value, extra),
-            Resource::Unknown(raw) => {
-                self.write_raw(raw);
-                Ok(())
-            }
-            _ => Ok(()),
+            Resource::Unknown(raw) => self.write_raw(raw),
+            // `Resource` may grow (it is non-exhaustive): refuse rather than drop.
+            other => Err(misuse(&format!(
+                "this writer does not know how to write {:?}",
+                other.kind()
+            ))),
         }
     }
 
@@ -250,23 +285,24 @@ impl<W: Write> Writer<W> {
     }
 
     /// Writes a raw element, declaring whatever namespaces it needs that are not in scope.
-    fn write_raw(&mut self, raw: &RawElement) {
+    fn write_raw(&mut self, raw: &RawElement) -> io::Result<()> {
         self.newline();
-        self.raw_element(raw);
+        self.raw_element(raw)
     }
 
-    fn raw_element(&mut self, raw: &RawElement) {
+    fn raw_element(&mut self, raw: &RawElement) -> io::Result<()> {
         let mark = self.scopes.len();
+        self.tag_mark = mark;
         let mut tag = String::from("<");
         let mut declarations = String::new();
-        let name = self.element_qname(&raw.name, &mut declarations);
+        let name = self.element_qname(&raw.name, &mut declarations)?;
         tag.push_str(&name);
         for attribute in &raw.attributes {
-            let attribute_name = self.attribute_qname(&attribute.name, &mut declarations);
-            push_attribute(&mut tag, &attribute_name, &attribute.value);
+            let attribute_name = self.attribute_qname(&attribute.name, &mut declarations)?;
+            push_attribute(&mut tag, &attribute_name, &attribute.value)?;
         }
         for binding in &raw.value_namespaces {
-            self.prefixed(&binding.prefix, &binding.uri, "", &mut declarations);
+            self.prefixed(Some(&binding.prefix), &binding.uri, "", &mut declarations)?;
         }
         tag.push_str(&declarations);
         if raw.children.is_empty() {
@@ -278,8 +314,8 @@ impl<W: Write> Writer<W> {
             // Raw content may be mixed: written as read, without indentation.
             for child in &raw.children {
                 match child {
-                    RawNode::Text(text) => escape_into(&mut self.buf, text, false),
-                    RawNode::Element(element) => self.raw_element(element),
+                    RawNode::Text(text) => escape_into(&mut self.buf, text, false)?,
+                    RawNode::Element(element) => self.raw_element(element)?,
                 }
             }
             self.buf.push_str("</");
@@ -287,6 +323,7 @@ impl<W: Write> Writer<W> {
             self.buf.push('>');
         }
         self.scopes.truncate(mark);
+        Ok(())
     }
 
     fn binding(&self, prefix: Option<&str>) -> Option<&str> {
@@ -297,54 +334,103 @@ impl<W: Write> Writer<W> {
             .map(|(_, uri)| uri.as_str())
     }
 
-    fn element_qname(&mut self, name: &QualifiedName, declarations: &mut String) -> String {
+    fn element_qname(
+        &mut self,
+        name: &QualifiedName,
+        declarations: &mut String,
+    ) -> io::Result<String> {
         match (&name.namespace, &name.prefix) {
             (None, _) => {
                 if self.binding(None).is_some_and(|uri| !uri.is_empty()) {
                     declarations.push_str(" xmlns=\"\"");
                     self.scopes.push((None, String::new()));
                 }
-                name.local.clone()
+                Ok(name.local.clone())
             }
             (Some(uri), None) => {
                 if self.binding(None) != Some(uri.as_str()) {
                     declarations.push_str(" xmlns=\"");
-                    escape_into(declarations, uri, true);
+                    escape_into(declarations, uri, true)?;
                     declarations.push('"');
                     self.scopes.push((None, uri.clone()));
                 }
-                name.local.clone()
+                Ok(name.local.clone())
             }
-            (Some(uri), Some(prefix)) => self.prefixed(prefix, uri, &name.local, declarations),
+            (Some(uri), Some(prefix)) => {
+                self.prefixed(Some(prefix), uri, &name.local, declarations)
+            }
         }
     }
 
-    fn attribute_qname(&mut self, name: &QualifiedName, declarations: &mut String) -> String {
+    fn attribute_qname(
+        &mut self,
+        name: &QualifiedName,
+        declarations: &mut String,
+    ) -> io::Result<String> {
         match &name.namespace {
-            None => name.local.clone(),
-            Some(uri) => {
-                let prefix = name.prefix.clone().unwrap_or_else(|| "ns".to_owned());
-                self.prefixed(&prefix, uri, &name.local, declarations)
-            }
+            None => Ok(name.local.clone()),
+            Some(uri) => self.prefixed(name.prefix.as_deref(), uri, &name.local, declarations),
         }
     }
 
+    /// A prefixed name in namespace `uri`, keeping the `preferred` prefix when it can
+    /// be bound here; a prefix this tag already binds to another namespace, or none at
+    /// all, is replaced by a fresh one.
     fn prefixed(
         &mut self,
-        prefix: &str,
+        preferred: Option<&str>,
         uri: &str,
         local: &str,
         declarations: &mut String,
-    ) -> String {
-        if self.binding(Some(prefix)) != Some(uri) {
-            declarations.push_str(" xmlns:");
-            declarations.push_str(prefix);
-            declarations.push_str("=\"");
-            escape_into(declarations, uri, true);
-            declarations.push('"');
-            self.scopes.push((Some(prefix.to_owned()), uri.to_owned()));
+    ) -> io::Result<String> {
+        if uri == XML_NS {
+            return Ok(format!("xml:{local}"));
         }
-        format!("{prefix}:{local}")
+        if let Some(prefix) = preferred
+            && self.binding(Some(prefix)) == Some(uri)
+        {
+            return Ok(format!("{prefix}:{local}"));
+        }
+        let prefix = match preferred {
+            Some(prefix) if prefix != "xml" && prefix != "xmlns" && !self.bound_in_tag(prefix) => {
+                prefix.to_owned()
+            }
+            _ => match self.prefix_in_scope(uri) {
+                Some(prefix) => return Ok(format!("{prefix}:{local}")),
+                None => self.fresh_prefix(),
+            },
+        };
+        declarations.push_str(" xmlns:");
+        declarations.push_str(&prefix);
+        declarations.push_str("=\"");
+        escape_into(declarations, uri, true)?;
+        declarations.push('"');
+        self.scopes.push((Some(prefix.clone()), uri.to_owned()));
+        Ok(format!("{prefix}:{local}"))
+    }
+
+    /// Whether the tag being written already declares `prefix`.
+    fn bound_in_tag(&self, prefix: &str) -> bool {
+        self.scopes[self.tag_mark.min(self.scopes.len())..]
+            .iter()
+            .any(|(bound, _)| bound.as_deref() == Some(prefix))
+    }
+
+    /// A prefix in scope that is bound to `uri` (and not shadowed).
+    fn prefix_in_scope(&self, uri: &str) -> Option<String> {
+        self.scopes
+            .iter()
+            .rev()
+            .filter_map(|(prefix, bound)| prefix.as_deref().filter(|_| bound == uri))
+            .find(|prefix| self.binding(Some(prefix)) == Some(uri))
+            .map(str::to_owned)
+    }
+
+    fn fresh_prefix(&self) -> String {
+        (1..)
+            .map(|n| format!("ns{n}"))
+            .find(|prefix| self.binding(Some(prefix)).is_none())
+            .unwrap_or_default()
     }
 
     fn newline(&mut self) {
@@ -382,7 +468,7 @@ impl<W: Write> ElementWriter for Writer<W> {
         let mut text = std::mem::take(&mut self.scalar_text);
         text.clear();
         value.write_text(&mut text);
-        escape_into(&mut self.buf, &text, false);
+        escape_into(&mut self.buf, &text, false)?;
         self.scalar_text = text;
         self.buf.push_str("</espi:");
         self.buf.push_str(name);
@@ -395,12 +481,17 @@ impl<W: Write> ElementWriter for Writer<W> {
     }
 
     fn raw(&mut self, value: &RawElement) -> io::Result<()> {
-        self.write_raw(value);
-        Ok(())
+        self.write_raw(value)
     }
 }
 
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+const ROOT_DECLARATIONS: &str =
+    " xmlns=\"http://www.w3.org/2005/Atom\" xmlns:espi=\"http://naesb.org/espi\"";
+
+fn misuse(message: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message.to_owned())
+}
 
 /// Writes a whole document to `out`.
 pub fn write_document<W: Write>(
@@ -411,23 +502,28 @@ pub fn write_document<W: Write>(
     Writer::new(out, options).write_document(document)
 }
 
-fn push_attribute(tag: &mut String, name: &str, value: &str) {
+fn push_attribute(tag: &mut String, name: &str, value: &str) -> io::Result<()> {
     tag.push(' ');
     tag.push_str(name);
     tag.push_str("=\"");
-    escape_into(tag, value, true);
+    escape_into(tag, value, true)?;
     tag.push('"');
+    Ok(())
 }
 
 /// Escapes markup characters; in attributes also quotes and the whitespace that
-/// attribute normalisation would otherwise turn into spaces.
-fn escape_into(out: &mut String, text: &str, attribute: bool) {
+/// attribute normalisation would otherwise turn into spaces. Characters XML 1.0 cannot
+/// carry at all (control characters other than tab, line feed and carriage return, and
+/// U+FFFE/U+FFFF) are an error: no escape can represent them.
+fn escape_into(out: &mut String, text: &str, attribute: bool) -> io::Result<()> {
     let needs_escape = |c: char| {
-        matches!(c, '&' | '<' | '>' | '\r') || (attribute && matches!(c, '"' | '\n' | '\t'))
+        matches!(c, '&' | '<' | '>' | '\r' | '\u{fffe}' | '\u{ffff}')
+            || (c < ' ' && c != '\t' && c != '\n')
+            || (attribute && matches!(c, '"' | '\n' | '\t'))
     };
     if !text.contains(needs_escape) {
         out.push_str(text);
-        return;
+        return Ok(());
     }
     for c in text.chars() {
         match c {
@@ -438,7 +534,18 @@ fn escape_into(out: &mut String, text: &str, attribute: bool) {
             '"' if attribute => out.push_str("&quot;"),
             '\n' if attribute => out.push_str("&#10;"),
             '\t' if attribute => out.push_str("&#9;"),
+            '\t' | '\n' => out.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "character U+{:04X} cannot be written in XML 1.0",
+                        u32::from(c)
+                    ),
+                ));
+            }
             other => out.push(other),
         }
     }
+    Ok(())
 }

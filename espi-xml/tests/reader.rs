@@ -375,9 +375,147 @@ fn values_split_across_references_cdata_and_comments_are_read_whole() {
             "the whole text is kept"
         );
     }
-    let error = read_document(block("1<x/>2").as_bytes()).expect_err("an element inside a value");
+    let strict = ReaderOptions { mode: Mode::Strict };
+    let error = read_document_with(block("1<x/>2").as_bytes(), strict)
+        .expect_err("an element inside a value");
     assert!(
         error.to_string().contains("which holds only text"),
         "{error}"
     );
+    let parsed = read_document(block("1<x/>2").as_bytes()).expect("lenient keeps it");
+    let Some(Resource::IntervalBlock(block)) = parsed.document.resources().next() else {
+        panic!("block")
+    };
+    let kept = &block.interval_reading[0].unknown_elements[0];
+    assert_eq!(
+        (kept.name.local.as_str(), kept.text().as_str()),
+        ("value", "12"),
+        "the whole value, raw"
+    );
+    assert!(
+        parsed.diagnostics[0]
+            .message
+            .contains("which holds only text")
+    );
+}
+
+#[test]
+fn what_xml_forbids_is_an_error_even_when_quick_xml_lets_it_through() {
+    let entry =
+        |inside: &str| format!("<entry xmlns=\"http://www.w3.org/2005/Atom\">\n{inside}</entry>");
+    let cases = [
+        ("control character", entry("<id>a\u{1}b</id>")),
+        ("reference to a control character", entry("<id>&#1;</id>")),
+        ("reference to NUL", entry("<id>&#0;</id>")),
+        (
+            "name starting with a digit",
+            entry("<content><x:1a xmlns:x=\"urn:x\"/></content>"),
+        ),
+        (
+            "two colons",
+            entry("<content><a:b:c xmlns:a=\"urn:a\"/></content>"),
+        ),
+        ("]]> in text", entry("<id>a]]>b</id>")),
+        ("< in an attribute", entry("<link rel=\"a<b\" href=\"x\"/>")),
+        ("-- in a comment", entry("<!-- a -- b --><id>x</id>")),
+        (
+            "one attribute twice",
+            entry("<link xmlns:p=\"urn:p\" xmlns:q=\"urn:p\" p:a=\"1\" q:a=\"2\" href=\"x\"/>"),
+        ),
+        ("pi named xml", entry("<?XML x?>")),
+        (
+            "bad prefix",
+            entry("<content><x xmlns:1p=\"urn:x\"/></content>"),
+        ),
+    ];
+    for (name, xml) in cases {
+        let result = read_document(xml.as_bytes());
+        let error = result.expect_err(name);
+        assert_eq!(
+            error.position().map(|position| position.line),
+            Some(2),
+            "{name}: {error}"
+        );
+    }
+    let late =
+        "<!-- first -->\n<?xml version=\"1.0\"?><entry xmlns=\"http://www.w3.org/2005/Atom\"/>";
+    assert!(
+        read_document(late.as_bytes()).is_err(),
+        "a declaration after a comment"
+    );
+    let eleven = "<?xml version=\"1.1\"?><entry xmlns=\"http://www.w3.org/2005/Atom\"/>";
+    assert!(
+        read_document(eleven.as_bytes()).is_err(),
+        "XML 1.1 is refused, not misread"
+    );
+}
+
+#[test]
+fn deep_or_long_names_cannot_confuse_or_crash_the_reader() {
+    // A name longer than any field must not be taken for the previous one.
+    let long = "A".repeat(80);
+    let xml = format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><content><UsagePoint xmlns=\"http://naesb.org/espi\"/><{long} xmlns=\"http://naesb.org/espi\"><x>1</x></{long}></content></entry></feed>"
+    );
+    let parsed = read_document(xml.as_bytes()).expect("reads");
+    let kinds: Vec<_> = parsed.document.resources().map(Resource::kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            espi_model::ResourceKind::UsagePoint,
+            espi_model::ResourceKind::Unknown
+        ]
+    );
+    // Nesting is bounded: an error with a position, never a stack overflow.
+    let deep = format!(
+        "<entry xmlns=\"http://www.w3.org/2005/Atom\"><content>{}{}</content></entry>",
+        "<a>".repeat(100_000),
+        "</a>".repeat(100_000)
+    );
+    let error = read_document(deep.as_bytes()).expect_err("too deep");
+    assert!(error.to_string().contains("nested deeper"), "{error}");
+}
+
+#[test]
+fn atom_attributes_and_markup_are_kept() {
+    let xml = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><entry xml:base="https://h.example/">
+<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Usage <b>data</b></div></title>
+<content type="application/xml"><UsagePoint xmlns="http://naesb.org/espi"><status>1</status></UsagePoint></content>
+</entry></feed>"#;
+    for mode in [Mode::Lenient, Mode::Strict] {
+        let parsed =
+            read_document_with(xml.as_bytes(), ReaderOptions { mode }).expect("schema-valid Atom");
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let espi_model::Document::Feed(feed) = &parsed.document else {
+            panic!("feed")
+        };
+        assert_eq!(feed.meta.attributes[0].value, "en");
+        let entry = &feed.entries[0];
+        assert_eq!(entry.meta.attributes[0].name.local, "base");
+        assert_eq!(entry.content_attributes[0].value, "application/xml");
+        assert_eq!(
+            entry.meta.title, None,
+            "an XHTML title is kept whole, as raw XML"
+        );
+        assert_eq!(entry.meta.other_elements[0].text(), "Usage data");
+        let written = espi_xml::write_document(&parsed.document, Vec::new(), Default::default())
+            .expect("writes");
+        let again = read_document(&written[..]).expect("reads back");
+        assert_eq!(again.document, parsed.document);
+    }
+}
+
+#[test]
+fn attributes_on_espi_elements_are_reported() {
+    let xml = r#"<UsagePoint xmlns="http://naesb.org/espi" xmlns:x="urn:x"><status x:note="n">1</status></UsagePoint>"#;
+    let parsed = read_document(xml.as_bytes()).expect("lenient");
+    assert!(
+        parsed
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.message.contains("{urn:x}note")),
+        "{:?}",
+        parsed.diagnostics
+    );
+    assert!(read_document_with(xml.as_bytes(), ReaderOptions { mode: Mode::Strict }).is_err());
 }
