@@ -204,6 +204,7 @@ pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Resu
         writer.write_entry(&Entry {
             meta,
             content: vec![resource],
+            ..Entry::default()
         })?;
         stats.entries += 1;
     }
@@ -263,6 +264,7 @@ pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Resu
                 interval_reading: readings,
                 ..IntervalBlock::default()
             })],
+            ..Entry::default()
         };
         writer.write_entry(&entry)?;
         stats.entries += 1;
