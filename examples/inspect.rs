@@ -62,12 +62,13 @@ fn main() -> ExitCode {
         Ok(StreamSummary {
             summary,
             diagnostics,
+            diagnostic_count,
             ..
         }) => {
             if json {
-                print_json(&summary, &diagnostics);
+                print_json(&summary, &diagnostics, diagnostic_count);
             } else {
-                print_human(&name, &summary, &diagnostics);
+                print_human(&name, &summary, &diagnostics, diagnostic_count);
             }
             ExitCode::SUCCESS
         }
@@ -78,7 +79,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_json(summary: &Summary, diagnostics: &[Diagnostic]) {
+fn print_json(summary: &Summary, diagnostics: &[Diagnostic], diagnostic_count: u64) {
     let mut object = match serde_json::to_value(summary) {
         Ok(serde_json::Value::Object(object)) => object,
         _ => serde_json::Map::new(),
@@ -88,10 +89,11 @@ fn print_json(summary: &Summary, diagnostics: &[Diagnostic]) {
         .map(|diagnostic| diagnostic.to_string())
         .collect::<Vec<_>>();
     object.insert("diagnostics".into(), diagnostics.into());
+    object.insert("diagnostic_count".into(), diagnostic_count.into());
     println!("{}", serde_json::Value::Object(object));
 }
 
-fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic]) {
+fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic], diagnostic_count: u64) {
     println!("{name}");
     let resources: Vec<String> = summary
         .resources
@@ -110,12 +112,12 @@ fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic]) {
     for problem in summary.link_problems.iter().chain(&summary.unlinked) {
         println!("  not linked: {problem}");
     }
-    println!("  {} diagnostics", diagnostics.len());
+    println!("  {diagnostic_count} diagnostics");
     for diagnostic in diagnostics.iter().take(20) {
         println!("    {diagnostic}");
     }
-    if diagnostics.len() > 20 {
-        println!("    … and {} more (see --json)", diagnostics.len() - 20);
+    if diagnostic_count > 20 {
+        println!("    … and {} more (see --json)", diagnostic_count - 20);
     }
 }
 

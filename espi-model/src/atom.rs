@@ -108,6 +108,99 @@ pub fn parse_atom_date(text: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text.trim()).ok()
 }
 
+/// Whether `text` is an `xs:dateTime` in XML Schema 1.0's lexical form, the type of
+/// Atom's `updated` and `published` in GBA's atom.xsd:
+/// `[-]YYYY-MM-DDThh:mm:ss[.fraction][Z|±hh:mm]`, a real calendar date, hours 00–23
+/// (or `24:00:00`), minutes and seconds 00–59, and a time zone of at most 14:00.
+///
+/// ```
+/// use espi_model::atom::is_xsd_date_time;
+/// assert!(is_xsd_date_time("2012-10-24T00:00:00Z"));
+/// assert!(is_xsd_date_time("2016-07-07T02:19:27"));
+/// assert!(!is_xsd_date_time("2012-10-24"));
+/// ```
+pub fn is_xsd_date_time(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let Some((date, time)) = body.split_once('T') else {
+        return false;
+    };
+    let mut date_parts = date.splitn(3, '-');
+    let (Some(year), Some(month), Some(day)) =
+        (date_parts.next(), date_parts.next(), date_parts.next())
+    else {
+        return false;
+    };
+    // Years have at least four digits, and no leading zero beyond those four.
+    let year_ok = year.len() >= 4 && digits(year) && !(year.len() > 4 && year.starts_with('0'));
+    let (Some(month), Some(day)) = (number(month, 2), number(day, 2)) else {
+        return false;
+    };
+    let year_value: Option<i32> = year.parse().ok();
+    let valid_date = year_value.is_some_and(|year| chrono::NaiveDate::from_ymd_opt(year, month, day).is_some())
+        // Years beyond chrono's range: any day 1–31 of a real month is accepted.
+        || (year_value.is_none() && (1..=12).contains(&month) && (1..=31).contains(&day));
+    let (clock, zone) = split_zone(time);
+    let mut clock_parts = clock.splitn(3, ':');
+    let (Some(hour), Some(minute), Some(second)) =
+        (clock_parts.next(), clock_parts.next(), clock_parts.next())
+    else {
+        return false;
+    };
+    let (whole_seconds, fraction) = match second.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (second, None),
+    };
+    let fraction_ok = fraction.is_none_or(|fraction| !fraction.is_empty() && digits(fraction));
+    let (Some(hour), Some(minute), Some(second)) =
+        (number(hour, 2), number(minute, 2), number(whole_seconds, 2))
+    else {
+        return false;
+    };
+    let midnight_24 = hour == 24
+        && minute == 0
+        && second == 0
+        && fraction.is_none_or(|f| f.bytes().all(|b| b == b'0'));
+    let clock_ok = (hour < 24 && minute < 60 && second < 60) || midnight_24;
+    let zone_ok = match zone {
+        None | Some("Z") => true,
+        Some(offset) => {
+            let sign_ok = offset.starts_with(['+', '-']);
+            match offset[1..].split_once(':') {
+                Some((hours, minutes)) => match (number(hours, 2), number(minutes, 2)) {
+                    (Some(hours), Some(minutes)) => {
+                        sign_ok && minutes < 60 && (hours < 14 || (hours == 14 && minutes == 0))
+                    }
+                    _ => false,
+                },
+                None => false,
+            }
+        }
+    };
+    year_ok && valid_date && fraction_ok && clock_ok && zone_ok
+}
+
+fn digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// A number of exactly `width` digits.
+fn number(text: &str, width: usize) -> Option<u32> {
+    (text.len() == width && digits(text))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// Splits `hh:mm:ss[.f]` from a trailing `Z` or `±hh:mm`.
+fn split_zone(time: &str) -> (&str, Option<&str>) {
+    if let Some(clock) = time.strip_suffix('Z') {
+        return (clock, Some("Z"));
+    }
+    match time.rfind(['+', '-']) {
+        Some(sign) => (&time[..sign], Some(&time[sign..])),
+        None => (time, None),
+    }
+}
+
 /// An Atom entry: metadata plus the resources inside `atom:content`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -172,5 +265,41 @@ impl Document {
             .iter()
             .flat_map(|entry| entry.content.iter())
             .chain(bare)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_xsd_date_time;
+
+    #[test]
+    fn xsd_date_times() {
+        for good in [
+            "2012-10-24T00:00:00Z",
+            "2019-11-13T00:47:51.173Z",
+            "2016-07-07T02:19:27",
+            "2024-02-29T23:59:59-05:00",
+            "2024-01-01T24:00:00Z",
+            "-0044-03-15T12:00:00+14:00",
+            "12024-01-01T00:00:00Z",
+        ] {
+            assert!(is_xsd_date_time(good), "{good}");
+        }
+        for bad in [
+            "2012-10-24",
+            "2024-01-01 00:00:00Z",
+            "2024-01-01t00:00:00z",
+            "2023-02-29T00:00:00Z",
+            "2024-01-01T00:00:60Z",
+            "2024-01-01T24:00:01Z",
+            "2024-13-01T00:00:00Z",
+            "2024-01-01T00:00:00+15:00",
+            "2024-01-01T00:00:00.Z",
+            "024-01-01T00:00:00Z",
+            "02024-01-01T00:00:00Z",
+            "2024-1-01T00:00:00Z",
+        ] {
+            assert!(!is_xsd_date_time(bad), "{bad}");
+        }
     }
 }

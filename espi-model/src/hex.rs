@@ -60,6 +60,10 @@ impl Scalar for HexBinary {
             .map(|pair| {
                 let digits =
                     std::str::from_utf8(pair).map_err(|_| ValueError::new(text, EXPECTED))?;
+                // from_str_radix would take a sign ("+1"); hexBinary has only digits.
+                if !pair.iter().all(u8::is_ascii_hexdigit) {
+                    return Err(ValueError::new(text, EXPECTED));
+                }
                 u8::from_str_radix(digits, 16).map_err(|_| ValueError::new(text, EXPECTED))
             })
             .collect::<Result<Vec<u8>, ValueError>>()
@@ -119,5 +123,6 @@ mod tests {
         assert!(HexBinary::parse_text("abc").is_err());
         assert!(HexBinary::parse_text("zz").is_err());
         assert!(HexBinary::parse_text("é1").is_err());
+        assert!(HexBinary::parse_text("+1+2").is_err());
     }
 }

@@ -59,16 +59,60 @@ impl LinkNode {
 /// ```
 pub fn normalize_href(href: &str) -> &str {
     let href = href.trim();
-    let path = match href.find("://") {
-        Some(scheme_end) => {
-            let after_scheme = &href[scheme_end + 3..];
-            after_scheme
-                .find('/')
-                .map_or("", |slash| &after_scheme[slash..])
-        }
-        None => href,
+    let without_fragment = href.split_once('#').map_or(href, |(before, _)| before);
+    // RFC 3986: an absolute URI starts with `scheme:`; `//authority` follows in URLs.
+    let rest = match scheme_length(without_fragment) {
+        Some(length) => &without_fragment[length + 1..],
+        None => without_fragment,
+    };
+    let path = match rest.strip_prefix("//") {
+        Some(authority_and_path) => authority_and_path
+            .find(['/', '?'])
+            .map_or("", |end| &authority_and_path[end..]),
+        None => rest,
     };
     path.trim_end_matches('/')
+}
+
+/// The length of the URI scheme at the start of `href`, if it has one.
+fn scheme_length(href: &str) -> Option<usize> {
+    let colon = href.find(':')?;
+    let scheme = &href[..colon];
+    let mut chars = scheme.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(colon)
+}
+
+#[cfg(test)]
+mod href_tests {
+    use super::normalize_href;
+
+    #[test]
+    fn hrefs_compare_without_scheme_host_fragment_and_trailing_slash() {
+        let cases = [
+            ("https://a.example/espi/UsagePoint/1/", "/espi/UsagePoint/1"),
+            (
+                "http://a.example:8080/espi/UsagePoint/1",
+                "/espi/UsagePoint/1",
+            ),
+            ("//a.example/espi/x", "/espi/x"),
+            ("/a?next=http://x/y", "/a?next=http://x/y"),
+            ("https://host", ""),
+            ("https://host?q=1", "?q=1"),
+            ("UsagePoint/1#top", "UsagePoint/1"),
+            (
+                "RetailCustomer/9b6c7063/UsagePoint/01",
+                "RetailCustomer/9b6c7063/UsagePoint/01",
+            ),
+            ("urn:uuid:1234", "uuid:1234"),
+        ];
+        for (href, expected) in cases {
+            assert_eq!(normalize_href(href), expected, "{href}");
+        }
+    }
 }
 
 /// A MeterReading with its ReadingType and IntervalBlocks (indices into the entries).
@@ -200,6 +244,10 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
                     .copied()
                     .filter(|&target| nodes[target].kind == ResourceKind::ReadingType)
                     .collect();
+                // Two links to the same ReadingType are still one ReadingType.
+                let mut reading_types = reading_types;
+                reading_types.sort_unstable();
+                reading_types.dedup();
                 let reading_type = match reading_types.as_slice() {
                     [single] => Some(*single),
                     [] => {

@@ -86,21 +86,19 @@ pub fn flat_readings<'a>(
     tree: &'a UsageTree,
 ) -> impl Iterator<Item = FlatReading<'a>> + 'a {
     tree.usage_points.iter().flat_map(move |point| {
-        let local_time =
-            point
-                .local_time_parameters
-                .and_then(|index| match entries[index].resource() {
-                    Some(Resource::LocalTimeParameters(parameters)) => parameters.rules(),
-                    _ => None,
-                });
+        let local_time = point.local_time_parameters.and_then(|index| {
+            match entries.get(index).and_then(Entry::resource) {
+                Some(Resource::LocalTimeParameters(parameters)) => parameters.rules(),
+                _ => None,
+            }
+        });
         point.meter_readings.iter().flat_map(move |meter_reading| {
-            let reading_type =
-                meter_reading
-                    .reading_type
-                    .and_then(|index| match entries[index].resource() {
-                        Some(Resource::ReadingType(reading_type)) => Some(reading_type),
-                        _ => None,
-                    });
+            let reading_type = meter_reading.reading_type.and_then(|index| {
+                match entries.get(index).and_then(Entry::resource) {
+                    Some(Resource::ReadingType(reading_type)) => Some(reading_type),
+                    _ => None,
+                }
+            });
             let context = FlatReading {
                 usage_point: point.entry,
                 meter_reading: meter_reading.entry,
@@ -113,7 +111,12 @@ pub fn flat_readings<'a>(
             meter_reading
                 .interval_blocks
                 .iter()
-                .flat_map(move |&index| entries[index].content.iter())
+                .flat_map(move |&index| {
+                    entries
+                        .get(index)
+                        .into_iter()
+                        .flat_map(|entry| entry.content.iter())
+                })
                 .filter_map(|resource| match resource {
                     Resource::IntervalBlock(block) => Some(block),
                     _ => None,

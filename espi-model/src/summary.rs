@@ -8,12 +8,12 @@
 use crate::atom::Entry;
 use crate::code_list::ServiceKind;
 use crate::interval_block::IntervalReading;
-use crate::link::{LinkNode, LinkProblem, link};
+use crate::link::{LinkNode, LinkProblem, link, normalize_href};
 use crate::local_time::LocalTimeRules;
 use crate::reading_type::ReadingType;
 use crate::resource::{CUSTOMER_NS, ESPI_NS, Resource};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Totals over interval readings. Sums are exact (`i128`), min/max come from
 /// `timePeriod` start and start + duration.
@@ -202,7 +202,13 @@ enum Kept {
     UsagePoint(Option<ServiceKind>),
     ReadingType(Box<ReadingTypeFacts>),
     LocalTime(Option<LocalTimeRules>),
-    Blocks { blocks: u64, stats: ReadingStats },
+    /// IntervalBlock entries sharing one `up` link: how many entries, how many
+    /// IntervalBlock elements, and their totals.
+    Blocks {
+        entries: u64,
+        blocks: u64,
+        stats: ReadingStats,
+    },
     Nothing,
 }
 
@@ -222,6 +228,9 @@ pub struct SummaryBuilder {
     qualities: u64,
     nodes: Vec<LinkNode>,
     kept: Vec<Kept>,
+    /// The node of each group of IntervalBlock entries, by normalised `up` link: a
+    /// feed of a million blocks keeps one node per MeterReading, not per block.
+    block_groups: HashMap<String, usize>,
 }
 
 impl SummaryBuilder {
@@ -241,45 +250,54 @@ impl SummaryBuilder {
     }
 
     fn add_resources(&mut self, entry: &Entry) {
-        let mut kept = Kept::Nothing;
-        let blocks = entry.content.iter().filter_map(|resource| match resource {
-            Resource::IntervalBlock(block) => Some(block),
-            _ => None,
-        });
-        for block in blocks {
-            let mut stats = ReadingStats::default();
-            for reading in &block.interval_reading {
-                stats.add(reading);
-                self.qualities += reading.reading_quality.len() as u64;
-            }
-            self.readings.merge(&stats);
-            kept = match kept {
-                Kept::Blocks {
-                    blocks,
-                    stats: mut total,
-                } => {
-                    total.merge(&stats);
-                    Kept::Blocks {
-                        blocks: blocks + 1,
-                        stats: total,
-                    }
+        let mut blocks = 0;
+        let mut stats = ReadingStats::default();
+        for resource in &entry.content {
+            if let Resource::IntervalBlock(block) = resource {
+                blocks += 1;
+                for reading in &block.interval_reading {
+                    stats.add(reading);
+                    self.qualities += reading.reading_quality.len() as u64;
                 }
-                _ => Kept::Blocks { blocks: 1, stats },
-            };
+            }
         }
+        self.readings.merge(&stats);
         let self_href = entry.meta.self_href().map(str::to_owned);
-        kept = match (entry.resource(), kept) {
-            (Some(Resource::UsagePoint(point)), _) => Kept::UsagePoint(point.service_kind()),
-            (Some(Resource::ReadingType(reading_type)), _) => {
+        let kept = match entry.resource() {
+            Some(Resource::IntervalBlock(_)) => return self.add_blocks(entry, blocks, stats),
+            Some(Resource::UsagePoint(point)) => Kept::UsagePoint(point.service_kind()),
+            Some(Resource::ReadingType(reading_type)) => {
                 Kept::ReadingType(Box::new(ReadingTypeFacts::new(self_href, reading_type)))
             }
-            (Some(Resource::LocalTimeParameters(parameters)), _) => {
-                Kept::LocalTime(parameters.rules())
-            }
-            (_, kept) => kept,
+            Some(Resource::LocalTimeParameters(parameters)) => Kept::LocalTime(parameters.rules()),
+            _ => Kept::Nothing,
         };
         self.nodes.push(LinkNode::from_entry(entry));
         self.kept.push(kept);
+    }
+
+    /// Adds an IntervalBlock entry to the group of entries with the same `up` link.
+    fn add_blocks(&mut self, entry: &Entry, blocks: u64, stats: ReadingStats) {
+        let up = normalize_href(entry.meta.up_href().unwrap_or_default()).to_owned();
+        if let Some(&index) = self.block_groups.get(&up)
+            && let Kept::Blocks {
+                entries,
+                blocks: count,
+                stats: total,
+            } = &mut self.kept[index]
+        {
+            *entries += 1;
+            *count += blocks;
+            total.merge(&stats);
+            return;
+        }
+        self.block_groups.insert(up, self.nodes.len());
+        self.nodes.push(LinkNode::from_entry(entry));
+        self.kept.push(Kept::Blocks {
+            entries: 1,
+            blocks,
+            stats,
+        });
     }
 
     /// Links what was gathered and returns the facts.
@@ -306,15 +324,17 @@ impl SummaryBuilder {
                     .iter()
                     .map(|reading| {
                         let mut stats = ReadingStats::default();
-                        let mut blocks = 0;
-                        for &block in &reading.interval_blocks {
+                        let (mut entries, mut blocks) = (0, 0);
+                        for &group in &reading.interval_blocks {
                             if let Kept::Blocks {
+                                entries: group_entries,
                                 blocks: count,
-                                stats: block_stats,
-                            } = &self.kept[block]
+                                stats: group_stats,
+                            } = &self.kept[group]
                             {
+                                entries += group_entries;
                                 blocks += count;
-                                stats.merge(block_stats);
+                                stats.merge(group_stats);
                             }
                         }
                         MeterReadingFacts {
@@ -325,7 +345,7 @@ impl SummaryBuilder {
                                     _ => None,
                                 }
                             }),
-                            interval_block_entries: reading.interval_blocks.len() as u64,
+                            interval_block_entries: entries,
                             interval_blocks: blocks,
                             readings: stats.count,
                             sum_value: stats.sum_value,

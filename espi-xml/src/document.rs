@@ -81,9 +81,17 @@ pub struct StreamSummary {
     pub root: Option<RootKind>,
     /// Counts, reading totals and the linked tree.
     pub summary: Summary,
-    /// Deviations accepted by lenient reading, in document order.
+    /// Deviations accepted by lenient reading, in document order: the first
+    /// [`MAX_KEPT_DIAGNOSTICS`], so that a file deviating on every entry cannot grow
+    /// memory without bound.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many deviations there were in all (more than `diagnostics` holds when the
+    /// cap was reached).
+    pub diagnostic_count: u64,
 }
+
+/// How many diagnostics [`summarize`] keeps; it counts the rest.
+pub const MAX_KEPT_DIAGNOSTICS: usize = 10_000;
 
 /// Gathers the facts of a document in one streaming pass: readings are totalled as
 /// entries go by, so memory grows with the number of entries' links, not with the
@@ -100,6 +108,7 @@ pub fn summarize<R: BufRead>(reader: R, options: ReaderOptions) -> Result<Stream
     let mut entries = EntryReader::with_options(reader, options);
     let mut builder = SummaryBuilder::default();
     let mut diagnostics = Vec::new();
+    let mut diagnostic_count = 0;
     while let Some(entry) = entries.next() {
         let entry = entry?;
         if entries.root() == Some(RootKind::Resource) {
@@ -107,12 +116,27 @@ pub fn summarize<R: BufRead>(reader: R, options: ReaderOptions) -> Result<Stream
         } else {
             builder.add_entry(&entry);
         }
-        diagnostics.append(&mut entries.take_diagnostics());
+        keep_diagnostics(
+            &mut diagnostics,
+            &mut diagnostic_count,
+            entries.take_diagnostics(),
+        );
     }
-    diagnostics.append(&mut entries.take_diagnostics());
+    keep_diagnostics(
+        &mut diagnostics,
+        &mut diagnostic_count,
+        entries.take_diagnostics(),
+    );
     Ok(StreamSummary {
         root: entries.root(),
         summary: builder.finish(),
         diagnostics,
+        diagnostic_count,
     })
+}
+
+fn keep_diagnostics(kept: &mut Vec<Diagnostic>, count: &mut u64, new: Vec<Diagnostic>) {
+    *count += new.len() as u64;
+    let room = MAX_KEPT_DIAGNOSTICS.saturating_sub(kept.len());
+    kept.extend(new.into_iter().take(room));
 }

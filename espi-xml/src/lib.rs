@@ -18,7 +18,10 @@ mod source;
 mod well_formed;
 mod writer;
 
-pub use document::{ParsedDocument, StreamSummary, read_document, read_document_with, summarize};
+pub use document::{
+    MAX_KEPT_DIAGNOSTICS, ParsedDocument, StreamSummary, read_document, read_document_with,
+    summarize,
+};
 pub use error::{Diagnostic, Error};
 pub use position::Position;
 pub use reader::{EntryReader, Mode, ReaderOptions, RootKind};

@@ -9,8 +9,7 @@ use crate::namespace::{Ns, Resolved, XSI_NS};
 use crate::position::Position;
 use crate::source::Source;
 use crate::well_formed;
-use chrono::NaiveDateTime;
-use espi_model::atom::{Entry, Link, Metadata, parse_atom_date};
+use espi_model::atom::{Entry, Link, Metadata, is_xsd_date_time};
 use espi_model::raw::{NamespaceBinding, QualifiedName, RawAttribute, RawElement, RawNode};
 use espi_model::resource::{Resource, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Field, Scalar};
@@ -742,6 +741,9 @@ impl<R: BufRead> Inner<R> {
             Some(href) => link.href = href,
             None => self.invalid_or_diagnose("atom:link without href")?,
         }
+        if link.rel.is_none() {
+            self.invalid_or_diagnose("atom:link without rel, which GBA's atom.xsd requires")?;
+        }
         Ok(link)
     }
 
@@ -1241,10 +1243,4 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char
         "quot" => Some('"'),
         _ => None,
     }
-}
-
-/// xs:dateTime: RFC 3339, or the same without a time zone.
-fn is_xsd_date_time(text: &str) -> bool {
-    parse_atom_date(text).is_some()
-        || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
 }
