@@ -383,6 +383,7 @@ impl<T: Scalar> Value for T {
 }
 
 /// Parses an XSD integer: optional sign, decimal digits (whitespace already trimmed).
+#[inline]
 fn parse_integer<T: std::str::FromStr>(
     text: &str,
     expected: &'static str,
@@ -394,6 +395,7 @@ fn parse_integer<T: std::str::FromStr>(
 macro_rules! integer_scalar {
     ($($ty:ty => $expected:literal),* $(,)?) => {$(
         impl Scalar for $ty {
+            #[inline]
             fn parse_text(text: &str) -> Result<Self, ValueError> {
                 parse_integer(text, $expected)
             }
@@ -418,6 +420,7 @@ const INT48_MIN: i64 = -140_737_488_355_328;
 const INT48_MAX: i64 = 140_737_488_355_328;
 
 impl Scalar for i64 {
+    #[inline]
     fn parse_text(text: &str) -> Result<Self, ValueError> {
         parse_integer(text, "64-bit integer (xs:long)")
     }
@@ -425,6 +428,7 @@ impl Scalar for i64 {
         use std::fmt::Write;
         let _ = write!(out, "{self}");
     }
+    #[inline]
     fn check(&self, facet: Facet) -> Result<(), String> {
         match facet {
             Facet::Int48 if !(INT48_MIN..=INT48_MAX).contains(self) => Err(format!(

@@ -67,6 +67,17 @@ pub(crate) enum Resolved<'a> {
 pub(crate) struct Namespaces {
     bindings: Vec<Binding>,
     depth: u32,
+    /// The last element prefix looked up and its class, valid while `bindings` has
+    /// not changed: nearly every element of a feed uses the same one or two prefixes.
+    last: std::cell::Cell<Option<LastLookup>>,
+}
+
+#[derive(Clone, Copy)]
+struct LastLookup {
+    bindings: usize,
+    prefix: [u8; 8],
+    len: u8,
+    class: Ns,
 }
 
 impl Namespaces {
@@ -94,6 +105,7 @@ impl Namespaces {
             }
             check_declaration(prefix, &uri)?;
             let class = Ns::of(&uri);
+            self.last.set(None);
             self.bindings.push(Binding {
                 prefix: prefix.into(),
                 uri: uri.as_ref().into(),
@@ -113,6 +125,7 @@ impl Namespaces {
             .is_some_and(|binding| binding.depth == self.depth)
         {
             self.bindings.pop();
+            self.last.set(None);
         }
         self.depth = self.depth.saturating_sub(1);
     }
@@ -145,12 +158,31 @@ impl Namespaces {
             Some(colon) => (&name.0[..colon], &name.0[colon + 1..]),
             None => ("", name.0),
         };
+        if let Some(last) = self.last.get()
+            && last.bindings == self.bindings.len()
+            && prefix.as_bytes() == &last.prefix[..usize::from(last.len)]
+        {
+            return (Some(last.class), local);
+        }
         let class = match self.binding(prefix) {
             Some(binding) => Some(binding.class),
             None if prefix.is_empty() => Some(Ns::None),
             None if prefix == "xml" => Some(Ns::Other),
             None => None,
         };
+        if let Some(class) = class
+            && prefix.len() <= 8
+        {
+            let mut bytes = [0; 8];
+            bytes[..prefix.len()].copy_from_slice(prefix.as_bytes());
+            let len = prefix.len() as u8;
+            self.last.set(Some(LastLookup {
+                bindings: self.bindings.len(),
+                prefix: bytes,
+                len,
+                class,
+            }));
+        }
         (class, local)
     }
 

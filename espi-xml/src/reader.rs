@@ -461,9 +461,9 @@ enum Absorbed {
     More,
     /// The end tag.
     End,
-    /// A child element (simple-typed elements hold only text): its start tag as raw
-    /// XML, and whether it was an empty-element tag.
-    Child(RawElement, bool),
+    /// A child element (simple-typed elements hold only text). The variants stay
+    /// small: this is returned for every text event.
+    Child,
 }
 
 /// Appends the text an event stands for: character data with line ends normalised,
@@ -475,9 +475,11 @@ fn absorb_text<R: BufRead>(
     event: &Event<'_>,
 ) -> Result<Absorbed, Error> {
     match event {
-        // Line-end normalisation only changes text that has a carriage return.
-        Event::Text(content) if !content.contains('\r') => text.push_str(content),
-        Event::Text(content) => text.push_str(&content.xml10_content()),
+        Event::Text(content) if !well_formed::needs_care(content) => text.push_str(content),
+        Event::Text(content) => {
+            well_formed::check_text(content, false).map_err(|message| xml_error(xml, &message))?;
+            text.push_str(&content.xml10_content());
+        }
         Event::CData(data) => text.push_str(&data.xml10_content()),
         Event::GeneralRef(reference) => match resolve_reference(reference) {
             Some(character) => text.push(character),
@@ -498,8 +500,7 @@ fn absorb_text<R: BufRead>(
         },
         Event::End(_) => return Ok(Absorbed::End),
         Event::Comment(_) | Event::PI(_) => {}
-        Event::Start(start) => return Ok(Absorbed::Child(raw_element(xml, start)?, false)),
-        Event::Empty(start) => return Ok(Absorbed::Child(raw_element(xml, start)?, true)),
+        Event::Start(_) | Event::Empty(_) => return Ok(Absorbed::Child),
         Event::Eof => {
             return Err(xml_error(
                 xml,
@@ -517,6 +518,12 @@ fn absorb_text<R: BufRead>(
 fn other_step(event: &Event<'_>) -> Step {
     match event {
         Event::Text(text) if is_xml_whitespace(text) => Step::Ignorable,
+        Event::Text(text) if well_formed::check_text(text, false).is_err() => {
+            Step::Fatal("character data with a character or sequence XML 1.0 does not allow")
+        }
+        Event::GeneralRef(reference) if resolve_reference(reference).is_none() => Step::Fatal(
+            "an undeclared entity, or a reference to a character XML 1.0 does not allow",
+        ),
         Event::Comment(_) | Event::PI(_) => Step::Ignorable,
         Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => Step::StrayText,
         Event::Decl(_) => Step::Declaration,
@@ -576,7 +583,9 @@ impl<R: BufRead> Inner<R> {
         let fits = name.set(local);
         let content: &str = start;
         let (address, len, name_len) = (content.as_ptr() as usize, content.len(), qname.0.len());
-        let attributes = !start.attributes_raw().trim_ascii().is_empty();
+        // Anything after the name (even a space) sends the tag to the slow path that
+        // parses attributes; almost all ESPI tags are bare names.
+        let attributes = len > name_len;
         self.saved
             .set(&self.buf, address, len, name_len, empty, attributes)
             .map_err(|message| xml_error(&self.xml, message))?;
@@ -670,7 +679,7 @@ impl<R: BufRead> Inner<R> {
         let plain = slot.is_some() && !repeated && attributes.is_empty();
         match slot {
             Some(slot) if plain => match self.read_text(self.saved.empty)? {
-                None => {
+                false => {
                     // Atom text keeps its spaces; identifiers and dates are collapsed as in XSD.
                     let text = if local == "title" {
                         self.text.as_str()
@@ -679,7 +688,7 @@ impl<R: BufRead> Inner<R> {
                     };
                     *slot = Some(text.to_owned());
                 }
-                Some(raw) => meta.other_elements.push(raw),
+                true => meta.other_elements.extend(self.pending_raw.take()),
             },
             _ => {
                 if ns == Ns::Atom && !ATOM_METADATA.contains(&local) {
@@ -967,13 +976,13 @@ impl<R: BufRead> Inner<R> {
     }
 
     /// Reads the text content of the saved element into `self.text`. An element
-    /// inside it is an error in strict mode; leniently the whole element is returned
-    /// as raw XML, with a diagnostic, for the caller to keep.
+    /// inside it is an error in strict mode; leniently the whole element is kept as
+    /// raw XML in `pending_raw`, with a diagnostic, and `true` is returned.
     #[inline(always)]
-    fn read_text(&mut self, empty: bool) -> Result<Option<RawElement>, Error> {
+    fn read_text(&mut self, empty: bool) -> Result<bool, Error> {
         self.text.clear();
         if empty {
-            return Ok(None);
+            return Ok(false);
         }
         loop {
             // Keep the start tag: error messages and raw copies still need it.
@@ -982,9 +991,17 @@ impl<R: BufRead> Inner<R> {
             let event = self.xml.track(&result)?;
             match absorb_text(&mut self.text, &self.xml, event)? {
                 Absorbed::More => {}
-                Absorbed::End => return Ok(None),
-                Absorbed::Child(child, child_empty) => {
-                    return self.text_with_child(child, child_empty).map(Some);
+                Absorbed::End => return Ok(false),
+                Absorbed::Child => {
+                    let (start, child_empty) = match event {
+                        Event::Empty(start) => (start, true),
+                        Event::Start(start) => (start, false),
+                        _ => return Err(self.xml_error("internal: a child without a start tag")),
+                    };
+                    let child = raw_element(&self.xml, start)?;
+                    let raw = self.text_with_child(child, child_empty)?;
+                    self.pending_raw = Some(raw);
+                    return Ok(true);
                 }
             }
         }
@@ -1133,8 +1150,7 @@ impl<R: BufRead> ElementReader for Inner<R> {
     type Error = Error;
 
     fn scalar<T: Scalar>(&mut self, field: &'static Field) -> Result<Option<T>, Error> {
-        if let Some(raw) = self.read_text(self.saved.empty)? {
-            self.pending_raw = Some(raw);
+        if self.read_text(self.saved.empty)? {
             return Ok(None);
         }
         // XML whitespace is ASCII whitespace less form feed, which XML text cannot contain.

@@ -67,8 +67,9 @@ impl<R: BufRead> Source<R> {
                 self.pop_pending = true;
                 Ok(())
             }
-            // quick-xml does not check characters, comments or declarations: XML 1.0 does.
-            Ok(Event::Text(text)) => well_formed::check_text(text, false),
+            // quick-xml does not check characters, comments or declarations: XML 1.0
+            // does. Text is checked where it is taken in (`absorb_text` in the reader),
+            // in the same pass that looks for line ends to normalise.
             Ok(Event::CData(data)) => well_formed::check_text(data, true),
             Ok(Event::Comment(comment)) => well_formed::check_comment(comment),
             Ok(Event::PI(pi)) if pi.target().eq_ignore_ascii_case("xml") => {

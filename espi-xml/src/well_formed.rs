@@ -1,13 +1,21 @@
 //! The well-formedness rules of XML 1.0 that quick-xml leaves to its user: which
 //! characters a document may contain, what a name is, what a comment may hold.
 
+/// Whether text may need [`check_text`] or line-end normalisation: it has a control
+/// character (line ends included), `]` or the lead byte of U+FFFE/U+FFFF. Almost all
+/// values have none, and this one pass is all they cost.
+#[inline(always)]
+pub(crate) fn needs_care(text: &str) -> bool {
+    text.as_bytes()
+        .iter()
+        .any(|&byte| byte < 0x20 || byte == b']' || byte == 0xEF)
+}
+
 /// Checks character data: no control characters besides tab, line feed and carriage
 /// return, no U+FFFE/U+FFFF, and no `]]>` outside CDATA (XML 1.0 §2.2, §2.4).
-#[inline]
 pub(crate) fn check_text(text: &str, cdata: bool) -> Result<(), String> {
     let bytes = text.as_bytes();
     for (index, &byte) in bytes.iter().enumerate() {
-        // One pass over the bytes: the common case is short ASCII text with none of these.
         match byte {
             b'\t' | b'\n' | b'\r' => {}
             0..=0x1F => return Err(format!("character U+{byte:04X} is not allowed in XML 1.0")),
