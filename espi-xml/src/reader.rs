@@ -711,6 +711,11 @@ impl<R: BufRead> Inner<R> {
         Ok(())
     }
 
+    /// The saved element's name in `{namespace}local` form, for messages.
+    fn saved_name(&self) -> Result<String, Error> {
+        qualified(&self.xml, QName(self.saved.name(&self.buf)), true).map(|name| name.clark())
+    }
+
     /// The saved start tag's attributes other than namespace declarations and `xsi:`
     /// hints (which are not data).
     fn kept_attributes(&self) -> Result<Vec<RawAttribute>, Error> {
@@ -803,7 +808,6 @@ impl<R: BufRead> Inner<R> {
             _ => ResourceKind::Unknown,
         };
         if kind == ResourceKind::Unknown {
-            let raw = self.capture_raw()?;
             let declared = match ns {
                 Ns::Espi => ESPI_GLOBAL_ELEMENTS.contains(&local),
                 // Customer data is typed by a later version of the model (issue 3); the
@@ -817,12 +821,13 @@ impl<R: BufRead> Inner<R> {
                 } else {
                     "atom:content"
                 };
+                // Reported before the element is read, so the position is its start tag.
+                let element = self.saved_name()?;
                 self.invalid_or_diagnose(&format!(
-                    "{} as {place} is not an element the ESPI, customer or Atom schemas declare; kept as raw XML",
-                    raw.name.clark()
+                    "{element} as {place} is not an element the ESPI, customer or Atom schemas declare; kept as raw XML"
                 ))?;
             }
-            return Ok(Resource::Unknown(raw));
+            return self.capture_raw().map(Resource::Unknown);
         }
         self.check_attributes()?;
         Ok(match kind {
@@ -927,12 +932,13 @@ impl<R: BufRead> Inner<R> {
                     last_index = last_index.max(index);
                 }
                 None => {
-                    let raw = self.capture_raw()?;
+                    // Reported before the element is read, so the position is its start tag.
+                    let element = self.saved_name()?;
                     self.invalid_or_diagnose(&format!(
-                        "{} is not an element of {}; kept as raw XML",
-                        raw.name.clark(),
+                        "{element} is not an element of {}; kept as raw XML",
                         T::TYPE_NAME
                     ))?;
+                    let raw = self.capture_raw()?;
                     value.unknown_elements_mut().push(raw);
                 }
             }

@@ -519,3 +519,15 @@ fn attributes_on_espi_elements_are_reported() {
     );
     assert!(read_document_with(xml.as_bytes(), ReaderOptions { mode: Mode::Strict }).is_err());
 }
+
+#[test]
+fn diagnostics_point_at_the_start_of_what_they_report() {
+    let xml = "<UsagePoint xmlns=\"http://naesb.org/espi\">\n<status>1</status>\n<mystery>\n  <inner/>\n</mystery>\n</UsagePoint>";
+    let parsed = read_document(xml.as_bytes()).expect("lenient");
+    let diagnostic = parsed
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.message.contains("mystery"))
+        .expect("reported");
+    assert_eq!(diagnostic.position.line, 3, "{diagnostic}");
+}

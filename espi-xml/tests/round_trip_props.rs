@@ -17,8 +17,20 @@ use proptest::prelude::*;
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
-            Just('&'), Just('<'), Just('>'), Just('"'), Just('\''), Just('\r'), Just('\n'), Just('\t'),
-            Just(' '), Just('¢'), Just('é'), Just(']'), Just('😀'), prop::char::range('a', 'z'),
+            Just('&'),
+            Just('<'),
+            Just('>'),
+            Just('"'),
+            Just('\''),
+            Just('\r'),
+            Just('\n'),
+            Just('\t'),
+            Just(' '),
+            Just('¢'),
+            Just('é'),
+            Just(']'),
+            Just('😀'),
+            prop::char::range('a', 'z'),
         ],
         0..24,
     )
@@ -31,7 +43,8 @@ fn token() -> impl Strategy<Value = String> {
 }
 
 fn interval() -> impl Strategy<Value = DateTimeInterval> {
-    (any::<i64>(), any::<u32>()).prop_map(|(start, duration)| DateTimeInterval::new(start, duration))
+    (any::<i64>(), any::<u32>())
+        .prop_map(|(start, duration)| DateTimeInterval::new(start, duration))
 }
 
 fn reading() -> impl Strategy<Value = IntervalReading> {
@@ -42,30 +55,48 @@ fn reading() -> impl Strategy<Value = IntervalReading> {
         prop::collection::vec(any::<u16>(), 0..3),
         prop::option::of(any::<i16>()),
     )
-        .prop_map(|(cost, value, time_period, qualities, tou)| IntervalReading {
-            cost,
-            value,
-            time_period,
-            reading_quality: qualities
-                .into_iter()
-                .map(|code| ReadingQuality { quality: Some(QualityOfReading::from_code(code)), ..Default::default() })
-                .collect(),
-            tou,
-            ..Default::default()
-        })
+        .prop_map(
+            |(cost, value, time_period, qualities, tou)| IntervalReading {
+                cost,
+                value,
+                time_period,
+                reading_quality: qualities
+                    .into_iter()
+                    .map(|code| ReadingQuality {
+                        quality: Some(QualityOfReading::from_code(code)),
+                        ..Default::default()
+                    })
+                    .collect(),
+                tou,
+                ..Default::default()
+            },
+        )
 }
 
 fn name(namespace: Option<&str>, prefix: Option<&str>, local: &str) -> QualifiedName {
-    QualifiedName { namespace: namespace.map(str::to_owned), local: local.to_owned(), prefix: prefix.map(str::to_owned) }
+    QualifiedName {
+        namespace: namespace.map(str::to_owned),
+        local: local.to_owned(),
+        prefix: prefix.map(str::to_owned),
+    }
 }
 
 /// A prefixed element with an attribute and optional text.
 fn leaf() -> impl Strategy<Value = RawElement> {
-    ("[a-z][a-z0-9]{0,6}", text(), prop::option::of(text())).prop_map(|(local, value, body)| RawElement {
-        name: name(Some("urn:example:x"), Some("x"), &local),
-        attributes: vec![RawAttribute { name: name(None, None, "note"), value }],
-        children: body.filter(|body| !body.is_empty()).map(RawNode::Text).into_iter().collect(),
-        value_namespaces: Vec::new(),
+    ("[a-z][a-z0-9]{0,6}", text(), prop::option::of(text())).prop_map(|(local, value, body)| {
+        RawElement {
+            name: name(Some("urn:example:x"), Some("x"), &local),
+            attributes: vec![RawAttribute {
+                name: name(None, None, "note"),
+                value,
+            }],
+            children: body
+                .filter(|body| !body.is_empty())
+                .map(RawNode::Text)
+                .into_iter()
+                .collect(),
+            value_namespaces: Vec::new(),
+        }
     })
 }
 
@@ -90,13 +121,29 @@ fn raw() -> impl Strategy<Value = RawElement> {
 
 fn resource() -> impl Strategy<Value = Resource> {
     prop_oneof![
-        (prop::option::of(interval()), prop::collection::vec(reading(), 0..5)).prop_map(|(interval, interval_reading)| {
-            Resource::IntervalBlock(IntervalBlock { interval, interval_reading, ..Default::default() })
-        }),
-        (any::<u16>(), prop::option::of(any::<u8>()), prop::option::of(text()), prop::collection::vec(any::<u8>(), 0..3))
+        (
+            prop::option::of(interval()),
+            prop::collection::vec(reading(), 0..5)
+        )
+            .prop_map(|(interval, interval_reading)| {
+                Resource::IntervalBlock(IntervalBlock {
+                    interval,
+                    interval_reading,
+                    ..Default::default()
+                })
+            }),
+        (
+            any::<u16>(),
+            prop::option::of(any::<u8>()),
+            prop::option::of(text()),
+            prop::collection::vec(any::<u8>(), 0..3)
+        )
             .prop_map(|(kind, status, read_route, flags)| {
                 Resource::UsagePoint(UsagePoint {
-                    service_category: Some(ServiceCategory { kind: Some(ServiceKind::from_code(kind)), ..Default::default() }),
+                    service_category: Some(ServiceCategory {
+                        kind: Some(ServiceKind::from_code(kind)),
+                        ..Default::default()
+                    }),
                     status,
                     read_route,
                     role_flags: (!flags.is_empty()).then(|| HexBinary::new(flags)),
@@ -108,7 +155,13 @@ fn resource() -> impl Strategy<Value = Resource> {
 }
 
 fn entry() -> impl Strategy<Value = Entry> {
-    (token(), prop::option::of(text()), token(), prop::collection::vec((token(), token()), 0..3), prop::collection::vec(resource(), 0..3))
+    (
+        token(),
+        prop::option::of(text()),
+        token(),
+        prop::collection::vec((token(), token()), 0..3),
+        prop::collection::vec(resource(), 0..3),
+    )
         .prop_map(|(id, title, href, links, content)| Entry {
             meta: Metadata {
                 id: Some(id),
@@ -143,7 +196,14 @@ proptest! {
 
 #[test]
 fn characters_xml_cannot_carry_are_refused_by_the_writer() {
-    let entry = Entry { meta: Metadata { title: Some("bell\u{7}".into()), ..Default::default() }, ..Default::default() };
-    let error = write_document(&Document::Entry(entry), Vec::new(), WriteOptions::default()).expect_err("refused");
+    let entry = Entry {
+        meta: Metadata {
+            title: Some("bell\u{7}".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let error = write_document(&Document::Entry(entry), Vec::new(), WriteOptions::default())
+        .expect_err("refused");
     assert!(error.to_string().contains("U+0007"), "{error}");
 }
