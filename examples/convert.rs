@@ -63,13 +63,13 @@ fn run() -> Result<(), String> {
         std::fs::File::open(input).map_err(|error| format!("cannot open {input}: {error}"))?;
     let parsed = read_document_with(
         BufReader::with_capacity(256 * 1024, file),
-        ReaderOptions { mode },
+        ReaderOptions::with_mode(mode),
     )
     .map_err(|error| format!("cannot read {input}: {error}"))?;
     for diagnostic in &parsed.diagnostics {
         eprintln!("{input}: {diagnostic}");
     }
-    let options = WriteOptions { indent };
+    let options = WriteOptions::with_indent(indent);
     match output {
         Some(path) => {
             let file = std::fs::File::create(path)

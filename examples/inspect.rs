@@ -8,7 +8,8 @@
 //! Without FILE it reads an embedded sample. It works in one streaming pass: readings
 //! are totalled as entries stream by, so memory does not grow with their number.
 //! `--json` prints one object with the field names of the conformance corpus's
-//! `expected.json` plus `diagnostics`.
+//! `expected.json` (`linked` is null when a link did not resolve, as there; the
+//! resolved part is then `linked_partial`) plus `diagnostics` and `diagnostic_count`.
 
 use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
 use espi_model::reading_type::{cost_amount, scale};
@@ -84,6 +85,13 @@ fn print_json(summary: &Summary, diagnostics: &[Diagnostic], diagnostic_count: u
         Ok(serde_json::Value::Object(object)) => object,
         _ => serde_json::Map::new(),
     };
+    // As in expected.json, `linked` is null when some link did not resolve; the part
+    // that did resolve is still given, as `linked_partial`.
+    if !summary.link_problems.is_empty()
+        && let Some(partial) = object.insert("linked".into(), serde_json::Value::Null)
+    {
+        object.insert("linked_partial".into(), partial);
+    }
     let diagnostics = diagnostics
         .iter()
         .map(|diagnostic| diagnostic.to_string())

@@ -163,7 +163,16 @@ impl LocalTimeRules {
         // always before `utc`, and none of `standard_year + 2` can be.
         let mut last: Option<(i64, bool)> = None;
         for year in standard_year - 2..=standard_year + 1 {
-            let Some((start, end)) = self.period_utc(year)? else {
+            let period = match self.period_utc(year) {
+                // A fixed day the year lacks (29 February, op 0) means no change that
+                // year; the other years still decide.
+                Err(LocalTimeError::InvalidRule {
+                    source: DstRuleError::NoSuchDay { .. },
+                    ..
+                }) => continue,
+                other => other?,
+            };
+            let Some((start, end)) = period else {
                 return Ok(false); // no DST at all
             };
             for (instant, starts_dst) in [(start, true), (end, false)] {
@@ -1060,5 +1069,30 @@ mod tests {
             // chrono's own conversion of the same instant agrees.
             prop_assert_eq!(at.offset().from_utc_datetime(&at.naive_utc()), at);
         }
+    }
+
+    #[test]
+    fn a_rule_on_29_february_skips_the_years_without_one() {
+        // DST from 29 February (op 0) to the first Sunday of November, US Eastern offsets.
+        let rules = LocalTimeRules {
+            tz_offset: -18000,
+            dst_offset: 3600,
+            dst_start: DstRule::encode(&crate::dst::DstRuleParts {
+                month: 2,
+                operator: crate::dst::DstOperator::OnDayOfMonth,
+                day_of_month: 29,
+                day_of_week: 0,
+                hour: 2,
+                seconds: 0,
+            })
+            .expect("valid rule"),
+            dst_end: DstRule(0xB40E_2000),
+        };
+        // Summer 2024 (a leap year) is in DST; a summer instant of 2023 does not fail.
+        assert!(rules.is_dst(1_719_835_200).expect("2024-07-01"));
+        assert!(
+            rules.to_local(1_688_212_800).is_ok(),
+            "2023-07-01 has a local time"
+        );
     }
 }

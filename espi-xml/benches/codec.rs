@@ -144,7 +144,7 @@ fn write(c: &mut Criterion) {
         .collect::<Result<_, _>>()
         .expect("valid input");
     let feed: Metadata = reader.feed().clone();
-    let options = WriteOptions { indent: indent() };
+    let options = WriteOptions::with_indent(indent());
     let write_all = |out: &mut Vec<u8>| {
         out.clear();
         let mut writer = Writer::new(&mut *out, options);

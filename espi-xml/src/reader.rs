@@ -27,11 +27,36 @@ pub enum Mode {
     Strict,
 }
 
-/// Reader settings.
+/// Reader settings. Build them with the constructors: more settings (limits on
+/// depth and sizes) will join.
+///
+/// ```
+/// use espi_xml::{Mode, ReaderOptions};
+/// assert_eq!(ReaderOptions::strict().mode, Mode::Strict);
+/// assert_eq!(ReaderOptions::default().mode, Mode::Lenient);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
 pub struct ReaderOptions {
     /// Lenient (default) or strict.
     pub mode: Mode,
+}
+
+impl ReaderOptions {
+    /// Settings for `mode`.
+    pub fn with_mode(mode: Mode) -> Self {
+        ReaderOptions { mode }
+    }
+
+    /// Lenient reading (the default).
+    pub fn lenient() -> Self {
+        Self::with_mode(Mode::Lenient)
+    }
+
+    /// Strict reading: what the schemas reject is an error.
+    pub fn strict() -> Self {
+        Self::with_mode(Mode::Strict)
+    }
 }
 
 /// What the document's root element was.

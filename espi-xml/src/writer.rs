@@ -11,10 +11,33 @@ use espi_model::schema::{Element, ElementWriter, Scalar};
 use std::io::{self, Write};
 
 /// Writer settings.
+///
+/// ```
+/// assert!(espi_xml::WriteOptions::indented().indent);
+/// assert!(!espi_xml::WriteOptions::default().indent);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
 pub struct WriteOptions {
     /// Indent nested elements by two spaces, one per line (default: compact).
     pub indent: bool,
+}
+
+impl WriteOptions {
+    /// Compact output (the default).
+    pub fn compact() -> Self {
+        WriteOptions { indent: false }
+    }
+
+    /// Indented output, one element per line.
+    pub fn indented() -> Self {
+        WriteOptions { indent: true }
+    }
+
+    /// Indented when `indent` is true, compact otherwise.
+    pub fn with_indent(indent: bool) -> Self {
+        WriteOptions { indent }
+    }
 }
 
 /// Output is gathered in memory and handed to the sink in chunks of about this size.

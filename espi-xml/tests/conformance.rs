@@ -26,7 +26,7 @@ fn expected() -> serde_json::Map<String, Value> {
 }
 
 fn read(bytes: &[u8], mode: Mode) -> Result<StreamSummary, espi_xml::Error> {
-    summarize(bytes, ReaderOptions { mode })
+    summarize(bytes, ReaderOptions::with_mode(mode))
 }
 
 /// Usage-data resources: the only ones this crate types so far; strict mode is judged

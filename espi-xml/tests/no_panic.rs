@@ -16,7 +16,7 @@ const SAMPLES: [&[u8]; 4] = [
 /// Reads everything in both modes; an error must say where.
 fn read_all(bytes: &[u8]) {
     for mode in [Mode::Lenient, Mode::Strict] {
-        let mut reader = EntryReader::with_options(bytes, ReaderOptions { mode });
+        let mut reader = EntryReader::with_options(bytes, ReaderOptions::with_mode(mode));
         for entry in reader.by_ref() {
             if let Err(error) = entry {
                 assert!(

@@ -237,7 +237,7 @@ fn lenient_reading_keeps_and_reports_every_deviation() {
 
 #[test]
 fn strict_reading_rejects_each_deviation_with_a_position() {
-    let strict = ReaderOptions { mode: Mode::Strict };
+    let strict = ReaderOptions::strict();
     let cases = [
         (ODD.to_owned(), 2, "out of schema order"),
         (ODD.replace("<roleFlags>01</roleFlags>", ""), 2, "read as"),
@@ -305,8 +305,7 @@ fn schema_facets_are_strict_errors_and_lenient_diagnostics() {
         ),
     ];
     for (xml, reason) in cases {
-        let error = read_document_with(xml.as_bytes(), ReaderOptions { mode: Mode::Strict })
-            .expect_err(reason);
+        let error = read_document_with(xml.as_bytes(), ReaderOptions::strict()).expect_err(reason);
         assert!(error.to_string().contains(reason), "{error}");
         let parsed = read_document(xml.as_bytes()).expect("lenient keeps the value");
         assert!(
@@ -319,7 +318,7 @@ fn schema_facets_are_strict_errors_and_lenient_diagnostics() {
     }
     let edge = "<IntervalBlock xmlns=\"http://naesb.org/espi\"><IntervalReading><cost>-140737488355328</cost><value>140737488355328</value></IntervalReading></IntervalBlock>";
     assert!(
-        read_document_with(edge.as_bytes(), ReaderOptions { mode: Mode::Strict }).is_ok(),
+        read_document_with(edge.as_bytes(), ReaderOptions::strict()).is_ok(),
         "the bounds are inclusive"
     );
 }
@@ -341,13 +340,8 @@ fn values_split_across_references_cdata_and_comments_are_read_whole() {
         ("1<?pi?>2", 12),
         ("", 0),
     ] {
-        let parsed = read_document_with(
-            block(text).as_bytes(),
-            ReaderOptions {
-                mode: Mode::Lenient,
-            },
-        )
-        .expect(text);
+        let parsed =
+            read_document_with(block(text).as_bytes(), ReaderOptions::lenient()).expect(text);
         let Some(Resource::IntervalBlock(block)) = parsed.document.resources().next() else {
             panic!("{text}")
         };
@@ -375,7 +369,7 @@ fn values_split_across_references_cdata_and_comments_are_read_whole() {
             "the whole text is kept"
         );
     }
-    let strict = ReaderOptions { mode: Mode::Strict };
+    let strict = ReaderOptions::strict();
     let error = read_document_with(block("1<x/>2").as_bytes(), strict)
         .expect_err("an element inside a value");
     assert!(
@@ -483,8 +477,8 @@ fn atom_attributes_and_markup_are_kept() {
 <content type="application/xml"><UsagePoint xmlns="http://naesb.org/espi"><status>1</status></UsagePoint></content>
 </entry></feed>"#;
     for mode in [Mode::Lenient, Mode::Strict] {
-        let parsed =
-            read_document_with(xml.as_bytes(), ReaderOptions { mode }).expect("schema-valid Atom");
+        let parsed = read_document_with(xml.as_bytes(), ReaderOptions::with_mode(mode))
+            .expect("schema-valid Atom");
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
         let espi_model::Document::Feed(feed) = &parsed.document else {
             panic!("feed")
@@ -517,7 +511,7 @@ fn attributes_on_espi_elements_are_reported() {
         "{:?}",
         parsed.diagnostics
     );
-    assert!(read_document_with(xml.as_bytes(), ReaderOptions { mode: Mode::Strict }).is_err());
+    assert!(read_document_with(xml.as_bytes(), ReaderOptions::strict()).is_err());
 }
 
 #[test]

@@ -25,7 +25,8 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn write(document: &espi_model::Document, indent: bool) -> Vec<u8> {
-    write_document(document, Vec::new(), WriteOptions { indent }).expect("writing to memory")
+    write_document(document, Vec::new(), WriteOptions::with_indent(indent))
+        .expect("writing to memory")
 }
 
 #[test]

@@ -186,7 +186,7 @@ proptest! {
             meta: Metadata { id: Some("urn:uuid:feed".into()), ..Default::default() },
             entries,
         });
-        let written = write_document(&document, Vec::new(), WriteOptions { indent }).expect("the writer accepts it");
+        let written = write_document(&document, Vec::new(), WriteOptions::with_indent(indent)).expect("the writer accepts it");
         let read = read_document(&written[..]).map_err(|error| {
             TestCaseError::fail(format!("{error}\n{}", String::from_utf8_lossy(&written)))
         })?;

@@ -85,7 +85,7 @@ pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Resu
         inner: out,
         count: Rc::clone(&counted),
     };
-    let mut writer = Writer::new(sink, WriteOptions { indent });
+    let mut writer = Writer::new(sink, WriteOptions::with_indent(indent));
     let mut stats = Stats::default();
 
     let subscription = format!("{BASE}/Subscription/1");
