@@ -7,6 +7,17 @@
 //! - [`read_document`]: a whole document, with the usage tree linked; [`summarize`]:
 //!   the facts of a document (counts, totals, linked tree) in one streaming pass.
 //! - [`Writer`]: schema-valid ESPI in schema element order, namespaces declared once.
+//!
+//! What "lossless" means here: every element, attribute and character of content is
+//! kept, typed where the schema gives a type and as raw XML otherwise, and
+//! `read(write(x)) == x`. Values are kept, not their spelling: `+007` is 7, hex is
+//! written in upper case, `1` for a boolean is `true`. Comments, processing
+//! instructions, the XML declaration and `xsi:` attributes (schema hints such as
+//! `xsi:schemaLocation`) are not content and are not kept; prefixes are kept for raw
+//! XML and chosen by the writer for typed ESPI (`espi:`).
+//!
+//! Not well-formed input is an error with a position, as are DTDs (no entity is ever
+//! expanded); nesting of raw XML is bounded. Input must be UTF-8.
 #![deny(missing_docs)]
 
 mod document;

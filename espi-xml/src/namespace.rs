@@ -85,7 +85,9 @@ impl Namespaces {
     #[inline]
     pub(crate) fn push(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
         self.depth += 1;
-        if !start.attributes_raw().contains("xmlns") {
+        // Most tags are a bare name: skip the substring search for them.
+        let attributes = start.attributes_raw();
+        if attributes.len() < 6 || !attributes.contains("xmlns") {
             return Ok(());
         }
         for attribute in start.attributes() {

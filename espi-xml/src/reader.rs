@@ -405,36 +405,19 @@ fn attributes<R: BufRead>(
     xml: &Xml<R>,
     start: &BytesStart<'_>,
 ) -> Result<Vec<RawAttribute>, Error> {
-    let mut attributes = Vec::new();
+    let mut attributes: Vec<RawAttribute> = Vec::new();
     for attribute in start.attributes() {
         let attribute = attribute.map_err(|error| xml_error(xml, &error.to_string()))?;
         if attribute.key.as_namespace_binding().is_some() {
             continue;
         }
-        if attribute.value.contains('<') {
-            return Err(xml_error(
-                xml,
-                &format!("`<` in the value of attribute {}", attribute.key.0),
-            ));
-        }
-        let value = attribute
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|error| xml_error(xml, &error.to_string()))?
-            .into_owned();
-        if !value.chars().all(well_formed::is_xml_char) {
-            return Err(xml_error(
-                xml,
-                &format!(
-                    "a character XML 1.0 does not allow in attribute {}",
-                    attribute.key.0
-                ),
-            ));
-        }
+        let value = attribute_value(xml, &attribute)?;
         let name = qualified(xml, attribute.key, false)?;
         // Two attributes may not share an expanded name, whatever their prefixes.
-        if attributes.iter().any(|seen: &RawAttribute| {
-            seen.name.namespace == name.namespace && seen.name.local == name.local
-        }) {
+        if attributes
+            .iter()
+            .any(|seen| seen.name.namespace == name.namespace && seen.name.local == name.local)
+        {
             return Err(xml_error(
                 xml,
                 &format!("attribute {} occurs twice", name.clark()),
@@ -443,6 +426,33 @@ fn attributes<R: BufRead>(
         attributes.push(RawAttribute { name, value });
     }
     Ok(attributes)
+}
+
+/// An attribute's value, normalised as XML 1.0 says, with the characters it may hold.
+fn attribute_value<R: BufRead>(
+    xml: &Xml<R>,
+    attribute: &quick_xml::events::attributes::Attribute<'_>,
+) -> Result<String, Error> {
+    if attribute.value.contains('<') {
+        return Err(xml_error(
+            xml,
+            &format!("`<` in the value of attribute {}", attribute.key.0),
+        ));
+    }
+    let value = attribute
+        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .map_err(|error| xml_error(xml, &error.to_string()))?
+        .into_owned();
+    if !value.chars().all(well_formed::is_xml_char) {
+        return Err(xml_error(
+            xml,
+            &format!(
+                "a character XML 1.0 does not allow in attribute {}",
+                attribute.key.0
+            ),
+        ));
+    }
+    Ok(value)
 }
 
 fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawElement, Error> {
@@ -755,17 +765,33 @@ impl<R: BufRead> Inner<R> {
     fn read_link(&mut self) -> Result<Link, Error> {
         let mut link = Link::default();
         let mut href = None;
-        for attribute in attributes(&self.xml, &self.saved.start(&self.buf))? {
-            match (
-                attribute.name.namespace.as_deref(),
-                attribute.name.local.as_str(),
-            ) {
-                (None, "href") => href = Some(attribute.value),
-                (None, "rel") => link.rel = Some(attribute.value),
-                (None, "type") => link.media_type = Some(attribute.value),
-                // xsi:type and xsi:schemaLocation are hints to validators, not data.
-                (Some(XSI_NS), _) => {}
-                _ => link.other_attributes.push(attribute),
+        // The three attributes every link has are taken directly; the rest (rare) go
+        // through the general path with their names resolved.
+        let mut others = false;
+        for attribute in self.saved.start(&self.buf).attributes() {
+            let attribute = attribute.map_err(|error| self.xml_error(&error.to_string()))?;
+            let slot = match attribute.key.0 {
+                "href" => &mut href,
+                "rel" => &mut link.rel,
+                "type" => &mut link.media_type,
+                _ => {
+                    others = true;
+                    continue;
+                }
+            };
+            *slot = Some(attribute_value(&self.xml, &attribute)?);
+        }
+        if others {
+            for attribute in attributes(&self.xml, &self.saved.start(&self.buf))? {
+                match (
+                    attribute.name.namespace.as_deref(),
+                    attribute.name.local.as_str(),
+                ) {
+                    (None, "href" | "rel" | "type") => {}
+                    // xsi:type and xsi:schemaLocation are hints to validators, not data.
+                    (Some(XSI_NS), _) => {}
+                    _ => link.other_attributes.push(attribute),
+                }
             }
         }
         if !self.saved.empty {
