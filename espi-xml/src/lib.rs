@@ -26,6 +26,8 @@ mod namespace;
 mod position;
 mod reader;
 mod source;
+mod start_tag;
+mod text;
 mod well_formed;
 mod writer;
 

@@ -5,12 +5,14 @@
 //! the feed's own metadata is kept apart ([`EntryReader::feed`]).
 
 use crate::error::{Diagnostic, Error};
-use crate::namespace::{Ns, Resolved, XSI_NS};
+use crate::namespace::{Ns, XSI_NS};
 use crate::position::Position;
 use crate::source::Source;
+use crate::start_tag::{attribute_value, attributes, classify, qualified, raw_element};
+use crate::text::{Absorbed, absorb_text, is_xml_whitespace, resolve_reference};
 use crate::well_formed;
 use espi_model::atom::{Entry, Link, Metadata, is_xsd_date_time};
-use espi_model::raw::{NamespaceBinding, QualifiedName, RawAttribute, RawElement, RawNode};
+use espi_model::raw::{RawAttribute, RawElement, RawNode};
 use espi_model::resource::{Resource, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Field, Scalar};
 use quick_xml::events::{BytesStart, Event};
@@ -353,202 +355,6 @@ enum Step {
     Fatal(&'static str),
 }
 
-type Xml<R> = Source<R>;
-
-fn position<R: BufRead>(xml: &Xml<R>) -> Position {
-    xml.position()
-}
-
-fn xml_error<R: BufRead>(xml: &Xml<R>, message: &str) -> Error {
-    Error::Xml {
-        position: position(xml),
-        message: message.to_owned(),
-    }
-}
-
-fn undeclared_prefix<R: BufRead>(xml: &Xml<R>, name: QName<'_>) -> Error {
-    xml_error(xml, &format!("the prefix of `{}` is not declared", name.0))
-}
-
-/// Namespace class and local name of an element name.
-fn classify<'n, R: BufRead>(xml: &Xml<R>, name: QName<'n>) -> Result<(Ns, &'n str), Error> {
-    match xml.classify_element(name) {
-        (Some(class), local) => Ok((class, local)),
-        (None, _) => Err(undeclared_prefix(xml, name)),
-    }
-}
-
-/// The resolved name of an element or attribute (its lexical form is checked here).
-fn qualified<R: BufRead>(
-    xml: &Xml<R>,
-    name: QName<'_>,
-    element: bool,
-) -> Result<QualifiedName, Error> {
-    if !well_formed::is_qname(name.0) {
-        return Err(xml_error(xml, &format!("`{}` is not an XML name", name.0)));
-    }
-    let (resolved, local) = xml.resolve(name, element);
-    let namespace = match resolved {
-        Resolved::Bound(uri) => Some(uri.to_owned()),
-        Resolved::Unbound => None,
-        Resolved::Unknown => return Err(undeclared_prefix(xml, name)),
-    };
-    Ok(QualifiedName {
-        namespace,
-        local: local.to_owned(),
-        prefix: name.prefix().map(|prefix| prefix.into_inner().to_owned()),
-    })
-}
-
-/// Attributes of a start tag with resolved names (namespace declarations are not attributes).
-fn attributes<R: BufRead>(
-    xml: &Xml<R>,
-    start: &BytesStart<'_>,
-) -> Result<Vec<RawAttribute>, Error> {
-    let mut attributes: Vec<RawAttribute> = Vec::new();
-    for attribute in start.attributes() {
-        let attribute = attribute.map_err(|error| xml_error(xml, &error.to_string()))?;
-        if attribute.key.as_namespace_binding().is_some() {
-            continue;
-        }
-        let value = attribute_value(xml, &attribute)?;
-        let name = qualified(xml, attribute.key, false)?;
-        // Two attributes may not share an expanded name, whatever their prefixes.
-        if attributes
-            .iter()
-            .any(|seen| seen.name.namespace == name.namespace && seen.name.local == name.local)
-        {
-            return Err(xml_error(
-                xml,
-                &format!("attribute {} occurs twice", name.clark()),
-            ));
-        }
-        attributes.push(RawAttribute { name, value });
-    }
-    Ok(attributes)
-}
-
-/// An attribute's value, normalised as XML 1.0 says, with the characters it may hold.
-fn attribute_value<R: BufRead>(
-    xml: &Xml<R>,
-    attribute: &quick_xml::events::attributes::Attribute<'_>,
-) -> Result<String, Error> {
-    if attribute.value.contains('<') {
-        return Err(xml_error(
-            xml,
-            &format!("`<` in the value of attribute {}", attribute.key.0),
-        ));
-    }
-    let value = attribute
-        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-        .map_err(|error| xml_error(xml, &error.to_string()))?
-        .into_owned();
-    if !value.chars().all(well_formed::is_xml_char) {
-        return Err(xml_error(
-            xml,
-            &format!(
-                "a character XML 1.0 does not allow in attribute {}",
-                attribute.key.0
-            ),
-        ));
-    }
-    Ok(value)
-}
-
-fn raw_element<R: BufRead>(xml: &Xml<R>, start: &BytesStart<'_>) -> Result<RawElement, Error> {
-    if !well_formed::is_qname(start.name().0) {
-        return Err(xml_error(
-            xml,
-            &format!("`{}` is not an XML name", start.name().0),
-        ));
-    }
-    let attributes = attributes(xml, start)?;
-    // xsi:type values are QNames: keep the binding of their prefix so it can be declared again.
-    let value_namespaces = attributes
-        .iter()
-        .filter(|attribute| {
-            attribute.name.namespace.as_deref() == Some(XSI_NS) && attribute.name.local == "type"
-        })
-        .filter_map(|attribute| attribute.value.split_once(':'))
-        .filter_map(|(prefix, _)| {
-            let qualified_value = format!("{prefix}:x");
-            match xml.resolve(QName(&qualified_value), true).0 {
-                Resolved::Bound(uri) => Some(NamespaceBinding {
-                    prefix: prefix.to_owned(),
-                    uri: uri.to_owned(),
-                }),
-                _ => None,
-            }
-        })
-        .collect();
-    Ok(RawElement {
-        name: qualified(xml, start.name(), true)?,
-        attributes,
-        children: Vec::new(),
-        value_namespaces,
-    })
-}
-
-/// What an event inside a simple-typed element contributed to its text.
-#[derive(Debug, PartialEq, Eq)]
-enum Absorbed {
-    /// Text (or nothing, for comments); more may follow.
-    More,
-    /// The end tag.
-    End,
-    /// A child element (simple-typed elements hold only text). The variants stay
-    /// small: this is returned for every text event.
-    Child,
-}
-
-/// Appends the text an event stands for: character data with line ends normalised,
-/// CDATA, the five predefined entities and character references.
-#[inline(always)]
-fn absorb_text<R: BufRead>(
-    text: &mut String,
-    xml: &Xml<R>,
-    event: &Event<'_>,
-) -> Result<Absorbed, Error> {
-    match event {
-        Event::Text(content) if !well_formed::needs_care(content) => text.push_str(content),
-        Event::Text(content) => {
-            well_formed::check_text(content, false).map_err(|message| xml_error(xml, &message))?;
-            text.push_str(&content.xml10_content());
-        }
-        Event::CData(data) => text.push_str(&data.xml10_content()),
-        Event::GeneralRef(reference) => match resolve_reference(reference) {
-            Some(character) => text.push(character),
-            None => {
-                let message = if reference.is_char_ref() {
-                    format!(
-                        "&{}; does not refer to a character XML 1.0 allows",
-                        &**reference
-                    )
-                } else {
-                    format!(
-                        "undeclared entity &{}; (only the five XML entities and character references are allowed)",
-                        &**reference
-                    )
-                };
-                return Err(xml_error(xml, &message));
-            }
-        },
-        Event::End(_) => return Ok(Absorbed::End),
-        Event::Comment(_) | Event::PI(_) => {}
-        Event::Start(_) | Event::Empty(_) => return Ok(Absorbed::Child),
-        Event::Eof => {
-            return Err(xml_error(
-                xml,
-                "unexpected end of document inside a text element",
-            ));
-        }
-        Event::Decl(_) | Event::DocType(_) => {
-            return Err(xml_error(xml, "a declaration inside an element"));
-        }
-    }
-    Ok(Absorbed::More)
-}
-
 /// What to do with an event that is neither a start nor an end tag in element content.
 fn other_step(event: &Event<'_>) -> Step {
     match event {
@@ -571,11 +377,11 @@ fn other_step(event: &Event<'_>) -> Step {
 
 impl<R: BufRead> Inner<R> {
     fn position(&self) -> Position {
-        position(&self.xml)
+        self.xml.position()
     }
 
     fn xml_error(&self, message: &str) -> Error {
-        xml_error(&self.xml, message)
+        self.xml.error(message)
     }
 
     fn invalid(&self, message: String) -> Error {
@@ -623,7 +429,7 @@ impl<R: BufRead> Inner<R> {
         let attributes = len > name_len;
         self.saved
             .set(&self.buf, address, len, name_len, empty, attributes)
-            .map_err(|message| xml_error(&self.xml, message))?;
+            .map_err(|message| self.xml.error(message))?;
         Ok(Step::Child(ns, fits))
     }
 
@@ -1112,7 +918,7 @@ impl<R: BufRead> Inner<R> {
                         let message =
                             format!("raw XML nested deeper than {MAX_RAW_DEPTH} elements");
                         return Err(Error::Invalid {
-                            position: position(&self.xml),
+                            position: self.xml.position(),
                             message,
                         });
                     }
@@ -1126,7 +932,7 @@ impl<R: BufRead> Inner<R> {
                 }
                 Event::End(_) => {
                     let Some(done) = open.pop() else {
-                        return Err(xml_error(&self.xml, "unbalanced end tag"));
+                        return Err(self.xml.error("unbalanced end tag"));
                     };
                     match open.last_mut() {
                         Some(parent) => parent.children.push(RawNode::Element(done)),
@@ -1135,7 +941,7 @@ impl<R: BufRead> Inner<R> {
                 }
                 other => {
                     let Some(parent) = open.last_mut() else {
-                        return Err(xml_error(&self.xml, "unbalanced end tag"));
+                        return Err(self.xml.error("unbalanced end tag"));
                     };
                     // Adjacent text (split by references or CDATA) is one text node.
                     if !matches!(parent.children.last(), Some(RawNode::Text(_))) {
@@ -1287,33 +1093,5 @@ impl NameBuf {
     fn as_str(&self) -> &str {
         // The bytes were copied from a &str, so this cannot fail; an empty name is a safe fallback.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
-    }
-}
-
-fn is_xml_whitespace_char(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
-}
-
-fn is_xml_whitespace(text: &str) -> bool {
-    text.chars().all(is_xml_whitespace_char)
-}
-
-/// The five predefined entities and character references; anything else is undeclared.
-fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char> {
-    if reference.is_char_ref() {
-        // A reference to a character XML does not allow (`&#1;`) is not well-formed.
-        return reference
-            .resolve_char_ref()
-            .ok()
-            .flatten()
-            .filter(|c| well_formed::is_xml_char(*c));
-    }
-    match &**reference {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "apos" => Some('\''),
-        "quot" => Some('"'),
-        _ => None,
     }
 }

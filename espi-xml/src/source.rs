@@ -107,6 +107,14 @@ impl<R: BufRead> Source<R> {
         self.namespaces.classify_element(name)
     }
 
+    /// A not-well-formed error at the current position.
+    pub(crate) fn error(&self, message: &str) -> Error {
+        Error::Xml {
+            position: self.position(),
+            message: message.to_owned(),
+        }
+    }
+
     /// The position just after the last event.
     pub(crate) fn position(&self) -> Position {
         self.reader.get_ref().position()
