@@ -43,6 +43,8 @@ impl Error {
 pub struct Diagnostic {
     /// Where it was found.
     pub position: Position,
+    /// What kind of deviation it is, for filtering.
+    pub kind: DiagnosticKind,
     /// What was accepted and how it was kept.
     pub message: String,
 }
@@ -51,4 +53,35 @@ impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.position, self.message)
     }
+}
+
+/// The kinds of deviation lenient reading accepts. Each has the same kind of error in
+/// strict mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// An element the schema does not allow here (kept as raw XML).
+    UnknownElement,
+    /// An element that may occur once occurs again (the repeat kept as raw XML).
+    RepeatedElement,
+    /// A required element is missing.
+    MissingRequired,
+    /// Elements out of the schema's order.
+    OutOfOrder,
+    /// Text that does not parse as the element's type (kept as raw XML).
+    InvalidValue,
+    /// A value outside its type's facet: Int48 range, string length, hexBinary size.
+    FacetViolation,
+    /// An Atom date that is not an xs:dateTime (kept as written).
+    InvalidDate,
+    /// An element spelled with the wrong case of its first letter (read as the schema's).
+    RecasedName,
+    /// Attributes the schema does not allow (not kept).
+    UnexpectedAttribute,
+    /// An `atom:link` without `href` or `rel`, or with content.
+    InvalidLink,
+    /// Text where only elements belong (ignored).
+    UnexpectedText,
+    /// An element inside a simple-typed element (the whole element kept as raw XML).
+    ElementInText,
 }

@@ -35,7 +35,7 @@ pub use document::{
     MAX_KEPT_DIAGNOSTICS, ParsedDocument, StreamSummary, read_document, read_document_with,
     summarize,
 };
-pub use error::{Diagnostic, Error};
+pub use error::{Diagnostic, DiagnosticKind, Error};
 pub use position::Position;
 pub use reader::{EntryReader, Mode, ReaderOptions, RootKind};
 pub use writer::{WriteOptions, Writer, write_document};

@@ -4,7 +4,7 @@
 //! not grow with the file: one entry is decoded at a time into reused buffers, and
 //! the feed's own metadata is kept apart ([`EntryReader::feed`]).
 
-use crate::error::{Diagnostic, Error};
+use crate::error::{Diagnostic, DiagnosticKind, Error};
 use crate::namespace::{Ns, XSI_NS};
 use crate::position::Position;
 use crate::source::Source;
@@ -392,15 +392,12 @@ impl<R: BufRead> Inner<R> {
     }
 
     /// Strict: an error. Lenient: a diagnostic at the current position.
-    fn invalid_or_diagnose(&mut self, message: &str) -> Result<(), Error> {
+    fn invalid_or_diagnose(&mut self, kind: DiagnosticKind, message: &str) -> Result<(), Error> {
         match self.mode {
             Mode::Strict => Err(self.invalid(message.to_owned())),
             Mode::Lenient => {
                 let position = self.position();
-                self.diagnostics.push(Diagnostic {
-                    position,
-                    message: message.to_owned(),
-                });
+                self.diagnostics.push(Diagnostic { position, kind, message: message.to_owned() });
                 Ok(())
             }
         }
@@ -439,7 +436,7 @@ impl<R: BufRead> Inner<R> {
             Step::Eof => {
                 Err(self.xml_error(&format!("unexpected end of document inside {parent}")))
             }
-            Step::StrayText => self.invalid_or_diagnose(&format!(
+            Step::StrayText => self.invalid_or_diagnose(DiagnosticKind::UnexpectedText, &format!(
                 "text inside {parent}, which has element content, is ignored"
             )),
             Step::Fatal(message) => Err(self.xml_error(message)),
@@ -533,15 +530,15 @@ impl<R: BufRead> Inner<R> {
             },
             _ => {
                 if ns == Ns::Atom && !ATOM_METADATA.contains(&local) {
-                    self.invalid_or_diagnose(&format!(
+                    self.invalid_or_diagnose(DiagnosticKind::UnknownElement, &format!(
                         "atom:{local} is not an element of atom:{parent}; kept as raw XML"
                     ))?;
                 } else if ns == Ns::None {
-                    self.invalid_or_diagnose(&format!(
+                    self.invalid_or_diagnose(DiagnosticKind::UnknownElement, &format!(
                         "<{local}> in no namespace is not allowed in atom:{parent}; kept as raw XML"
                     ))?;
                 } else if repeated {
-                    self.invalid_or_diagnose(&format!(
+                    self.invalid_or_diagnose(DiagnosticKind::RepeatedElement, &format!(
                         "atom:{local} occurs twice in atom:{parent}; the second is kept as raw XML"
                     ))?;
                 }
@@ -603,17 +600,17 @@ impl<R: BufRead> Inner<R> {
         if !self.saved.empty {
             let content = self.capture_raw()?;
             if !content.text().trim().is_empty() || content.child_elements().next().is_some() {
-                self.invalid_or_diagnose(
+                self.invalid_or_diagnose(DiagnosticKind::InvalidLink, 
                     "atom:link has content, which Atom does not define; it is ignored",
                 )?;
             }
         }
         match href {
             Some(href) => link.href = href,
-            None => self.invalid_or_diagnose("atom:link without href")?,
+            None => self.invalid_or_diagnose(DiagnosticKind::InvalidLink, "atom:link without href")?,
         }
         if link.rel.is_none() {
-            self.invalid_or_diagnose("atom:link without rel, which GBA's atom.xsd requires")?;
+            self.invalid_or_diagnose(DiagnosticKind::InvalidLink, "atom:link without rel, which GBA's atom.xsd requires")?;
         }
         Ok(link)
     }
@@ -625,7 +622,7 @@ impl<R: BufRead> Inner<R> {
             if let Some(text) = value
                 && !is_xsd_date_time(text)
             {
-                self.invalid_or_diagnose(&format!(
+                self.invalid_or_diagnose(DiagnosticKind::InvalidDate, &format!(
                     "atom:{name} {text:?} in atom:{parent} is not an xs:dateTime; kept as written"
                 ))?;
             }
@@ -680,7 +677,7 @@ impl<R: BufRead> Inner<R> {
                 };
                 // Reported before the element is read, so the position is its start tag.
                 let element = self.saved_name()?;
-                self.invalid_or_diagnose(&format!(
+                self.invalid_or_diagnose(DiagnosticKind::UnknownElement, &format!(
                     "{element} as {place} is not an element the ESPI, customer or Atom schemas declare; kept as raw XML"
                 ))?;
             }
@@ -722,7 +719,7 @@ impl<R: BufRead> Inner<R> {
             return Ok(());
         }
         let name = self.saved.name(&self.buf).to_owned();
-        self.invalid_or_diagnose(&format!(
+        self.invalid_or_diagnose(DiagnosticKind::UnexpectedAttribute, &format!(
             "<{name}> has attribute(s) {} that the schema does not allow; they are not kept",
             ignored.join(" ")
         ))
@@ -743,7 +740,7 @@ impl<R: BufRead> Inner<R> {
         }
         let missing = value.missing_required();
         if !missing.is_empty() {
-            self.invalid_or_diagnose(&format!(
+            self.invalid_or_diagnose(DiagnosticKind::MissingRequired, &format!(
                 "{} lacks required element(s) {}",
                 T::TYPE_NAME,
                 missing.join(", ")
@@ -779,7 +776,7 @@ impl<R: BufRead> Inner<R> {
             match index {
                 Some(index) => {
                     if index < last_index {
-                        self.invalid_or_diagnose(&format!(
+                        self.invalid_or_diagnose(DiagnosticKind::OutOfOrder, &format!(
                             "{} in {} is out of schema order (it belongs before {})",
                             T::FIELDS[index],
                             T::TYPE_NAME,
@@ -791,7 +788,7 @@ impl<R: BufRead> Inner<R> {
                 None => {
                     // Reported before the element is read, so the position is its start tag.
                     let element = self.saved_name()?;
-                    self.invalid_or_diagnose(&format!(
+                    self.invalid_or_diagnose(DiagnosticKind::UnknownElement, &format!(
                         "{element} is not an element of {}; kept as raw XML",
                         T::TYPE_NAME
                     ))?;
@@ -830,6 +827,7 @@ impl<R: BufRead> Inner<R> {
         let position = self.position();
         self.diagnostics.push(Diagnostic {
             position,
+            kind: DiagnosticKind::RecasedName,
             message: format!(
                 "<{local}> in {} read as <{field}>, the schema's spelling",
                 T::TYPE_NAME
@@ -877,7 +875,7 @@ impl<R: BufRead> Inner<R> {
         child: RawElement,
         child_empty: bool,
     ) -> Result<RawElement, Error> {
-        self.invalid_or_diagnose(&format!(
+        self.invalid_or_diagnose(DiagnosticKind::ElementInText, &format!(
             "element {} inside <{}>, which holds only text; the element is kept as raw XML",
             child.name.clark(),
             self.saved.name(&self.buf)
@@ -1025,12 +1023,12 @@ impl<R: BufRead> ElementReader for Inner<R> {
         match T::parse_text(text) {
             Ok(value) => {
                 if let Err(reason) = value.check(field.facet) {
-                    self.invalid_or_diagnose(&format!("<{}>: {reason}; kept", field.name))?;
+                    self.invalid_or_diagnose(DiagnosticKind::FacetViolation, &format!("<{}>: {reason}; kept", field.name))?;
                 }
                 Ok(Some(value))
             }
             Err(error) => {
-                self.invalid_or_diagnose(&format!("<{}>: {error}; kept as raw XML", field.name))?;
+                self.invalid_or_diagnose(DiagnosticKind::InvalidValue, &format!("<{}>: {error}; kept as raw XML", field.name))?;
                 let mut raw = raw_element(&self.xml, &self.saved.start(&self.buf))?;
                 raw.children.push(RawNode::Text(self.text.clone()));
                 self.pending_raw = Some(raw);
@@ -1048,7 +1046,7 @@ impl<R: BufRead> ElementReader for Inner<R> {
     }
 
     fn repeated(&mut self, field: &'static Field) -> Result<(), Error> {
-        self.invalid_or_diagnose(&format!(
+        self.invalid_or_diagnose(DiagnosticKind::RepeatedElement, &format!(
             "<{}> occurs more than once; the first is kept, the repeat as raw XML",
             field.name
         ))?;
