@@ -208,6 +208,23 @@ fn lenient_reading_keeps_and_reports_every_deviation() {
             .iter()
             .all(|diagnostic| diagnostic.position.line >= 1)
     );
+    use espi_xml::DiagnosticKind::*;
+    for kind in [
+        InvalidDate,
+        OutOfOrder,
+        RecasedName,
+        UnknownElement,
+        InvalidValue,
+        RepeatedElement,
+    ] {
+        assert!(
+            parsed
+                .diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.kind == kind),
+            "no {kind:?}"
+        );
+    }
     let Some(Resource::UsagePoint(point)) = parsed.document.resources().next() else {
         panic!("UsagePoint")
     };
