@@ -397,7 +397,11 @@ impl<R: BufRead> Inner<R> {
             Mode::Strict => Err(self.invalid(message.to_owned())),
             Mode::Lenient => {
                 let position = self.position();
-                self.diagnostics.push(Diagnostic { position, kind, message: message.to_owned() });
+                self.diagnostics.push(Diagnostic {
+                    position,
+                    kind,
+                    message: message.to_owned(),
+                });
                 Ok(())
             }
         }
@@ -436,9 +440,10 @@ impl<R: BufRead> Inner<R> {
             Step::Eof => {
                 Err(self.xml_error(&format!("unexpected end of document inside {parent}")))
             }
-            Step::StrayText => self.invalid_or_diagnose(DiagnosticKind::UnexpectedText, &format!(
-                "text inside {parent}, which has element content, is ignored"
-            )),
+            Step::StrayText => self.invalid_or_diagnose(
+                DiagnosticKind::UnexpectedText,
+                &format!("text inside {parent}, which has element content, is ignored"),
+            ),
             Step::Fatal(message) => Err(self.xml_error(message)),
             Step::Declaration => Err(self.xml_error("an XML declaration inside the document")),
             Step::Ignorable | Step::End | Step::Child(..) => Ok(()),
@@ -530,9 +535,12 @@ impl<R: BufRead> Inner<R> {
             },
             _ => {
                 if ns == Ns::Atom && !ATOM_METADATA.contains(&local) {
-                    self.invalid_or_diagnose(DiagnosticKind::UnknownElement, &format!(
-                        "atom:{local} is not an element of atom:{parent}; kept as raw XML"
-                    ))?;
+                    self.invalid_or_diagnose(
+                        DiagnosticKind::UnknownElement,
+                        &format!(
+                            "atom:{local} is not an element of atom:{parent}; kept as raw XML"
+                        ),
+                    )?;
                 } else if ns == Ns::None {
                     self.invalid_or_diagnose(DiagnosticKind::UnknownElement, &format!(
                         "<{local}> in no namespace is not allowed in atom:{parent}; kept as raw XML"
@@ -600,17 +608,23 @@ impl<R: BufRead> Inner<R> {
         if !self.saved.empty {
             let content = self.capture_raw()?;
             if !content.text().trim().is_empty() || content.child_elements().next().is_some() {
-                self.invalid_or_diagnose(DiagnosticKind::InvalidLink, 
+                self.invalid_or_diagnose(
+                    DiagnosticKind::InvalidLink,
                     "atom:link has content, which Atom does not define; it is ignored",
                 )?;
             }
         }
         match href {
             Some(href) => link.href = href,
-            None => self.invalid_or_diagnose(DiagnosticKind::InvalidLink, "atom:link without href")?,
+            None => {
+                self.invalid_or_diagnose(DiagnosticKind::InvalidLink, "atom:link without href")?
+            }
         }
         if link.rel.is_none() {
-            self.invalid_or_diagnose(DiagnosticKind::InvalidLink, "atom:link without rel, which GBA's atom.xsd requires")?;
+            self.invalid_or_diagnose(
+                DiagnosticKind::InvalidLink,
+                "atom:link without rel, which GBA's atom.xsd requires",
+            )?;
         }
         Ok(link)
     }
@@ -719,10 +733,13 @@ impl<R: BufRead> Inner<R> {
             return Ok(());
         }
         let name = self.saved.name(&self.buf).to_owned();
-        self.invalid_or_diagnose(DiagnosticKind::UnexpectedAttribute, &format!(
-            "<{name}> has attribute(s) {} that the schema does not allow; they are not kept",
-            ignored.join(" ")
-        ))
+        self.invalid_or_diagnose(
+            DiagnosticKind::UnexpectedAttribute,
+            &format!(
+                "<{name}> has attribute(s) {} that the schema does not allow; they are not kept",
+                ignored.join(" ")
+            ),
+        )
     }
 
     /// Reads an element of a complex type whose start tag has just been read.
@@ -740,11 +757,14 @@ impl<R: BufRead> Inner<R> {
         }
         let missing = value.missing_required();
         if !missing.is_empty() {
-            self.invalid_or_diagnose(DiagnosticKind::MissingRequired, &format!(
-                "{} lacks required element(s) {}",
-                T::TYPE_NAME,
-                missing.join(", ")
-            ))?;
+            self.invalid_or_diagnose(
+                DiagnosticKind::MissingRequired,
+                &format!(
+                    "{} lacks required element(s) {}",
+                    T::TYPE_NAME,
+                    missing.join(", ")
+                ),
+            )?;
         }
         Ok(())
     }
@@ -776,22 +796,28 @@ impl<R: BufRead> Inner<R> {
             match index {
                 Some(index) => {
                     if index < last_index {
-                        self.invalid_or_diagnose(DiagnosticKind::OutOfOrder, &format!(
-                            "{} in {} is out of schema order (it belongs before {})",
-                            T::FIELDS[index],
-                            T::TYPE_NAME,
-                            T::FIELDS[last_index]
-                        ))?;
+                        self.invalid_or_diagnose(
+                            DiagnosticKind::OutOfOrder,
+                            &format!(
+                                "{} in {} is out of schema order (it belongs before {})",
+                                T::FIELDS[index],
+                                T::TYPE_NAME,
+                                T::FIELDS[last_index]
+                            ),
+                        )?;
                     }
                     last_index = last_index.max(index);
                 }
                 None => {
                     // Reported before the element is read, so the position is its start tag.
                     let element = self.saved_name()?;
-                    self.invalid_or_diagnose(DiagnosticKind::UnknownElement, &format!(
-                        "{element} is not an element of {}; kept as raw XML",
-                        T::TYPE_NAME
-                    ))?;
+                    self.invalid_or_diagnose(
+                        DiagnosticKind::UnknownElement,
+                        &format!(
+                            "{element} is not an element of {}; kept as raw XML",
+                            T::TYPE_NAME
+                        ),
+                    )?;
                     let raw = self.capture_raw()?;
                     value.unknown_elements_mut().push(raw);
                 }
@@ -875,11 +901,14 @@ impl<R: BufRead> Inner<R> {
         child: RawElement,
         child_empty: bool,
     ) -> Result<RawElement, Error> {
-        self.invalid_or_diagnose(DiagnosticKind::ElementInText, &format!(
-            "element {} inside <{}>, which holds only text; the element is kept as raw XML",
-            child.name.clark(),
-            self.saved.name(&self.buf)
-        ))?;
+        self.invalid_or_diagnose(
+            DiagnosticKind::ElementInText,
+            &format!(
+                "element {} inside <{}>, which holds only text; the element is kept as raw XML",
+                child.name.clark(),
+                self.saved.name(&self.buf)
+            ),
+        )?;
         let mut root = raw_element(&self.xml, &self.saved.start(&self.buf))?;
         if !self.text.is_empty() {
             root.children
@@ -1023,12 +1052,18 @@ impl<R: BufRead> ElementReader for Inner<R> {
         match T::parse_text(text) {
             Ok(value) => {
                 if let Err(reason) = value.check(field.facet) {
-                    self.invalid_or_diagnose(DiagnosticKind::FacetViolation, &format!("<{}>: {reason}; kept", field.name))?;
+                    self.invalid_or_diagnose(
+                        DiagnosticKind::FacetViolation,
+                        &format!("<{}>: {reason}; kept", field.name),
+                    )?;
                 }
                 Ok(Some(value))
             }
             Err(error) => {
-                self.invalid_or_diagnose(DiagnosticKind::InvalidValue, &format!("<{}>: {error}; kept as raw XML", field.name))?;
+                self.invalid_or_diagnose(
+                    DiagnosticKind::InvalidValue,
+                    &format!("<{}>: {error}; kept as raw XML", field.name),
+                )?;
                 let mut raw = raw_element(&self.xml, &self.saved.start(&self.buf))?;
                 raw.children.push(RawNode::Text(self.text.clone()));
                 self.pending_raw = Some(raw);
@@ -1046,10 +1081,13 @@ impl<R: BufRead> ElementReader for Inner<R> {
     }
 
     fn repeated(&mut self, field: &'static Field) -> Result<(), Error> {
-        self.invalid_or_diagnose(DiagnosticKind::RepeatedElement, &format!(
-            "<{}> occurs more than once; the first is kept, the repeat as raw XML",
-            field.name
-        ))?;
+        self.invalid_or_diagnose(
+            DiagnosticKind::RepeatedElement,
+            &format!(
+                "<{}> occurs more than once; the first is kept, the repeat as raw XML",
+                field.name
+            ),
+        )?;
         let raw = self.capture_raw()?;
         self.pending_raw = Some(raw);
         Ok(())
