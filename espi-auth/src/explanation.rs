@@ -1,0 +1,295 @@
+//! What a scope grants, in plain words: enough for a consent page or a log line.
+//!
+//! An [`Explanation`] is built by [`Scope::explain`] against one [`Catalogue`], because the
+//! same Function Block number names different things in the legacy and the current
+//! numbering (espi-reference §3.4). Its fields are structured; `Display` writes one
+//! sentence per line.
+//!
+//! ```
+//! use espi_auth::{Catalogue, Scope};
+//!
+//! let scope = Scope::parse("FB=4_5_15;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13")?.scope;
+//! let text = scope.explain(Catalogue::Legacy).to_string();
+//! assert!(text.contains("FB_05 Interval Electricity Metering"));
+//! assert!(text.contains("Readings in intervals of 1 hour"));
+//! assert!(text.contains("History: up to 13 months"));
+//! # Ok::<(), espi_auth::ScopeError>(())
+//! ```
+
+use std::fmt;
+
+use crate::function_block::{self, Catalogue, FunctionBlockInfo, Group, Violation};
+use crate::scope::{BulkId, ExtensionTerm, HistoryLength, NamedFrequency, Period, Scope};
+
+/// One Function Block of the scope with its catalogue entry, if the catalogue names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrantedBlock {
+    /// The number as listed in the scope.
+    pub number: u16,
+    /// The catalogue's entry; `None` for a number the catalogue does not name.
+    pub info: Option<&'static FunctionBlockInfo>,
+}
+
+impl fmt::Display for GrantedBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.info {
+            Some(info) => write!(f, "{info}"),
+            None => write!(f, "FB_{:02} (not in this catalogue)", self.number),
+        }
+    }
+}
+
+/// What a scope grants, term by term, read against one catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The catalogue the Function Block numbers were read in.
+    pub catalogue: Catalogue,
+    /// The Function Blocks, in the scope's order.
+    pub function_blocks: Vec<GrantedBlock>,
+    /// Whether any Function Block is about retail customer (PII) data.
+    pub includes_customer_data: bool,
+    /// The interval lengths of the readings.
+    pub interval_lengths: Vec<Period>,
+    /// The IntervalBlock lengths.
+    pub block_lengths: Vec<Period>,
+    /// How far back the data reaches.
+    pub history: Option<HistoryLength>,
+    /// How often new data is made available.
+    pub subscription_frequency: Option<Period>,
+    /// The number of UsagePoints in the subscription.
+    pub account_collection: Option<u64>,
+    /// The bulk id, when the scope grants bulk access.
+    pub bulk_id: Option<BulkId>,
+    /// Terms the grammar does not define, as sent.
+    pub extensions: Vec<ExtensionTerm>,
+    /// Broken dependency rules of the catalogue ([`function_block::check`]).
+    pub violations: Vec<Violation>,
+}
+
+impl Scope {
+    /// Explains what this scope grants, reading Function Block numbers in `catalogue`.
+    pub fn explain(&self, catalogue: Catalogue) -> Explanation {
+        let function_blocks: Vec<GrantedBlock> = self
+            .function_blocks
+            .iter()
+            .map(|&number| GrantedBlock {
+                number,
+                info: catalogue.lookup(number),
+            })
+            .collect();
+        let includes_customer_data = function_blocks.iter().any(|block| {
+            block
+                .info
+                .is_some_and(|info| info.group == Group::RetailCustomer)
+        });
+        Explanation {
+            catalogue,
+            function_blocks,
+            includes_customer_data,
+            interval_lengths: self.interval_duration.clone(),
+            block_lengths: self.block_duration.clone(),
+            history: self.history_length,
+            subscription_frequency: self.subscription_frequency,
+            account_collection: self.account_collection,
+            bulk_id: self.bulk_id.clone(),
+            extensions: self.extensions.clone(),
+            violations: function_block::check(&self.function_blocks, catalogue),
+        }
+    }
+}
+
+impl Explanation {
+    /// The explanation as sentences, one per granted term, in grammar order.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.function_blocks.is_empty() {
+            lines.push("Function Blocks: none listed".to_string());
+        } else {
+            let names: Vec<String> = self.function_blocks.iter().map(|b| b.to_string()).collect();
+            lines.push(format!(
+                "Function Blocks ({}): {}",
+                self.catalogue,
+                names.join("; ")
+            ));
+        }
+        if self.includes_customer_data {
+            lines.push("Includes retail customer (personal) information".to_string());
+        }
+        if !self.interval_lengths.is_empty() {
+            lines.push(format!(
+                "Readings in intervals of {}",
+                join_or(self.interval_lengths.iter().map(|p| length_words(*p)))
+            ));
+        }
+        if !self.block_lengths.is_empty() {
+            lines.push(format!(
+                "Readings grouped in blocks of {}",
+                join_or(self.block_lengths.iter().map(|p| length_words(*p)))
+            ));
+        }
+        if let Some(history) = self.history {
+            lines.push(format!("History: up to {}", history_words(history)));
+        }
+        if let Some(frequency) = self.subscription_frequency {
+            lines.push(format!(
+                "New data made available {}",
+                frequency_words(frequency)
+            ));
+        }
+        if let Some(count) = self.account_collection {
+            let noun = if count == 1 {
+                "usage point"
+            } else {
+                "usage points"
+            };
+            lines.push(format!("Accounts: {count} {noun}"));
+        }
+        if let Some(bulk_id) = &self.bulk_id {
+            lines.push(format!(
+                "Bulk access: all of the third party's authorizations at once (bulk id {bulk_id})"
+            ));
+        }
+        for extension in &self.extensions {
+            lines.push(format!("Other term: {extension}"));
+        }
+        for violation in &self.violations {
+            lines.push(format!("Warning: {violation}"));
+        }
+        lines
+    }
+}
+
+impl fmt::Display for Explanation {
+    /// Writes [`Explanation::lines`], one per line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, line) in self.lines().iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(line)?;
+        }
+        Ok(())
+    }
+}
+
+fn join_or(words: impl Iterator<Item = String>) -> String {
+    words.collect::<Vec<_>>().join(" or ")
+}
+
+/// `3600` → `1 hour`, `900` → `15 minutes`, `daily` → `a day`.
+fn length_words(period: Period) -> String {
+    match period {
+        Period::Seconds(seconds) => seconds_words(seconds),
+        Period::Named(NamedFrequency::BillingPeriod) => "a billing period".to_string(),
+        Period::Named(NamedFrequency::Daily) => "a day".to_string(),
+        Period::Named(NamedFrequency::Monthly) => "a month".to_string(),
+        Period::Named(NamedFrequency::Seasonal) => "a season".to_string(),
+        Period::Named(NamedFrequency::Weekly) => "a week".to_string(),
+    }
+}
+
+fn frequency_words(period: Period) -> String {
+    match period {
+        Period::Seconds(seconds) => format!("every {}", seconds_words(seconds)),
+        Period::Named(NamedFrequency::BillingPeriod) => "each billing period".to_string(),
+        Period::Named(named) => named.as_str().to_string(),
+    }
+}
+
+fn history_words(history: HistoryLength) -> String {
+    match (history.months(), history.days()) {
+        (Some(months), _) => plural(months, "month"),
+        (None, Some(days)) => format!("{} ({} seconds)", plural(days, "day"), history.wire_value()),
+        (None, None) => format!("{} seconds", history.wire_value()),
+    }
+}
+
+/// The largest whole unit that divides `seconds` exactly, so nothing is rounded away.
+fn seconds_words(seconds: u64) -> String {
+    for (size, unit) in [(86_400, "day"), (3_600, "hour"), (60, "minute")] {
+        if seconds > 0 && seconds.is_multiple_of(size) {
+            return plural(seconds / size, unit);
+        }
+    }
+    plural(seconds, "second")
+}
+
+fn plural(count: u64, unit: &str) -> String {
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explains_a_dc_offer_line_by_line() {
+        let scope = Scope::parse(
+            "FB=1_3_4_5_8_13_18_19_31_34_35_39;IntervalDuration=900_3600;BlockDuration=Daily;\
+             HistoryLength=34128000;SubscriptionFrequency=Daily;AccountCollection=5;BR=1;",
+        )
+        .map(|parsed| parsed.scope)
+        .expect("published example parses");
+        let lines = scope.explain(Catalogue::Legacy).lines();
+        assert_eq!(
+            lines,
+            vec![
+                "Function Blocks (legacy Function Block numbering): FB_01 Common Data Custodian; \
+                 FB_03 Core Green Button Connect My Data; FB_04 Interval Metering; \
+                 FB_05 Interval Electricity Metering; FB_08 Forward and Reverse Metering; \
+                 FB_13 Security and Privacy classes (HTTPS); FB_18 Multiple Usage Points; \
+                 FB_19 Partial update data; FB_31 Core REST Services; FB_34 SFTP for Bulk; \
+                 FB_35 REST for Bulk; FB_39 PUSH model (notification followed by GET)",
+                "Readings in intervals of 15 minutes or 1 hour",
+                "Readings grouped in blocks of a day",
+                "History: up to 395 days (34128000 seconds)",
+                "New data made available daily",
+                "Accounts: 5 usage points",
+                "Bulk access: all of the third party's authorizations at once (bulk id 1)",
+            ]
+        );
+    }
+
+    #[test]
+    fn explains_unknown_blocks_customer_data_and_violations() {
+        let scope = Scope::parse("FB=4_15_51_99;PreferredAuthEndDate=0")
+            .map(|parsed| parsed.scope)
+            .expect("parses");
+        let explanation = scope.explain(Catalogue::Current);
+        assert!(explanation.includes_customer_data);
+        assert_eq!(explanation.function_blocks[3].info, None);
+        let text = explanation.to_string();
+        assert!(text.contains("FB_99 (not in this catalogue)"), "{text}");
+        assert!(
+            text.contains("Other term: PreferredAuthEndDate=0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Warning: FB_04 Interval Metering needs a commodity"),
+            "{text}"
+        );
+        // The same numbers read in the legacy catalogue: 51 is unknown there, no FB_04 rule.
+        let legacy = scope.explain(Catalogue::Legacy);
+        assert!(!legacy.includes_customer_data);
+        assert!(legacy.violations.is_empty());
+    }
+
+    #[test]
+    fn words_for_lengths() {
+        assert_eq!(seconds_words(900), "15 minutes");
+        assert_eq!(seconds_words(3600), "1 hour");
+        assert_eq!(seconds_words(86_400 * 2), "2 days");
+        assert_eq!(seconds_words(90), "90 seconds");
+        assert_eq!(seconds_words(0), "0 seconds");
+        assert_eq!(frequency_words(Period::Seconds(3600)), "every 1 hour");
+        assert_eq!(history_words(HistoryLength::from_wire(1)), "1 month");
+        assert_eq!(
+            history_words(HistoryLength::from_wire(94_608_000)),
+            "1095 days (94608000 seconds)"
+        );
+    }
+}

@@ -1,0 +1,690 @@
+//! Function Blocks: the numbered capabilities a scope string lists after `FB=`.
+//!
+//! The numbers mean different things in different eras (espi-reference §3.4), so the
+//! names are data keyed by a [`Catalogue`]: [`Catalogue::Legacy`] is the GBIO /
+//! Authorization.docx numbering (espi-reference §3.1) that PG&E and the OpenESPI
+//! samples still use, and [`Catalogue::Current`] is the GBA certification numbering
+//! of ESPI 3.3/4.0 (espi-reference §3.2). A number a catalogue does not know is not
+//! an error: [`Catalogue::lookup`] returns `None` and the number is kept.
+//!
+//! The dependency rules of espi-reference §3.3 are stated for the current numbering:
+//! [`check`] applies the one that holds for every scope (FB_04 needs a commodity) and
+//! [`check_minimal`] the minimal Connect My Data certification sets.
+//!
+//! ```
+//! use espi_auth::function_block::{check, Catalogue};
+//!
+//! let fb4 = Catalogue::Current.lookup(4).expect("FB_04 is in the current list");
+//! assert_eq!(fb4.name, "Interval Metering");
+//! // FB_04 alone does not say which commodity: one of FB_05/10/11/29 is missing.
+//! assert_eq!(check(&[4], Catalogue::Current).len(), 1);
+//! assert!(check(&[4, 10], Catalogue::Current).is_empty());
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A numbering of the Function Blocks (espi-reference §3.4: "keep an FB table versioned").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Catalogue {
+    /// The legacy numbering of Authorization.docx Appendix C and the Green Button
+    /// developer pages (espi-reference §3.1); FB_46–FB_50 are the retail-customer blocks.
+    Legacy,
+    /// The current GBA certification numbering (espi-reference §3.2); FB_51–FB_70 are the
+    /// retail-customer blocks.
+    Current,
+}
+
+/// Whether a certification requires a Function Block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Requirement {
+    /// Required of both Connect My Data and Download My Data ("M" in espi-reference §3.2).
+    Mandatory,
+    /// Required of Connect My Data only ("CMD"; the legacy "Min" column of §3.1 means this).
+    ConnectMyData,
+    /// Required of Download My Data only ("DMD").
+    DownloadMyData,
+    /// Not required by any certification.
+    Optional,
+}
+
+/// Which data a Function Block is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Group {
+    /// Energy usage data: UsagePoints, readings, summaries, and the services around them.
+    UsageData,
+    /// Retail customer (PII) data: customer, account, agreement, service location.
+    RetailCustomer,
+}
+
+/// One row of a catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FunctionBlockInfo {
+    /// The number written after `FB=` (`4` for FB_04).
+    pub number: u16,
+    /// The name as published.
+    pub name: &'static str,
+    /// Which data the block is about.
+    pub group: Group,
+    /// Which certification requires it.
+    pub requirement: Requirement,
+    /// Remarks from the sources (conflicts, what the block covers); empty when none.
+    pub notes: &'static str,
+}
+
+impl fmt::Display for FunctionBlockInfo {
+    /// Writes `FB_04 Interval Metering`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FB_{:02} {}", self.number, self.name)
+    }
+}
+
+impl Catalogue {
+    /// Every block this catalogue names, in ascending order of number.
+    pub fn entries(self) -> &'static [FunctionBlockInfo] {
+        match self {
+            Catalogue::Legacy => LEGACY,
+            Catalogue::Current => CURRENT,
+        }
+    }
+
+    /// The block with this number, or `None` when the catalogue does not name it.
+    ///
+    /// ```
+    /// use espi_auth::function_block::Catalogue;
+    ///
+    /// // FB_31 changed meaning between the two numberings (espi-reference §3.4).
+    /// assert_eq!(Catalogue::Legacy.lookup(31).map(|b| b.name), Some("Core REST Services"));
+    /// assert!(Catalogue::Current.lookup(31).unwrap().name.starts_with("Usage Data Authorization"));
+    /// assert_eq!(Catalogue::Current.lookup(14), None);
+    /// ```
+    pub fn lookup(self, number: u16) -> Option<&'static FunctionBlockInfo> {
+        // The tables are sorted by number (a unit test checks it), so a binary search is exact.
+        let entries = self.entries();
+        entries
+            .binary_search_by_key(&number, |info| info.number)
+            .ok()
+            .map(|index| &entries[index])
+    }
+
+    /// The name of block `number`, or `None` when the catalogue does not name it.
+    pub fn name(self, number: u16) -> Option<&'static str> {
+        self.lookup(number).map(|info| info.name)
+    }
+}
+
+impl fmt::Display for Catalogue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Catalogue::Legacy => f.write_str("legacy Function Block numbering"),
+            Catalogue::Current => f.write_str("current GBA Function Block numbering"),
+        }
+    }
+}
+
+/// A rule of espi-reference §3.3 that a list of Function Blocks can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Rule {
+    /// FB_04 Interval Metering requires at least one of FB_05, FB_10, FB_11, FB_29.
+    IntervalMeteringNeedsCommodity,
+    /// The minimal Connect My Data usage-data certification:
+    /// FB_01, FB_03, FB_04, one of FB_05/10/11/29, FB_13, FB_31, FB_37, FB_39.
+    MinimalCmdUsageData,
+    /// The minimal Connect My Data retail-customer certification:
+    /// FB_51, FB_53, FB_64, FB_65, FB_69.
+    MinimalCmdRetailCustomer,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::IntervalMeteringNeedsCommodity => {
+                f.write_str("FB_04 Interval Metering needs a commodity block")
+            }
+            Rule::MinimalCmdUsageData => {
+                f.write_str("minimal Connect My Data usage-data certification")
+            }
+            Rule::MinimalCmdRetailCustomer => {
+                f.write_str("minimal Connect My Data retail-customer certification")
+            }
+        }
+    }
+}
+
+/// What a list lacks to satisfy a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Missing {
+    /// This block.
+    Block(u16),
+    /// At least one of these blocks.
+    AnyOf(Vec<u16>),
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Missing::Block(number) => write!(f, "FB_{number:02}"),
+            Missing::AnyOf(numbers) => {
+                f.write_str("one of ")?;
+                for (index, number) in numbers.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "FB_{number:02}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A broken rule: which rule, and everything missing for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Violation {
+    /// The rule that is broken.
+    pub rule: Rule,
+    /// What the list would need to add, in the order the rule states it.
+    pub missing: Vec<Missing>,
+}
+
+impl fmt::Display for Violation {
+    /// Writes e.g. `FB_04 Interval Metering needs a commodity block: missing one of FB_05, …`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: missing ", self.rule)?;
+        for (index, missing) in self.missing.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{missing}")?;
+        }
+        f.write_str(" (espi-reference §3.3)")
+    }
+}
+
+/// The commodity blocks listed under FB_04 that satisfy its dependency (espi-reference §3.3).
+pub const INTERVAL_METERING_COMMODITIES: [u16; 4] = [5, 10, 11, 29];
+
+/// A minimal certification set of espi-reference §3.3, for [`check_minimal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MinimalSet {
+    /// FB_01 + FB_03 + FB_04 + {05|10|11|29} + FB_13 + FB_31 + FB_37 + FB_39.
+    CmdUsageData,
+    /// FB_51 + FB_53 + FB_64 + FB_65 + FB_69.
+    CmdRetailCustomer,
+}
+
+/// The dependency rules every list of Function Blocks must satisfy in `catalogue`.
+///
+/// For [`Catalogue::Current`] that is the FB_04 rule (espi-reference §3.3): FB_04 names
+/// interval metering without a commodity, so it needs one of FB_05, FB_10, FB_11, FB_29.
+/// The legacy numbering publishes no dependency rule (its "Min" column is a certification
+/// set, not a dependency), so [`Catalogue::Legacy`] yields no violations.
+///
+/// The minimal certification sets are not applied here: a customer's authorization
+/// legitimately grants a subset of what the Data Custodian is certified for, so those
+/// sets are checked only on request, with [`check_minimal`].
+///
+/// ```
+/// use espi_auth::function_block::{check, Catalogue, Missing, Rule};
+///
+/// let violations = check(&[4, 15], Catalogue::Current);
+/// assert_eq!(violations[0].rule, Rule::IntervalMeteringNeedsCommodity);
+/// assert_eq!(violations[0].missing, vec![Missing::AnyOf(vec![5, 10, 11, 29])]);
+/// assert!(check(&[4, 15], Catalogue::Legacy).is_empty());
+/// ```
+pub fn check(function_blocks: &[u16], catalogue: Catalogue) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    if catalogue == Catalogue::Current
+        && function_blocks.contains(&4)
+        && !has_any(function_blocks, &INTERVAL_METERING_COMMODITIES)
+    {
+        violations.push(Violation {
+            rule: Rule::IntervalMeteringNeedsCommodity,
+            missing: vec![Missing::AnyOf(INTERVAL_METERING_COMMODITIES.to_vec())],
+        });
+    }
+    violations
+}
+
+/// Whether `function_blocks` (current numbering) contains a minimal certification set;
+/// `None` when it does, otherwise the violation listing every missing block.
+///
+/// ```
+/// use espi_auth::function_block::{check_minimal, MinimalSet, Missing};
+///
+/// // A GBA example scope (espi-reference §3.3) is exactly the minimal usage-data set.
+/// assert_eq!(check_minimal(&[1, 3, 4, 5, 13, 31, 37, 39], MinimalSet::CmdUsageData), None);
+/// let violation = check_minimal(&[51, 53], MinimalSet::CmdRetailCustomer).unwrap();
+/// assert_eq!(violation.missing, vec![Missing::Block(64), Missing::Block(65), Missing::Block(69)]);
+/// ```
+pub fn check_minimal(function_blocks: &[u16], set: MinimalSet) -> Option<Violation> {
+    let (rule, required): (Rule, &[u16]) = match set {
+        MinimalSet::CmdUsageData => (Rule::MinimalCmdUsageData, &[1, 3, 4, 13, 31, 37, 39]),
+        MinimalSet::CmdRetailCustomer => (Rule::MinimalCmdRetailCustomer, &[51, 53, 64, 65, 69]),
+    };
+    let mut missing: Vec<Missing> = required
+        .iter()
+        .filter(|number| !function_blocks.contains(number))
+        .map(|&number| Missing::Block(number))
+        .collect();
+    if set == MinimalSet::CmdUsageData && !has_any(function_blocks, &INTERVAL_METERING_COMMODITIES)
+    {
+        // The commodity alternative sits right after FB_04 in the rule as stated, so a
+        // report reads in the same order as espi-reference §3.3.
+        let position = missing
+            .iter()
+            .position(|m| matches!(m, Missing::Block(n) if *n > 4))
+            .unwrap_or(missing.len());
+        missing.insert(
+            position,
+            Missing::AnyOf(INTERVAL_METERING_COMMODITIES.to_vec()),
+        );
+    }
+    if missing.is_empty() {
+        None
+    } else {
+        Some(Violation { rule, missing })
+    }
+}
+
+fn has_any(function_blocks: &[u16], candidates: &[u16]) -> bool {
+    candidates.iter().any(|c| function_blocks.contains(c))
+}
+
+const fn block(
+    number: u16,
+    name: &'static str,
+    group: Group,
+    requirement: Requirement,
+    notes: &'static str,
+) -> FunctionBlockInfo {
+    FunctionBlockInfo {
+        number,
+        name,
+        group,
+        requirement,
+        notes,
+    }
+}
+
+use Group::{RetailCustomer as Rc, UsageData as Ud};
+use Requirement::{ConnectMyData as Cmd, DownloadMyData as Dmd, Mandatory as Man, Optional as Opt};
+
+/// espi-reference §3.1, transcribed row by row. "Min" there is the legacy Connect My Data
+/// minimum, recorded here as [`Requirement::ConnectMyData`].
+static LEGACY: &[FunctionBlockInfo] = &[
+    block(
+        1,
+        "Common Data Custodian",
+        Ud,
+        Opt,
+        "\"Valid NAESB Standard\" in the mind-map",
+    ),
+    block(2, "Green Button Download My Data", Ud, Opt, ""),
+    block(
+        3,
+        "Core Green Button Connect My Data",
+        Ud,
+        Opt,
+        "ApplicationInformation/{id} GET, Authorization GET, Batch/Subscription GET, ReadServiceStatus GET, Notification POST",
+    ),
+    block(4, "Interval Metering", Ud, Opt, ""),
+    block(5, "Interval Electricity Metering", Ud, Opt, ""),
+    block(6, "Demand Electricity Metering", Ud, Opt, ""),
+    block(7, "Net Metering", Ud, Opt, ""),
+    block(8, "Forward and Reverse Metering", Ud, Opt, ""),
+    block(9, "Register Values", Ud, Opt, ""),
+    block(10, "Gas", Ud, Opt, ""),
+    block(11, "Water", Ud, Opt, ""),
+    block(12, "Cost of Interval Data", Ud, Opt, ""),
+    block(13, "Security and Privacy classes (HTTPS)", Ud, Cmd, ""),
+    block(14, "Authorization and Authentication (OAuth)", Ud, Cmd, ""),
+    block(15, "Usage Summary", Ud, Opt, ""),
+    block(16, "Usage Summary with Cost", Ud, Opt, ""),
+    block(17, "Power Quality Summary", Ud, Opt, ""),
+    block(18, "Multiple Usage Points", Ud, Opt, ""),
+    block(
+        19,
+        "Partial update data",
+        Ud,
+        Cmd,
+        "IntervalBlocks without full data sets",
+    ),
+    block(
+        27,
+        "Usage Summary with Demands and Previous Day Attributes",
+        Ud,
+        Opt,
+        "",
+    ),
+    block(
+        28,
+        "Usage Summary Costs for Current Billing Period",
+        Ud,
+        Opt,
+        "",
+    ),
+    block(29, "Temperature", Ud, Opt, ""),
+    block(
+        31,
+        "Core REST Services",
+        Ud,
+        Opt,
+        "Third Party access to Subscription/Authorization",
+    ),
+    block(
+        32,
+        "Resource Level REST",
+        Ud,
+        Opt,
+        "UsagePoints, MeterReadings … and collections",
+    ),
+    block(
+        33,
+        "Management REST Interfaces",
+        Ud,
+        Opt,
+        "GET/PUT/POST/DELETE individual resources",
+    ),
+    block(34, "SFTP for Bulk", Ud, Opt, ""),
+    block(35, "REST for Bulk", Ud, Opt, ""),
+    block(
+        36,
+        "Third Party (Client) Dynamic Registration",
+        Ud,
+        Opt,
+        "\"Use Case 1\"",
+    ),
+    block(37, "Query Parameters", Ud, Cmd, ""),
+    block(38, "On Demand Requests (without notification)", Ud, Opt, ""),
+    block(39, "PUSH model (notification followed by GET)", Ud, Cmd, ""),
+    block(
+        40,
+        "Offline Authorization",
+        Ud,
+        Opt,
+        "manual; still produces an Authorization resource",
+    ),
+    block(
+        41,
+        "Manage Authorization Resource or Manage ApplicationInformation",
+        Ud,
+        Opt,
+        "sources disagree (espi-reference §3.4)",
+    ),
+    block(
+        42,
+        "Third Party Core REST Services (Notification endpoint)",
+        Ud,
+        Opt,
+        "",
+    ),
+    block(43, "Third Party Management REST Services", Ud, Opt, ""),
+    block(
+        44,
+        "Manage ApplicationInformation Resource or Manage Authorization",
+        Ud,
+        Opt,
+        "sources disagree (espi-reference §3.4)",
+    ),
+    block(
+        45,
+        "Upload (OpenESPI)",
+        Ud,
+        Opt,
+        "not in any FB table; used by OpenESPI as the upload/MDM scope",
+    ),
+    block(
+        46,
+        "Core RetailCustomer",
+        Rc,
+        Opt,
+        "Batch/RetailCustomer/{id}",
+    ),
+    block(47, "REST for RetailCustomer Bulk", Rc, Opt, ""),
+    block(48, "SFTP for RetailCustomer Bulk", Rc, Opt, ""),
+    block(49, "RetailCustomer Management REST", Rc, Opt, ""),
+    block(50, "RetailCustomer Resource Level REST", Rc, Opt, ""),
+];
+
+/// espi-reference §3.2, transcribed in order. 14, 18, 19, 32, 33, 36, 38, 42 and 43 are
+/// absent from the current list on purpose.
+static CURRENT: &[FunctionBlockInfo] = &[
+    block(1, "Usage Data Common", Ud, Man, ""),
+    block(2, "Usage Data Download My Data", Ud, Dmd, ""),
+    block(3, "Usage Data Connect My Data", Ud, Cmd, ""),
+    block(
+        4,
+        "Interval Metering",
+        Ud,
+        Man,
+        "requires one of FB_05, FB_10, FB_11, FB_29",
+    ),
+    block(5, "Electricity Interval Metering", Ud, Opt, ""),
+    block(6, "Demand Electricity Metering", Ud, Opt, ""),
+    block(7, "Net Electricity Metering", Ud, Opt, ""),
+    block(8, "Forward and Reverse Electricity Metering", Ud, Opt, ""),
+    block(9, "Register Values Electricity Metering", Ud, Opt, ""),
+    block(10, "Natural Gas Interval Metering", Ud, Opt, ""),
+    block(11, "Water Interval Metering", Ud, Opt, ""),
+    block(12, "Cost of Interval Data", Ud, Opt, ""),
+    block(13, "Energy Usage Security and Privacy Class", Ud, Cmd, ""),
+    block(15, "Usage Summary", Ud, Opt, ""),
+    block(16, "Usage Summary with Cost", Ud, Opt, ""),
+    block(17, "Electricity Power Quality Summary", Ud, Opt, ""),
+    block(
+        27,
+        "Usage Summary with Demands and Previous Day Attributes",
+        Ud,
+        Opt,
+        "",
+    ),
+    block(
+        28,
+        "Usage Summary Costs for Current Billing Period",
+        Ud,
+        Opt,
+        "",
+    ),
+    block(29, "Temperature Interval Metering", Ud, Opt, ""),
+    block(30, "Usage Data Common User Experience", Ud, Dmd, ""),
+    block(
+        31,
+        "Usage Data Authorization and Authentication w/o Pre-Negotiated Scope",
+        Ud,
+        Cmd,
+        "",
+    ),
+    block(34, "SFTP for Usage Data Bulk", Ud, Opt, ""),
+    block(35, "REST for Usage Data Bulk", Ud, Opt, ""),
+    block(37, "Usage Data Query Parameters", Ud, Cmd, ""),
+    block(39, "Usage Data PUSH Model", Ud, Cmd, ""),
+    block(40, "Usage Data Offline Authorization", Ud, Opt, ""),
+    block(41, "Manage ApplicationInformation Resource", Ud, Opt, ""),
+    block(44, "Manage Authorization Resource", Ud, Opt, ""),
+    block(51, "Retail Customer Common", Rc, Man, ""),
+    block(52, "Retail Customer Download My Data", Rc, Dmd, ""),
+    block(53, "Retail Customer Connect My Data", Rc, Cmd, ""),
+    block(54, "Basic Information", Rc, Opt, ""),
+    block(55, "Demographic Information", Rc, Opt, ""),
+    block(56, "Billing Information", Rc, Opt, ""),
+    block(57, "Account-Agreement Information", Rc, Opt, ""),
+    block(58, "Service-Location Information", Rc, Opt, ""),
+    block(59, "Service-Supplier Information", Rc, Opt, ""),
+    block(60, "Meter Information", Rc, Opt, ""),
+    block(61, "End-Device Information", Rc, Opt, ""),
+    block(62, "Program-Date-ID-Mappings Information", Rc, Opt, ""),
+    block(63, "Retail Customer Common User Experience", Rc, Dmd, ""),
+    block(
+        64,
+        "Retail Customer Security and Privacy Class",
+        Rc,
+        Cmd,
+        "",
+    ),
+    block(
+        65,
+        "Retail Customer Authorization and Authentication w/o Pre-Negotiated Scope",
+        Rc,
+        Cmd,
+        "",
+    ),
+    block(66, "SFTP for Retail Customer Bulk", Rc, Opt, ""),
+    block(67, "REST for Retail Customer Bulk", Rc, Opt, ""),
+    block(
+        68,
+        "Reserved",
+        Rc,
+        Opt,
+        "only on the GBA /cmd-function-blocks page",
+    ),
+    block(69, "Retail Customer PUSH Model", Rc, Cmd, ""),
+    block(70, "Retail Customer Offline Authorization", Rc, Opt, ""),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted_and_unique_so_lookup_is_exact() {
+        for catalogue in [Catalogue::Legacy, Catalogue::Current] {
+            let numbers: Vec<u16> = catalogue.entries().iter().map(|b| b.number).collect();
+            assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{catalogue}");
+            for info in catalogue.entries() {
+                assert_eq!(catalogue.lookup(info.number), Some(info));
+            }
+        }
+    }
+
+    #[test]
+    fn table_sizes_match_the_reference() {
+        // §3.1: 1–19, 27–29, 31–50 minus 30; §3.2: 28 usage-data + 20 retail-customer rows.
+        assert_eq!(Catalogue::Legacy.entries().len(), 19 + 3 + 20);
+        assert_eq!(Catalogue::Current.entries().len(), 28 + 20);
+    }
+
+    #[test]
+    fn legacy_lookups() {
+        let legacy = Catalogue::Legacy;
+        assert_eq!(legacy.name(10), Some("Gas"));
+        assert_eq!(
+            legacy.name(14),
+            Some("Authorization and Authentication (OAuth)")
+        );
+        assert_eq!(
+            legacy.lookup(46).map(|b| b.group),
+            Some(Group::RetailCustomer)
+        );
+        assert_eq!(
+            legacy.lookup(37).map(|b| b.requirement),
+            Some(Requirement::ConnectMyData)
+        );
+        assert_eq!(legacy.lookup(30), None);
+        assert_eq!(legacy.lookup(51), None);
+    }
+
+    #[test]
+    fn current_lookups() {
+        let current = Catalogue::Current;
+        assert_eq!(current.name(10), Some("Natural Gas Interval Metering"));
+        assert_eq!(
+            current.lookup(1).map(|b| b.requirement),
+            Some(Requirement::Mandatory)
+        );
+        assert_eq!(
+            current.lookup(2).map(|b| b.requirement),
+            Some(Requirement::DownloadMyData)
+        );
+        assert_eq!(
+            current.name(41),
+            Some("Manage ApplicationInformation Resource")
+        );
+        assert_eq!(current.name(44), Some("Manage Authorization Resource"));
+        assert_eq!(current.name(68), Some("Reserved"));
+        for absent in [14, 18, 19, 32, 33, 36, 38, 42, 43, 20, 26, 71, 0] {
+            assert_eq!(current.lookup(absent), None, "FB_{absent}");
+        }
+        assert_eq!(
+            current.lookup(4).map(|b| b.to_string()),
+            Some("FB_04 Interval Metering".to_string())
+        );
+    }
+
+    #[test]
+    fn fb04_needs_a_commodity() {
+        for commodity in INTERVAL_METERING_COMMODITIES {
+            assert!(check(&[4, commodity], Catalogue::Current).is_empty());
+        }
+        assert!(check(&[5, 15], Catalogue::Current).is_empty());
+        assert!(check(&[], Catalogue::Current).is_empty());
+        let violations = check(&[1, 4, 12, 15], Catalogue::Current);
+        assert_eq!(
+            violations,
+            vec![Violation {
+                rule: Rule::IntervalMeteringNeedsCommodity,
+                missing: vec![Missing::AnyOf(vec![5, 10, 11, 29])],
+            }]
+        );
+        assert_eq!(
+            violations[0].to_string(),
+            "FB_04 Interval Metering needs a commodity block: missing one of FB_05, FB_10, \
+             FB_11, FB_29 (espi-reference §3.3)"
+        );
+    }
+
+    #[test]
+    fn minimal_usage_data_set() {
+        for valid in [
+            &[1, 3, 4, 5, 13, 31, 37, 39][..],
+            &[1, 3, 4, 10, 13, 15, 31, 37, 39],
+            &[1, 3, 4, 11, 13, 31, 37, 39],
+            &[39, 37, 31, 29, 13, 4, 3, 1],
+        ] {
+            assert_eq!(
+                check_minimal(valid, MinimalSet::CmdUsageData),
+                None,
+                "{valid:?}"
+            );
+        }
+        // The GBA bulk fixture (§2.4) is not a full CMD certification set.
+        let violation = check_minimal(&[1, 3, 4, 5, 10, 11, 35], MinimalSet::CmdUsageData);
+        assert_eq!(
+            violation.map(|v| v.missing),
+            Some(vec![
+                Missing::Block(13),
+                Missing::Block(31),
+                Missing::Block(37),
+                Missing::Block(39)
+            ])
+        );
+        let violation = check_minimal(&[1, 4, 13], MinimalSet::CmdUsageData);
+        assert_eq!(
+            violation.map(|v| v.missing),
+            Some(vec![
+                Missing::Block(3),
+                Missing::AnyOf(vec![5, 10, 11, 29]),
+                Missing::Block(31),
+                Missing::Block(37),
+                Missing::Block(39)
+            ])
+        );
+    }
+
+    #[test]
+    fn minimal_retail_customer_set() {
+        assert_eq!(
+            check_minimal(&[51, 53, 54, 64, 65, 69], MinimalSet::CmdRetailCustomer),
+            None
+        );
+        let violation = check_minimal(&[51, 53, 64, 65], MinimalSet::CmdRetailCustomer);
+        assert_eq!(
+            violation,
+            Some(Violation {
+                rule: Rule::MinimalCmdRetailCustomer,
+                missing: vec![Missing::Block(69)],
+            })
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! Authorization rules of Green Button (NAESB REQ.21 ESPI) as pure functions.
+//!
+//! This part of the crate reads and writes the ESPI scope string and says what it
+//! grants:
+//!
+//! - [`scope`]: the scope grammar of espi-reference §3.5 — [`Scope::parse`] (lenient,
+//!   with warnings), [`Scope::parse_strict`] (errors with byte positions), canonical
+//!   formatting through `Display`, the 256-character limit of Authorization.scope, and
+//!   [`OfferedScopes`] for the several scopes an ApplicationInformation offers.
+//! - [`function_block`]: the Function Block catalogues (legacy and current GBA numbering,
+//!   espi-reference §3.1–§3.4) and the dependency rules of §3.3.
+//! - [`explanation`]: what a scope grants, in plain words, for a consent page.
+//!
+//! The crate does no I/O and reads no clock.
+//!
+//! ```
+//! use espi_auth::{Catalogue, Scope};
+//!
+//! let parsed = Scope::parse("FB=1_3_4_5_13_31_37_39;IntervalDuration=900;HistoryLength=63072000")?;
+//! assert!(parsed.warnings.is_empty());
+//! let explanation = parsed.scope.explain(Catalogue::Current);
+//! assert!(explanation.to_string().contains("Electricity Interval Metering"));
+//! assert!(explanation.to_string().contains("730 days"));
+//! # Ok::<(), espi_auth::ScopeError>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod explanation;
+pub mod function_block;
+pub mod scope;
+
+pub use explanation::Explanation;
+pub use function_block::{Catalogue, FunctionBlockInfo, Violation};
+pub use scope::{OfferedScopes, Parsed, Scope, ScopeError, ScopeWarning};
