@@ -25,10 +25,15 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod calendar;
 pub mod explanation;
 pub mod function_block;
+pub mod lifecycle;
 pub mod scope;
+pub mod token;
+pub mod window;
 
 pub use explanation::Explanation;
 pub use function_block::{Catalogue, FunctionBlockInfo, Violation};
 pub use scope::{OfferedScopes, Parsed, Scope, ScopeError, ScopeWarning};
+pub use window::{Decision, DenyReason, Window, WindowPolicy};

@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod atom;
+pub mod authorization;
 pub mod code_list;
 pub mod dst;
 pub mod hex;

@@ -534,5 +534,8 @@ string_code_list_scalar!(
     AnodeType,
     ApnodeType,
     EnrollmentStatus,
-    UsagePointConnectedKind
+    UsagePointConnectedKind,
+    GrantType,
+    TokenType,
+    OAuthError,
 );

@@ -1,0 +1,802 @@
+//! The Authorization lifecycle a Data Custodian runs: grant, refresh, revoke, deny,
+//! expire, and whether a token is usable at a given instant.
+//!
+//! The state is [`AuthorizationState`]: the status (espi-reference §2.6), the access
+//! token's absolute expiry `expires_at` (epoch seconds, as in the Authorization
+//! resource, §4.2), the optional `authorizedPeriod` and the scope. Every transition is
+//! a pure function that returns the next state or a [`LifecycleError`]; `now` (epoch
+//! seconds) is always a parameter.
+//!
+//! Two clocks end access, and they are kept apart:
+//! - the **access token** expires at `expires_at`; a refresh issues a new one;
+//! - the **authorization** ends with its `authorizedPeriod`; at that point
+//!   [`AuthorizationState::expire`] sets the status to Revoked (espi-reference §5.6,
+//!   "at expiry set `status` 0") and no refresh is possible.
+//!
+//! OAuth token responses carry a relative `expires_in` (seconds), the Authorization
+//! resource an absolute `expires_at`: [`expires_at`] and [`expires_in`] convert.
+//!
+//! ```
+//! use espi_auth::lifecycle::{AuthorizationState, AuthorizedPeriod, Status};
+//! use espi_auth::Scope;
+//!
+//! let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
+//! let granted_at = 1_700_000_000;
+//! let period = AuthorizedPeriod::new(granted_at, 63_072_000)?;
+//! let state = AuthorizationState::grant(granted_at, &scope, 3600, Some(period))?;
+//! assert!(state.is_usable(granted_at + 10));
+//! assert!(!state.is_usable(granted_at + 3600)); // the access token expired
+//!
+//! let refreshed = state.refresh(granted_at + 7200, 3600)?;
+//! assert!(refreshed.is_usable(granted_at + 7200));
+//!
+//! let revoked = refreshed.revoke(granted_at + 7300)?;
+//! assert_eq!(revoked.status(), Status::Revoked);
+//! assert!(revoked.refresh(granted_at + 7400, 3600).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use espi_model::authorization::Authorization;
+use espi_model::code_list::{AuthorizationStatus, TokenType};
+use espi_model::interval::DateTimeInterval;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::scope::{AUTHORIZATION_SCOPE_MAX_LEN, Scope};
+
+/// The status of an Authorization (espi.xsd `AuthorizationStatus`, espi-reference §2.6),
+/// limited to the three listed codes: the lifecycle only ever produces these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    /// 0: revoked by the customer or the Data Custodian, or ended with its authorizedPeriod.
+    Revoked,
+    /// 1: in force.
+    Active,
+    /// 2: refused (OpenESPI sets it when the token exchange fails, espi-reference §2.6).
+    Denied,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Revoked => "Revoked",
+            Status::Active => "Active",
+            Status::Denied => "Denied",
+        })
+    }
+}
+
+impl From<Status> for AuthorizationStatus {
+    fn from(status: Status) -> AuthorizationStatus {
+        match status {
+            Status::Revoked => AuthorizationStatus::Revoked,
+            Status::Active => AuthorizationStatus::Active,
+            Status::Denied => AuthorizationStatus::Denied,
+        }
+    }
+}
+
+impl TryFrom<AuthorizationStatus> for Status {
+    type Error = LifecycleError;
+
+    /// Fails for a code the schema does not list.
+    fn try_from(status: AuthorizationStatus) -> Result<Status, LifecycleError> {
+        match status {
+            AuthorizationStatus::Revoked => Ok(Status::Revoked),
+            AuthorizationStatus::Active => Ok(Status::Active),
+            AuthorizationStatus::Denied => Ok(Status::Denied),
+            AuthorizationStatus::Other(code) => Err(LifecycleError::UnknownStatus { code }),
+        }
+    }
+}
+
+/// A transition of the lifecycle, named in errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Transition {
+    /// [`AuthorizationState::grant`].
+    Grant,
+    /// [`AuthorizationState::refresh`].
+    Refresh,
+    /// [`AuthorizationState::revoke`].
+    Revoke,
+    /// [`AuthorizationState::deny`].
+    Deny,
+}
+
+impl fmt::Display for Transition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Transition::Grant => "grant",
+            Transition::Refresh => "refresh",
+            Transition::Revoke => "revoke",
+            Transition::Deny => "deny",
+        })
+    }
+}
+
+/// Why a transition or conversion is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LifecycleError {
+    /// The transition needs an Active authorization, e.g. refresh after revoke.
+    #[error("cannot {transition} an authorization that is {status}")]
+    NotActive {
+        /// What was attempted.
+        transition: Transition,
+        /// The status it had.
+        status: Status,
+    },
+    /// The authorizedPeriod has ended (or not begun): nothing can be granted or refreshed.
+    #[error("cannot {transition} at {now}: the authorized period is not in force then")]
+    OutsidePeriod {
+        /// What was attempted.
+        transition: Transition,
+        /// The instant, epoch seconds.
+        now: i64,
+    },
+    /// `now + expires_in` does not fit a TimeType (i64 epoch seconds).
+    #[error("expires_in {expires_in} s from {now} overflows an epoch-seconds time")]
+    ExpiryOverflow {
+        /// The instant, epoch seconds.
+        now: i64,
+        /// The relative lifetime, seconds.
+        expires_in: u64,
+    },
+    /// `start + duration` of an authorizedPeriod does not fit a TimeType.
+    #[error("authorized period start {start} + duration {duration} overflows")]
+    PeriodOverflow {
+        /// The start, epoch seconds.
+        start: i64,
+        /// The duration, seconds.
+        duration: u32,
+    },
+    /// The scope is longer than Authorization.scope allows (String256, espi-reference §4.2).
+    #[error("scope of {length} characters exceeds the {max} an Authorization holds")]
+    ScopeTooLong {
+        /// The canonical scope's length in characters.
+        length: usize,
+        /// The limit, 256.
+        max: usize,
+    },
+    /// An Authorization resource lacks an element the state needs.
+    #[error("the Authorization has no {element}")]
+    Missing {
+        /// The element name, e.g. `expires_at`.
+        element: &'static str,
+    },
+    /// An Authorization resource carries a status code the schema does not list.
+    #[error("unknown authorization status code {code}")]
+    UnknownStatus {
+        /// The code.
+        code: u16,
+    },
+}
+
+/// The absolute expiry of a token issued at `now` with lifetime `expires_in` seconds
+/// (the OAuth token response's `expires_in` → the Authorization's `expires_at`).
+///
+/// ```
+/// use espi_auth::lifecycle::{expires_at, expires_in};
+/// assert_eq!(expires_at(1_700_000_000, 3600), Ok(1_700_003_600));
+/// assert_eq!(expires_in(1_700_000_000, 1_700_003_600), 3600);
+/// assert!(expires_at(i64::MAX - 10, 11).is_err());
+/// ```
+pub fn expires_at(now: i64, expires_in: u64) -> Result<i64, LifecycleError> {
+    i64::try_from(expires_in)
+        .ok()
+        .and_then(|seconds| now.checked_add(seconds))
+        .ok_or(LifecycleError::ExpiryOverflow { now, expires_in })
+}
+
+/// The seconds left at `now` until `expires_at` (the Authorization's `expires_at` → an
+/// OAuth `expires_in`); 0 once expired. Never overflows: every difference of two i64
+/// fits a u64.
+pub fn expires_in(now: i64, expires_at: i64) -> u64 {
+    if expires_at <= now {
+        0
+    } else {
+        expires_at.abs_diff(now)
+    }
+}
+
+/// An Authorization's `authorizedPeriod` with its end worked out: the window in which
+/// requests are allowed (espi-reference §4.2). A duration of 0 means open-ended
+/// (espi-reference §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AuthorizedPeriod {
+    start: i64,
+    duration: u32,
+}
+
+impl AuthorizedPeriod {
+    /// The period from `start` (epoch seconds) lasting `duration` seconds, 0 for
+    /// open-ended. Fails when the end overflows an i64.
+    pub fn new(start: i64, duration: u32) -> Result<AuthorizedPeriod, LifecycleError> {
+        match start.checked_add(i64::from(duration)) {
+            Some(_) => Ok(AuthorizedPeriod { start, duration }),
+            None => Err(LifecycleError::PeriodOverflow { start, duration }),
+        }
+    }
+
+    /// The period of a model `DateTimeInterval`; both elements are required.
+    pub fn from_interval(interval: &DateTimeInterval) -> Result<AuthorizedPeriod, LifecycleError> {
+        let start = interval.start.ok_or(LifecycleError::Missing {
+            element: "authorizedPeriod/start",
+        })?;
+        let duration = interval.duration.ok_or(LifecycleError::Missing {
+            element: "authorizedPeriod/duration",
+        })?;
+        AuthorizedPeriod::new(start, duration)
+    }
+
+    /// The model `DateTimeInterval`.
+    pub fn to_interval(self) -> DateTimeInterval {
+        DateTimeInterval::new(self.start, self.duration)
+    }
+
+    /// The start, epoch seconds.
+    pub fn start(self) -> i64 {
+        self.start
+    }
+
+    /// The duration in seconds; 0 means open-ended.
+    pub fn duration(self) -> u32 {
+        self.duration
+    }
+
+    /// The end (exclusive), or `None` when open-ended.
+    pub fn end(self) -> Option<i64> {
+        match self.duration {
+            0 => None,
+            // `new` checked that the sum fits.
+            duration => self.start.checked_add(i64::from(duration)),
+        }
+    }
+
+    /// Whether `now` lies in [start, end).
+    pub fn contains(self, now: i64) -> bool {
+        self.start <= now && !self.has_ended(now)
+    }
+
+    /// Whether the period is over at `now`.
+    pub fn has_ended(self, now: i64) -> bool {
+        self.end().is_some_and(|end| now >= end)
+    }
+}
+
+/// Why a token cannot be used at some instant (see [`AuthorizationState::check_usable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Error)]
+pub enum Unusable {
+    /// The authorization is Revoked.
+    #[error("the authorization is revoked")]
+    Revoked,
+    /// The authorization is Denied.
+    #[error("the authorization is denied")]
+    Denied,
+    /// The access token's `expires_at` has passed; a refresh may issue a new one.
+    #[error("the access token expired at {expires_at}")]
+    TokenExpired {
+        /// The expiry, epoch seconds.
+        expires_at: i64,
+    },
+    /// The authorizedPeriod has not begun.
+    #[error("the authorized period starts at {start}")]
+    PeriodNotStarted {
+        /// The start, epoch seconds.
+        start: i64,
+    },
+    /// The authorizedPeriod is over.
+    #[error("the authorized period ended at {end}")]
+    PeriodEnded {
+        /// The end, epoch seconds.
+        end: i64,
+    },
+}
+
+/// The lifecycle state of one Authorization, as the Data Custodian keeps it.
+///
+/// Built by [`grant`](AuthorizationState::grant) or read from a model
+/// [`Authorization`] with [`from_authorization`](AuthorizationState::from_authorization);
+/// changed only through the transitions, which return a new state.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AuthorizationState {
+    status: Status,
+    expires_at: i64,
+    authorized_period: Option<AuthorizedPeriod>,
+    scope: String,
+}
+
+impl AuthorizationState {
+    /// Grants an authorization at `now`: Active, with an access token expiring
+    /// `expires_in` seconds later and the scope in canonical form.
+    ///
+    /// Fails when the scope does not fit Authorization.scope (256 characters,
+    /// espi-reference §4.2), when the expiry overflows, or when `authorized_period` is
+    /// already over at `now`. A period that starts later is accepted (the token is
+    /// unusable until then).
+    pub fn grant(
+        now: i64,
+        scope: &Scope,
+        expires_in: u64,
+        authorized_period: Option<AuthorizedPeriod>,
+    ) -> Result<AuthorizationState, LifecycleError> {
+        let scope = scope.to_string();
+        let length = scope.chars().count();
+        if length > AUTHORIZATION_SCOPE_MAX_LEN {
+            return Err(LifecycleError::ScopeTooLong {
+                length,
+                max: AUTHORIZATION_SCOPE_MAX_LEN,
+            });
+        }
+        if authorized_period.is_some_and(|period| period.has_ended(now)) {
+            return Err(LifecycleError::OutsidePeriod {
+                transition: Transition::Grant,
+                now,
+            });
+        }
+        Ok(AuthorizationState {
+            status: Status::Active,
+            expires_at: expires_at(now, expires_in)?,
+            authorized_period,
+            scope,
+        })
+    }
+
+    /// Issues a new access token at `now` (OAuth refresh_token grant): `expires_at`
+    /// becomes `now + expires_in`.
+    ///
+    /// Only an Active authorization whose authorizedPeriod is in force at `now` can be
+    /// refreshed; an expired access token can (that is what refresh is for). Refresh
+    /// after revoke or deny is [`LifecycleError::NotActive`]; after the end of the
+    /// period, [`LifecycleError::OutsidePeriod`] (call [`expire`](Self::expire)).
+    pub fn refresh(&self, now: i64, expires_in: u64) -> Result<AuthorizationState, LifecycleError> {
+        self.require_active(Transition::Refresh)?;
+        if self
+            .authorized_period
+            .is_some_and(|period| !period.contains(now))
+        {
+            return Err(LifecycleError::OutsidePeriod {
+                transition: Transition::Refresh,
+                now,
+            });
+        }
+        Ok(AuthorizationState {
+            expires_at: expires_at(now, expires_in)?,
+            ..self.clone()
+        })
+    }
+
+    /// Revokes at `now` (by the customer or the Data Custodian, espi-reference §2.6):
+    /// status Revoked, and `expires_at` brought forward to `now` if later, so the
+    /// published resource shows the token dead. Only an Active authorization can be
+    /// revoked.
+    pub fn revoke(&self, now: i64) -> Result<AuthorizationState, LifecycleError> {
+        self.require_active(Transition::Revoke)?;
+        Ok(AuthorizationState {
+            status: Status::Revoked,
+            expires_at: self.expires_at.min(now),
+            ..self.clone()
+        })
+    }
+
+    /// Marks the authorization Denied: the consent or the token exchange failed after
+    /// the record was made (espi-reference §2.6). Only an Active authorization can be
+    /// denied; a revoked one stays revoked.
+    pub fn deny(&self) -> Result<AuthorizationState, LifecycleError> {
+        self.require_active(Transition::Deny)?;
+        Ok(AuthorizationState {
+            status: Status::Denied,
+            ..self.clone()
+        })
+    }
+
+    /// Applies the end of the authorizedPeriod at `now`: an Active authorization whose
+    /// period is over becomes Revoked (espi-reference §5.6). Any other state is returned
+    /// unchanged, so this can run on every request or on a schedule. An access token
+    /// past `expires_at` needs no transition: [`check_usable`](Self::check_usable)
+    /// reports it and a refresh renews it.
+    pub fn expire(&self, now: i64) -> AuthorizationState {
+        let over = self
+            .authorized_period
+            .is_some_and(|period| period.has_ended(now));
+        if self.status == Status::Active && over {
+            AuthorizationState {
+                status: Status::Revoked,
+                ..self.clone()
+            }
+        } else {
+            self.clone()
+        }
+    }
+
+    /// Whether a request with this authorization's access token may be served at `now`,
+    /// and why not: the status must be Active, `now` before `expires_at` and inside the
+    /// authorizedPeriod.
+    pub fn check_usable(&self, now: i64) -> Result<(), Unusable> {
+        match self.status {
+            Status::Revoked => return Err(Unusable::Revoked),
+            Status::Denied => return Err(Unusable::Denied),
+            Status::Active => {}
+        }
+        if let Some(period) = self.authorized_period {
+            if now < period.start() {
+                return Err(Unusable::PeriodNotStarted {
+                    start: period.start(),
+                });
+            }
+            if let Some(end) = period.end().filter(|end| now >= *end) {
+                return Err(Unusable::PeriodEnded { end });
+            }
+        }
+        if now >= self.expires_at {
+            return Err(Unusable::TokenExpired {
+                expires_at: self.expires_at,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether [`check_usable`](Self::check_usable) passes.
+    pub fn is_usable(&self, now: i64) -> bool {
+        self.check_usable(now).is_ok()
+    }
+
+    /// The status.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The access token's expiry, epoch seconds.
+    pub fn expires_at(&self) -> i64 {
+        self.expires_at
+    }
+
+    /// Seconds left at `now` on the access token, for an OAuth `expires_in`.
+    pub fn expires_in(&self, now: i64) -> u64 {
+        expires_in(now, self.expires_at)
+    }
+
+    /// The authorizedPeriod, if any.
+    pub fn authorized_period(&self) -> Option<AuthorizedPeriod> {
+        self.authorized_period
+    }
+
+    /// The scope as stored in the Authorization.
+    pub fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    /// Reads the state from a model Authorization. `status`, `expires_at` and `scope`
+    /// are required; an `authorizedPeriod`, when present, must be complete. The scope
+    /// is kept as written (it is not parsed here).
+    pub fn from_authorization(
+        authorization: &Authorization,
+    ) -> Result<AuthorizationState, LifecycleError> {
+        let status = authorization
+            .status
+            .ok_or(LifecycleError::Missing { element: "status" })?;
+        let expires_at = authorization.expires_at.ok_or(LifecycleError::Missing {
+            element: "expires_at",
+        })?;
+        let scope = authorization
+            .scope
+            .clone()
+            .ok_or(LifecycleError::Missing { element: "scope" })?;
+        let authorized_period = authorization
+            .authorized_period
+            .as_ref()
+            .map(AuthorizedPeriod::from_interval)
+            .transpose()?;
+        Ok(AuthorizationState {
+            status: Status::try_from(status)?,
+            expires_at,
+            authorized_period,
+            scope,
+        })
+    }
+
+    /// Writes the state into a model Authorization: status, expires_at, scope,
+    /// authorizedPeriod (removed when the state has none), and token_type `Bearer`
+    /// when absent. Other elements (URIs, errors, publishedPeriod) are left alone.
+    pub fn write_to(&self, authorization: &mut Authorization) {
+        authorization.status = Some(self.status.into());
+        authorization.expires_at = Some(self.expires_at);
+        authorization.scope = Some(self.scope.clone());
+        authorization.authorized_period = self.authorized_period.map(AuthorizedPeriod::to_interval);
+        if authorization.token_type.is_none() {
+            authorization.token_type = Some(TokenType::Bearer);
+        }
+    }
+
+    /// Fails with [`LifecycleError::NotActive`] unless the status is Active.
+    fn require_active(&self, transition: Transition) -> Result<(), LifecycleError> {
+        match self.status {
+            Status::Active => Ok(()),
+            status => Err(LifecycleError::NotActive { transition, status }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_700_000_000;
+    const HOUR: u64 = 3600;
+    const YEAR: u32 = 31_536_000;
+
+    fn scope() -> Scope {
+        Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")
+            .expect("valid scope")
+            .scope
+    }
+
+    fn granted() -> AuthorizationState {
+        let period = AuthorizedPeriod::new(T0, YEAR).expect("period fits");
+        AuthorizationState::grant(T0, &scope(), HOUR, Some(period)).expect("grant")
+    }
+
+    #[test]
+    fn grant_is_active_until_the_token_expires() {
+        let state = granted();
+        assert_eq!(state.status(), Status::Active);
+        assert_eq!(state.expires_at(), T0 + 3600);
+        assert_eq!(state.scope(), "FB=1_3_4_5_13_14_39;IntervalDuration=3600");
+        assert!(state.is_usable(T0));
+        assert!(state.is_usable(T0 + 3599));
+        assert_eq!(
+            state.check_usable(T0 + 3600),
+            Err(Unusable::TokenExpired {
+                expires_at: T0 + 3600
+            })
+        );
+        assert_eq!(state.expires_in(T0 + 600), 3000);
+        assert_eq!(state.expires_in(T0 + 7200), 0);
+    }
+
+    #[test]
+    fn grant_refuses_an_ended_period_and_too_long_scope() {
+        let period = AuthorizedPeriod::new(T0 - 100, 50).expect("fits");
+        assert_eq!(
+            AuthorizationState::grant(T0, &scope(), HOUR, Some(period)),
+            Err(LifecycleError::OutsidePeriod {
+                transition: Transition::Grant,
+                now: T0
+            })
+        );
+        let long = Scope::parse(&format!("FB=1;X={}", "9".repeat(300)))
+            .expect("parses")
+            .scope;
+        assert!(matches!(
+            AuthorizationState::grant(T0, &long, HOUR, None),
+            Err(LifecycleError::ScopeTooLong { max: 256, .. })
+        ));
+        assert!(matches!(
+            AuthorizationState::grant(i64::MAX - 5, &scope(), HOUR, None),
+            Err(LifecycleError::ExpiryOverflow { .. })
+        ));
+    }
+
+    #[test]
+    fn grant_with_a_future_period_is_unusable_until_it_starts() {
+        let period = AuthorizedPeriod::new(T0 + 100, YEAR).expect("fits");
+        let state = AuthorizationState::grant(T0, &scope(), HOUR, Some(period)).expect("grant");
+        assert_eq!(
+            state.check_usable(T0),
+            Err(Unusable::PeriodNotStarted { start: T0 + 100 })
+        );
+        assert!(state.is_usable(T0 + 100));
+    }
+
+    #[test]
+    fn refresh_renews_an_expired_token() {
+        let state = granted();
+        let later = T0 + 10 * 3600;
+        assert!(!state.is_usable(later));
+        let refreshed = state.refresh(later, HOUR).expect("refresh");
+        assert_eq!(refreshed.expires_at(), later + 3600);
+        assert_eq!(refreshed.status(), Status::Active);
+        assert!(refreshed.is_usable(later));
+    }
+
+    #[test]
+    fn refresh_after_revoke_or_deny_is_refused() {
+        let revoked = granted().revoke(T0 + 10).expect("revoke");
+        assert_eq!(
+            revoked.refresh(T0 + 20, HOUR),
+            Err(LifecycleError::NotActive {
+                transition: Transition::Refresh,
+                status: Status::Revoked
+            })
+        );
+        let denied = granted().deny().expect("deny");
+        assert_eq!(
+            denied.refresh(T0 + 20, HOUR),
+            Err(LifecycleError::NotActive {
+                transition: Transition::Refresh,
+                status: Status::Denied
+            })
+        );
+    }
+
+    #[test]
+    fn refresh_outside_the_period_is_refused() {
+        let end = T0 + i64::from(YEAR);
+        assert_eq!(
+            granted().refresh(end, HOUR),
+            Err(LifecycleError::OutsidePeriod {
+                transition: Transition::Refresh,
+                now: end
+            })
+        );
+        assert!(granted().refresh(end - 1, HOUR).is_ok());
+        assert!(matches!(
+            granted().refresh(T0 + 1, u64::MAX),
+            Err(LifecycleError::ExpiryOverflow { .. })
+        ));
+    }
+
+    #[test]
+    fn revoke_ends_the_token_at_once() {
+        let revoked = granted().revoke(T0 + 10).expect("revoke");
+        assert_eq!(revoked.status(), Status::Revoked);
+        assert_eq!(revoked.expires_at(), T0 + 10);
+        assert_eq!(revoked.check_usable(T0 + 5), Err(Unusable::Revoked));
+        // Revoking after the token expired keeps the earlier expiry.
+        let late = granted().revoke(T0 + 9999).expect("revoke");
+        assert_eq!(late.expires_at(), T0 + 3600);
+    }
+
+    #[test]
+    fn revoke_and_deny_need_an_active_authorization() {
+        let revoked = granted().revoke(T0).expect("revoke");
+        assert_eq!(
+            revoked.revoke(T0 + 1),
+            Err(LifecycleError::NotActive {
+                transition: Transition::Revoke,
+                status: Status::Revoked
+            })
+        );
+        assert_eq!(
+            revoked.deny(),
+            Err(LifecycleError::NotActive {
+                transition: Transition::Deny,
+                status: Status::Revoked
+            })
+        );
+        let denied = granted().deny().expect("deny");
+        assert_eq!(denied.status(), Status::Denied);
+        assert_eq!(denied.check_usable(T0), Err(Unusable::Denied));
+        assert!(matches!(
+            denied.revoke(T0),
+            Err(LifecycleError::NotActive {
+                transition: Transition::Revoke,
+                ..
+            })
+        ));
+        assert!(matches!(
+            denied.deny(),
+            Err(LifecycleError::NotActive {
+                transition: Transition::Deny,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn expire_revokes_at_the_end_of_the_period() {
+        let state = granted();
+        let end = T0 + i64::from(YEAR);
+        assert_eq!(state.expire(end - 1), state);
+        let expired = state.expire(end);
+        assert_eq!(expired.status(), Status::Revoked);
+        assert_eq!(expired.check_usable(end), Err(Unusable::Revoked));
+        // Idempotent, and leaves revoked / denied alone.
+        assert_eq!(expired.expire(end + 1), expired);
+        let denied = state.deny().expect("deny");
+        assert_eq!(denied.expire(end), denied);
+        // Before expire runs, the ended period alone makes the token unusable.
+        let refreshed = state.refresh(end - 1, HOUR).expect("refresh");
+        assert_eq!(
+            refreshed.check_usable(end),
+            Err(Unusable::PeriodEnded { end })
+        );
+    }
+
+    #[test]
+    fn open_ended_period_never_expires() {
+        let period = AuthorizedPeriod::new(T0, 0).expect("fits");
+        assert_eq!(period.end(), None);
+        let state = AuthorizationState::grant(T0, &scope(), HOUR, Some(period)).expect("grant");
+        let far = T0 + 100 * i64::from(YEAR);
+        assert_eq!(state.expire(far).status(), Status::Active);
+        assert!(state.refresh(far, HOUR).expect("refresh").is_usable(far));
+        let none = AuthorizationState::grant(T0, &scope(), HOUR, None).expect("grant");
+        assert_eq!(none.expire(far).status(), Status::Active);
+    }
+
+    #[test]
+    fn expires_in_and_at_round_trip() {
+        for now in [i64::MIN, -1, 0, T0, i64::MAX - 86_400] {
+            for lifetime in [0, 1, 3600, 86_400] {
+                let at = expires_at(now, lifetime).expect("fits");
+                assert_eq!(expires_in(now, at), lifetime, "{now} {lifetime}");
+            }
+        }
+        assert_eq!(expires_at(i64::MIN, i64::MAX as u64), Ok(-1));
+    }
+
+    #[test]
+    fn expires_at_overflow_is_an_error() {
+        assert_eq!(
+            expires_at(i64::MAX, 1),
+            Err(LifecycleError::ExpiryOverflow {
+                now: i64::MAX,
+                expires_in: 1
+            })
+        );
+        assert!(expires_at(0, u64::MAX).is_err());
+        assert!(expires_at(0, i64::MAX as u64 + 1).is_err());
+        assert_eq!(expires_at(0, i64::MAX as u64), Ok(i64::MAX));
+        // The reverse never overflows.
+        assert_eq!(expires_in(i64::MIN, i64::MAX), u64::MAX);
+        assert_eq!(expires_in(i64::MAX, i64::MIN), 0);
+    }
+
+    #[test]
+    fn period_overflow_is_an_error() {
+        assert_eq!(
+            AuthorizedPeriod::new(i64::MAX, 1),
+            Err(LifecycleError::PeriodOverflow {
+                start: i64::MAX,
+                duration: 1
+            })
+        );
+        assert!(AuthorizedPeriod::new(i64::MAX, 0).is_ok());
+    }
+
+    #[test]
+    fn model_round_trip() {
+        let state = granted().revoke(T0 + 5).expect("revoke");
+        let mut authorization = Authorization::default();
+        state.write_to(&mut authorization);
+        assert_eq!(authorization.status, Some(AuthorizationStatus::Revoked));
+        assert_eq!(authorization.expires_at, Some(T0 + 5));
+        assert_eq!(authorization.token_type, Some(TokenType::Bearer));
+        assert_eq!(
+            authorization.authorized_period,
+            Some(DateTimeInterval::new(T0, YEAR))
+        );
+        assert_eq!(
+            AuthorizationState::from_authorization(&authorization),
+            Ok(state)
+        );
+    }
+
+    #[test]
+    fn model_errors() {
+        let mut authorization = Authorization::default();
+        assert_eq!(
+            AuthorizationState::from_authorization(&authorization),
+            Err(LifecycleError::Missing { element: "status" })
+        );
+        granted().write_to(&mut authorization);
+        authorization.status = Some(AuthorizationStatus::Other(7));
+        assert_eq!(
+            AuthorizationState::from_authorization(&authorization),
+            Err(LifecycleError::UnknownStatus { code: 7 })
+        );
+        authorization.status = Some(AuthorizationStatus::Active);
+        authorization.authorized_period = Some(DateTimeInterval {
+            start: Some(T0),
+            ..DateTimeInterval::default()
+        });
+        assert_eq!(
+            AuthorizationState::from_authorization(&authorization),
+            Err(LifecycleError::Missing {
+                element: "authorizedPeriod/duration"
+            })
+        );
+    }
+}

@@ -1,0 +1,1186 @@
+//! Token kinds ("ACUDR") and the endpoints each may reach (espi-reference §1.2–§1.4).
+//!
+//! [`may_reach`] answers one question: may a token of this [`TokenKind`], bound to
+//! this resource URI, make this request? The answer comes from two sources:
+//!
+//! - the token columns of the endpoint catalogue, [`ENDPOINTS`] (espi-reference §1.3
+//!   energy-usage rows and §1.4 RetailCustomer rows): which kinds may use which method
+//!   on which path;
+//! - the resource URI the token is bound to (espi-reference §1.2): an access token
+//!   reaches only its own subscription (or, for a `customerResourceURI`, its own
+//!   RetailCustomer), a registration token only its own ApplicationInformation, a
+//!   client token bound to one Bulk only that bulk, an upload token bound to one
+//!   RetailCustomer only that customer's upload path.
+//!
+//! Paths are relative to `.../espi/1_1/resource`; a full URL is cut after that
+//! prefix. `{…}` segments of the catalogue match any one non-empty segment and ids
+//! are compared as opaque strings. Paths outside the catalogue are denied for every
+//! kind, the data custodian's included: the catalogue is what this function knows.
+//!
+//! Choice: `/Batch/BulkRetailCustomerInfo/{bulkId}` is printed "D,A" in the source
+//! table with a doubt (espi-reference §1.3, "as printed"); a bulk spans many customers,
+//! so an access token bound to one customer's subscription is not allowed there: the
+//! row is D only.
+//!
+//! ```
+//! use espi_auth::token::{may_reach, Denied, Method, TokenKind};
+//!
+//! let bound = "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5";
+//! assert!(may_reach(TokenKind::Access, Method::Get, "/Batch/Subscription/5", bound).is_ok());
+//! assert!(matches!(
+//!     may_reach(TokenKind::Access, Method::Get, "/Batch/Subscription/6", bound),
+//!     Err(Denied::OutsideBinding { .. })
+//! ));
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The path prefix under which every resource path lies (espi-reference §1.1).
+pub const RESOURCE_PREFIX: &str = "/espi/1_1/resource";
+
+/// The five token kinds of the ESPI API matrix, "ACUDR" (espi-reference §1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TokenKind {
+    /// A: `access_token` from the authorization-code flow, bound to
+    /// `.../Batch/Subscription/{subscriptionId}` (or, for customer data, to the
+    /// `customerResourceURI` `.../Batch/RetailCustomer/{retailCustomerId}`).
+    Access,
+    /// C: `client_access_token` (client_credentials), for Bulk and the Third Party's
+    /// Authorizations; bound to `.../resource/*` or `.../Batch/Bulk/**`.
+    Client,
+    /// U: `upload_access_token`, bound to `.../Batch/RetailCustomer/**/UsagePoint`.
+    Upload,
+    /// D: `datacustodian_access_token`, bound to `.../resource/` (everything).
+    DataCustodian,
+    /// R: `registration_access_token`, bound to
+    /// `.../ApplicationInformation/{applicationInformationId}`.
+    Registration,
+}
+
+impl TokenKind {
+    /// Every kind, in the order of the letters "ACUDR".
+    pub const ALL: [TokenKind; 5] = [
+        TokenKind::Access,
+        TokenKind::Client,
+        TokenKind::Upload,
+        TokenKind::DataCustodian,
+        TokenKind::Registration,
+    ];
+
+    /// The letter of the API matrix (espi-reference §1.2).
+    ///
+    /// ```
+    /// use espi_auth::token::TokenKind;
+    /// let letters: String = TokenKind::ALL.iter().map(|kind| kind.letter()).collect();
+    /// assert_eq!(letters, "ACUDR");
+    /// ```
+    pub fn letter(self) -> char {
+        match self {
+            TokenKind::Access => 'A',
+            TokenKind::Client => 'C',
+            TokenKind::Upload => 'U',
+            TokenKind::DataCustodian => 'D',
+            TokenKind::Registration => 'R',
+        }
+    }
+
+    /// The OAuth name of the token (espi-reference §1.2).
+    pub fn oauth_name(self) -> &'static str {
+        match self {
+            TokenKind::Access => "access_token",
+            TokenKind::Client => "client_access_token",
+            TokenKind::Upload => "upload_access_token",
+            TokenKind::DataCustodian => "datacustodian_access_token",
+            TokenKind::Registration => "registration_access_token",
+        }
+    }
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.oauth_name())
+    }
+}
+
+/// The HTTP methods of the endpoint catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Method {
+    /// GET: read.
+    Get,
+    /// POST: create (or upload).
+    Post,
+    /// PUT: update.
+    Put,
+    /// DELETE: delete.
+    Delete,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        })
+    }
+}
+
+/// One row of the endpoint catalogue: a path pattern and the token kinds allowed for
+/// each method (an empty list: the method is not defined there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Path under `.../espi/1_1/resource`, without a leading `/`; `{name}` segments
+    /// stand for one id.
+    pub path: &'static str,
+    /// Kinds allowed to GET.
+    pub get: &'static [TokenKind],
+    /// Kinds allowed to POST.
+    pub post: &'static [TokenKind],
+    /// Kinds allowed to PUT.
+    pub put: &'static [TokenKind],
+    /// Kinds allowed to DELETE.
+    pub delete: &'static [TokenKind],
+}
+
+impl Endpoint {
+    /// The kinds allowed to use `method` here.
+    pub fn kinds(&self, method: Method) -> &'static [TokenKind] {
+        match method {
+            Method::Get => self.get,
+            Method::Post => self.post,
+            Method::Put => self.put,
+            Method::Delete => self.delete,
+        }
+    }
+}
+
+const NONE: &[TokenKind] = &[];
+const D: &[TokenKind] = &[TokenKind::DataCustodian];
+const DA: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Access];
+const DC: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Client];
+const DR: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Registration];
+const DU: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Upload];
+const DCU: &[TokenKind] = &[
+    TokenKind::DataCustodian,
+    TokenKind::Client,
+    TokenKind::Upload,
+];
+
+/// A row in the catalogue's compact form.
+const fn row(
+    path: &'static str,
+    get: &'static [TokenKind],
+    post: &'static [TokenKind],
+    put: &'static [TokenKind],
+    delete: &'static [TokenKind],
+) -> Endpoint {
+    Endpoint {
+        path,
+        get,
+        post,
+        put,
+        delete,
+    }
+}
+
+/// A collection readable by `get`, created by the data custodian (POST D).
+const fn collection(path: &'static str, get: &'static [TokenKind]) -> Endpoint {
+    row(path, get, D, NONE, NONE)
+}
+
+/// A member readable by `get`, updated and deleted by the data custodian (PUT, DELETE D).
+const fn member(path: &'static str, get: &'static [TokenKind]) -> Endpoint {
+    row(path, get, NONE, D, D)
+}
+
+/// The endpoint catalogue: the §1.3 energy-usage rows and the §1.4 customer (PII)
+/// rows of espi-reference, with the token columns of the source table.
+///
+/// Collections that the table gives as "GET, POST, PUT, DELETE (D)" take GET/POST on
+/// the collection and GET/PUT/DELETE on the member, as the §1.4 rows spell out.
+pub const ENDPOINTS: &[Endpoint] = &[
+    // §1.3 energy usage.
+    row("ReadServiceStatus", DCU, NONE, NONE, NONE),
+    row("ApplicationInformation", D, D, NONE, NONE),
+    row(
+        "ApplicationInformation/{applicationInformationId}",
+        DR,
+        NONE,
+        DR,
+        DR,
+    ),
+    row("Authorization", DC, NONE, NONE, NONE),
+    row("Authorization/{authorizationId}", DC, NONE, DC, DC),
+    row("Batch/Subscription/{subscriptionId}", DA, NONE, NONE, NONE),
+    row(
+        "Batch/Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
+        DA,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    row("Batch/Bulk/{bulkId}", DC, NONE, NONE, NONE),
+    row(
+        "Batch/RetailCustomer/{retailCustomerId}/UsagePoint",
+        DU,
+        DU,
+        NONE,
+        NONE,
+    ),
+    row("Batch/RetailCustomer/{retailCustomerId}", DA, NONE, D, D),
+    row("Batch/BulkRetailCustomerInfo/{bulkId}", D, NONE, NONE, NONE),
+    collection("Subscription/{subscriptionId}/UsagePoint", DA),
+    member(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
+        DA,
+    ),
+    collection(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading",
+        DA,
+    ),
+    member(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}",
+        DA,
+    ),
+    collection(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock",
+        DA,
+    ),
+    member(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock/{intervalBlockId}",
+        DA,
+    ),
+    collection(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary",
+        DA,
+    ),
+    member(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary/{id}",
+        DA,
+    ),
+    row(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary",
+        DA,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    row(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary/{id}",
+        DA,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    // The deprecated name of UsageSummary, still sent by older clients (§1.3).
+    row(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary",
+        DA,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    row(
+        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary/{id}",
+        DA,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    collection("LocalTimeParameters", DA),
+    member("LocalTimeParameters/{id}", DA),
+    collection("ReadingType", DA),
+    member("ReadingType/{id}", DA),
+    collection("UsagePoint", D),
+    member("UsagePoint/{id}", D),
+    collection("MeterReading", D),
+    member("MeterReading/{id}", D),
+    collection("IntervalBlock", D),
+    member("IntervalBlock/{id}", D),
+    // §1.4 customer (PII): root collections, data custodian only.
+    collection("Customer", D),
+    member("Customer/{id}", D),
+    collection("CustomerAccount", D),
+    member("CustomerAccount/{id}", D),
+    collection("CustomerAgreement", D),
+    member("CustomerAgreement/{id}", D),
+    collection("ServiceLocation", D),
+    member("ServiceLocation/{id}", D),
+    collection("ServiceSupplier", D),
+    member("ServiceSupplier/{id}", D),
+    collection("EndDevice", D),
+    member("EndDevice/{id}", D),
+    collection("Meter", D),
+    member("Meter/{id}", D),
+    // §1.4 customer (PII): the RetailCustomer hierarchy, read by D and A (FB_50),
+    // managed by D (FB_49).
+    member("RetailCustomer/{retailCustomerId}", DA),
+    collection("RetailCustomer/{retailCustomerId}/Customer", DA),
+    member(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}",
+        DA,
+    ),
+    collection(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount",
+        DA,
+    ),
+    member(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}",
+        DA,
+    ),
+    collection(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement",
+        DA,
+    ),
+    member(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}",
+        DA,
+    ),
+    collection(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation",
+        DA,
+    ),
+    member(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}",
+        DA,
+    ),
+    collection(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceSupplier",
+        DA,
+    ),
+    member(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceSupplier/{serviceSupplierId}",
+        DA,
+    ),
+    collection(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/EndDevice",
+        DA,
+    ),
+    member(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/EndDevice/{endDeviceId}",
+        DA,
+    ),
+    collection(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/Meter",
+        DA,
+    ),
+    member(
+        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/Meter/{meterId}",
+        DA,
+    ),
+];
+
+/// Why a token may not make a request.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Denied {
+    /// The path has an empty, `.` or `..` segment; it is refused rather than normalised.
+    #[error("malformed resource path {path:?}")]
+    MalformedPath {
+        /// The path as given.
+        path: String,
+    },
+    /// The path matches no row of [`ENDPOINTS`].
+    #[error("{path:?} is not an endpoint of the ESPI catalogue")]
+    UnknownEndpoint {
+        /// The path as given.
+        path: String,
+    },
+    /// The endpoint exists but no token kind may use this method on it.
+    #[error("{method} is not defined on {endpoint}")]
+    MethodNotDefined {
+        /// The method.
+        method: Method,
+        /// The catalogue row.
+        endpoint: &'static str,
+    },
+    /// The endpoint and method exist but this kind of token may not use them.
+    #[error("a {kind} may not {method} {endpoint}")]
+    KindNotAllowed {
+        /// The token kind.
+        kind: TokenKind,
+        /// The method.
+        method: Method,
+        /// The catalogue row.
+        endpoint: &'static str,
+    },
+    /// The resource URI is not one a token of this kind is bound to (espi-reference §1.2).
+    #[error("a {kind} cannot be bound to {bound:?}")]
+    UnrecognizedBinding {
+        /// The token kind.
+        kind: TokenKind,
+        /// The bound resource URI as given.
+        bound: String,
+    },
+    /// The request names another resource than the one the token is bound to, e.g.
+    /// subscription 6 with a token for subscription 5.
+    #[error("a {kind} bound to {bound:?} cannot reach {placeholder} {requested:?}")]
+    OutsideBinding {
+        /// The token kind.
+        kind: TokenKind,
+        /// The id segment of the row, e.g. `subscriptionId`.
+        placeholder: &'static str,
+        /// The id requested.
+        requested: String,
+        /// The bound resource URI as given.
+        bound: String,
+    },
+}
+
+/// What a bound resource URI (espi-reference §1.2) restricts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Binding<'a> {
+    /// `.../resource/`, `.../resource/*` or `.../resource/**`: everything.
+    Everything,
+    /// `Batch/Subscription/{id}`.
+    Subscription(&'a str),
+    /// `Batch/RetailCustomer/{id}` (a `customerResourceURI`).
+    RetailCustomer(&'a str),
+    /// `Batch/Bulk/{id}`, or any bulk for `Batch/Bulk`, `Batch/Bulk/*`, `Batch/Bulk/**`.
+    Bulk(Option<&'a str>),
+    /// `Batch/RetailCustomer/{id}/UsagePoint`, or any customer for `**` / `*`.
+    Upload(Option<&'a str>),
+    /// `ApplicationInformation/{id}`.
+    ApplicationInformation(&'a str),
+}
+
+/// Whether a bound segment is a wildcard.
+fn is_wildcard(segment: &str) -> bool {
+    segment == "*" || segment == "**"
+}
+
+/// The binding a resource URI names, if it names one of §1.2.
+fn binding<'a>(segments: &[&'a str]) -> Option<Binding<'a>> {
+    match segments {
+        [] => Some(Binding::Everything),
+        [any] if is_wildcard(any) => Some(Binding::Everything),
+        ["Batch", "Subscription", id] if !is_wildcard(id) => Some(Binding::Subscription(id)),
+        ["Batch", "RetailCustomer", id] if !is_wildcard(id) => Some(Binding::RetailCustomer(id)),
+        ["Batch", "Bulk"] => Some(Binding::Bulk(None)),
+        ["Batch", "Bulk", any] if is_wildcard(any) => Some(Binding::Bulk(None)),
+        ["Batch", "Bulk", id] => Some(Binding::Bulk(Some(id))),
+        ["Batch", "RetailCustomer", any, "UsagePoint"] if is_wildcard(any) => {
+            Some(Binding::Upload(None))
+        }
+        ["Batch", "RetailCustomer", id, "UsagePoint"] => Some(Binding::Upload(Some(id))),
+        ["ApplicationInformation", id] if !is_wildcard(id) => {
+            Some(Binding::ApplicationInformation(id))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a token of `kind` may carry `binding` (espi-reference §1.2).
+fn binding_fits(kind: TokenKind, binding: Binding<'_>) -> bool {
+    match kind {
+        TokenKind::Access => matches!(
+            binding,
+            Binding::Subscription(_) | Binding::RetailCustomer(_)
+        ),
+        TokenKind::Client => matches!(binding, Binding::Everything | Binding::Bulk(_)),
+        TokenKind::Upload => matches!(binding, Binding::Everything | Binding::Upload(_)),
+        TokenKind::DataCustodian => binding == Binding::Everything,
+        TokenKind::Registration => matches!(binding, Binding::ApplicationInformation(_)),
+    }
+}
+
+/// The segments of a resource path: the part after [`RESOURCE_PREFIX`] when present,
+/// without query or fragment, without leading and trailing `/`. `None` when a segment
+/// is empty, `.` or `..`.
+fn segments(path: &str) -> Option<Vec<&str>> {
+    // Query and fragment go first, so that a prefix inside a query string cannot
+    // stand in for the real path.
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let path = match path.find(RESOURCE_PREFIX) {
+        Some(at) => &path[at + RESOURCE_PREFIX.len()..],
+        None => path,
+    };
+    let path = path.trim_start_matches('/');
+    let path = path.strip_suffix('/').unwrap_or(path);
+    if path.is_empty() {
+        return Some(Vec::new());
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments
+        .iter()
+        .any(|segment| segment.is_empty() || *segment == "." || *segment == "..")
+    {
+        return None;
+    }
+    Some(segments)
+}
+
+/// The ids of a request path that matched a row: (placeholder name, id).
+type Captures<'p> = Vec<(&'static str, &'p str)>;
+
+/// Matches `segments` against one row's pattern, returning the ids.
+fn match_row<'p>(pattern: &'static str, segments: &[&'p str]) -> Option<Captures<'p>> {
+    let mut captures = Vec::new();
+    let mut pattern_segments = pattern.split('/');
+    for segment in segments {
+        let expected = pattern_segments.next()?;
+        match expected
+            .strip_prefix('{')
+            .and_then(|name| name.strip_suffix('}'))
+        {
+            Some(name) => captures.push((name, *segment)),
+            None if expected == *segment => {}
+            None => return None,
+        }
+    }
+    match pattern_segments.next() {
+        Some(_) => None,
+        None => Some(captures),
+    }
+}
+
+/// The catalogue row a request path matches, with its ids.
+///
+/// ```
+/// use espi_auth::token::find_endpoint;
+/// let (endpoint, ids) = find_endpoint("/Subscription/5/UsagePoint/1").unwrap();
+/// assert_eq!(endpoint.path, "Subscription/{subscriptionId}/UsagePoint/{usagePointId}");
+/// assert_eq!(ids, vec![("subscriptionId", "5"), ("usagePointId", "1")]);
+/// ```
+pub fn find_endpoint(path: &str) -> Option<(&'static Endpoint, Vec<(&'static str, &str)>)> {
+    let segments = segments(path)?;
+    ENDPOINTS.iter().find_map(|endpoint| {
+        match_row(endpoint.path, &segments).map(|captures| (endpoint, captures))
+    })
+}
+
+/// Whether a token of `kind`, bound to the resource URI `bound`, may make the request
+/// `method path` (espi-reference §1.2–§1.4).
+///
+/// `path` is relative to `.../espi/1_1/resource` (a full URL is cut after that prefix;
+/// query and fragment are ignored). `bound` is the resource URI the token was issued
+/// for: for an access token the Authorization's `resourceURI` (or
+/// `customerResourceURI`), for a registration token its ApplicationInformation URI,
+/// for data-custodian, client and upload tokens `.../resource/` or the narrower URIs of
+/// §1.2.
+///
+/// Rules, in order: the path must be a catalogue row; some kind must be allowed the
+/// method there; `kind` must be one of them; `bound` must be a URI a token of `kind`
+/// is bound to; and every id of the request the binding fixes must equal the bound
+/// one. An access token bound to a subscription reaches that subscription's rows and
+/// the shared `LocalTimeParameters` and `ReadingType` rows; one bound to a
+/// `customerResourceURI` reaches that RetailCustomer's rows.
+///
+/// ```
+/// use espi_auth::token::{may_reach, Method, TokenKind};
+///
+/// let app = "https://example.com/DataCustodian/espi/1_1/resource/ApplicationInformation/3";
+/// assert!(may_reach(TokenKind::Registration, Method::Put, "ApplicationInformation/3", app).is_ok());
+/// assert!(may_reach(TokenKind::Registration, Method::Get, "ApplicationInformation/4", app).is_err());
+/// ```
+pub fn may_reach(kind: TokenKind, method: Method, path: &str, bound: &str) -> Result<(), Denied> {
+    let request_segments = segments(path).ok_or_else(|| Denied::MalformedPath {
+        path: path.to_owned(),
+    })?;
+    let (endpoint, captures) = ENDPOINTS
+        .iter()
+        .find_map(|endpoint| {
+            match_row(endpoint.path, &request_segments).map(|captures| (endpoint, captures))
+        })
+        .ok_or_else(|| Denied::UnknownEndpoint {
+            path: path.to_owned(),
+        })?;
+    let kinds = endpoint.kinds(method);
+    if kinds.is_empty() {
+        return Err(Denied::MethodNotDefined {
+            method,
+            endpoint: endpoint.path,
+        });
+    }
+    if !kinds.contains(&kind) {
+        return Err(Denied::KindNotAllowed {
+            kind,
+            method,
+            endpoint: endpoint.path,
+        });
+    }
+    let unrecognized = || Denied::UnrecognizedBinding {
+        kind,
+        bound: bound.to_owned(),
+    };
+    let bound_segments = segments(bound).ok_or_else(unrecognized)?;
+    let binding = binding(&bound_segments)
+        .filter(|binding| binding_fits(kind, *binding))
+        .ok_or_else(unrecognized)?;
+    check_ids(kind, binding, &captures, bound)
+}
+
+/// Checks the ids of a request against what the binding fixes.
+fn check_ids(
+    kind: TokenKind,
+    binding: Binding<'_>,
+    captures: &[(&'static str, &str)],
+    bound: &str,
+) -> Result<(), Denied> {
+    let id_of = |name: &str| {
+        captures
+            .iter()
+            .find(|(placeholder, _)| *placeholder == name)
+            .map(|(_, id)| *id)
+    };
+    let outside = |placeholder: &'static str, requested: &str| Denied::OutsideBinding {
+        kind,
+        placeholder,
+        requested: requested.to_owned(),
+        bound: bound.to_owned(),
+    };
+    // Each binding fixes one id; (placeholder, bound id, whether a request without
+    // that id is still inside the binding).
+    let (placeholder, fixed, without_id_allowed) = match binding {
+        Binding::Everything | Binding::Bulk(None) | Binding::Upload(None) => return Ok(()),
+        // Shared, non-customer rows (LocalTimeParameters, ReadingType) are part of
+        // every subscription's data.
+        Binding::Subscription(id) => ("subscriptionId", id, true),
+        Binding::RetailCustomer(id) => ("retailCustomerId", id, false),
+        // A client token bound to one bulk still reaches the Authorization rows.
+        Binding::Bulk(Some(id)) => ("bulkId", id, true),
+        Binding::Upload(Some(id)) => ("retailCustomerId", id, false),
+        Binding::ApplicationInformation(id) => ("applicationInformationId", id, false),
+    };
+    match id_of(placeholder) {
+        Some(requested) if requested == fixed => {}
+        Some(requested) => return Err(outside(placeholder, requested)),
+        None if without_id_allowed => {}
+        None => return Err(outside(placeholder, "")),
+    }
+    // An access token for a subscription never reaches a customer's PII rows, nor one
+    // for a customer the subscription rows; the kind columns alone cannot say that.
+    if let Binding::Subscription(_) = binding
+        && let Some(requested) = id_of("retailCustomerId")
+    {
+        return Err(outside("retailCustomerId", requested));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://example.com/DataCustodian/espi/1_1/resource";
+
+    fn uri(path: &str) -> String {
+        format!("{BASE}/{path}")
+    }
+
+    fn reach(kind: TokenKind, method: Method, path: &str, bound: &str) -> Result<(), Denied> {
+        may_reach(kind, method, path, &uri(bound))
+    }
+
+    #[test]
+    fn every_row_is_well_formed_and_data_custodian_reaches_every_defined_method() {
+        for endpoint in ENDPOINTS {
+            let concrete = endpoint
+                .path
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        "7"
+                    } else {
+                        segment
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let (found, _) = find_endpoint(&concrete).expect("row matches its own path");
+            assert_eq!(found.path, endpoint.path, "rows must not shadow each other");
+            assert!(!endpoint.get.is_empty(), "{} has no GET", endpoint.path);
+            for method in [Method::Get, Method::Post, Method::Put, Method::Delete] {
+                let kinds = endpoint.kinds(method);
+                assert_eq!(
+                    kinds.contains(&TokenKind::DataCustodian),
+                    !kinds.is_empty(),
+                    "D is in every non-empty cell: {method} {}",
+                    endpoint.path
+                );
+                if !kinds.is_empty() {
+                    assert_eq!(
+                        reach(TokenKind::DataCustodian, method, &concrete, ""),
+                        Ok(()),
+                        "{method} {concrete}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn access_token_reaches_only_its_own_subscription() {
+        let bound = "Batch/Subscription/5";
+        for path in [
+            "Batch/Subscription/5",
+            "/Batch/Subscription/5/UsagePoint/1",
+            "Subscription/5/UsagePoint",
+            "Subscription/5/UsagePoint/1",
+            "Subscription/5/UsagePoint/1/MeterReading",
+            "Subscription/5/UsagePoint/1/MeterReading/2",
+            "Subscription/5/UsagePoint/1/MeterReading/2/IntervalBlock",
+            "Subscription/5/UsagePoint/1/MeterReading/2/IntervalBlock/3",
+            "Subscription/5/UsagePoint/1/ElectricPowerQualitySummary",
+            "Subscription/5/UsagePoint/1/ElectricPowerQualitySummary/4",
+            "Subscription/5/UsagePoint/1/UsageSummary",
+            "Subscription/5/UsagePoint/1/UsageSummary/4",
+            "Subscription/5/UsagePoint/1/ElectricPowerUsageSummary/4",
+            "LocalTimeParameters",
+            "LocalTimeParameters/1",
+            "ReadingType",
+            "ReadingType/1",
+            "Batch/Subscription/5?published-min=2024-01-01T00:00:00Z",
+        ] {
+            assert_eq!(
+                reach(TokenKind::Access, Method::Get, path, bound),
+                Ok(()),
+                "{path}"
+            );
+        }
+        for path in [
+            "Batch/Subscription/6",
+            "Batch/Subscription/6/UsagePoint/1",
+            "Subscription/6/UsagePoint",
+            "Subscription/55/UsagePoint/1/MeterReading/2/IntervalBlock/3",
+        ] {
+            assert!(
+                matches!(
+                    reach(TokenKind::Access, Method::Get, path, bound),
+                    Err(Denied::OutsideBinding {
+                        placeholder: "subscriptionId",
+                        ..
+                    })
+                ),
+                "{path}"
+            );
+        }
+        // Writes are the data custodian's.
+        assert!(matches!(
+            reach(
+                TokenKind::Access,
+                Method::Post,
+                "Subscription/5/UsagePoint",
+                bound
+            ),
+            Err(Denied::KindNotAllowed { .. })
+        ));
+        assert!(matches!(
+            reach(
+                TokenKind::Access,
+                Method::Delete,
+                "Subscription/5/UsagePoint/1",
+                bound
+            ),
+            Err(Denied::KindNotAllowed { .. })
+        ));
+        // A subscription token reaches no customer data.
+        assert!(matches!(
+            reach(
+                TokenKind::Access,
+                Method::Get,
+                "Batch/RetailCustomer/5",
+                bound
+            ),
+            Err(Denied::OutsideBinding {
+                placeholder: "retailCustomerId",
+                ..
+            })
+        ));
+        assert!(matches!(
+            reach(
+                TokenKind::Access,
+                Method::Get,
+                "RetailCustomer/5/Customer",
+                bound
+            ),
+            Err(Denied::OutsideBinding {
+                placeholder: "retailCustomerId",
+                ..
+            })
+        ));
+        // Nor the admin and bulk rows.
+        for path in [
+            "UsagePoint",
+            "Batch/Bulk/1",
+            "Authorization",
+            "Batch/BulkRetailCustomerInfo/1",
+        ] {
+            assert!(
+                matches!(
+                    reach(TokenKind::Access, Method::Get, path, bound),
+                    Err(Denied::KindNotAllowed { .. })
+                ),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn access_token_for_a_customer_reaches_only_that_customer() {
+        let bound = "Batch/RetailCustomer/9";
+        let deep = "RetailCustomer/9/Customer/1/CustomerAccount/2/CustomerAgreement/3/ServiceLocation/4/Meter/5";
+        for path in [
+            "Batch/RetailCustomer/9",
+            "RetailCustomer/9",
+            "RetailCustomer/9/Customer",
+            "RetailCustomer/9/Customer/1/CustomerAccount",
+            "RetailCustomer/9/Customer/1/CustomerAccount/2/CustomerAgreement/3",
+            "RetailCustomer/9/Customer/1/CustomerAccount/2/CustomerAgreement/3/ServiceSupplier/4",
+            "RetailCustomer/9/Customer/1/CustomerAccount/2/CustomerAgreement/3/ServiceLocation/4/EndDevice",
+            deep,
+        ] {
+            assert_eq!(
+                reach(TokenKind::Access, Method::Get, path, bound),
+                Ok(()),
+                "{path}"
+            );
+        }
+        assert!(matches!(
+            reach(
+                TokenKind::Access,
+                Method::Get,
+                "RetailCustomer/8/Customer",
+                bound
+            ),
+            Err(Denied::OutsideBinding { .. })
+        ));
+        // A customer token reaches no subscription and no shared EUI rows.
+        assert!(
+            reach(
+                TokenKind::Access,
+                Method::Get,
+                "Batch/Subscription/9",
+                bound
+            )
+            .is_err()
+        );
+        assert!(reach(TokenKind::Access, Method::Get, "ReadingType", bound).is_err());
+        // Root PII collections and writes are the data custodian's.
+        assert!(matches!(
+            reach(TokenKind::Access, Method::Get, "Customer/1", bound),
+            Err(Denied::KindNotAllowed { .. })
+        ));
+        assert!(matches!(
+            reach(TokenKind::Access, Method::Put, deep, bound),
+            Err(Denied::KindNotAllowed { .. })
+        ));
+        assert_eq!(
+            reach(TokenKind::DataCustodian, Method::Put, deep, ""),
+            Ok(())
+        );
+        assert_eq!(
+            reach(TokenKind::DataCustodian, Method::Post, "Customer", ""),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn client_token_reaches_bulk_authorization_and_service_status() {
+        for bound in ["", "*", "Batch/Bulk/**"] {
+            assert_eq!(
+                reach(TokenKind::Client, Method::Get, "Batch/Bulk/12", bound),
+                Ok(())
+            );
+            assert_eq!(
+                reach(TokenKind::Client, Method::Get, "Authorization", bound),
+                Ok(())
+            );
+            assert_eq!(
+                reach(TokenKind::Client, Method::Put, "Authorization/3", bound),
+                Ok(())
+            );
+            assert_eq!(
+                reach(TokenKind::Client, Method::Delete, "Authorization/3", bound),
+                Ok(())
+            );
+            assert_eq!(
+                reach(TokenKind::Client, Method::Get, "ReadServiceStatus", bound),
+                Ok(())
+            );
+        }
+        for path in [
+            "Batch/Subscription/5",
+            "Subscription/5/UsagePoint",
+            "Batch/RetailCustomer/1",
+        ] {
+            assert!(
+                matches!(
+                    reach(TokenKind::Client, Method::Get, path, ""),
+                    Err(Denied::KindNotAllowed { .. })
+                ),
+                "{path}"
+            );
+        }
+        assert!(reach(TokenKind::Client, Method::Post, "Authorization", "").is_err());
+        // Bound to one bulk: only that bulk.
+        assert_eq!(
+            reach(
+                TokenKind::Client,
+                Method::Get,
+                "Batch/Bulk/12",
+                "Batch/Bulk/12"
+            ),
+            Ok(())
+        );
+        assert!(matches!(
+            reach(
+                TokenKind::Client,
+                Method::Get,
+                "Batch/Bulk/13",
+                "Batch/Bulk/12"
+            ),
+            Err(Denied::OutsideBinding {
+                placeholder: "bulkId",
+                ..
+            })
+        ));
+        // A client token cannot carry a subscription binding.
+        assert!(matches!(
+            reach(
+                TokenKind::Client,
+                Method::Get,
+                "Authorization",
+                "Batch/Subscription/5"
+            ),
+            Err(Denied::UnrecognizedBinding { .. })
+        ));
+    }
+
+    #[test]
+    fn registration_token_reaches_only_its_application_information() {
+        let bound = "ApplicationInformation/3";
+        for method in [Method::Get, Method::Put, Method::Delete] {
+            assert_eq!(
+                reach(
+                    TokenKind::Registration,
+                    method,
+                    "ApplicationInformation/3",
+                    bound
+                ),
+                Ok(())
+            );
+            assert!(matches!(
+                reach(
+                    TokenKind::Registration,
+                    method,
+                    "ApplicationInformation/4",
+                    bound
+                ),
+                Err(Denied::OutsideBinding { .. })
+            ));
+        }
+        assert!(matches!(
+            reach(
+                TokenKind::Registration,
+                Method::Get,
+                "ApplicationInformation",
+                bound
+            ),
+            Err(Denied::KindNotAllowed { .. })
+        ));
+        assert!(reach(TokenKind::Registration, Method::Get, "Authorization", bound).is_err());
+        assert!(matches!(
+            reach(
+                TokenKind::Registration,
+                Method::Get,
+                "ApplicationInformation/3",
+                ""
+            ),
+            Err(Denied::UnrecognizedBinding { .. })
+        ));
+        assert_eq!(
+            reach(
+                TokenKind::DataCustodian,
+                Method::Post,
+                "ApplicationInformation",
+                ""
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn upload_token_reaches_the_upload_path() {
+        for bound in ["Batch/RetailCustomer/**/UsagePoint", ""] {
+            for method in [Method::Get, Method::Post] {
+                assert_eq!(
+                    reach(
+                        TokenKind::Upload,
+                        method,
+                        "Batch/RetailCustomer/9/UsagePoint",
+                        bound
+                    ),
+                    Ok(())
+                );
+            }
+            assert_eq!(
+                reach(TokenKind::Upload, Method::Get, "ReadServiceStatus", bound),
+                Ok(())
+            );
+            assert!(
+                reach(
+                    TokenKind::Upload,
+                    Method::Get,
+                    "Batch/RetailCustomer/9",
+                    bound
+                )
+                .is_err()
+            );
+            assert!(
+                reach(
+                    TokenKind::Upload,
+                    Method::Get,
+                    "Batch/Subscription/9",
+                    bound
+                )
+                .is_err()
+            );
+        }
+        let bound = "Batch/RetailCustomer/9/UsagePoint";
+        assert_eq!(
+            reach(
+                TokenKind::Upload,
+                Method::Post,
+                "Batch/RetailCustomer/9/UsagePoint",
+                bound
+            ),
+            Ok(())
+        );
+        assert!(matches!(
+            reach(
+                TokenKind::Upload,
+                Method::Post,
+                "Batch/RetailCustomer/8/UsagePoint",
+                bound
+            ),
+            Err(Denied::OutsideBinding { .. })
+        ));
+    }
+
+    #[test]
+    fn data_custodian_must_be_bound_to_everything() {
+        assert_eq!(
+            reach(
+                TokenKind::DataCustodian,
+                Method::Get,
+                "Batch/Subscription/6",
+                ""
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            may_reach(
+                TokenKind::DataCustodian,
+                Method::Get,
+                "UsagePoint/1",
+                &format!("{BASE}/")
+            ),
+            Ok(())
+        );
+        assert!(matches!(
+            reach(
+                TokenKind::DataCustodian,
+                Method::Get,
+                "Batch/Subscription/6",
+                "Batch/Subscription/5"
+            ),
+            Err(Denied::UnrecognizedBinding { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_and_malformed_paths_are_denied() {
+        assert!(matches!(
+            reach(
+                TokenKind::DataCustodian,
+                Method::Get,
+                "Batch/Subscription",
+                ""
+            ),
+            Err(Denied::UnknownEndpoint { .. })
+        ));
+        assert!(matches!(
+            reach(
+                TokenKind::DataCustodian,
+                Method::Get,
+                "Subscription/5/UsagePoint/1/Nope",
+                ""
+            ),
+            Err(Denied::UnknownEndpoint { .. })
+        ));
+        for path in [
+            "Batch//Subscription/5",
+            "Batch/Subscription/../6",
+            "Subscription/./5/UsagePoint",
+        ] {
+            assert!(
+                matches!(
+                    reach(TokenKind::Access, Method::Get, path, "Batch/Subscription/5"),
+                    Err(Denied::MalformedPath { .. })
+                ),
+                "{path}"
+            );
+        }
+        assert!(matches!(
+            reach(
+                TokenKind::DataCustodian,
+                Method::Post,
+                "Batch/Subscription/5",
+                ""
+            ),
+            Err(Denied::MethodNotDefined { .. })
+        ));
+        // Literal segments are case-sensitive.
+        assert!(
+            reach(
+                TokenKind::Access,
+                Method::Get,
+                "batch/subscription/5",
+                "Batch/Subscription/5"
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_prefix_in_the_query_does_not_replace_the_path() {
+        let bound = "Batch/Subscription/5";
+        let sneaky = "Batch/Subscription/6?next=/espi/1_1/resource/Batch/Subscription/5";
+        assert!(matches!(
+            reach(TokenKind::Access, Method::Get, sneaky, bound),
+            Err(Denied::OutsideBinding { .. })
+        ));
+        let full = format!("{BASE}/Batch/Subscription/5?published-min=2024-01-01T00:00:00Z");
+        assert_eq!(
+            may_reach(TokenKind::Access, Method::Get, &full, &uri(bound)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_wildcard_is_not_a_subscription_id() {
+        assert!(matches!(
+            reach(
+                TokenKind::Access,
+                Method::Get,
+                "Batch/Subscription/5",
+                "Batch/Subscription/*"
+            ),
+            Err(Denied::UnrecognizedBinding { .. })
+        ));
+    }
+
+    #[test]
+    fn letters_and_names() {
+        assert_eq!(TokenKind::DataCustodian.letter(), 'D');
+        assert_eq!(
+            TokenKind::Registration.to_string(),
+            "registration_access_token"
+        );
+        assert_eq!(Method::Delete.to_string(), "DELETE");
+    }
+}

@@ -1,0 +1,898 @@
+//! Access windows: which data a third party may read under a utility program's rules
+//! (espi-reference §5).
+//!
+//! A [`WindowPolicy`] states a program's rules; [`WindowPolicy::window`] applies them
+//! to a grant time on a [`MonthClock`] and gives a [`Window`], which answers:
+//!
+//! * the Authorization's `publishedPeriod` and `authorizedPeriod`
+//!   ([`Window::published_period`], [`Window::authorized_period`], espi-reference §5.6);
+//! * whether a data interval may be served at `now` ([`Window::may_serve`]);
+//! * the clamp of a requested `published-min`/`published-max` range
+//!   ([`Window::clamp`]);
+//! * the calendar-month chunks a client should request ([`monthly_chunks`]).
+//!
+//! # Decisions
+//!
+//! * **Half-open ranges.** Every range is `[start, end)` in epoch seconds: a start is
+//!   inclusive and an end exclusive, as in `DateTimeInterval::contains`.
+//! * **The permitted data** at `now` is `[grant − history, min(now, grant + forward,
+//!   revoked))` (espi-reference §5.6). Data after `now` does not exist yet.
+//! * **An ended authorization reaches nothing.** Once revoked, withdrawn for inactivity
+//!   or past the end of its forward window, an authorization gives access to no data,
+//!   historical data included (espi-reference §5.6: "at expiry set `status` 0"; a
+//!   revoked authorization reaches nothing). Revocation is honoured whatever
+//!   [`WindowPolicy::revocable`] says: that field only tells a consent page whether the
+//!   customer may end the authorization early. When several ends have passed, the
+//!   earliest is the reason; at the same instant, revocation comes before withdrawal,
+//!   and withdrawal before expiry.
+//! * **Before the grant** nothing may be served.
+//! * **Inactivity** (Con Edison, espi-reference §5.5: "withdrawn if the third party is
+//!   inactive more than 45 days") is counted from `last_activity`, or from the grant if
+//!   the third party has not been active yet. The authorization is withdrawn from
+//!   `last_activity + days × 86 400 s` on; at whole-second resolution this reads "more
+//!   than 45 days" conservatively (one second early).
+//! * **Unlimited history** ([`WindowPolicy::history_months`] `None`) has no
+//!   `publishedPeriod` and no lower bound; ranges then have an open start (`None`).
+//!
+//! ```
+//! use espi_auth::calendar::MonthClock;
+//! use espi_auth::window::{Decision, DenyReason, WindowPolicy};
+//!
+//! let grant = 1_710_072_000; // 2024-03-10T12:00:00Z
+//! let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
+//! assert_eq!(window.history_start, Some(1_646_913_600)); // 2022-03-10T12:00:00Z
+//! assert_eq!(window.forward_end, Some(1_773_144_000)); // 2026-03-10T12:00:00Z
+//! let now = grant + 86_400;
+//! let day_before_grant = (grant - 86_400, grant);
+//! assert_eq!(window.may_serve(None, None, day_before_grant, now), Decision::Allow);
+//! assert_eq!(
+//!     window.may_serve(Some(grant + 3_600), None, day_before_grant, now),
+//!     Decision::Deny(DenyReason::Revoked)
+//! );
+//! # Ok::<(), espi_auth::window::WindowError>(())
+//! ```
+
+use espi_model::interval::DateTimeInterval;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::calendar::{CalendarError, MonthClock};
+
+/// Seconds in a day, for inactivity limits given in days.
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// How the forward part of a window (from the grant on) ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ForwardRule {
+    /// A number of calendar months after the grant (Ameren: 24, espi-reference §5.1).
+    Months(u16),
+    /// An instant (epoch seconds) chosen by the customer (PG&E, espi-reference §5.4).
+    Until(i64),
+    /// No end: until revoked (`authorizedPeriod` duration 0).
+    OpenEnded,
+}
+
+/// A utility program's access-window rules (espi-reference §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WindowPolicy {
+    /// Calendar months of history before the grant; `None` for no limit.
+    pub history_months: Option<u16>,
+    /// How the forward window ends.
+    pub forward: ForwardRule,
+    /// Whether the customer may revoke before the end. Informational: a revocation
+    /// that happened is always honoured (see the [module documentation](self)).
+    pub revocable: bool,
+    /// Days of third-party inactivity after which the authorization is withdrawn;
+    /// `None` for no such rule.
+    pub inactivity_withdrawal_days: Option<u16>,
+}
+
+impl Default for WindowPolicy {
+    /// [`WindowPolicy::ameren_share_my_usage`].
+    fn default() -> Self {
+        WindowPolicy::ameren_share_my_usage()
+    }
+}
+
+impl WindowPolicy {
+    /// Ameren Illinois Share My Usage, the default (espi-reference §5.1): up to 24
+    /// calendar months of history before the authorization, then 24 calendar months
+    /// forward, ended early by revocation.
+    ///
+    /// ```
+    /// use espi_auth::window::{ForwardRule, WindowPolicy};
+    /// let ameren = WindowPolicy::ameren_share_my_usage();
+    /// assert_eq!(ameren.history_months, Some(24));
+    /// assert_eq!(ameren.forward, ForwardRule::Months(24));
+    /// assert_eq!(ameren, WindowPolicy::default());
+    /// ```
+    pub fn ameren_share_my_usage() -> Self {
+        WindowPolicy {
+            history_months: Some(24),
+            forward: ForwardRule::Months(24),
+            revocable: true,
+            inactivity_withdrawal_days: None,
+        }
+    }
+
+    /// PG&E Share My Data (espi-reference §5.4): up to 48 months of history, then
+    /// ongoing data until the end date the customer specifies (`end`, epoch seconds),
+    /// cancellable at any time.
+    pub fn pge_share_my_data(end: i64) -> Self {
+        WindowPolicy {
+            history_months: Some(48),
+            forward: ForwardRule::Until(end),
+            revocable: true,
+            inactivity_withdrawal_days: None,
+        }
+    }
+
+    /// Con Edison Share My Data (espi-reference §5.5): 2 years (24 months) of history,
+    /// withdrawn after 45 days of third-party inactivity. No forward limit is
+    /// published, so the forward window is open-ended.
+    pub fn con_edison() -> Self {
+        WindowPolicy {
+            history_months: Some(24),
+            forward: ForwardRule::OpenEnded,
+            revocable: true,
+            inactivity_withdrawal_days: Some(45),
+        }
+    }
+
+    /// No limits: unlimited history, open-ended forward, ended only by revocation.
+    pub fn open_ended() -> Self {
+        WindowPolicy {
+            history_months: None,
+            forward: ForwardRule::OpenEnded,
+            revocable: true,
+            inactivity_withdrawal_days: None,
+        }
+    }
+
+    /// Applies the policy to a grant time (epoch seconds), counting months on `clock`.
+    pub fn window(&self, grant: i64, clock: &MonthClock) -> Result<Window, WindowError> {
+        let history_start = match self.history_months {
+            Some(months) => Some(clock.add_months(grant, -i32::from(months))?),
+            None => None,
+        };
+        let forward_end = match self.forward {
+            ForwardRule::Months(months) => Some(clock.add_months(grant, i32::from(months))?),
+            ForwardRule::Until(end) => Some(end),
+            ForwardRule::OpenEnded => None,
+        };
+        Ok(Window {
+            grant,
+            history_start,
+            forward_end,
+            inactivity_limit: self
+                .inactivity_withdrawal_days
+                .map(|days| i64::from(days) * SECONDS_PER_DAY),
+        })
+    }
+}
+
+/// Why a window or one of its ESPI intervals could not be computed.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum WindowError {
+    /// The month arithmetic failed.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// A period is longer than a `DateTimeInterval` duration (UInt32 seconds, about
+    /// 136 years) can hold.
+    #[error("period of {seconds} s does not fit a UInt32 duration")]
+    DurationTooLong {
+        /// The period's length in seconds.
+        seconds: i64,
+    },
+    /// The forward window is empty (its end is not after the grant); an
+    /// `authorizedPeriod` of duration 0 would mean open-ended, so it has none.
+    #[error("the forward window ends at {end}, not after the grant at {grant}")]
+    EmptyForwardWindow {
+        /// The grant, epoch seconds.
+        grant: i64,
+        /// The forward end, epoch seconds.
+        end: i64,
+    },
+}
+
+/// A policy applied to one grant: the instants that bound access (epoch seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Window {
+    /// When the authorization was granted.
+    pub grant: i64,
+    /// The earliest data that may be served (inclusive); `None` for no limit.
+    pub history_start: Option<i64>,
+    /// When the forward window, and so the authorization, ends (exclusive); `None`
+    /// for open-ended.
+    pub forward_end: Option<i64>,
+    /// Seconds of inactivity after which the authorization is withdrawn.
+    pub inactivity_limit: Option<i64>,
+}
+
+/// Whether data may be served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Decision {
+    /// The data may be served.
+    Allow,
+    /// The data may not be served, for this reason.
+    Deny(DenyReason),
+}
+
+/// Why data may not be served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Error)]
+pub enum DenyReason {
+    /// `now` is before the grant.
+    #[error("the authorization has not been granted yet")]
+    NotYetGranted,
+    /// The customer revoked the authorization at or before `now`.
+    #[error("the authorization was revoked")]
+    Revoked,
+    /// The third party was inactive for too long (Con Edison, espi-reference §5.5).
+    #[error("the authorization was withdrawn for third-party inactivity")]
+    WithdrawnForInactivity,
+    /// The forward window ended at or before `now` (espi-reference §5.6).
+    #[error("the authorization has expired")]
+    Expired,
+    /// The data interval ends before it starts.
+    #[error("the data interval ends before it starts")]
+    InvalidInterval,
+    /// The data starts before the history window.
+    #[error("the data starts before the history window")]
+    BeforeHistoryStart,
+    /// The data reaches past the end of the forward window.
+    #[error("the data reaches past the forward window")]
+    AfterForwardWindow,
+    /// The data reaches past `now`.
+    #[error("the data reaches into the future")]
+    InFuture,
+}
+
+impl Window {
+    /// `Authorization.publishedPeriod` (espi-reference §5.6): `[grant − history, grant)`.
+    /// `Ok(None)` for unlimited history, which has no start to publish.
+    ///
+    /// Fails with [`WindowError::DurationTooLong`] if the history does not fit a UInt32
+    /// duration (never for the presets: 48 months is about 1.5 × 10⁸ s).
+    pub fn published_period(&self) -> Result<Option<DateTimeInterval>, WindowError> {
+        let Some(start) = self.history_start else {
+            return Ok(None);
+        };
+        Ok(Some(DateTimeInterval::new(
+            start,
+            duration(start, self.grant)?,
+        )))
+    }
+
+    /// `Authorization.authorizedPeriod` (espi-reference §5.6): `[grant, forward end)`;
+    /// duration 0 for an open-ended window.
+    ///
+    /// Fails with [`WindowError::DurationTooLong`] if the window does not fit a UInt32
+    /// duration (longer than about 136 years), and with
+    /// [`WindowError::EmptyForwardWindow`] if it ends at or before the grant, since
+    /// duration 0 would read as open-ended.
+    pub fn authorized_period(&self) -> Result<DateTimeInterval, WindowError> {
+        let Some(end) = self.forward_end else {
+            return Ok(DateTimeInterval::new(self.grant, 0));
+        };
+        if end <= self.grant {
+            return Err(WindowError::EmptyForwardWindow {
+                grant: self.grant,
+                end,
+            });
+        }
+        Ok(DateTimeInterval::new(
+            self.grant,
+            duration(self.grant, end)?,
+        ))
+    }
+
+    /// Whether the authorization itself still gives access at `now`: `Err` with the
+    /// reason if it has not been granted yet or has ended (see the
+    /// [module documentation](self) for the order of reasons).
+    pub fn status_at(
+        &self,
+        revoked_at: Option<i64>,
+        last_activity: Option<i64>,
+        now: i64,
+    ) -> Result<(), DenyReason> {
+        if now < self.grant {
+            return Err(DenyReason::NotYetGranted);
+        }
+        let withdrawn_at = self.inactivity_limit.map(|limit| {
+            last_activity
+                .unwrap_or(self.grant)
+                .max(self.grant)
+                .saturating_add(limit)
+        });
+        let ends = [
+            (revoked_at, DenyReason::Revoked),
+            (withdrawn_at, DenyReason::WithdrawnForInactivity),
+            (self.forward_end, DenyReason::Expired),
+        ];
+        let mut earliest: Option<(i64, DenyReason)> = None;
+        for (at, reason) in ends {
+            let Some(at) = at else { continue };
+            if at > now {
+                continue;
+            }
+            // Strictly earlier only: at equal instants the first in the list wins.
+            if earliest.is_none_or(|(seen, _)| at < seen) {
+                earliest = Some((at, reason));
+            }
+        }
+        match earliest {
+            Some((_, reason)) => Err(reason),
+            None => Ok(()),
+        }
+    }
+
+    /// The data that may be served at `now`: `[grant − history, min(now, grant +
+    /// forward, revoked))` (espi-reference §5.6), as `(start, end)` with `start`
+    /// `None` for unlimited history; or why nothing may be.
+    pub fn permitted(
+        &self,
+        revoked_at: Option<i64>,
+        last_activity: Option<i64>,
+        now: i64,
+    ) -> Result<(Option<i64>, i64), DenyReason> {
+        self.status_at(revoked_at, last_activity, now)?;
+        // `status_at` has rejected every end at or before `now`, so this minimum is
+        // `now`; it is computed in full to keep the rule of §5.6 visible.
+        let mut end = now;
+        for limit in [self.forward_end, revoked_at].into_iter().flatten() {
+            end = end.min(limit);
+        }
+        Ok((self.history_start, end))
+    }
+
+    /// Whether the data interval `[start, end)` (epoch seconds) may be served at `now`.
+    ///
+    /// The start is inclusive and the end exclusive: data from exactly the history
+    /// start may be served, and data ending exactly at `now` or at the forward end.
+    /// A zero-length interval at `start` is treated as the instant `start`.
+    pub fn may_serve(
+        &self,
+        revoked_at: Option<i64>,
+        last_activity: Option<i64>,
+        (start, end): (i64, i64),
+        now: i64,
+    ) -> Decision {
+        if let Err(reason) = self.status_at(revoked_at, last_activity, now) {
+            return Decision::Deny(reason);
+        }
+        if end < start {
+            return Decision::Deny(DenyReason::InvalidInterval);
+        }
+        if self.history_start.is_some_and(|first| start < first) {
+            return Decision::Deny(DenyReason::BeforeHistoryStart);
+        }
+        if self
+            .forward_end
+            .is_some_and(|last| end > last || start >= last)
+        {
+            return Decision::Deny(DenyReason::AfterForwardWindow);
+        }
+        if end > now || start >= now {
+            return Decision::Deny(DenyReason::InFuture);
+        }
+        Decision::Allow
+    }
+
+    /// The intersection of a requested range (`published-min`/`published-max`, `None`
+    /// for a bound not given) with the data permitted at `now` ([`Self::permitted`]).
+    ///
+    /// Returns `(min, max)`, with `min` `None` only when neither the request nor the
+    /// policy bounds it. Fails with the reason nothing may be served, or with the bound
+    /// the request lies wholly beyond ([`DenyReason::BeforeHistoryStart`],
+    /// [`DenyReason::InFuture`]), or [`DenyReason::InvalidInterval`] when the request
+    /// itself is empty or inverted.
+    pub fn clamp(
+        &self,
+        revoked_at: Option<i64>,
+        last_activity: Option<i64>,
+        (requested_min, requested_max): (Option<i64>, Option<i64>),
+        now: i64,
+    ) -> Result<(Option<i64>, i64), DenyReason> {
+        let (first, end) = self.permitted(revoked_at, last_activity, now)?;
+        if let (Some(min), Some(max)) = (requested_min, requested_max)
+            && max <= min
+        {
+            return Err(DenyReason::InvalidInterval);
+        }
+        let min = match (requested_min, first) {
+            (Some(requested), Some(first)) => Some(requested.max(first)),
+            (requested, first) => requested.or(first),
+        };
+        let max = requested_max.map_or(end, |requested| requested.min(end));
+        if let (Some(first), Some(requested)) = (first, requested_max)
+            && requested <= first
+        {
+            return Err(DenyReason::BeforeHistoryStart);
+        }
+        if min.is_some_and(|min| min >= max) {
+            return Err(DenyReason::InFuture);
+        }
+        Ok((min, max))
+    }
+}
+
+/// The calendar-month chunks, on `clock`, that cover `[start, end)` exactly: sorted,
+/// without gaps or overlaps, each within one calendar month. The first chunk runs from
+/// `start` to the next start of a month (00:00 on the 1st on `clock`), the last from the
+/// start of its month to `end` (partial). Empty when `end <= start`.
+///
+/// Fails when the clock cannot be evaluated ([`CalendarError::LocalTime`]), or with
+/// [`CalendarError::OutOfRange`] outside chrono's date range or if the next month
+/// start would not lie after the current one (possible only with DST offsets close
+/// to a day).
+///
+/// ```
+/// use espi_auth::calendar::MonthClock;
+/// use espi_auth::window::monthly_chunks;
+///
+/// // 2024-01-15T00:00Z to 2024-03-10T00:00Z.
+/// let chunks = monthly_chunks(&MonthClock::Utc, (1_705_276_800, 1_710_028_800))?;
+/// assert_eq!(
+///     chunks,
+///     vec![
+///         (1_705_276_800, 1_706_745_600), // 15 Jan – 1 Feb
+///         (1_706_745_600, 1_709_251_200), // February
+///         (1_709_251_200, 1_710_028_800), // 1 Mar – 10 Mar
+///     ]
+/// );
+/// # Ok::<(), espi_auth::calendar::CalendarError>(())
+/// ```
+pub fn monthly_chunks(
+    clock: &MonthClock,
+    (start, end): (i64, i64),
+) -> Result<Vec<(i64, i64)>, CalendarError> {
+    let mut chunks = Vec::new();
+    let mut cursor = start;
+    while cursor < end {
+        let next = clock.next_month_start(cursor)?;
+        if next <= cursor {
+            // Only clocks whose DST offset is close to a day could do this.
+            return Err(CalendarError::OutOfRange {
+                instant: cursor,
+                months: 1,
+            });
+        }
+        let chunk_end = next.min(end);
+        chunks.push((cursor, chunk_end));
+        cursor = chunk_end;
+    }
+    Ok(chunks)
+}
+
+/// `end − start` as a UInt32 duration.
+fn duration(start: i64, end: i64) -> Result<u32, WindowError> {
+    let seconds = end.saturating_sub(start);
+    u32::try_from(seconds).map_err(|_| WindowError::DurationTooLong { seconds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use espi_model::dst::DstRule;
+    use espi_model::local_time::LocalTimeRules;
+    use proptest::prelude::*;
+
+    const DAY: i64 = 86_400;
+
+    fn utc(year: i32, month: u32, day: u32, hour: u32) -> i64 {
+        NaiveDate::from_ymd_opt(year, month, day)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .expect("valid test date")
+            .and_utc()
+            .timestamp()
+    }
+
+    /// US Central: tzOffset −21600, dstOffset 3600, rules 360E2000 / B40E2000.
+    fn central() -> MonthClock {
+        MonthClock::Local(LocalTimeRules {
+            tz_offset: -21_600,
+            dst_offset: 3_600,
+            dst_start: DstRule(0x360E_2000),
+            dst_end: DstRule(0xB40E_2000),
+        })
+    }
+
+    /// 2024-03-10T12:00:00Z (07:00 CDT).
+    fn grant() -> i64 {
+        utc(2024, 3, 10, 12)
+    }
+
+    fn ameren_utc() -> Window {
+        WindowPolicy::ameren_share_my_usage()
+            .window(grant(), &MonthClock::Utc)
+            .expect("window")
+    }
+
+    #[test]
+    fn presets() {
+        let ameren = WindowPolicy::ameren_share_my_usage();
+        assert_eq!(ameren, WindowPolicy::default());
+        assert_eq!(ameren.history_months, Some(24));
+        assert_eq!(ameren.forward, ForwardRule::Months(24));
+        assert!(ameren.revocable);
+        assert_eq!(ameren.inactivity_withdrawal_days, None);
+
+        let end = utc(2027, 1, 1, 0);
+        let pge = WindowPolicy::pge_share_my_data(end);
+        assert_eq!(pge.history_months, Some(48));
+        assert_eq!(pge.forward, ForwardRule::Until(end));
+        assert_eq!(pge.inactivity_withdrawal_days, None);
+
+        let con_ed = WindowPolicy::con_edison();
+        assert_eq!(con_ed.history_months, Some(24));
+        assert_eq!(con_ed.forward, ForwardRule::OpenEnded);
+        assert_eq!(con_ed.inactivity_withdrawal_days, Some(45));
+
+        let open = WindowPolicy::open_ended();
+        assert_eq!(open.history_months, None);
+        assert_eq!(open.forward, ForwardRule::OpenEnded);
+        assert_eq!(open.inactivity_withdrawal_days, None);
+    }
+
+    #[test]
+    fn ameren_periods_on_the_local_clock() {
+        let window = WindowPolicy::ameren_share_my_usage()
+            .window(grant(), &central())
+            .expect("window");
+        // 2022-03-10 07:00 CST (DST began 13 March 2022) = 13:00Z.
+        let history_start = utc(2022, 3, 10, 13);
+        // 2026-03-10 07:00 CDT (DST begins 8 March 2026) = 12:00Z.
+        let forward_end = utc(2026, 3, 10, 12);
+        assert_eq!(window.history_start, Some(history_start));
+        assert_eq!(window.forward_end, Some(forward_end));
+        let published = window.published_period().unwrap().expect("limited history");
+        assert_eq!(published.start, Some(history_start));
+        assert_eq!(published.end(), Some(grant()));
+        let authorized = window.authorized_period().unwrap();
+        assert_eq!(authorized.start, Some(grant()));
+        assert_eq!(authorized.end(), Some(forward_end));
+        assert_eq!(
+            authorized.end_time().unwrap().to_rfc3339(),
+            "2026-03-10T12:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn ameren_periods_on_utc() {
+        let window = ameren_utc();
+        let published = window.published_period().unwrap().expect("limited history");
+        assert_eq!(published.start, Some(utc(2022, 3, 10, 12)));
+        assert_eq!(published.duration, Some(731 * DAY as u32)); // includes 29 Feb 2024
+        let authorized = window.authorized_period().unwrap();
+        assert_eq!(authorized.end(), Some(utc(2026, 3, 10, 12)));
+        assert_eq!(authorized.duration, Some(730 * DAY as u32));
+    }
+
+    #[test]
+    fn pge_con_edison_and_open_ended_periods() {
+        let end = utc(2025, 1, 1, 0);
+        let pge = WindowPolicy::pge_share_my_data(end)
+            .window(grant(), &MonthClock::Utc)
+            .unwrap();
+        assert_eq!(pge.history_start, Some(utc(2020, 3, 10, 12)));
+        assert_eq!(pge.authorized_period().unwrap().end(), Some(end));
+        let ended = WindowPolicy::pge_share_my_data(grant())
+            .window(grant(), &MonthClock::Utc)
+            .unwrap();
+        assert_eq!(
+            ended.authorized_period(),
+            Err(WindowError::EmptyForwardWindow {
+                grant: grant(),
+                end: grant()
+            })
+        );
+
+        let con_ed = WindowPolicy::con_edison()
+            .window(grant(), &MonthClock::Utc)
+            .unwrap();
+        assert_eq!(con_ed.history_start, Some(utc(2022, 3, 10, 12)));
+        assert_eq!(con_ed.authorized_period().unwrap().duration, Some(0));
+        assert_eq!(con_ed.inactivity_limit, Some(45 * DAY));
+
+        let open = WindowPolicy::open_ended()
+            .window(grant(), &MonthClock::Utc)
+            .unwrap();
+        assert_eq!(open.published_period(), Ok(None));
+        assert_eq!(
+            open.authorized_period(),
+            Ok(DateTimeInterval::new(grant(), 0))
+        );
+    }
+
+    #[test]
+    fn durations_that_do_not_fit_are_errors() {
+        let long_history = WindowPolicy {
+            history_months: Some(u16::MAX),
+            ..WindowPolicy::ameren_share_my_usage()
+        };
+        let window = long_history.window(grant(), &MonthClock::Utc).unwrap();
+        assert!(matches!(
+            window.published_period(),
+            Err(WindowError::DurationTooLong { .. })
+        ));
+        let far = WindowPolicy::pge_share_my_data(i64::MAX)
+            .window(grant(), &MonthClock::Utc)
+            .unwrap();
+        assert!(matches!(
+            far.authorized_period(),
+            Err(WindowError::DurationTooLong { .. })
+        ));
+        // Months that leave chrono's range fail in the calendar.
+        assert!(matches!(
+            WindowPolicy::ameren_share_my_usage().window(i64::MAX, &MonthClock::Utc),
+            Err(WindowError::Calendar(_))
+        ));
+    }
+
+    #[test]
+    fn may_serve_boundaries() {
+        let window = ameren_utc();
+        let first = utc(2022, 3, 10, 12);
+        let now = grant() + 10 * DAY;
+        let serve = |data| window.may_serve(None, None, data, now);
+        // Start inclusive at the history start.
+        assert_eq!(serve((first, first + 3_600)), Decision::Allow);
+        assert_eq!(
+            serve((first - 1, first + 3_600)),
+            Decision::Deny(DenyReason::BeforeHistoryStart)
+        );
+        // End exclusive at `now`.
+        assert_eq!(serve((now - 3_600, now)), Decision::Allow);
+        assert_eq!(
+            serve((now - 3_600, now + 1)),
+            Decision::Deny(DenyReason::InFuture)
+        );
+        assert_eq!(serve((now, now)), Decision::Deny(DenyReason::InFuture));
+        assert_eq!(serve((now - 1, now - 1)), Decision::Allow);
+        // Across the grant: history and forward data alike.
+        assert_eq!(serve((grant() - DAY, grant() + DAY)), Decision::Allow);
+        assert_eq!(
+            serve((now, now - 1)),
+            Decision::Deny(DenyReason::InvalidInterval)
+        );
+    }
+
+    #[test]
+    fn may_serve_at_the_forward_end() {
+        let window = ameren_utc();
+        let end = utc(2026, 3, 10, 12);
+        let now = end - 1;
+        let serve = |data, now| window.may_serve(None, None, data, now);
+        assert_eq!(serve((end - 7_200, end - 3_600), now), Decision::Allow);
+        assert_eq!(
+            serve((end - 3_600, end + 1), now),
+            Decision::Deny(DenyReason::AfterForwardWindow)
+        );
+        assert_eq!(
+            serve((end, end + 3_600), now),
+            Decision::Deny(DenyReason::AfterForwardWindow)
+        );
+        // Data ending exactly at the forward end is fine once it is in the past, but
+        // at the forward end the authorization has expired.
+        assert_eq!(
+            serve((end - 3_600, end), end),
+            Decision::Deny(DenyReason::Expired)
+        );
+        assert_eq!(
+            serve((grant(), grant() + 1), end + DAY),
+            Decision::Deny(DenyReason::Expired)
+        );
+    }
+
+    #[test]
+    fn may_serve_deny_reasons_of_the_authorization() {
+        let window = ameren_utc();
+        let data = (grant() - DAY, grant());
+        assert_eq!(
+            window.may_serve(None, None, data, grant() - 1),
+            Decision::Deny(DenyReason::NotYetGranted)
+        );
+        assert_eq!(window.may_serve(None, None, data, grant()), Decision::Allow);
+        let revoked = grant() + 30 * DAY;
+        assert_eq!(
+            window.may_serve(Some(revoked), None, data, revoked - 1),
+            Decision::Allow
+        );
+        assert_eq!(
+            window.may_serve(Some(revoked), None, data, revoked),
+            Decision::Deny(DenyReason::Revoked)
+        );
+        // After both revocation and expiry, the earlier one is the reason.
+        let after_both = utc(2027, 1, 1, 0);
+        assert_eq!(
+            window.may_serve(Some(revoked), None, data, after_both),
+            Decision::Deny(DenyReason::Revoked)
+        );
+        assert_eq!(
+            window.may_serve(Some(utc(2026, 6, 1, 0)), None, data, after_both),
+            Decision::Deny(DenyReason::Expired)
+        );
+    }
+
+    #[test]
+    fn con_edison_withdrawal_for_inactivity() {
+        let window = WindowPolicy::con_edison()
+            .window(grant(), &MonthClock::Utc)
+            .unwrap();
+        let data = (grant() - DAY, grant());
+        let active = grant() + 100 * DAY;
+        let limit = active + 45 * DAY;
+        assert_eq!(
+            window.may_serve(None, Some(active), data, limit - 1),
+            Decision::Allow
+        );
+        assert_eq!(
+            window.may_serve(None, Some(active), data, limit),
+            Decision::Deny(DenyReason::WithdrawnForInactivity)
+        );
+        // Never active: counted from the grant.
+        assert_eq!(
+            window.may_serve(None, None, data, grant() + 45 * DAY - 1),
+            Decision::Allow
+        );
+        assert_eq!(
+            window.may_serve(None, None, data, grant() + 45 * DAY),
+            Decision::Deny(DenyReason::WithdrawnForInactivity)
+        );
+        // Open-ended forward: years later, still allowed while active.
+        let later = grant() + 3_000 * DAY;
+        assert_eq!(
+            window.may_serve(None, Some(later - DAY), (later - 7_200, later), later),
+            Decision::Allow
+        );
+        // Ameren has no inactivity rule.
+        assert_eq!(
+            ameren_utc().may_serve(None, None, data, grant() + 400 * DAY),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn clamp_requests_partly_outside() {
+        let window = ameren_utc();
+        let first = utc(2022, 3, 10, 12);
+        let now = grant() + 10 * DAY;
+        let clamp = |min, max| window.clamp(None, None, (min, max), now);
+        assert_eq!(
+            clamp(Some(first - 1_000), Some(first + 1_000)),
+            Ok((Some(first), first + 1_000))
+        );
+        assert_eq!(
+            clamp(Some(now - 10), Some(now + 1_000)),
+            Ok((Some(now - 10), now))
+        );
+        assert_eq!(clamp(None, None), Ok((Some(first), now)));
+        assert_eq!(
+            clamp(Some(grant()), Some(grant() + DAY)),
+            Ok((Some(grant()), grant() + DAY))
+        );
+        assert_eq!(
+            clamp(Some(first - DAY), Some(first)),
+            Err(DenyReason::BeforeHistoryStart)
+        );
+        assert_eq!(clamp(Some(now), Some(now + DAY)), Err(DenyReason::InFuture));
+        assert_eq!(clamp(Some(now), None), Err(DenyReason::InFuture));
+        assert_eq!(
+            clamp(Some(grant()), Some(grant())),
+            Err(DenyReason::InvalidInterval)
+        );
+        assert_eq!(
+            window.clamp(Some(now - 1), None, (None, None), now),
+            Err(DenyReason::Revoked)
+        );
+        let open = WindowPolicy::open_ended()
+            .window(grant(), &MonthClock::Utc)
+            .unwrap();
+        assert_eq!(open.clamp(None, None, (None, None), now), Ok((None, now)));
+        assert_eq!(
+            open.clamp(None, None, (Some(0), None), now),
+            Ok((Some(0), now))
+        );
+    }
+
+    #[test]
+    fn chunks_of_the_ameren_history_on_the_local_clock() {
+        let window = WindowPolicy::ameren_share_my_usage()
+            .window(grant(), &central())
+            .unwrap();
+        let (first, end) = window
+            .permitted(None, None, grant())
+            .expect("permitted at the grant");
+        let first = first.expect("limited history");
+        let chunks = monthly_chunks(&central(), (first, end)).unwrap();
+        // 10 March 2022 07:00 local to 10 March 2024 07:00 local: a partial March,
+        // 23 whole months, and a partial March.
+        assert_eq!(chunks.len(), 25);
+        assert_eq!(chunks[0], (first, utc(2022, 4, 1, 5))); // 1 April 00:00 CDT
+        assert_eq!(chunks[1].0, utc(2022, 4, 1, 5));
+        assert_eq!(chunks[9], (utc(2022, 12, 1, 6), utc(2023, 1, 1, 6))); // CST
+        assert_eq!(chunks[24], (utc(2024, 3, 1, 6), end)); // 1 March 00:00 CST
+        assert_eq!(monthly_chunks(&central(), (end, end)), Ok(Vec::new()));
+        assert_eq!(monthly_chunks(&central(), (end, first)), Ok(Vec::new()));
+    }
+
+    proptest! {
+        #[test]
+        fn chunks_cover_the_range_exactly(
+            start in -2_000_000_000i64..4_000_000_000,
+            length in 0i64..200_000_000,
+            local in any::<bool>(),
+        ) {
+            let clock = if local { central() } else { MonthClock::Utc };
+            let end = start + length;
+            let chunks = monthly_chunks(&clock, (start, end)).unwrap();
+            if length == 0 {
+                prop_assert!(chunks.is_empty());
+            } else {
+                prop_assert_eq!(chunks.first().map(|c| c.0), Some(start));
+                prop_assert_eq!(chunks.last().map(|c| c.1), Some(end));
+            }
+            for pair in chunks.windows(2) {
+                prop_assert_eq!(pair[0].1, pair[1].0, "gap or overlap");
+                // Every chunk after the first starts a calendar month.
+                prop_assert_eq!(clock.next_month_start(pair[0].0).unwrap(), pair[1].0);
+            }
+            for &(from, to) in &chunks {
+                prop_assert!(from < to);
+                prop_assert!(to <= clock.next_month_start(from).unwrap(), "spans two months");
+            }
+        }
+
+        #[test]
+        fn no_decision_allows_data_outside_the_window(
+            offset in -1_000i64 * DAY..1_000 * DAY,
+            length in 0i64..40 * DAY,
+            now_offset in -10i64 * DAY..1_000 * DAY,
+            revoked_offset in proptest::option::of(0i64..1_000 * DAY),
+            which in 0usize..3,
+        ) {
+            let policy = [
+                WindowPolicy::ameren_share_my_usage(),
+                WindowPolicy::pge_share_my_data(grant() + 500 * DAY),
+                WindowPolicy::con_edison(),
+            ][which];
+            let window = policy.window(grant(), &central()).unwrap();
+            let now = grant() + now_offset;
+            let revoked = revoked_offset.map(|o| grant() + o);
+            let data = (grant() + offset, grant() + offset + length);
+            if window.may_serve(revoked, Some(now), data, now) == Decision::Allow {
+                let (first, end) = window.permitted(revoked, Some(now), now).unwrap();
+                prop_assert!(first.is_none_or(|first| first <= data.0));
+                prop_assert!(data.1 <= end && data.0 < end);
+                prop_assert!(revoked.is_none_or(|r| r > now));
+                prop_assert!(now >= grant());
+            }
+        }
+
+        #[test]
+        fn clamp_is_idempotent_and_inside_the_request(
+            min in proptest::option::of(-1_000i64 * DAY..1_000 * DAY),
+            max in proptest::option::of(-1_000i64 * DAY..1_000 * DAY),
+            now_offset in 0i64..1_000 * DAY,
+        ) {
+            let window = ameren_utc();
+            let now = grant() + now_offset;
+            let request = (min.map(|m| grant() + m), max.map(|m| grant() + m));
+            if let Ok((low, high)) = window.clamp(None, None, request, now) {
+                prop_assert!(request.0.is_none_or(|m| low.is_some_and(|low| low >= m)));
+                prop_assert!(request.1.is_none_or(|m| high <= m));
+                prop_assert!(low.is_some_and(|low| low < high));
+                prop_assert_eq!(
+                    window.clamp(None, None, (low, Some(high)), now),
+                    Ok((low, high))
+                );
+                let low = low.unwrap_or(high - 1);
+                prop_assert_eq!(
+                    window.may_serve(None, None, (low, high), now),
+                    Decision::Allow
+                );
+            }
+        }
+    }
+}
