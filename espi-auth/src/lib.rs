@@ -26,14 +26,19 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod decision;
+pub mod eligibility;
 pub mod explanation;
 pub mod function_block;
 pub mod lifecycle;
+pub mod negotiation;
 pub mod scope;
 pub mod token;
 pub mod window;
 
+pub use decision::{Access, decide};
 pub use explanation::Explanation;
 pub use function_block::{Catalogue, FunctionBlockInfo, Violation};
+pub use negotiation::{Grant, Refusal, negotiate};
 pub use scope::{OfferedScopes, Parsed, Scope, ScopeError, ScopeWarning};
 pub use window::{Decision, DenyReason, Window, WindowPolicy};

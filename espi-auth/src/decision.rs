@@ -1,0 +1,732 @@
+//! One access decision for one request: [`decide`].
+//!
+//! The decision takes everything that bears on a request — the authorization's
+//! lifecycle state, its scope, its access window, the token that came with the request
+//! and the request itself — and returns [`Access::Allow`] with the data range that may
+//! be served, or [`Access::Deny`] with the first [`Reason`] that stops it. The steps,
+//! in order:
+//!
+//! 1. **Lifecycle** ([`AuthorizationState::check_usable`]): the authorization must be
+//!    Active, inside its authorizedPeriod and its access token unexpired at `now`. A
+//!    revoked, denied or expired authorization reaches nothing, whatever the path.
+//! 2. **Token reach** ([`may_reach`]): the token kind and the resource URI it is bound
+//!    to must reach `method path`; a token for one subscription never reaches another
+//!    subscription's (or a customer's) resources.
+//! 3. **Customer scope**: a customer (PII) endpoint — `Batch/RetailCustomer/{id}`,
+//!    `Batch/BulkRetailCustomerInfo/{id}`, the `RetailCustomer/…` hierarchy and the
+//!    root `Customer`, `CustomerAccount`, `CustomerAgreement`, `ServiceLocation`,
+//!    `ServiceSupplier`, `EndDevice` and `Meter` collections (espi-reference §1.4) —
+//!    needs a scope with a retail-customer Function Block. Which numbers those are
+//!    depends on the numbering (espi-reference §3.4), so the [`Catalogue`] is part of
+//!    the input: FB_51–FB_70 in [`Catalogue::Current`], FB_46–FB_50 in
+//!    [`Catalogue::Legacy`] (the blocks whose group is [`Group::RetailCustomer`]). The
+//!    upload path `Batch/RetailCustomer/{id}/UsagePoint` carries usage data and is not
+//!    a customer endpoint. The rule holds for every token kind.
+//! 4. **Query** (espi-reference §1.6): `published-min` and `published-max` are read
+//!    from the query string (percent-decoded). Each must be an RFC 3339 date-time in
+//!    UTC written with `Z` and whole seconds (`YYYY-MM-DDThh:mm:ssZ`, the form
+//!    espi-reference §1.6 says to send); anything else, or the parameter given twice,
+//!    is a deny reason naming the parameter. Other parameters (`updated-min`,
+//!    `max-results`, …) do not bear on the decision and are ignored.
+//! 5. **Window** ([`Window::clamp`]): the requested range is intersected with the data
+//!    the window permits at `now`; when nothing is left, the window's [`DenyReason`]
+//!    is the reason.
+//!
+//! The window is given already applied to the grant (build it with
+//! [`WindowPolicy::window`](crate::window::WindowPolicy::window)); `revoked_at` and
+//! `last_activity` are the window's inputs (Con Edison's inactivity rule needs the
+//! latter). Times are epoch seconds; `now` is a parameter, never read from a clock.
+//!
+//! ```
+//! use espi_auth::calendar::MonthClock;
+//! use espi_auth::decision::{decide, Access, Authorization, Reason, Request};
+//! use espi_auth::lifecycle::AuthorizationState;
+//! use espi_auth::token::{Method, TokenKind};
+//! use espi_auth::window::WindowPolicy;
+//! use espi_auth::{Catalogue, Scope};
+//!
+//! let grant = 1_710_072_000; // 2024-03-10T12:00:00Z
+//! let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
+//! let state = AuthorizationState::grant(grant, &scope, 3600, None)?;
+//! let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
+//! let authorization = Authorization {
+//!     state: &state,
+//!     scope: &scope,
+//!     catalogue: Catalogue::Current,
+//!     window: &window,
+//!     revoked_at: None,
+//!     last_activity: None,
+//!     token: TokenKind::Access,
+//!     bound: "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5",
+//! };
+//! let request = Request {
+//!     method: Method::Get,
+//!     path: "/espi/1_1/resource/Batch/Subscription/5",
+//!     query: "published-min=2024-03-01T00:00:00Z&published-max=2024-03-11T00:00:00Z",
+//! };
+//! // Clamped to `now`, the end of the data that exists.
+//! assert_eq!(
+//!     decide(&authorization, &request, grant + 60),
+//!     Access::Allow { range: (Some(1_709_251_200), grant + 60) }
+//! );
+//! let other = Request { path: "/Batch/Subscription/6", ..request };
+//! assert!(matches!(decide(&authorization, &other, grant + 60), Access::Deny(Reason::Unreachable(_))));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use chrono::{DateTime, Timelike};
+use thiserror::Error;
+
+use crate::function_block::{Catalogue, Group};
+use crate::lifecycle::{AuthorizationState, Unusable};
+use crate::scope::Scope;
+use crate::token::{Denied, Method, TokenKind, find_endpoint, may_reach};
+use crate::window::{DenyReason, Window};
+
+/// The query parameter for the lower bound of the range (espi-reference §1.6).
+pub const PUBLISHED_MIN: &str = "published-min";
+/// The query parameter for the upper bound of the range (espi-reference §1.6).
+pub const PUBLISHED_MAX: &str = "published-max";
+
+/// Everything on the authorization side of a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authorization<'a> {
+    /// The lifecycle state (status, token expiry, authorizedPeriod).
+    pub state: &'a AuthorizationState,
+    /// The granted scope.
+    pub scope: &'a Scope,
+    /// The Function Block numbering the scope is written in.
+    pub catalogue: Catalogue,
+    /// The program's window, applied to the grant.
+    pub window: &'a Window,
+    /// When the customer revoked, if known (epoch seconds).
+    pub revoked_at: Option<i64>,
+    /// The third party's last activity, for inactivity rules (epoch seconds).
+    pub last_activity: Option<i64>,
+    /// The kind of the token presented.
+    pub token: TokenKind,
+    /// The resource URI the token is bound to (espi-reference §1.2).
+    pub bound: &'a str,
+}
+
+/// The request side of a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path, relative to `.../espi/1_1/resource` or a full path containing it.
+    pub path: &'a str,
+    /// The query string without the leading `?` (empty when none).
+    pub query: &'a str,
+}
+
+/// The outcome of [`decide`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// The request may be served, restricted to data in `range`: the clamped
+    /// `(published-min, published-max)`, half-open `[min, max)` in epoch seconds;
+    /// `min` is `None` only when neither the request nor the window bounds it.
+    Allow {
+        /// The clamped `(published-min, published-max)`.
+        range: (Option<i64>, i64),
+    },
+    /// The request may not be served.
+    Deny(Reason),
+}
+
+/// Why a request is denied.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Reason {
+    /// The authorization or its access token is not usable at `now` (revoked, denied,
+    /// expired, or its period has not begun).
+    #[error(transparent)]
+    Unusable(#[from] Unusable),
+    /// The token may not make this request.
+    #[error(transparent)]
+    Unreachable(#[from] Denied),
+    /// A customer (PII) endpoint with a scope without a retail-customer Function Block.
+    #[error("{endpoint} holds customer data and the scope has no retail-customer function block")]
+    CustomerScopeRequired {
+        /// The catalogue row of the endpoint.
+        endpoint: &'static str,
+    },
+    /// A range parameter is not a UTC `YYYY-MM-DDThh:mm:ssZ` date-time.
+    #[error("query parameter {parameter} is not a UTC date-time (YYYY-MM-DDThh:mm:ssZ): {value:?}")]
+    MalformedParameter {
+        /// The parameter name.
+        parameter: &'static str,
+        /// The value as given (before percent-decoding when that failed).
+        value: String,
+    },
+    /// A range parameter was given more than once.
+    #[error("query parameter {parameter} is given more than once")]
+    DuplicateParameter {
+        /// The parameter name.
+        parameter: &'static str,
+    },
+    /// The window leaves no data to serve.
+    #[error(transparent)]
+    Window(#[from] DenyReason),
+}
+
+/// Decides whether `request` may be served under `authorization` at `now` (see the
+/// [module documentation](self) for the steps and their order).
+pub fn decide(authorization: &Authorization<'_>, request: &Request<'_>, now: i64) -> Access {
+    match try_decide(authorization, request, now) {
+        Ok(range) => Access::Allow { range },
+        Err(reason) => Access::Deny(reason),
+    }
+}
+
+/// [`decide`] with `?`.
+fn try_decide(
+    authorization: &Authorization<'_>,
+    request: &Request<'_>,
+    now: i64,
+) -> Result<(Option<i64>, i64), Reason> {
+    authorization.state.check_usable(now)?;
+    may_reach(
+        authorization.token,
+        request.method,
+        request.path,
+        authorization.bound,
+    )?;
+    if let Some((endpoint, _)) = find_endpoint(request.path)
+        && is_customer_endpoint(endpoint.path)
+        && !has_customer_scope(authorization.scope, authorization.catalogue)
+    {
+        return Err(Reason::CustomerScopeRequired {
+            endpoint: endpoint.path,
+        });
+    }
+    let requested = published_range(request.query)?;
+    Ok(authorization.window.clamp(
+        authorization.revoked_at,
+        authorization.last_activity,
+        requested,
+        now,
+    )?)
+}
+
+/// Whether a catalogue row of [`ENDPOINTS`](crate::token::ENDPOINTS) holds customer
+/// (PII) data (espi-reference §1.4).
+pub fn is_customer_endpoint(pattern: &str) -> bool {
+    const ROOTS: [&str; 7] = [
+        "Customer",
+        "CustomerAccount",
+        "CustomerAgreement",
+        "ServiceLocation",
+        "ServiceSupplier",
+        "EndDevice",
+        "Meter",
+    ];
+    let first = pattern.split('/').next().unwrap_or_default();
+    pattern == "Batch/RetailCustomer/{retailCustomerId}"
+        || pattern.starts_with("Batch/BulkRetailCustomerInfo")
+        || first == "RetailCustomer"
+        || ROOTS.contains(&first)
+}
+
+/// Whether `scope` lists a retail-customer Function Block of `catalogue`: FB_51–FB_70
+/// in the current numbering, FB_46–FB_50 in the legacy one.
+pub fn has_customer_scope(scope: &Scope, catalogue: Catalogue) -> bool {
+    scope.function_blocks.iter().any(|&number| {
+        catalogue
+            .lookup(number)
+            .is_some_and(|block| block.group == Group::RetailCustomer)
+    })
+}
+
+/// The `(published-min, published-max)` of a query string, epoch seconds.
+pub fn published_range(query: &str) -> Result<(Option<i64>, Option<i64>), Reason> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut min = None;
+    let mut max = None;
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (parameter, slot) = match key {
+            PUBLISHED_MIN => (PUBLISHED_MIN, &mut min),
+            PUBLISHED_MAX => (PUBLISHED_MAX, &mut max),
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(Reason::DuplicateParameter { parameter });
+        }
+        *slot = Some(parse_utc(parameter, value)?);
+    }
+    Ok((min, max))
+}
+
+/// Parses a percent-encoded `YYYY-MM-DDThh:mm:ssZ` value to epoch seconds.
+fn parse_utc(parameter: &'static str, raw: &str) -> Result<i64, Reason> {
+    let malformed = || Reason::MalformedParameter {
+        parameter,
+        value: raw.to_owned(),
+    };
+    let value = percent_decode(raw).ok_or_else(malformed)?;
+    if !value.ends_with('Z') {
+        return Err(malformed());
+    }
+    let parsed = DateTime::parse_from_rfc3339(&value).map_err(|_| malformed())?;
+    if parsed.nanosecond() != 0 {
+        return Err(malformed());
+    }
+    Ok(parsed.timestamp())
+}
+
+/// Decodes `%XX` escapes; `None` for a broken escape or bytes that are not UTF-8.
+fn percent_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        if byte == b'%' {
+            let hex = raw.get(index + 1..index + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            index += 3;
+        } else {
+            out.push(byte);
+            index += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::MonthClock;
+    use crate::lifecycle::AuthorizedPeriod;
+    use crate::window::WindowPolicy;
+    use proptest::prelude::*;
+
+    const DAY: i64 = 86_400;
+    /// 2024-03-10T12:00:00Z.
+    const GRANT: i64 = 1_710_072_000;
+    const SUBSCRIPTION: &str =
+        "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5";
+    const CUSTOMER: &str =
+        "https://example.com/DataCustodian/espi/1_1/resource/Batch/RetailCustomer/9";
+
+    fn scope(text: &str) -> Scope {
+        Scope::parse(text).expect("scope").scope
+    }
+
+    fn usage_scope() -> Scope {
+        scope("FB=1_3_4_5_13_14_39;IntervalDuration=3600")
+    }
+
+    fn window() -> Window {
+        WindowPolicy::ameren_share_my_usage()
+            .window(GRANT, &MonthClock::Utc)
+            .expect("window")
+    }
+
+    /// An Active state with a token valid for a year and the 24-month forward period.
+    fn state(scope: &Scope) -> AuthorizationState {
+        let period = AuthorizedPeriod::new(GRANT, 730 * DAY as u32).expect("period");
+        AuthorizationState::grant(GRANT, scope, 365 * DAY as u64, Some(period)).expect("grant")
+    }
+
+    fn format(at: i64) -> String {
+        DateTime::from_timestamp(at, 0)
+            .expect("in range")
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    }
+
+    fn auth<'a>(
+        state: &'a AuthorizationState,
+        scope: &'a Scope,
+        window: &'a Window,
+        bound: &'a str,
+    ) -> Authorization<'a> {
+        Authorization {
+            state,
+            scope,
+            catalogue: Catalogue::Current,
+            window,
+            revoked_at: None,
+            last_activity: None,
+            token: TokenKind::Access,
+            bound,
+        }
+    }
+
+    fn get<'a>(path: &'a str, query: &'a str) -> Request<'a> {
+        Request {
+            method: Method::Get,
+            path,
+            query,
+        }
+    }
+
+    fn deny(access: Access) -> Reason {
+        match access {
+            Access::Deny(reason) => reason,
+            Access::Allow { range } => panic!("allowed {range:?}"),
+        }
+    }
+
+    #[test]
+    fn allow_clamps_to_the_window() {
+        let (scope, window) = (usage_scope(), window());
+        let state = state(&scope);
+        let auth = auth(&state, &scope, &window, SUBSCRIPTION);
+        let now = GRANT + 10 * DAY;
+        let history_start = 1_646_913_600; // 2022-03-10T12:00:00Z
+        assert_eq!(
+            decide(&auth, &get("/Batch/Subscription/5", ""), now),
+            Access::Allow {
+                range: (Some(history_start), now)
+            }
+        );
+        let query =
+            "published-min=2020-01-01T00:00:00Z&published-max=2024-03-11T00:00:00Z&max-results=5";
+        assert_eq!(
+            decide(
+                &auth,
+                &get(
+                    "/Subscription/5/UsagePoint/1/MeterReading/2/IntervalBlock",
+                    query
+                ),
+                now
+            ),
+            Access::Allow {
+                range: (Some(history_start), 1_710_115_200)
+            }
+        );
+        // Percent-encoded colons decode.
+        let encoded = "published-min=2024-03-01T00%3A00%3A00Z";
+        assert_eq!(
+            decide(&auth, &get("/Batch/Subscription/5", encoded), now),
+            Access::Allow {
+                range: (Some(1_709_251_200), now)
+            }
+        );
+    }
+
+    #[test]
+    fn lifecycle_reasons() {
+        let (scope, window) = (usage_scope(), window());
+        let active = state(&scope);
+        let request = get("/Batch/Subscription/5", "");
+        let revoked = active.revoke(GRANT + DAY).expect("revoke");
+        assert_eq!(
+            deny(decide(
+                &auth(&revoked, &scope, &window, SUBSCRIPTION),
+                &request,
+                GRANT + 2 * DAY
+            )),
+            Reason::Unusable(Unusable::Revoked)
+        );
+        let denied = active.deny().expect("deny");
+        assert_eq!(
+            deny(decide(
+                &auth(&denied, &scope, &window, SUBSCRIPTION),
+                &request,
+                GRANT + DAY
+            )),
+            Reason::Unusable(Unusable::Denied)
+        );
+        let short = AuthorizationState::grant(GRANT, &scope, 3600, None).expect("grant");
+        assert_eq!(
+            deny(decide(
+                &auth(&short, &scope, &window, SUBSCRIPTION),
+                &request,
+                GRANT + 3600
+            )),
+            Reason::Unusable(Unusable::TokenExpired {
+                expires_at: GRANT + 3600
+            })
+        );
+        let end = GRANT + 730 * DAY;
+        assert_eq!(
+            deny(decide(
+                &auth(&active, &scope, &window, SUBSCRIPTION),
+                &request,
+                end
+            )),
+            Reason::Unusable(Unusable::PeriodEnded { end })
+        );
+        assert_eq!(
+            deny(decide(
+                &auth(&active, &scope, &window, SUBSCRIPTION),
+                &request,
+                GRANT - 1
+            )),
+            Reason::Unusable(Unusable::PeriodNotStarted { start: GRANT })
+        );
+    }
+
+    #[test]
+    fn another_subscription_is_unreachable() {
+        let (scope, window) = (usage_scope(), window());
+        let state = state(&scope);
+        let auth = auth(&state, &scope, &window, SUBSCRIPTION);
+        for path in [
+            "/Batch/Subscription/6",
+            "/Subscription/6/UsagePoint/1",
+            "/Batch/RetailCustomer/9",
+            "/Batch/Bulk/1",
+        ] {
+            assert!(
+                matches!(
+                    deny(decide(&auth, &get(path, ""), GRANT + DAY)),
+                    Reason::Unreachable(_)
+                ),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn customer_data_needs_a_customer_scope() {
+        let window = window();
+        let path = "/RetailCustomer/9/Customer/1";
+        let usage = usage_scope();
+        let usage_state = state(&usage);
+        assert_eq!(
+            deny(decide(
+                &auth(&usage_state, &usage, &window, CUSTOMER),
+                &get(path, ""),
+                GRANT + DAY
+            )),
+            Reason::CustomerScopeRequired {
+                endpoint: "RetailCustomer/{retailCustomerId}/Customer/{customerId}"
+            }
+        );
+        // FB_51 in the current numbering.
+        let current = scope("FB=1_3_51");
+        let current_state = state(&current);
+        assert!(matches!(
+            decide(
+                &auth(&current_state, &current, &window, CUSTOMER),
+                &get(path, ""),
+                GRANT + DAY
+            ),
+            Access::Allow { .. }
+        ));
+        // FB_50 is a customer block only in the legacy numbering.
+        let legacy = scope("FB=1_3_50");
+        let legacy_state = state(&legacy);
+        let mut legacy_auth = auth(&legacy_state, &legacy, &window, CUSTOMER);
+        assert!(matches!(
+            deny(decide(&legacy_auth, &get(path, ""), GRANT + DAY)),
+            Reason::CustomerScopeRequired { .. }
+        ));
+        legacy_auth.catalogue = Catalogue::Legacy;
+        assert!(matches!(
+            decide(&legacy_auth, &get(path, ""), GRANT + DAY),
+            Access::Allow { .. }
+        ));
+        assert!(is_customer_endpoint(
+            "Batch/RetailCustomer/{retailCustomerId}"
+        ));
+        assert!(is_customer_endpoint(
+            "Batch/BulkRetailCustomerInfo/{bulkId}"
+        ));
+        assert!(is_customer_endpoint("Meter/{id}"));
+        assert!(!is_customer_endpoint(
+            "Batch/RetailCustomer/{retailCustomerId}/UsagePoint"
+        ));
+        assert!(!is_customer_endpoint("MeterReading/{id}"));
+        assert!(!is_customer_endpoint("Batch/Subscription/{subscriptionId}"));
+    }
+
+    #[test]
+    fn malformed_and_duplicate_parameters() {
+        let (scope, window) = (usage_scope(), window());
+        let state = state(&scope);
+        let auth = auth(&state, &scope, &window, SUBSCRIPTION);
+        let cases = [
+            ("published-min=yesterday", PUBLISHED_MIN),
+            ("published-max=2024-03-01T00:00:00+01:00", PUBLISHED_MAX),
+            ("published-max=2024-03-01T00:00:00", PUBLISHED_MAX),
+            ("published-min=2024-03-01T00:00:00.5Z", PUBLISHED_MIN),
+            ("published-min=2024-03-01T00%3", PUBLISHED_MIN),
+            ("published-min", PUBLISHED_MIN),
+            ("published-max=2024-02-30T00:00:00Z", PUBLISHED_MAX),
+        ];
+        for (query, parameter) in cases {
+            match deny(decide(
+                &auth,
+                &get("/Batch/Subscription/5", query),
+                GRANT + DAY,
+            )) {
+                Reason::MalformedParameter { parameter: p, .. } => {
+                    assert_eq!(p, parameter, "{query}")
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+        let twice = "published-min=2024-03-01T00:00:00Z&published-min=2024-03-02T00:00:00Z";
+        assert_eq!(
+            deny(decide(
+                &auth,
+                &get("/Batch/Subscription/5", twice),
+                GRANT + DAY
+            )),
+            Reason::DuplicateParameter {
+                parameter: PUBLISHED_MIN
+            }
+        );
+        assert_eq!(
+            Reason::MalformedParameter {
+                parameter: PUBLISHED_MIN,
+                value: "x".into()
+            }
+            .to_string(),
+            "query parameter published-min is not a UTC date-time (YYYY-MM-DDThh:mm:ssZ): \"x\""
+        );
+    }
+
+    #[test]
+    fn window_reasons() {
+        let (scope, window) = (usage_scope(), window());
+        let state = state(&scope);
+        let mut auth = auth(&state, &scope, &window, SUBSCRIPTION);
+        let path = "/Batch/Subscription/5";
+        let now = GRANT + DAY;
+        let before = "published-max=2020-01-01T00:00:00Z";
+        assert_eq!(
+            deny(decide(&auth, &get(path, before), now)),
+            Reason::Window(DenyReason::BeforeHistoryStart)
+        );
+        let future = format!("published-min={}", format(now + DAY));
+        assert_eq!(
+            deny(decide(&auth, &get(path, &future), now)),
+            Reason::Window(DenyReason::InFuture)
+        );
+        let inverted = "published-min=2024-03-02T00:00:00Z&published-max=2024-03-01T00:00:00Z";
+        assert_eq!(
+            deny(decide(&auth, &get(path, inverted), now)),
+            Reason::Window(DenyReason::InvalidInterval)
+        );
+        auth.revoked_at = Some(GRANT + 3600);
+        assert_eq!(
+            deny(decide(&auth, &get(path, ""), now)),
+            Reason::Window(DenyReason::Revoked)
+        );
+        let con_ed = WindowPolicy::con_edison()
+            .window(GRANT, &MonthClock::Utc)
+            .expect("window");
+        auth.window = &con_ed;
+        auth.revoked_at = None;
+        assert_eq!(
+            deny(decide(&auth, &get(path, ""), GRANT + 45 * DAY)),
+            Reason::Window(DenyReason::WithdrawnForInactivity)
+        );
+    }
+
+    fn query(range: (Option<i64>, Option<i64>)) -> String {
+        let mut parts = Vec::new();
+        if let Some(min) = range.0 {
+            parts.push(format!("{PUBLISHED_MIN}={}", format(min)));
+        }
+        if let Some(max) = range.1 {
+            parts.push(format!("{PUBLISHED_MAX}={}", format(max)));
+        }
+        parts.join("&")
+    }
+
+    proptest! {
+        #[test]
+        fn no_decision_allows_data_outside_the_window(
+            min in proptest::option::of(-1_000i64 * DAY..1_000 * DAY),
+            max in proptest::option::of(-1_000i64 * DAY..1_000 * DAY),
+            now_offset in -10i64 * DAY..800 * DAY,
+            revoked in proptest::option::of(0i64..800 * DAY),
+            which in 0usize..3,
+        ) {
+            let policy = [
+                WindowPolicy::ameren_share_my_usage(),
+                WindowPolicy::con_edison(),
+                WindowPolicy::open_ended(),
+            ][which];
+            let window = policy.window(GRANT, &MonthClock::Utc).unwrap();
+            let scope = usage_scope();
+            let state = AuthorizationState::grant(GRANT, &scope, 1_000 * DAY as u64, None).unwrap();
+            let mut auth = auth(&state, &scope, &window, SUBSCRIPTION);
+            auth.revoked_at = revoked.map(|r| GRANT + r);
+            auth.last_activity = Some(GRANT + now_offset - DAY);
+            let now = GRANT + now_offset;
+            let requested = (min.map(|m| GRANT + m), max.map(|m| GRANT + m));
+            let query = query(requested);
+            if let Access::Allow { range: (low, high) } =
+                decide(&auth, &get("/Batch/Subscription/5", &query), now)
+            {
+                let (first, end) = window
+                    .permitted(auth.revoked_at, auth.last_activity, now)
+                    .unwrap();
+                prop_assert!(first.is_none_or(|first| low.is_some_and(|low| low >= first)));
+                prop_assert!(high <= end && high <= now);
+                prop_assert!(low.is_none_or(|low| low < high));
+                prop_assert!(requested.0.is_none_or(|m| low.is_some_and(|low| low >= m)));
+                prop_assert!(requested.1.is_none_or(|m| high <= m));
+            }
+        }
+
+        #[test]
+        fn revoked_or_expired_is_always_denied(
+            revoke_offset in 0i64..800 * DAY,
+            after in 0i64..800 * DAY,
+            expires_in in 1u64..100 * DAY as u64,
+            kind in 0usize..3,
+            path in prop_oneof![
+                Just("/Batch/Subscription/5"),
+                Just("/Subscription/5/UsagePoint/1"),
+                Just("/ReadingType"),
+                Just("/Batch/Subscription/6"),
+            ],
+        ) {
+            let scope = usage_scope();
+            let window = window();
+            let active = AuthorizationState::grant(GRANT, &scope, expires_in, None).unwrap();
+            let (state, now) = match kind {
+                // Revoked, asked any time after.
+                0 => match active.revoke(GRANT + revoke_offset) {
+                    Ok(revoked) => (revoked, GRANT + revoke_offset + after),
+                    Err(_) => (active.clone(), GRANT + expires_in as i64 + after),
+                },
+                // The access token expired.
+                1 => (active.clone(), GRANT + expires_in as i64 + after),
+                // The authorization expired with its period (expire() revokes it).
+                _ => {
+                    let period = AuthorizedPeriod::new(GRANT, 730 * DAY as u32).unwrap();
+                    let long = AuthorizationState::grant(GRANT, &scope, 2_000 * DAY as u64, Some(period)).unwrap();
+                    let now = GRANT + 730 * DAY + after;
+                    (long.expire(now), now)
+                }
+            };
+            let access = decide(&auth(&state, &scope, &window, SUBSCRIPTION), &get(path, ""), now);
+            prop_assert!(matches!(access, Access::Deny(Reason::Unusable(_))), "{:?}", access);
+        }
+
+        #[test]
+        fn clamping_is_idempotent_and_inside_the_request(
+            min in proptest::option::of(-1_000i64 * DAY..1_000 * DAY),
+            max in proptest::option::of(-1_000i64 * DAY..1_000 * DAY),
+            now_offset in 0i64..700 * DAY,
+        ) {
+            let (scope, window) = (usage_scope(), window());
+            let state = state(&scope);
+            let auth = auth(&state, &scope, &window, SUBSCRIPTION);
+            let now = GRANT + now_offset;
+            let requested = (min.map(|m| GRANT + m), max.map(|m| GRANT + m));
+            let path = "/Batch/Subscription/5";
+            if let Access::Allow { range } = decide(&auth, &get(path, &query(requested)), now) {
+                prop_assert!(requested.0.is_none_or(|m| range.0.is_some_and(|low| low >= m)));
+                prop_assert!(requested.1.is_none_or(|m| range.1 <= m));
+                let again = decide(&auth, &get(path, &query((range.0, Some(range.1)))), now);
+                prop_assert_eq!(again, Access::Allow { range });
+            }
+        }
+
+        #[test]
+        fn published_range_round_trips(at in 0i64..4_000_000_000) {
+            let text = format!("{PUBLISHED_MAX}={}", format(at));
+            prop_assert_eq!(published_range(&text), Ok((None, Some(at))));
+        }
+    }
+}
