@@ -167,6 +167,15 @@ pub enum Reason {
     /// The window leaves no data to serve.
     #[error(transparent)]
     Window(#[from] DenyReason),
+    /// A bulk the scope's `BR` term does not name (espi-reference §1.3: `bulkId` is
+    /// the `BR=` value of the scope).
+    #[error("bulk {requested} is not the scope's (BR={granted:?})")]
+    BulkNotInScope {
+        /// The bulk id of the request.
+        requested: String,
+        /// The scope's `BR`, if any.
+        granted: Option<String>,
+    },
 }
 
 /// Decides whether `request` may be served under `authorization` at `now` (see the
@@ -199,13 +208,49 @@ fn try_decide(
             endpoint: endpoint.path,
         });
     }
+    // A bulk belongs to the third party whose scope names it; the Data Custodian's
+    // own token reaches every bulk.
+    if authorization.token != TokenKind::DataCustodian
+        && let Some((_, ids)) = find_endpoint(request.path)
+        && let Some(&(_, requested)) = ids.iter().find(|(name, _)| *name == "bulkId")
+    {
+        let granted = authorization.scope.bulk_id.as_ref().map(|id| id.as_str());
+        if granted != Some(requested) {
+            return Err(Reason::BulkNotInScope {
+                requested: requested.to_owned(),
+                granted: granted.map(str::to_owned),
+            });
+        }
+    }
     let requested = published_range(request.query)?;
-    Ok(authorization.window.clamp(
+    let (min, max) = authorization.window.clamp(
         authorization.revoked_at,
         authorization.last_activity,
         requested,
         now,
-    )?)
+    )?;
+    // The scope's HistoryLength can be shorter than the program's window: the shorter wins.
+    match history_floor(authorization.scope, authorization.window.grant) {
+        Some(floor) if floor >= max => Err(Reason::Window(DenyReason::BeforeHistoryStart)),
+        Some(floor) => Ok((Some(min.map_or(floor, |min| min.max(floor))), max)),
+        None => Ok((min, max)),
+    }
+}
+
+/// The earliest instant the scope's `HistoryLength` reaches back to from the grant.
+/// Seconds are exact; months are counted on UTC calendar months (the window's own
+/// clock is not part of the decision inputs), which can differ from the utility's
+/// local months by the time-zone offset.
+fn history_floor(scope: &Scope, grant: i64) -> Option<i64> {
+    let history = scope.history_length?;
+    if let Some(seconds) = history.seconds() {
+        return Some(grant.saturating_sub(i64::try_from(seconds).unwrap_or(i64::MAX)));
+    }
+    let months = i32::try_from(history.months()?).ok()?;
+    // An instant chrono cannot count months from has no floor here; the window still applies.
+    crate::calendar::MonthClock::Utc
+        .add_months(grant, -months)
+        .ok()
 }
 
 /// Whether a catalogue row of [`ENDPOINTS`](crate::token::ENDPOINTS) holds customer
@@ -727,6 +772,60 @@ mod tests {
         fn published_range_round_trips(at in 0i64..4_000_000_000) {
             let text = format!("{PUBLISHED_MAX}={}", format(at));
             prop_assert_eq!(published_range(&text), Ok((None, Some(at))));
+        }
+    }
+
+    #[test]
+    fn the_scopes_history_length_narrows_the_window() {
+        let window = window();
+        let now = GRANT + 10 * DAY;
+        // 30 days of history in seconds, and 13 months in the months form.
+        for (text, floor) in [
+            (
+                "FB=1_3_4_5_13_14_39;HistoryLength=2592000",
+                GRANT - 30 * DAY,
+            ),
+            ("FB=1_3_4_5_13_14_39;HistoryLength=13", 1_676_030_400), // 2023-02-10T12:00:00Z
+        ] {
+            let scope = scope(text);
+            let state = state(&scope);
+            let auth = auth(&state, &scope, &window, SUBSCRIPTION);
+            assert_eq!(
+                decide(&auth, &get("/Batch/Subscription/5", ""), now),
+                Access::Allow {
+                    range: (Some(floor), now)
+                },
+                "{text}"
+            );
+            let early = format!("published-max={}", format(floor - DAY));
+            assert_eq!(
+                deny(decide(&auth, &get("/Batch/Subscription/5", &early), now)),
+                Reason::Window(DenyReason::BeforeHistoryStart),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_reaches_only_the_bulk_its_scope_names() {
+        let window = window();
+        let now = GRANT + 10 * DAY;
+        let bound = "https://dc.example/espi/1_1/resource/";
+        for (text, path, allowed) in [
+            ("FB=1_3_4_5_13_35;BR=1", "/Batch/Bulk/1", true),
+            ("FB=1_3_4_5_13_35;BR=1", "/Batch/Bulk/999", false),
+            ("FB=1_3_4_5_13_35", "/Batch/Bulk/1", false),
+        ] {
+            let scope = scope(text);
+            let state = state(&scope);
+            let mut auth = auth(&state, &scope, &window, bound);
+            auth.token = TokenKind::Client;
+            let access = decide(&auth, &get(path, ""), now);
+            assert_eq!(
+                matches!(access, Access::Allow { .. }),
+                allowed,
+                "{text} {path}: {access:?}"
+            );
         }
     }
 }

@@ -1,7 +1,5 @@
-//! Authorization rules of Green Button (NAESB REQ.21 ESPI) as pure functions.
-//!
-//! This part of the crate reads and writes the ESPI scope string and says what it
-//! grants:
+//! Authorization rules of Green Button (NAESB REQ.21 ESPI) as pure functions, for
+//! integrators to embed in their own servers and clients.
 //!
 //! - [`scope`]: the scope grammar of espi-reference §3.5 — [`Scope::parse`] (lenient,
 //!   with warnings), [`Scope::parse_strict`] (errors with byte positions), canonical
@@ -10,6 +8,13 @@
 //! - [`function_block`]: the Function Block catalogues (legacy and current GBA numbering,
 //!   espi-reference §3.1–§3.4) and the dependency rules of §3.3.
 //! - [`explanation`]: what a scope grants, in plain words, for a consent page.
+//! - [`negotiation`]: the scope a Data Custodian's offers can grant, or why not.
+//! - [`lifecycle`]: Active / Revoked / Denied, grant, refresh, revoke and expire;
+//!   `expires_in` ↔ `expires_at`. [`token`]: which endpoints each token kind may reach.
+//! - [`calendar`] and [`window`]: calendar months on UTC or the utility's local clock,
+//!   the access windows (Ameren Share My Usage by default), clamping and request plans.
+//! - [`eligibility`]: the Ameren program's eligibility rules. [`decision`]: one access
+//!   decision from authorization, scope, window, token and request.
 //!
 //! The crate does no I/O and reads no clock.
 //!

@@ -31,9 +31,12 @@
 //! - **Unknown terms**: each requested term is in the offer, key and value as sent. Their
 //!   meaning is unknown, so only what the Data Custodian wrote itself is granted.
 //!
-//! A term the request leaves out asks for nothing particular and is always covered. A
-//! term the offer leaves out offers nothing: a request that names it is not covered by
-//! that offer (conservative: granting it could grant more than the customer saw).
+//! A term the request leaves out asks for nothing particular and is always covered, but
+//! the grant keeps the chosen offer's limits for it (HistoryLength, SubscriptionFrequency,
+//! AccountCollection, BR): leaving a term out never lifts a limit. A term the offer
+//! leaves out offers nothing: a request that names it is not covered by that offer
+//! (conservative: granting it could grant more than the customer saw). A request must
+//! name at least one Function Block and keep the current catalogue's rules (§3.3).
 //!
 //! ```
 //! use espi_auth::negotiation::{Reason, negotiate};
@@ -191,6 +194,13 @@ pub enum Refusal {
     /// No offer covers the request; the reasons of each offer, in offer order.
     #[error("no offered scope covers the request: {}", join_mismatches(.0))]
     NotCovered(Vec<OfferMismatch>),
+    /// The request names no Function Block, so it asks for nothing that can be granted.
+    #[error("the request names no Function Block")]
+    NothingRequested,
+    /// The request breaks a dependency rule of the current catalogue
+    /// (espi-reference §3.3), e.g. FB_04 without one of FB_05, FB_10, FB_11, FB_29.
+    #[error("the request breaks Function Block rules: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Dependencies(Vec<crate::function_block::Violation>),
 }
 
 impl Refusal {
@@ -202,7 +212,10 @@ impl Refusal {
                 .iter()
                 .find(|mismatch| mismatch.offer == offer)
                 .map_or(&[], |mismatch| mismatch.reasons.as_slice()),
-            Refusal::NoOffers | Refusal::TooLong(_) => &[],
+            Refusal::NoOffers
+            | Refusal::TooLong(_)
+            | Refusal::NothingRequested
+            | Refusal::Dependencies(_) => &[],
         }
     }
 }
@@ -356,19 +369,48 @@ pub fn negotiate(offers: &OfferedScopes, request: &Scope) -> Result<Grant, Refus
     negotiate_scopes(offers.scopes(), request)
 }
 
+/// The grant keeps the limits of the offer that the request leaves out: leaving out
+/// `HistoryLength` must not lift the offer's history limit, and so on.
+fn with_offer_limits(mut granted: Scope, offer: &Scope) -> Scope {
+    if granted.history_length.is_none() {
+        granted.history_length = offer.history_length;
+    }
+    if granted.subscription_frequency.is_none() {
+        granted.subscription_frequency = offer.subscription_frequency;
+    }
+    if granted.account_collection.is_none() {
+        granted.account_collection = offer.account_collection;
+    }
+    if granted.bulk_id.is_none() {
+        granted.bulk_id = offer.bulk_id.clone();
+    }
+    granted
+}
+
 /// [`negotiate`] over offers given as a slice.
 pub fn negotiate_scopes(offers: &[Scope], request: &Scope) -> Result<Grant, Refusal> {
     if offers.is_empty() {
         return Err(Refusal::NoOffers);
     }
     let scope = canonical(request);
-    scope.check_length()?;
+    if scope.function_blocks.is_empty() {
+        return Err(Refusal::NothingRequested);
+    }
+    let violations = crate::function_block::check(
+        &scope.function_blocks,
+        crate::function_block::Catalogue::Current,
+    );
+    if !violations.is_empty() {
+        return Err(Refusal::Dependencies(violations));
+    }
     let mut refused = Vec::with_capacity(offers.len());
     for (index, offer) in offers.iter().enumerate() {
         let reasons = mismatches(offer, &scope);
         if reasons.is_empty() {
+            let granted = with_offer_limits(scope, offer);
+            granted.check_length()?;
             return Ok(Grant {
-                scope,
+                scope: granted,
                 offer: index,
             });
         }
@@ -415,18 +457,29 @@ mod tests {
         let request = scope("FB=5_4_1_4;IntervalDuration=900;BlockDuration=daily;BR=1");
         let grant = negotiate(&offers, &request).expect("offer 1 covers it");
         assert_eq!(grant.offer, 1);
+        // The offer's limits the request left out stay in the grant.
         assert_eq!(
             grant.scope.to_string(),
-            "FB=1_4_5;IntervalDuration=900;BlockDuration=daily;BR=1"
+            "FB=1_4_5;IntervalDuration=900;BlockDuration=daily;HistoryLength=34128000;\
+             SubscriptionFrequency=daily;AccountCollection=5;BR=1"
         );
         assert_eq!(offers.negotiate(&request), Ok(grant));
     }
 
     #[test]
-    fn an_empty_request_is_covered_by_any_offer() {
-        let grant = negotiate(&offers(&["FB=4_5"]), &Scope::default()).expect("covered");
-        assert_eq!(grant.offer, 0);
-        assert!(grant.scope.is_empty());
+    fn a_request_must_name_blocks_that_keep_the_rules() {
+        let offers = offers(&["FB=4_5;HistoryLength=34128000"]);
+        assert_eq!(
+            negotiate(&offers, &Scope::default()),
+            Err(Refusal::NothingRequested)
+        );
+        assert!(matches!(
+            negotiate(&offers, &scope("FB=4")),
+            Err(Refusal::Dependencies(_))
+        ));
+        // Leaving HistoryLength out does not lift the offer's limit.
+        let grant = negotiate(&offers, &scope("FB=4_5")).expect("covered");
+        assert_eq!(grant.scope.to_string(), "FB=4_5;HistoryLength=34128000");
     }
 
     #[test]
@@ -485,8 +538,9 @@ mod tests {
 
     #[test]
     fn named_values_never_equal_seconds() {
-        let offers = offers(&["BlockDuration=daily;IntervalDuration=3600"]);
-        let refusal = negotiate(&offers, &scope("BlockDuration=86400")).expect_err("by name");
+        let offers = offers(&["FB=4_5;BlockDuration=daily;IntervalDuration=3600"]);
+        let refusal =
+            negotiate(&offers, &scope("FB=4_5;BlockDuration=86400")).expect_err("by name");
         assert_eq!(
             refusal.reasons_for(0),
             &[Reason::BlockDurationNotOffered {
@@ -494,7 +548,7 @@ mod tests {
             }]
         );
         // Named values compare by name, whatever case the request used.
-        assert!(negotiate(&offers, &scope("BlockDuration=Daily")).is_ok());
+        assert!(negotiate(&offers, &scope("FB=4_5;BlockDuration=Daily")).is_ok());
     }
 
     #[test]
@@ -555,7 +609,7 @@ mod tests {
             negotiate(&OfferedScopes::default(), &scope("FB=4")),
             Err(Refusal::NoOffers)
         );
-        let long = format!("FB=4;X={}", "a".repeat(260));
+        let long = format!("FB=4_5;X={}", "a".repeat(260));
         let offer = offers(&[long.as_str()]);
         assert_eq!(
             negotiate(&offer, &scope(&long)),
@@ -599,13 +653,16 @@ mod tests {
             before in proptest::collection::vec(small_scope(), 0..3),
             offer in small_scope(),
         ) {
+            // Requests naming no block, or breaking the FB rules, are refused before any offer.
+            prop_assume!(!offer.function_blocks.is_empty());
+            prop_assume!(crate::function_block::check(&offer.function_blocks, crate::function_block::Catalogue::Current).is_empty());
             let mut all = before.clone();
             all.push(offer.clone());
             let grant = negotiate_scopes(&all, &offer);
             prop_assert!(grant.is_ok(), "{:?}", grant);
             let grant = grant.unwrap_or_else(|_| unreachable!());
             prop_assert!(grant.offer <= before.len());
-            prop_assert_eq!(grant.scope, canonical(&offer));
+            prop_assert_eq!(grant.scope.function_blocks, canonical(&offer).function_blocks);
         }
 
         #[test]
@@ -629,6 +686,7 @@ mod tests {
                     prop_assert_eq!(refused.len(), offers.len());
                     prop_assert!(refused.iter().all(|m| !m.reasons.is_empty()));
                 }
+                Err(Refusal::NothingRequested | Refusal::Dependencies(_) | Refusal::TooLong(_)) => {}
                 Err(other) => prop_assert!(false, "unexpected {:?}", other),
             }
         }

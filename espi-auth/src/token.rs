@@ -494,10 +494,30 @@ fn segments(path: &str) -> Option<Vec<&str>> {
     // Query and fragment go first, so that a prefix inside a query string cannot
     // stand in for the real path.
     let path = path.split(['?', '#']).next().unwrap_or_default();
-    let path = match path.find(RESOURCE_PREFIX) {
-        Some(at) => &path[at + RESOURCE_PREFIX.len()..],
-        None => path,
+    // The prefix counts only once, at the start of the path or right after a URL's
+    // host and base path: a second one would let
+    // `.../Subscription/6/espi/1_1/resource/Subscription/5` pass as subscription 5.
+    let path = match path.find("://") {
+        Some(scheme) => {
+            let rest = &path[scheme + 3..];
+            let after_host = &rest[rest.find('/').unwrap_or(rest.len())..];
+            let at = after_host.find(RESOURCE_PREFIX)?;
+            &after_host[at + RESOURCE_PREFIX.len()..]
+        }
+        None => path.strip_prefix(RESOURCE_PREFIX).unwrap_or(path),
     };
+    if path.contains(RESOURCE_PREFIX) {
+        return None;
+    }
+    // An encoded slash, backslash or dot would be decoded by some servers after this
+    // check: refuse rather than guess what they would route to.
+    let lower = path.to_ascii_lowercase();
+    if ["%2f", "%5c", "%2e", "\\"]
+        .iter()
+        .any(|encoded| lower.contains(encoded))
+    {
+        return None;
+    }
     let path = path.trim_start_matches('/');
     let path = path.strip_suffix('/').unwrap_or(path);
     if path.is_empty() {
@@ -1182,5 +1202,39 @@ mod tests {
             "registration_access_token"
         );
         assert_eq!(Method::Delete.to_string(), "DELETE");
+    }
+
+    #[test]
+    fn a_second_prefix_or_an_encoded_separator_reaches_nothing() {
+        let bound = "https://dc.example/espi/1_1/resource/Batch/Subscription/5";
+        for path in [
+            "/Batch/Subscription/6/espi/1_1/resource/Batch/Subscription/5",
+            "https://dc.example/espi/1_1/resource/Batch/Subscription/6/espi/1_1/resource/Batch/Subscription/5",
+            "/Batch/Subscription/5/UsagePoint/1%2F..%2F..%2F..%2F6",
+            "/Batch/Subscription/5%2e%2e",
+        ] {
+            assert!(
+                may_reach(TokenKind::Access, Method::Get, path, bound).is_err(),
+                "{path}"
+            );
+        }
+        assert!(
+            may_reach(
+                TokenKind::Access,
+                Method::Get,
+                "/espi/1_1/resource/Batch/Subscription/5",
+                bound
+            )
+            .is_ok()
+        );
+        assert!(
+            may_reach(
+                TokenKind::Access,
+                Method::Get,
+                "https://dc.example/DataCustodian/espi/1_1/resource/Batch/Subscription/5",
+                bound
+            )
+            .is_ok()
+        );
     }
 }
