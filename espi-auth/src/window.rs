@@ -160,6 +160,13 @@ impl WindowPolicy {
             ForwardRule::Until(end) => Some(end),
             ForwardRule::OpenEnded => None,
         };
+        // A customer-chosen end at or before the grant leaves no forward window: say so
+        // now rather than when the authorizedPeriod is asked for.
+        if let Some(end) = forward_end
+            && end <= grant
+        {
+            return Err(WindowError::EmptyForwardWindow { grant, end });
+        }
         Ok(Window {
             grant,
             history_start,
@@ -577,11 +584,9 @@ mod tests {
             .unwrap();
         assert_eq!(pge.history_start, Some(utc(2020, 3, 10, 12)));
         assert_eq!(pge.authorized_period().unwrap().end(), Some(end));
-        let ended = WindowPolicy::pge_share_my_data(grant())
-            .window(grant(), &MonthClock::Utc)
-            .unwrap();
+        // An end at or before the grant leaves no window: reported when it is built.
         assert_eq!(
-            ended.authorized_period(),
+            WindowPolicy::pge_share_my_data(grant()).window(grant(), &MonthClock::Utc),
             Err(WindowError::EmptyForwardWindow {
                 grant: grant(),
                 end: grant()
