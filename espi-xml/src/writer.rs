@@ -171,7 +171,7 @@ impl<W: Write> Writer<W> {
                     Resource::Unknown(raw) => self.write_raw(raw)?,
                     typed => {
                         self.scopes.push((Some("espi".into()), ESPI_NS.into()));
-                        self.write_resource_with_decl(typed)?;
+                        self.write_resource(typed, " xmlns:espi=\"http://naesb.org/espi\"")?;
                     }
                 }
             }
@@ -199,7 +199,7 @@ impl<W: Write> Writer<W> {
             self.start_tag("content", &entry.content_attributes, "")?;
             self.depth += 1;
             for resource in &entry.content {
-                self.write_resource(resource)?;
+                self.write_resource(resource, "")?;
             }
             self.depth -= 1;
             self.newline();
@@ -257,18 +257,9 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    fn write_resource(&mut self, resource: &Resource) -> io::Result<()> {
-        match resource {
-            Resource::Unknown(raw) => self.write_raw(raw),
-            typed => self.write_typed(typed, ""),
-        }
-    }
-
-    fn write_resource_with_decl(&mut self, resource: &Resource) -> io::Result<()> {
-        self.write_typed(resource, " xmlns:espi=\"http://naesb.org/espi\"")
-    }
-
-    fn write_typed(&mut self, resource: &Resource, extra: &str) -> io::Result<()> {
+    /// Writes a resource; `extra` is added to a typed resource's start tag (the
+    /// namespace declaration of a bare root).
+    fn write_resource(&mut self, resource: &Resource, extra: &str) -> io::Result<()> {
         let (_, name) = resource.element_name();
         match resource {
             Resource::UsagePoint(value) => self.complex(name, value, extra),
