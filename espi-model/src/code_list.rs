@@ -86,6 +86,11 @@ pub trait StringCodeList: Clone + Eq + std::fmt::Debug {
     fn as_wire(&self) -> &str;
     /// Name of the schema type, e.g. "GrantType" (for error messages).
     const TYPE_NAME: &'static str;
+    /// Whether the schema lists every valid literal (an `xs:enumeration`
+    /// restriction). False for a union with a string type, where other text is valid.
+    const CLOSED: bool;
+    /// The listed literals, in schema order.
+    const LISTED_WIRE: &'static [&'static str];
 }
 
 /// The text of a numeric code-list element was not an integer of the code's type.
@@ -220,17 +225,23 @@ macro_rules! code_list {
         }
     };
 }
+#[allow(unused_imports, reason = "used by the customer code lists")]
+pub(crate) use code_list;
 
 /// Defines one string code list from its table.
 ///
-/// Input: doc attributes, then `RustName, "SchemaTypeName";`, then one row per
-/// `xs:enumeration` in schema order: `Variant = "literal", "meaning";`.
+/// Input: doc attributes, then `RustName, "SchemaTypeName", closed;` (an
+/// `xs:enumeration` restriction: other text is schema-invalid) or `open;` (a union
+/// with a string type: other text is valid), then one row per `xs:enumeration` in
+/// schema order: `Variant = "literal", "meaning";`.
 /// Generates the enum with an `Other(String)` variant, `LISTED`,
-/// [`StringCodeList`], `From<&str>`, `From<String>`, `Display` and serde as the string.
+/// [`StringCodeList`], `From<&str>`, `From<String>`, `Display`, serde as the string
+/// and the codec's [`Scalar`](crate::schema::Scalar), whose facet check rejects
+/// unlisted text for a closed list.
 macro_rules! string_code_list {
     (
         $(#[$meta:meta])*
-        $name:ident, $schema:literal;
+        $name:ident, $schema:literal, $openness:ident;
         $(
             $(#[$row_meta:meta])*
             $variant:ident = $wire:literal, $doc:literal;
@@ -267,6 +278,8 @@ macro_rules! string_code_list {
 
         impl StringCodeList for $name {
             const TYPE_NAME: &'static str = $schema;
+            const CLOSED: bool = string_code_list!(@closed $openness);
+            const LISTED_WIRE: &'static [&'static str] = &[$($wire),+];
 
             fn from_wire(text: &str) -> Self {
                 Self::lookup(text).unwrap_or_else(|| Self::Other(text.to_owned()))
@@ -311,7 +324,40 @@ macro_rules! string_code_list {
                 String::deserialize(deserializer).map(Self::from)
             }
         }
+
+        /// Written as the wire text; unlisted text is kept as is and, for a closed
+        /// list, fails the facet check (strict reading rejects it).
+        impl $crate::schema::Scalar for $name {
+            const TRIM: bool = false;
+            fn parse_text(text: &str) -> Result<Self, $crate::schema::ValueError> {
+                Ok(Self::from_wire(text))
+            }
+            fn write_text(&self, out: &mut String) {
+                out.push_str(self.as_wire());
+            }
+            fn check(&self, _facet: $crate::schema::Facet) -> Result<(), String> {
+                $crate::code_list::check_listed(self)
+            }
+        }
     };
+    (@closed closed) => { true };
+    (@closed open) => { false };
+}
+#[allow(unused_imports, reason = "used by the customer code lists")]
+pub(crate) use string_code_list;
+
+/// For a closed string code list, an error naming the listed literals when `value`
+/// is not one of them.
+pub(crate) fn check_listed<T: StringCodeList>(value: &T) -> Result<(), String> {
+    if !T::CLOSED || T::LISTED_WIRE.contains(&value.as_wire()) {
+        return Ok(());
+    }
+    Err(format!(
+        "{:?} is not a {} (one of {})",
+        value.as_wire(),
+        T::TYPE_NAME,
+        T::LISTED_WIRE.join(", ")
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -1235,13 +1281,13 @@ pub fn unit_label(multiplier: UnitMultiplierKind, uom: UnitSymbolKind) -> String
 
 string_code_list! {
     /// Client authentication method at the OAuth token endpoint (`ApplicationInformation/token_endpoint_auth_method`).
-    TokenEndPointMethod, "TokenEndPointMethod";
+    TokenEndPointMethod, "TokenEndPointMethod", closed;
     ClientSecretBasic = "client_secret_basic", "The client uses HTTP Basic authentication (RFC 6749 section 2.3.1).";
 }
 
 string_code_list! {
     /// OAuth 2.0 grant types supported by ESPI (`ApplicationInformation/grant_types`, `Authorization/grant_type`).
-    GrantType, "GrantType";
+    GrantType, "GrantType", closed;
     AuthorizationCode = "authorization_code", "Authorization code grant (RFC 6749 section 4.1).";
     ClientCredentials = "client_credentials", "Client credentials grant (RFC 6749 section 4.4).";
     RefreshToken = "refresh_token", "Refresh token flow (RFC 6749 section 6).";
@@ -1249,7 +1295,7 @@ string_code_list! {
 
 string_code_list! {
     /// OAuth 2.0 response types supported by ESPI (`ApplicationInformation/response_types`).
-    ResponseType, "ResponseType";
+    ResponseType, "ResponseType", closed;
     Code = "code", "A request for an authorization code (RFC 6749 section 4.1.1).";
 }
 
@@ -1260,13 +1306,13 @@ string_code_list! {
     /// `Other("bearer")`. RFC 6749 section 7.1 treats token type names
     /// case-insensitively, so a caller checking OAuth semantics should compare
     /// [`StringCodeList::as_wire`] with `eq_ignore_ascii_case`.
-    TokenType, "TokenType";
+    TokenType, "TokenType", closed;
     Bearer = "Bearer", "A bearer token: any party in possession of it can use it, without proof of possession of a key (RFC 6750 section 1.2).";
 }
 
 string_code_list! {
     /// OAuth 2.0 error codes supported by ESPI (`Authorization/error`).
-    OAuthError, "OAuthError";
+    OAuthError, "OAuthError", closed;
     InvalidRequest = "invalid_request", "The request is missing a required parameter, includes an unsupported parameter value, repeats a parameter, includes multiple credentials or authentication mechanisms, or is otherwise malformed (RFC 6749 sections 4.1.2.1 and 5.2).";
     InvalidClient = "invalid_client", "Client authentication failed (RFC 6749 section 5.2).";
     InvalidGrant = "invalid_grant", "The authorization code or refresh token is invalid, expired, revoked, does not match the redirection URI, or was issued to another client (RFC 6749 section 5.2).";
@@ -1285,7 +1331,7 @@ string_code_list! {
 
 string_code_list! {
     /// Readiness of a usage point's metering for billing from AMI reads (`UsagePoint/amiBillingReady`).
-    AmiBillingReadyKind, "AmiBillingReadyKind";
+    AmiBillingReadyKind, "AmiBillingReadyKind", closed;
     AmiCapable = "amiCapable", "Equipped with an AMI-capable meter not yet equipped with a communications module.";
     AmiDisabled = "amiDisabled", "Equipped with an AMI-capable meter whose AMI functionality is disabled or not used.";
     BillingApproved = "billingApproved", "Equipped with an operating AMI-capable meter whose accuracy is certified for billing.";
@@ -1297,7 +1343,7 @@ string_code_list! {
 
 string_code_list! {
     /// Connection of a usage point to the network (`UsagePoint/connectionState`).
-    UsagePointConnectedKind, "UsagePointConnectedKind";
+    UsagePointConnectedKind, "UsagePointConnectedKind", closed;
     Connected = "connected", "Connected and able to receive or send the commodity.";
     LogicallyDisconnected = "logicallyDisconnected", "Disconnected by a disconnect function within the meter, often without a field crew.";
     PhysicallyDisconnected = "physicallyDisconnected", "Disconnected from the network upstream of the meter, often by a field crew.";
@@ -1305,7 +1351,7 @@ string_code_list! {
 
 string_code_list! {
     /// Type of an aggregate pricing node (`UsagePoint/pnodeRefs/pnodeRef/apnodeType`).
-    ApnodeType, "ApnodeType";
+    ApnodeType, "ApnodeType", closed;
     AG = "AG", "Aggregated generation.";
     CPZ = "CPZ", "Custom price zone.";
     DPZ = "DPZ", "Default price zone.";
@@ -1328,7 +1374,7 @@ string_code_list! {
         clippy::upper_case_acronyms,
         reason = "the variants are the schema's upper-case literals, e.g. LTAC"
     )]
-    AnodeType, "AnodeType";
+    AnodeType, "AnodeType", closed;
     SYS = "SYS", "System zone/region.";
     RUC = "RUC", "RUC zone.";
     LFZ = "LFZ", "Load forecast zone.";
@@ -1344,7 +1390,7 @@ string_code_list! {
 
 string_code_list! {
     /// Type of billing tariff profile a program ID mapping uses (`ProgramIdMappings/programIdMapping/tOUorCPPorConsumptionTier`).
-    TouOrCppOrConsumptionTier, "tOUorCPPorConsumptionTier";
+    TouOrCppOrConsumptionTier, "tOUorCPPorConsumptionTier", closed;
     Tou = "tou", "Time of use.";
     Cpp = "cpp", "Consumption peak period.";
     ConsumptionTier = "consumptiontier", "Consumption tier.";
@@ -1352,7 +1398,7 @@ string_code_list! {
 
 string_code_list! {
     /// Participation in market power mitigation price measures. No element of espi.xsd uses this type.
-    ParticipationCategoryMpm, "ParticipationCategoryMPM";
+    ParticipationCategoryMpm, "ParticipationCategoryMPM", closed;
     Y = "Y", "Participates in both LMPM and SMPM.";
     N = "N", "Not included in LMP price measures.";
     S = "S", "Participates in SMPM price measures.";
@@ -1361,7 +1407,7 @@ string_code_list! {
 
 string_code_list! {
     /// Current tariff rider enrollment status (`UsageSummary/tariffRiderRefs/tariffRiderRef/enrollmentStatus`).
-    EnrollmentStatus, "EnrollmentStatus";
+    EnrollmentStatus, "EnrollmentStatus", closed;
     Unenrolled = "unenrolled", "Currently not enrolled in the tariff rider.";
     Enrolled = "enrolled", "Currently enrolled in the tariff rider.";
     EnrolledPending = "enrolledPending", "Enrollment in the tariff rider is pending.";

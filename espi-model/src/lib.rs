@@ -18,6 +18,7 @@
 pub mod atom;
 pub mod authorization;
 pub mod code_list;
+pub mod customer;
 pub mod dst;
 pub mod hex;
 pub mod identified_object;

@@ -58,6 +58,9 @@ pub enum Facet {
     MaxLength(usize),
     /// At most this many octets of xs:hexBinary (`HexBinary16` is 2).
     MaxOctets(usize),
+    /// An integer from the first bound to the second, both included (customer.xsd
+    /// `PerCent` is 0 to 100, `UInt48` is 0 to 2^48 − 1).
+    Range(i64, i64),
 }
 
 /// A child element as the one description states it: its name and facet.
@@ -241,7 +244,7 @@ macro_rules! espi_element {
         pub struct $name:ident : $type_name:literal {
             $(
                 $(#[$fmeta:meta])*
-                pub $field:ident : $fty:ty = $xml:literal $($req:ident)? $(($facet:ident $(($limit:expr))?))?,
+                pub $field:ident : $fty:ty = $xml:literal $($req:ident)? $(($facet:ident $(($($limit:expr),+))?))?,
             )*
         }
     ) => {
@@ -273,7 +276,7 @@ macro_rules! espi_element {
                     if $crate::schema::same_name(local, $xml) {
                         const FIELD: $crate::schema::Field = $crate::schema::Field {
                             name: $xml,
-                            facet: $crate::__espi_facet!($($facet $(($limit))?)?),
+                            facet: $crate::__espi_facet!($($facet $(($($limit),+))?)?),
                         };
                         $crate::schema::Slot::read(&mut self.$field, &FIELD, reader)?;
                         return Ok(Some(index));
@@ -344,15 +347,16 @@ pub fn same_name(local: &[u8], name: &str) -> bool {
 }
 
 /// The facet of a row of [`espi_element!`](crate::espi_element): none, or a
-/// [`Facet`] variant written after the name, e.g. `(Int48)` or `(MaxLength(256))`.
+/// [`Facet`] variant written after the name, e.g. `(Int48)`, `(MaxLength(256))` or
+/// `(Range(0, 100))`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __espi_facet {
     () => {
         $crate::schema::Facet::None
     };
-    ($facet:ident $(($limit:expr))?) => {
-        $crate::schema::Facet::$facet$(($limit))?
+    ($facet:ident $(($($limit:expr),+))?) => {
+        $crate::schema::Facet::$facet$(($($limit),+))?
     };
 }
 
@@ -403,8 +407,21 @@ macro_rules! integer_scalar {
                 use std::fmt::Write;
                 let _ = write!(out, "{self}");
             }
+            fn check(&self, facet: Facet) -> Result<(), String> {
+                check_range(i128::from(*self), facet)
+            }
         }
     )*};
+}
+
+/// The [`Facet::Range`] check shared by the integer types.
+fn check_range(value: i128, facet: Facet) -> Result<(), String> {
+    match facet {
+        Facet::Range(min, max) if !(i128::from(min)..=i128::from(max)).contains(&value) => {
+            Err(format!("{value} is outside {min} to {max}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 integer_scalar!(
@@ -434,7 +451,7 @@ impl Scalar for i64 {
             Facet::Int48 if !(INT48_MIN..=INT48_MAX).contains(self) => Err(format!(
                 "{self} is outside Int48 ({INT48_MIN} to {INT48_MAX})"
             )),
-            _ => Ok(()),
+            facet => check_range(i128::from(*self), facet),
         }
     }
 }
@@ -512,30 +529,3 @@ mod tests {
         assert!(bool::parse_text("yes").is_err());
     }
 }
-
-/// String code lists are written as their wire text, unknown text kept as is.
-macro_rules! string_code_list_scalar {
-    ($($ty:ident),* $(,)?) => {$(
-        impl Scalar for crate::code_list::$ty {
-            fn parse_text(text: &str) -> Result<Self, ValueError> {
-                use crate::code_list::StringCodeList;
-                Ok(Self::from_wire(text))
-            }
-            fn write_text(&self, out: &mut String) {
-                use crate::code_list::StringCodeList;
-                out.push_str(self.as_wire());
-            }
-        }
-    )*};
-}
-
-string_code_list_scalar!(
-    AmiBillingReadyKind,
-    AnodeType,
-    ApnodeType,
-    EnrollmentStatus,
-    UsagePointConnectedKind,
-    GrantType,
-    TokenType,
-    OAuthError,
-);
