@@ -15,8 +15,10 @@
 //! - [`schema`]: the one description of each type that drives reading and writing.
 #![deny(missing_docs)]
 
+pub mod application_information;
 pub mod atom;
 pub mod authorization;
+pub mod batch_list;
 pub mod code_list;
 pub mod customer;
 pub mod dst;
@@ -28,12 +30,14 @@ pub mod link;
 pub mod local_time;
 pub mod local_time_parameters;
 pub mod meter_reading;
+pub mod program_id_mappings;
 pub mod quality_summary;
 pub mod raw;
 pub mod reading;
 pub mod reading_type;
 pub mod resource;
 pub mod schema;
+pub mod service_status;
 pub mod summary;
 pub mod usage_point;
 pub mod usage_summary;

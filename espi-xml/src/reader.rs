@@ -13,7 +13,7 @@ use crate::text::{Absorbed, absorb_text, is_xml_whitespace, resolve_reference};
 use crate::well_formed;
 use espi_model::atom::{Entry, Link, Metadata, is_xsd_date_time};
 use espi_model::raw::{RawAttribute, RawElement, RawNode};
-use espi_model::resource::{Resource, ResourceKind};
+use espi_model::resource::{Namespace, Resource, ResourceBuilder, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Field, Scalar};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
@@ -120,6 +120,7 @@ impl<R: BufRead> EntryReader<R> {
                 pending_raw: None,
                 mode: options.mode,
                 diagnostics: Vec::new(),
+                content_ns: Ns::Espi,
             },
             state: State::Prolog,
             root: None,
@@ -275,6 +276,8 @@ struct Inner<R> {
     pending_raw: Option<RawElement>,
     mode: Mode,
     diagnostics: Vec<Diagnostic>,
+    /// The namespace of the resource being read, which its children share.
+    content_ns: Ns,
 }
 
 /// Where the start tag being dispatched is. quick-xml appends each event to the
@@ -671,16 +674,18 @@ impl<R: BufRead> Inner<R> {
         empty: bool,
         root: bool,
     ) -> Result<Resource, Error> {
-        let kind = match ns {
-            Ns::Espi => ResourceKind::from_espi_name(local),
-            _ => ResourceKind::Unknown,
+        let namespace = match ns {
+            Ns::Espi => Some(Namespace::Espi),
+            Ns::Customer => Some(Namespace::Customer),
+            _ => None,
         };
+        let kind = namespace.map_or(ResourceKind::Unknown, |namespace| {
+            ResourceKind::from_name(namespace, local)
+        });
         if kind == ResourceKind::Unknown {
             let declared = match ns {
                 Ns::Espi => ESPI_GLOBAL_ELEMENTS.contains(&local),
-                // Customer data is typed by a later version of the model (issue 3); the
-                // customer schema declares its resources globally.
-                Ns::Customer => true,
+                Ns::Customer => CUSTOMER_GLOBAL_ELEMENTS.contains(&local),
                 _ => false,
             };
             if !declared {
@@ -698,23 +703,10 @@ impl<R: BufRead> Inner<R> {
             return self.capture_raw().map(Resource::Unknown);
         }
         self.check_attributes()?;
-        Ok(match kind {
-            ResourceKind::UsagePoint => Resource::UsagePoint(self.read_element(empty)?),
-            ResourceKind::MeterReading => Resource::MeterReading(self.read_element(empty)?),
-            ResourceKind::ReadingType => Resource::ReadingType(self.read_element(empty)?),
-            ResourceKind::IntervalBlock => Resource::IntervalBlock(self.read_element(empty)?),
-            ResourceKind::UsageSummary => Resource::UsageSummary(self.read_element(empty)?),
-            ResourceKind::ElectricPowerUsageSummary => {
-                Resource::ElectricPowerUsageSummary(self.read_element(empty)?)
-            }
-            ResourceKind::ElectricPowerQualitySummary => {
-                Resource::ElectricPowerQualitySummary(self.read_element(empty)?)
-            }
-            ResourceKind::LocalTimeParameters => {
-                Resource::LocalTimeParameters(self.read_element(empty)?)
-            }
-            ResourceKind::Unknown => Resource::Unknown(self.capture_raw()?),
-        })
+        // The children of a resource are in the resource's own namespace.
+        self.content_ns = ns;
+        let resource = kind.build(&mut ResourceElement { inner: self, empty })?;
+        resource.ok_or_else(|| self.xml_error("internal: an untyped kind reached the typed reader"))
     }
 
     /// Typed ESPI elements take no attributes but namespace declarations (and the
@@ -781,7 +773,7 @@ impl<R: BufRead> Inner<R> {
                     continue;
                 }
             };
-            let known = ns == Ns::Espi && fits;
+            let known = ns == self.content_ns && fits;
             if known && self.saved.attributes {
                 self.check_attributes()?;
             }
@@ -1032,6 +1024,63 @@ const ATOM_METADATA: [&str; 17] = [
     "updated",
     "entry",
 ];
+
+/// The global elements of customer.xsd 4.0 (espi-reference §1.4); the resources
+/// among them are typed, the rest may stand alone and are kept as raw XML.
+const CUSTOMER_GLOBAL_ELEMENTS: [&str; 39] = [
+    "AcceptanceTest",
+    "AccountNotification",
+    "Agreement",
+    "Asset",
+    "AssetContainer",
+    "BatchItemInfo",
+    "BatchList",
+    "Customer",
+    "CustomerAccount",
+    "CustomerAgreement",
+    "DemandResponseProgram",
+    "Document",
+    "ElectronicAddress",
+    "EndDevice",
+    "Location",
+    "Meter",
+    "MeterMultiplier",
+    "Organisation",
+    "OrganisationRole",
+    "PositionPoint",
+    "PricingStructure",
+    "Priority",
+    "ProgramDate",
+    "ProgramDateIdMapping",
+    "ProgramDateIdMappings",
+    "ServiceLocation",
+    "ServiceSupplier",
+    "Statement",
+    "StatementRef",
+    "Status",
+    "StreetAddress",
+    "StreetDetail",
+    "SummaryMeasurement",
+    "TelephoneNumber",
+    "TimeConfiguration",
+    "TownDetail",
+    "UsagePoint",
+    "UsagePoints",
+    "WorkLocation",
+];
+
+/// Reads the saved resource element as the type [`ResourceKind::build`] asks for.
+struct ResourceElement<'a, R> {
+    inner: &'a mut Inner<R>,
+    empty: bool,
+}
+
+impl<R: BufRead> ResourceBuilder for ResourceElement<'_, R> {
+    type Error = Error;
+    fn build<T: Element>(&mut self) -> Result<T, Error> {
+        self.inner.read_element(self.empty)
+    }
+}
 
 /// How deep raw XML may nest (ESPI content nests a handful of levels).
 const MAX_RAW_DEPTH: usize = 256;

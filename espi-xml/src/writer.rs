@@ -3,7 +3,7 @@
 
 use espi_model::atom::{Document, Entry, Link, Metadata};
 use espi_model::raw::{QualifiedName, RawAttribute, RawElement, RawNode};
-use espi_model::resource::{ATOM_NS, ESPI_NS, Resource};
+use espi_model::resource::{ATOM_NS, Namespace, Resource, ResourceVisitor};
 
 /// The namespace bound to the `xml` prefix by definition.
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -70,6 +70,11 @@ pub struct Writer<W: Write> {
     scalar_text: String,
     /// `scopes.len()` when the tag being written began: its own declarations follow.
     tag_mark: usize,
+    /// The schema of the resources written so far: usage and customer data never
+    /// share a document.
+    family: Option<Namespace>,
+    /// The prefix of the resource being written, which its children share.
+    prefix: &'static str,
 }
 
 impl<W: Write> Writer<W> {
@@ -84,15 +89,24 @@ impl<W: Write> Writer<W> {
             open_root: None,
             scalar_text: String::new(),
             tag_mark: 0,
+            family: None,
+            prefix: Namespace::Espi.prefix(),
         }
     }
 
     /// Writes the XML declaration, the `feed` start tag and the feed's metadata.
     pub fn start_feed(&mut self, meta: &Metadata) -> io::Result<()> {
+        self.start_feed_of(meta, Namespace::Espi)
+    }
+
+    /// Like [`start_feed`](Self::start_feed) for a feed of `namespace` resources:
+    /// the root declares that namespace's prefix (`cust` for customer data), so the
+    /// entries need no declarations of their own.
+    pub fn start_feed_of(&mut self, meta: &Metadata, namespace: Namespace) -> io::Result<()> {
         if self.open_root.is_some() {
             return Err(misuse("start_feed called twice"));
         }
-        self.declaration_and_root("feed", &meta.attributes)?;
+        self.declaration_and_root("feed", &meta.attributes, namespace)?;
         self.depth = 1;
         self.write_metadata(meta)?;
         self.flush_if_full()
@@ -153,41 +167,45 @@ impl<W: Write> Writer<W> {
 
     /// Writes a whole document: a feed, an entry root or a bare resource root.
     pub fn write_document(mut self, document: &Document) -> io::Result<W> {
+        let namespace = document_namespace(document);
         match document {
             Document::Feed(feed) => {
-                self.start_feed(&feed.meta)?;
+                self.start_feed_of(&feed.meta, namespace)?;
                 for entry in &feed.entries {
                     self.write_entry(entry)?;
                 }
             }
             Document::Entry(entry) => {
-                self.declaration_and_root("entry", &entry.meta.attributes)?;
+                self.declaration_and_root("entry", &entry.meta.attributes, namespace)?;
                 self.depth = 1;
                 self.write_entry_body(entry)?;
             }
             Document::Resource(resource) => {
                 self.buf.push_str(DECLARATION);
-                match resource.as_ref() {
-                    Resource::Unknown(raw) => self.write_raw(raw)?,
-                    typed => {
-                        self.scopes.push((Some("espi".into()), ESPI_NS.into()));
-                        self.write_resource(typed, " xmlns:espi=\"http://naesb.org/espi\"")?;
-                    }
-                }
+                self.write_resource(resource)?;
             }
         }
         self.finish()
     }
 
+    /// The declaration and the root's start tag, which binds the Atom namespace as
+    /// the default and `namespace` to its prefix.
     fn declaration_and_root(
         &mut self,
         root: &'static str,
         attributes: &[RawAttribute],
+        namespace: Namespace,
     ) -> io::Result<()> {
         self.buf.push_str(DECLARATION);
         self.scopes.push((None, ATOM_NS.into()));
-        self.scopes.push((Some("espi".into()), ESPI_NS.into()));
-        self.start_tag(root, attributes, ROOT_DECLARATIONS)?;
+        self.scopes
+            .push((Some(namespace.prefix().into()), namespace.uri().into()));
+        let declarations = format!(
+            " xmlns=\"{ATOM_NS}\" xmlns:{}=\"{}\"",
+            namespace.prefix(),
+            namespace.uri()
+        );
+        self.start_tag(root, attributes, &declarations)?;
         self.open_root = Some(root);
         Ok(())
     }
@@ -199,7 +217,7 @@ impl<W: Write> Writer<W> {
             self.start_tag("content", &entry.content_attributes, "")?;
             self.depth += 1;
             for resource in &entry.content {
-                self.write_resource(resource, "")?;
+                self.write_resource(resource)?;
             }
             self.depth -= 1;
             self.newline();
@@ -259,29 +277,56 @@ impl<W: Write> Writer<W> {
 
     /// Writes a resource; `extra` is added to a typed resource's start tag (the
     /// namespace declaration of a bare root).
-    fn write_resource(&mut self, resource: &Resource, extra: &str) -> io::Result<()> {
-        let (_, name) = resource.element_name();
-        match resource {
-            Resource::UsagePoint(value) => self.complex(name, value, extra),
-            Resource::MeterReading(value) => self.complex(name, value, extra),
-            Resource::ReadingType(value) => self.complex(name, value, extra),
-            Resource::IntervalBlock(value) => self.complex(name, value, extra),
-            Resource::UsageSummary(value) => self.complex(name, value, extra),
-            Resource::ElectricPowerUsageSummary(value) => self.complex(name, value, extra),
-            Resource::ElectricPowerQualitySummary(value) => self.complex(name, value, extra),
-            Resource::LocalTimeParameters(value) => self.complex(name, value, extra),
-            Resource::Unknown(raw) => self.write_raw(raw),
-            // `Resource` may grow (it is non-exhaustive): refuse rather than drop.
-            other => Err(misuse(&format!(
-                "this writer does not know how to write {:?}",
-                other.kind()
-            ))),
+    fn write_resource(&mut self, resource: &Resource) -> io::Result<()> {
+        if let Some(namespace) = resource.namespace() {
+            match self.family {
+                Some(family) if family != namespace => {
+                    return Err(misuse(&format!(
+                        "{} data after {} data: usage and customer (PII) data cannot share a document (espi-reference §1.1)",
+                        namespace.prefix(),
+                        family.prefix()
+                    )));
+                }
+                _ => self.family = Some(namespace),
+            }
+        }
+        match resource.visit(TypedResource { writer: self }) {
+            Some(written) => written,
+            None => match resource {
+                Resource::Unknown(raw) => self.write_raw(raw),
+                other => Err(misuse(&format!("cannot write {:?}", other.kind()))),
+            },
         }
     }
 
+    /// Writes a typed resource element, declaring its namespace when the enclosing
+    /// elements have not.
+    fn typed_resource<T: Element>(
+        &mut self,
+        namespace: Namespace,
+        name: &str,
+        value: &T,
+    ) -> io::Result<()> {
+        let mark = self.scopes.len();
+        let prefix = namespace.prefix();
+        let declaration = if self.binding(Some(prefix)) == Some(namespace.uri()) {
+            String::new()
+        } else {
+            self.scopes.push((Some(prefix.into()), namespace.uri().into()));
+            format!(" xmlns:{prefix}=\"{}\"", namespace.uri())
+        };
+        self.prefix = prefix;
+        let written = self.complex(name, value, &declaration);
+        self.scopes.truncate(mark);
+        written
+    }
+
+    /// Writes `<prefix:name extra>`, the fields of `value`, and the end tag.
     fn complex<T: Element>(&mut self, name: &str, value: &T, extra: &str) -> io::Result<()> {
         self.newline();
-        self.buf.push_str("<espi:");
+        self.buf.push('<');
+        self.buf.push_str(self.prefix);
+        self.buf.push(':');
         self.buf.push_str(name);
         self.buf.push_str(extra);
         self.buf.push('>');
@@ -292,7 +337,9 @@ impl<W: Write> Writer<W> {
         if self.buf.len() > before {
             self.newline();
         }
-        self.buf.push_str("</espi:");
+        self.buf.push_str("</");
+        self.buf.push_str(self.prefix);
+        self.buf.push(':');
         self.buf.push_str(name);
         self.buf.push('>');
         self.flush_if_full()
@@ -476,7 +523,9 @@ impl<W: Write> ElementWriter for Writer<W> {
 
     fn scalar<T: Scalar>(&mut self, name: &'static str, value: &T) -> io::Result<()> {
         self.newline();
-        self.buf.push_str("<espi:");
+        self.buf.push('<');
+        self.buf.push_str(self.prefix);
+        self.buf.push(':');
         self.buf.push_str(name);
         self.buf.push('>');
         let mut text = std::mem::take(&mut self.scalar_text);
@@ -484,7 +533,9 @@ impl<W: Write> ElementWriter for Writer<W> {
         value.write_text(&mut text);
         escape_into(&mut self.buf, &text, false)?;
         self.scalar_text = text;
-        self.buf.push_str("</espi:");
+        self.buf.push_str("</");
+        self.buf.push_str(self.prefix);
+        self.buf.push(':');
         self.buf.push_str(name);
         self.buf.push('>');
         Ok(())
@@ -500,8 +551,33 @@ impl<W: Write> ElementWriter for Writer<W> {
 }
 
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-const ROOT_DECLARATIONS: &str =
-    " xmlns=\"http://www.w3.org/2005/Atom\" xmlns:espi=\"http://naesb.org/espi\"";
+
+/// Passes a typed resource to [`Writer::typed_resource`] with its own type.
+struct TypedResource<'a, W: Write> {
+    writer: &'a mut Writer<W>,
+}
+
+impl<W: Write> ResourceVisitor for TypedResource<'_, W> {
+    type Output = io::Result<()>;
+    fn visit<T: Element>(self, namespace: Namespace, name: &'static str, value: &T) -> io::Result<()> {
+        self.writer.typed_resource(namespace, name, value)
+    }
+}
+
+/// The schema of a document's first resource in the ESPI or customer namespace
+/// (ESPI when there is none), which its root declares.
+fn document_namespace(document: &Document) -> Namespace {
+    let first = match document {
+        Document::Feed(feed) => feed
+            .entries
+            .iter()
+            .flat_map(|entry| &entry.content)
+            .find_map(Resource::namespace),
+        Document::Entry(entry) => entry.content.iter().find_map(Resource::namespace),
+        Document::Resource(resource) => resource.namespace(),
+    };
+    first.unwrap_or(Namespace::Espi)
+}
 
 fn misuse(message: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message.to_owned())
