@@ -1,21 +1,31 @@
 //! Summarise a Green Button file: usage points, meter readings with unit and interval,
-//! the period covered in local time, totals and cost, and what lenient reading reported.
+//! the period covered in local time, totals and cost; registrations, authorizations,
+//! service status and notifications; the retail customer (PII) resources and how they
+//! link; and what lenient reading reported.
 //!
 //! ```text
-//! cargo run --release --example inspect -- [--json] [FILE]
+//! cargo run --release --example inspect -- [--json] [--show-pii] [FILE]
 //! ```
 //!
 //! Without FILE it reads an embedded sample. It works in one streaming pass: readings
 //! are totalled as entries stream by, so memory does not grow with their number.
 //! `--json` prints one object with the field names of the conformance corpus's
 //! `expected.json` (`linked` is null when a link did not resolve, as there; the
-//! resolved part is then `linked_partial`) plus `diagnostics` and `diagnostic_count`.
+//! resolved part is then `linked_partial`) plus `diagnostics`, `diagnostic_count`,
+//! `admin` and `customer`.
+//!
+//! Customer data is personal: without `--show-pii` only which fields each customer
+//! resource has is shown, never their values. Secrets (`client_secret`,
+//! `registration_access_token`) are never shown.
 
 use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
 use espi_model::reading_type::{cost_amount, scale};
+use espi_model::resource::Namespace;
 use espi_model::summary::{MeterReadingFacts, Summary, UsagePointFacts};
-use espi_xml::{Diagnostic, ReaderOptions, StreamSummary, summarize};
+use espi_model::{Entry, Resource};
+use espi_xml::{Diagnostic, ReaderOptions, StreamSummary, summarize_with};
 use rust_decimal::Decimal;
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::ExitCode;
 
@@ -26,19 +36,19 @@ const EMBEDDED: &[u8] =
 
 fn main() -> ExitCode {
     let mut json = false;
+    let mut show_pii = false;
     let mut path = None;
     for argument in std::env::args().skip(1) {
         match argument.as_str() {
             "--json" => json = true,
+            "--show-pii" => show_pii = true,
             "-h" | "--help" => {
-                println!("usage: inspect [--json] [FILE]   (without FILE: an embedded sample)");
+                println!("usage: {USAGE}   (without FILE: an embedded sample)");
                 return ExitCode::SUCCESS;
             }
             _ if path.is_none() => path = Some(argument),
             other => {
-                eprintln!(
-                    "inspect: unexpected argument {other:?} (usage: inspect [--json] [FILE])"
-                );
+                eprintln!("inspect: unexpected argument {other:?} (usage: {USAGE})");
                 return ExitCode::FAILURE;
             }
         }
@@ -59,17 +69,30 @@ fn main() -> ExitCode {
             }
         },
     };
-    match summarize(input, ReaderOptions::default()) {
+    // Usage entries are totalled by the summary; only the (few) admin and customer
+    // entries are kept for their details.
+    let mut details = Vec::new();
+    let keep = |entry: &Entry| {
+        for resource in &entry.content {
+            if let Some(detail) = describe(entry, resource, show_pii) {
+                details.push(detail);
+            }
+        }
+    };
+    match summarize_with(input, ReaderOptions::default(), keep) {
         Ok(StreamSummary {
-            summary,
+            mut summary,
             diagnostics,
             diagnostic_count,
             ..
         }) => {
+            if !show_pii {
+                redact_customer_links(&mut summary);
+            }
             if json {
-                print_json(&summary, &diagnostics, diagnostic_count);
+                print_json(&summary, &details, &diagnostics, diagnostic_count);
             } else {
-                print_human(&name, &summary, &diagnostics, diagnostic_count);
+                print_human(&name, &summary, &details, &diagnostics, diagnostic_count);
             }
             ExitCode::SUCCESS
         }
@@ -80,7 +103,75 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_json(summary: &Summary, diagnostics: &[Diagnostic], diagnostic_count: u64) {
+const USAGE: &str = "inspect [--json] [--show-pii] [FILE]";
+
+/// What inspect shows of one administrative or customer resource.
+struct Detail {
+    namespace: Namespace,
+    kind: String,
+    self_href: Option<String>,
+    /// Field name → value (or a note that the value is hidden).
+    fields: serde_json::Map<String, Value>,
+}
+
+/// Fields never shown: OAuth secrets.
+const SECRETS: [&str; 2] = ["client_secret", "registration_access_token"];
+
+/// The details of an admin or customer resource; `None` for usage data, which the
+/// summary covers.
+fn describe(entry: &Entry, resource: &Resource, show_pii: bool) -> Option<Detail> {
+    let namespace = resource.namespace()?;
+    let kind = format!("{:?}", resource.kind());
+    let usage = matches!(
+        resource,
+        Resource::UsagePoint(_)
+            | Resource::MeterReading(_)
+            | Resource::ReadingType(_)
+            | Resource::IntervalBlock(_)
+            | Resource::UsageSummary(_)
+            | Resource::ElectricPowerUsageSummary(_)
+            | Resource::ElectricPowerQualitySummary(_)
+            | Resource::LocalTimeParameters(_)
+            | Resource::Unknown(_)
+    );
+    if usage {
+        return None;
+    }
+    // The serde form of a typed resource is `{"Kind": {field: value, ...}}`.
+    let value = serde_json::to_value(resource).ok()?;
+    let fields = value.as_object()?.values().next()?.as_object()?.clone();
+    let hide =
+        |name: &str| SECRETS.contains(&name) || (namespace == Namespace::Customer && !show_pii);
+    let fields = fields
+        .into_iter()
+        .filter(|(_, value)| !matches!(value, Value::Null) && value != &json!([]))
+        .map(|(name, value)| {
+            let shown = if hide(&name) {
+                Value::String("(hidden)".into())
+            } else {
+                value
+            };
+            (name, shown)
+        })
+        .collect();
+    Some(Detail {
+        namespace,
+        kind,
+        self_href: entry
+            .meta
+            .self_href()
+            .filter(|_| namespace == Namespace::Espi || show_pii)
+            .map(str::to_owned),
+        fields,
+    })
+}
+
+fn print_json(
+    summary: &Summary,
+    details: &[Detail],
+    diagnostics: &[Diagnostic],
+    diagnostic_count: u64,
+) {
     let mut object = match serde_json::to_value(summary) {
         Ok(serde_json::Value::Object(object)) => object,
         _ => serde_json::Map::new(),
@@ -98,10 +189,29 @@ fn print_json(summary: &Summary, diagnostics: &[Diagnostic], diagnostic_count: u
         .collect::<Vec<_>>();
     object.insert("diagnostics".into(), diagnostics.into());
     object.insert("diagnostic_count".into(), diagnostic_count.into());
+    for (key, namespace) in [
+        ("admin", Namespace::Espi),
+        ("customer", Namespace::Customer),
+    ] {
+        let list: Vec<Value> = details
+            .iter()
+            .filter(|detail| detail.namespace == namespace)
+            .map(|detail| {
+                json!({"kind": detail.kind, "self": detail.self_href, "fields": detail.fields})
+            })
+            .collect();
+        object.insert(key.into(), list.into());
+    }
     println!("{}", serde_json::Value::Object(object));
 }
 
-fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic], diagnostic_count: u64) {
+fn print_human(
+    name: &str,
+    summary: &Summary,
+    details: &[Detail],
+    diagnostics: &[Diagnostic],
+    diagnostic_count: u64,
+) {
     println!("{name}");
     let resources: Vec<String> = summary
         .resources
@@ -120,12 +230,94 @@ fn print_human(name: &str, summary: &Summary, diagnostics: &[Diagnostic], diagno
     for problem in summary.link_problems.iter().chain(&summary.unlinked) {
         println!("  not linked: {problem}");
     }
+    for detail in details {
+        print_detail(detail);
+    }
+    if !summary.customer_linked.is_empty() {
+        println!("  customer resources as linked:");
+    }
+    for linked in &summary.customer_linked {
+        print_linked(linked, 2);
+    }
+    for admin in &summary.admin_linked {
+        if let Some(grants) = &admin.grants {
+            println!(
+                "  {:?} {} grants {grants}",
+                admin.kind,
+                admin.self_href.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    for problem in summary
+        .customer_link_problems
+        .iter()
+        .chain(&summary.admin_link_problems)
+    {
+        println!("  not linked: {problem}");
+    }
     println!("  {diagnostic_count} diagnostics");
     for diagnostic in diagnostics.iter().take(20) {
         println!("    {diagnostic}");
     }
     if diagnostic_count > 20 {
         println!("    … and {} more (see --json)", diagnostic_count - 20);
+    }
+}
+
+fn print_detail(detail: &Detail) {
+    println!(
+        "  {} {}",
+        detail.kind,
+        detail.self_href.as_deref().unwrap_or("")
+    );
+    let hidden: Vec<&str> = detail
+        .fields
+        .iter()
+        .filter(|(_, value)| value.as_str() == Some("(hidden)"))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    for (name, value) in &detail.fields {
+        if value.as_str() == Some("(hidden)") {
+            continue;
+        }
+        let text = match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        println!("    {name}: {text}");
+    }
+    if !hidden.is_empty() {
+        let why = if detail.namespace == Namespace::Customer {
+            " (personal data: --show-pii shows it)"
+        } else {
+            " (secrets)"
+        };
+        println!("    hidden: {}{why}", hidden.join(", "));
+    }
+}
+
+/// Customer hrefs carry account and meter identifiers: without `--show-pii` the
+/// linked tree keeps its shape and kinds, and problems are only counted.
+fn redact_customer_links(summary: &mut Summary) {
+    fn redact(resource: &mut espi_model::summary::LinkedResource) {
+        resource.self_href = None;
+        resource.children.iter_mut().for_each(redact);
+    }
+    summary.customer_linked.iter_mut().for_each(redact);
+    let problems = summary.customer_link_problems.len();
+    if problems > 0 {
+        summary.customer_link_problems = vec![format!(
+            "{problems} customer resource(s) could not be linked (--show-pii shows which)"
+        )];
+    }
+}
+
+/// One linked customer resource and those under it.
+fn print_linked(resource: &espi_model::summary::LinkedResource, depth: usize) {
+    let href = resource.self_href.as_deref().unwrap_or_default();
+    println!("{}{:?} {href}", "  ".repeat(depth), resource.kind);
+    for child in &resource.children {
+        print_linked(child, depth + 1);
     }
 }
 

@@ -15,12 +15,14 @@
 //! - [`schema`]: the one description of each type that drives reading and writing.
 #![deny(missing_docs)]
 
+pub mod admin_link;
 pub mod application_information;
 pub mod atom;
 pub mod authorization;
 pub mod batch_list;
 pub mod code_list;
 pub mod customer;
+pub mod customer_link;
 pub mod dst;
 pub mod hex;
 pub mod identified_object;

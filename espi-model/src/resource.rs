@@ -8,6 +8,7 @@
 use crate::application_information::ApplicationInformation;
 use crate::authorization::Authorization;
 use crate::batch_list::BatchList;
+use crate::customer;
 use crate::interval_block::IntervalBlock;
 use crate::local_time_parameters::LocalTimeParameters;
 use crate::meter_reading::MeterReading;
@@ -83,8 +84,19 @@ pub trait ResourceBuilder {
     fn build<T: Element>(&mut self) -> Result<T, Self::Error>;
 }
 
+/// The element type of a table row: the stored type, or the type after `as` when
+/// the variant stores it boxed.
+macro_rules! element_type {
+    ($stored:ty) => {
+        $stored
+    };
+    ($stored:ty, $element:ty) => {
+        $element
+    };
+}
+
 macro_rules! resources {
-    ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $ns:ident, $name:literal; )+) => {
+    ($( $(#[$doc:meta])* $variant:ident($ty:ty $(as $element:ty)?) = $ns:ident, $name:literal; )+) => {
         /// One resource inside `atom:content`, or a bare document root.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[non_exhaustive]
@@ -112,7 +124,9 @@ macro_rules! resources {
             /// Reads a resource of this kind through `builder`; `None` for `Unknown`.
             pub fn build<B: ResourceBuilder>(self, builder: &mut B) -> Result<Option<Resource>, B::Error> {
                 Ok(Some(match self {
-                    $( ResourceKind::$variant => Resource::$variant(builder.build::<$ty>()?), )+
+                    $( ResourceKind::$variant => Resource::$variant(
+                        builder.build::<element_type!($ty $(, $element)?)>()?.into()
+                    ), )+
                     ResourceKind::Unknown => return Ok(None),
                 }))
             }
@@ -130,7 +144,11 @@ macro_rules! resources {
             /// Calls `visitor` with the typed value; `None` for an unknown (raw) resource.
             pub fn visit<V: ResourceVisitor>(&self, visitor: V) -> Option<V::Output> {
                 match self {
-                    $( Resource::$variant(value) => Some(visitor.visit(Namespace::$ns, $name, value)), )+
+                    $( Resource::$variant(value) => Some(visitor.visit::<element_type!($ty $(, $element)?)>(
+                        Namespace::$ns,
+                        $name,
+                        std::borrow::Borrow::borrow(value),
+                    )), )+
                     Resource::Unknown(_) => None,
                 }
             }
@@ -138,6 +156,8 @@ macro_rules! resources {
     };
 }
 
+// Customer resources are boxed: they are few per document and large (up to 3 KB),
+// and unboxed they would double the size of every usage entry's resource.
 resources! {
     /// A UsagePoint.
     UsagePoint(UsagePoint) = Espi, "UsagePoint";
@@ -165,6 +185,28 @@ resources! {
     BatchList(BatchList) = Espi, "BatchList";
     /// ProgramIdMappings.
     ProgramIdMappings(ProgramIdMappings) = Espi, "ProgramIdMappings";
+    /// A retail Customer (PII).
+    Customer(Box<customer::Customer> as customer::Customer) = Customer, "Customer";
+    /// A CustomerAccount (PII).
+    CustomerAccount(Box<customer::CustomerAccount> as customer::CustomerAccount) = Customer, "CustomerAccount";
+    /// A CustomerAgreement (PII).
+    CustomerAgreement(Box<customer::CustomerAgreement> as customer::CustomerAgreement) = Customer, "CustomerAgreement";
+    /// A ServiceLocation (PII).
+    ServiceLocation(Box<customer::ServiceLocation> as customer::ServiceLocation) = Customer, "ServiceLocation";
+    /// A ServiceSupplier.
+    ServiceSupplier(Box<customer::ServiceSupplier> as customer::ServiceSupplier) = Customer, "ServiceSupplier";
+    /// A Meter (PII).
+    Meter(Box<customer::Meter> as customer::Meter) = Customer, "Meter";
+    /// An EndDevice (PII).
+    EndDevice(Box<customer::EndDevice> as customer::EndDevice) = Customer, "EndDevice";
+    /// ProgramDateIdMappings of the customer schema.
+    ProgramDateIdMappings(Box<customer::ProgramDateIdMappings> as customer::ProgramDateIdMappings) = Customer, "ProgramDateIdMappings";
+    /// A billing Statement (PII).
+    Statement(Box<customer::Statement> as customer::Statement) = Customer, "Statement";
+    /// LocalTimeParameters in the customer namespace (customer.xsd `TimeConfiguration`).
+    CustomerLocalTimeParameters(Box<customer::TimeConfiguration> as customer::TimeConfiguration) = Customer, "LocalTimeParameters";
+    /// A BatchList in the customer namespace.
+    CustomerBatchList(BatchList) = Customer, "BatchList";
 }
 
 impl ResourceKind {

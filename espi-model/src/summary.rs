@@ -5,13 +5,15 @@
 //! The field names follow `expected.json` of the conformance corpus, so a summary can
 //! be compared with the independent oracle's facts directly.
 
+use crate::admin_link::{AdminUris, link_admin};
 use crate::atom::Entry;
 use crate::code_list::ServiceKind;
+use crate::customer_link::{CustomerNode, link_customer};
 use crate::interval_block::IntervalReading;
 use crate::link::{LinkNode, LinkProblem, link, normalize_href};
 use crate::local_time::LocalTimeRules;
 use crate::reading_type::ReadingType;
-use crate::resource::{CUSTOMER_NS, ESPI_NS, Resource};
+use crate::resource::{CUSTOMER_NS, ESPI_NS, Resource, ResourceKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -194,6 +196,53 @@ pub struct Summary {
     pub link_problems: Vec<String>,
     /// Usage resources left outside the tree.
     pub unlinked: Vec<String>,
+    /// Customer (PII) resources linked Customer → CustomerAccount → … (not in
+    /// `expected.json`, whose oracle links usage data only).
+    pub customer_linked: Vec<LinkedResource>,
+    /// Customer resources that could not be placed.
+    pub customer_link_problems: Vec<String>,
+    /// Authorization and ApplicationInformation entries with what they link to.
+    pub admin_linked: Vec<AdminFacts>,
+    /// Administrative entries whose stated URIs disagree with their `self` link.
+    pub admin_link_problems: Vec<String>,
+}
+
+/// A linked customer resource: its kind, `self` href and the resources under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedResource {
+    /// The resource's kind.
+    pub kind: ResourceKind,
+    /// The entry's `self` href.
+    #[serde(rename = "self")]
+    pub self_href: Option<String>,
+    /// The resources linked under it.
+    pub children: Vec<LinkedResource>,
+}
+
+impl LinkedResource {
+    /// How many resources of `kind` this node and its descendants hold.
+    pub fn count(&self, kind: ResourceKind) -> usize {
+        usize::from(self.kind == kind)
+            + self
+                .children
+                .iter()
+                .map(|child| child.count(kind))
+                .sum::<usize>()
+    }
+}
+
+/// An Authorization or ApplicationInformation entry and what it links to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminFacts {
+    /// Authorization or ApplicationInformation.
+    pub kind: ResourceKind,
+    /// The entry's `self` href.
+    #[serde(rename = "self")]
+    pub self_href: Option<String>,
+    /// The `self` href of the entry its `resourceURI` names, when in the document.
+    pub grants: Option<String>,
+    /// The `self` hrefs of the entries its `related` links name.
+    pub related: Vec<Option<String>>,
 }
 
 /// What the summary keeps of one entry.
@@ -202,6 +251,7 @@ enum Kept {
     UsagePoint(Option<ServiceKind>),
     ReadingType(Box<ReadingTypeFacts>),
     LocalTime(Option<LocalTimeRules>),
+    Admin(AdminUris),
     /// IntervalBlock entries sharing one `up` link: how many entries, how many
     /// IntervalBlock elements, and their totals.
     Blocks {
@@ -270,6 +320,14 @@ impl SummaryBuilder {
                 Kept::ReadingType(Box::new(ReadingTypeFacts::new(self_href, reading_type)))
             }
             Some(Resource::LocalTimeParameters(parameters)) => Kept::LocalTime(parameters.rules()),
+            Some(Resource::Authorization(authorization)) => Kept::Admin(AdminUris {
+                own: authorization.authorization_uri.clone(),
+                grants: authorization.resource_uri.clone(),
+            }),
+            Some(Resource::ApplicationInformation(application)) => Kept::Admin(AdminUris {
+                own: application.registration_client_uri.clone(),
+                grants: None,
+            }),
             _ => Kept::Nothing,
         };
         self.nodes.push(LinkNode::from_entry(entry));
@@ -364,6 +422,26 @@ impl SummaryBuilder {
                 .map(|problem| problem.message)
                 .collect()
         };
+        let customer = link_customer(&self.nodes);
+        let uris: Vec<AdminUris> = self
+            .kept
+            .iter()
+            .map(|kept| match kept {
+                Kept::Admin(uris) => uris.clone(),
+                _ => AdminUris::default(),
+            })
+            .collect();
+        let admin = link_admin(&self.nodes, &uris);
+        let admin_linked = admin
+            .nodes
+            .iter()
+            .map(|node| AdminFacts {
+                kind: node.kind,
+                self_href: href(node.entry),
+                grants: node.grants.and_then(href),
+                related: node.related.iter().map(|&index| href(index)).collect(),
+            })
+            .collect();
         Summary {
             entries: self.entries,
             resources: self.resources,
@@ -372,7 +450,27 @@ impl SummaryBuilder {
             linked,
             link_problems: messages(tree.problems),
             unlinked: messages(tree.unlinked),
+            customer_linked: customer
+                .roots
+                .iter()
+                .map(|root| linked_resource(root, &self.nodes))
+                .collect(),
+            customer_link_problems: messages(customer.problems),
+            admin_linked,
+            admin_link_problems: messages(admin.problems),
         }
+    }
+}
+
+fn linked_resource(node: &CustomerNode, nodes: &[LinkNode]) -> LinkedResource {
+    LinkedResource {
+        kind: node.kind,
+        self_href: nodes[node.entry].self_href.clone(),
+        children: node
+            .children
+            .iter()
+            .map(|child| linked_resource(child, nodes))
+            .collect(),
     }
 }
 

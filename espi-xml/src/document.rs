@@ -105,6 +105,17 @@ pub const MAX_KEPT_DIAGNOSTICS: usize = 10_000;
 /// assert_eq!(facts.summary.interval_readings.sum_value, 42);
 /// ```
 pub fn summarize<R: BufRead>(reader: R, options: ReaderOptions) -> Result<StreamSummary, Error> {
+    summarize_with(reader, options, |_| {})
+}
+
+/// Like [`summarize`], and shows every entry (or bare root, as an entry without
+/// metadata) to `on_entry` as it streams by, for callers that want more than the
+/// totals (the `inspect` example keeps the administrative and customer entries).
+pub fn summarize_with<R: BufRead>(
+    reader: R,
+    options: ReaderOptions,
+    mut on_entry: impl FnMut(&Entry),
+) -> Result<StreamSummary, Error> {
     let mut entries = EntryReader::with_options(reader, options);
     let mut builder = SummaryBuilder::default();
     let mut diagnostics = Vec::new();
@@ -116,6 +127,7 @@ pub fn summarize<R: BufRead>(reader: R, options: ReaderOptions) -> Result<Stream
         } else {
             builder.add_entry(&entry);
         }
+        on_entry(&entry);
         keep_diagnostics(
             &mut diagnostics,
             &mut diagnostic_count,

@@ -33,7 +33,7 @@ mod writer;
 
 pub use document::{
     MAX_KEPT_DIAGNOSTICS, ParsedDocument, StreamSummary, read_document, read_document_with,
-    summarize,
+    summarize, summarize_with,
 };
 pub use error::{Diagnostic, DiagnosticKind, Error};
 pub use position::Position;

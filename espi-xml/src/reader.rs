@@ -747,7 +747,15 @@ impl<R: BufRead> Inner<R> {
         if !empty {
             self.read_children(value)?;
         }
-        let missing = value.missing_required();
+        let mut missing = value.missing_required();
+        // A required child whose text did not fit its type is kept as raw XML and was
+        // reported then; it is not missing a second time.
+        missing.retain(|name| {
+            !value
+                .unknown_elements_mut()
+                .iter()
+                .any(|raw| raw.name.local == *name)
+        });
         if !missing.is_empty() {
             self.invalid_or_diagnose(
                 DiagnosticKind::MissingRequired,
@@ -1025,9 +1033,9 @@ const ATOM_METADATA: [&str; 17] = [
     "entry",
 ];
 
-/// The global elements of customer.xsd 4.0 (espi-reference §1.4); the resources
-/// among them are typed, the rest may stand alone and are kept as raw XML.
-const CUSTOMER_GLOBAL_ELEMENTS: [&str; 39] = [
+/// The global elements of customer.xsd 4.0; the resources among them are typed, the
+/// rest may stand alone and are kept as raw XML.
+const CUSTOMER_GLOBAL_ELEMENTS: [&str; 44] = [
     "AcceptanceTest",
     "AccountNotification",
     "Agreement",
@@ -1038,13 +1046,18 @@ const CUSTOMER_GLOBAL_ELEMENTS: [&str; 39] = [
     "Customer",
     "CustomerAccount",
     "CustomerAgreement",
+    "DateTimeInterval",
     "DemandResponseProgram",
     "Document",
     "ElectronicAddress",
     "EndDevice",
+    "IdentifiedObject",
+    "LifecycleDate",
+    "LocalTimeParameters",
     "Location",
     "Meter",
     "MeterMultiplier",
+    "Object",
     "Organisation",
     "OrganisationRole",
     "PositionPoint",

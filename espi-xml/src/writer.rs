@@ -312,7 +312,8 @@ impl<W: Write> Writer<W> {
         let declaration = if self.binding(Some(prefix)) == Some(namespace.uri()) {
             String::new()
         } else {
-            self.scopes.push((Some(prefix.into()), namespace.uri().into()));
+            self.scopes
+                .push((Some(prefix.into()), namespace.uri().into()));
             format!(" xmlns:{prefix}=\"{}\"", namespace.uri())
         };
         self.prefix = prefix;
@@ -559,7 +560,12 @@ struct TypedResource<'a, W: Write> {
 
 impl<W: Write> ResourceVisitor for TypedResource<'_, W> {
     type Output = io::Result<()>;
-    fn visit<T: Element>(self, namespace: Namespace, name: &'static str, value: &T) -> io::Result<()> {
+    fn visit<T: Element>(
+        self,
+        namespace: Namespace,
+        name: &'static str,
+        value: &T,
+    ) -> io::Result<()> {
         self.writer.typed_resource(namespace, name, value)
     }
 }

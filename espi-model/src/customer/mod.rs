@@ -1,1 +1,93 @@
 //! Retail customer (PII) data of customer.xsd (namespace `http://naesb.org/espi/customer`, v4.0).
+//!
+//! customer.xsd holds what ESPI keeps apart from usage data because it identifies a
+//! person: the customer, accounts, agreements, service locations, suppliers,
+//! meters and statements. Every complex type of the schema is declared here with
+//! [`espi_element!`](crate::espi_element), like the espi.xsd types, with its
+//! `xs:extension` chain flattened: the fields of the base come first, in schema
+//! order, then those of the extension. So [`Customer`] starts with `extension`
+//! (from `Object`), `batchItemInfo` and `name` (from `IdentifiedObject`) and
+//! `Organisation` (from `OrganisationRole`).
+//!
+//! The nine resources that travel in `atom:content` are re-exported here:
+//! [`Customer`], [`CustomerAccount`], [`CustomerAgreement`], [`ServiceLocation`],
+//! [`ServiceSupplier`], [`Meter`], [`EndDevice`], [`ProgramDateIdMappings`] and
+//! [`Statement`].
+//!
+//! # Shared with espi.xsd
+//!
+//! The XML codec reads the children of a resource in the namespace of the resource
+//! element, so one Rust type serves both schemas when their definitions are the
+//! same. customer.xsd's `BatchItemInfo`, `SummaryMeasurement` and `BatchListType`
+//! are identical to espi.xsd's and are the espi types ([`BatchItemInfo`],
+//! [`SummaryMeasurement`], [`BatchList`]); so are the code lists `CRUDOperation`,
+//! `Currency`, `StatusCode`, `UnitMultiplierKind` and `UnitSymbolKind` (same codes).
+//! Three definitions differ and have their own type here:
+//!
+//! * [`IdentifiedObject`] adds a deprecated `name` after `batchItemInfo`, so every
+//!   resource here has it, and [`TimeConfiguration`] is not espi.xsd's
+//!   [`LocalTimeParameters`](crate::local_time_parameters::LocalTimeParameters);
+//! * [`DateTimeInterval`] makes `duration` and `start` optional;
+//! * the [`code_list`] module has the string lists customer.xsd adds, its open form
+//!   of `EnrollmentStatus` and its textual `ServiceKind`.
+//!
+//! # Simple types
+//!
+//! | customer.xsd | Rust | facet |
+//! |---|---|---|
+//! | `TimeType` (epoch seconds) | `i64` | |
+//! | `Int48` | `i64` | `Int48` |
+//! | `UInt48` (unused) | `u64` | `Range(0, 281474976710655)` |
+//! | `UInt32`, `UInt16`, `UInt8` (unused), `Int16` | `u32`, `u16`, `u8`, `i16` | |
+//! | `PerCent` (an `xs:integer`) | `i64` | `Range(0, 100)` |
+//! | `xs:integer` | `i64` (like espi.xsd's `RationalNumber`) | |
+//! | `xs:float` | `f32` (`INF`, `-INF`, `NaN` included) | |
+//! | `xs:boolean` | `bool` | |
+//! | `String32` … `String512`, `name` (`String64`) | `String` | `MaxLength(n)` |
+//! | `xs:string`, `xs:anyURI`, `UUIDType` (unused) | `String` | |
+//! | `HexBinary8` … `HexBinary128` (unused) | [`HexBinary`](crate::hex::HexBinary) | `MaxOctets(n)` |
+//! | `DstRuleType` | [`DstRule`](crate::dst::DstRule) | |
+//! | `PricingStructure`, `UsagePoint` (simple content, `xs:anyURI`) | [`PricingStructure`], [`UsagePoint`] (`String`) | |
+//!
+//! Elements named `type` are the Rust fields `kind`.
+
+mod account;
+mod agreement;
+pub mod code_list;
+mod common;
+mod device;
+mod location;
+mod party;
+mod program;
+mod statement;
+mod supplier;
+mod time_configuration;
+
+pub use account::{AccountNotification, CustomerAccount};
+pub use agreement::{Agreement, CustomerAgreement, DemandResponseProgram, PricingStructure};
+pub use code_list::{
+    CustomerKind, EnrollmentStatus, MediaType, MeterMultiplierKind, NotificationMethodKind,
+    ProgramDateKind, RevenueKind, ServiceKind, SupplierKind,
+};
+pub use common::{
+    DateTimeInterval, ElectronicAddress, IdentifiedObject, Object, Organisation, Priority, Status,
+    StreetAddress, StreetDetail, TelephoneNumber, TownDetail,
+};
+pub use device::{
+    AcceptanceTest, Asset, AssetContainer, EndDevice, LifecycleDate, Meter, MeterMultiplier,
+};
+pub use location::{
+    Location, PositionPoint, ServiceLocation, UsagePoint, UsagePoints, WorkLocation,
+};
+pub use party::{Customer, OrganisationRole};
+pub use program::{ProgramDate, ProgramDateIdMapping, ProgramDateIdMappings};
+pub use statement::{Document, Statement, StatementRef};
+pub use supplier::ServiceSupplier;
+pub use time_configuration::TimeConfiguration;
+
+/// customer.xsd `BatchListType` (element `BatchList`): the same definition as espi.xsd's.
+pub use crate::batch_list::BatchList;
+/// customer.xsd `BatchItemInfo`: the same definition as espi.xsd's.
+pub use crate::identified_object::BatchItemInfo;
+/// customer.xsd `SummaryMeasurement`: the same definition as espi.xsd's.
+pub use crate::usage_summary::SummaryMeasurement;

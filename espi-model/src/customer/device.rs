@@ -1,0 +1,304 @@
+//! Devices: the meter and end device with their `AssetContainer` and `Asset`
+//! bases, lifecycle dates, acceptance tests and meter multipliers (customer.xsd
+//! `Meter`, `EndDevice`, `AssetContainer`, `Asset`, `LifecycleDate`,
+//! `AcceptanceTest`, `MeterMultiplier`).
+
+use super::code_list::MeterMultiplierKind;
+use super::common::{ElectronicAddress, Status};
+use crate::identified_object::BatchItemInfo;
+use crate::raw::RawElement;
+use crate::schema::{Scalar, ValueError};
+
+crate::espi_element! {
+    /// Dates of the lifecycle events of an asset, in epoch seconds (customer.xsd
+    /// `LifecycleDate`, extends `Object`).
+    pub struct LifecycleDate: "LifecycleDate" {
+        /// Extensions (xs:anyType), kept as raw XML.
+        pub extension: Vec<RawElement> = "extension",
+        /// When the asset was manufactured.
+        pub manufactured_date: Option<i64> = "manufacturedDate",
+        /// When the asset was purchased.
+        pub purchase_date: Option<i64> = "purchaseDate",
+        /// When the asset was received into inventory.
+        pub received_date: Option<i64> = "receivedDate",
+        /// When the current installation was completed.
+        pub installation_date: Option<i64> = "installationDate",
+        /// When the asset was last removed from service.
+        pub removal_date: Option<i64> = "removalDate",
+        /// When the asset was permanently retired from service.
+        pub retired_date: Option<i64> = "retiredDate",
+    }
+}
+
+crate::espi_element! {
+    /// An acceptance test of an asset (customer.xsd `AcceptanceTest`, extends `Object`).
+    pub struct AcceptanceTest: "AcceptanceTest" {
+        /// Extensions (xs:anyType), kept as raw XML.
+        pub extension: Vec<RawElement> = "extension",
+        /// Type of test performed (element `type`).
+        pub kind: Option<String> = "type" (MaxLength(256)),
+        /// Whether the asset passed and may be placed in service.
+        pub success: Option<bool> = "success",
+        /// When the asset was last tested (epoch seconds).
+        pub date_time: Option<i64> = "dateTime",
+    }
+}
+
+crate::espi_element! {
+    /// A multiplier applied at a meter (customer.xsd `MeterMultiplier`, extends `Object`).
+    pub struct MeterMultiplier: "MeterMultiplier" {
+        /// Extensions (xs:anyType), kept as raw XML.
+        pub extension: Vec<RawElement> = "extension",
+        /// Kind of multiplier.
+        pub kind: Option<MeterMultiplierKind> = "kind",
+        /// The multiplier (xs:float: `INF`, `-INF` and `NaN` included).
+        pub value: Option<f32> = "value",
+    }
+}
+
+crate::espi_element! {
+    /// A tangible resource of the utility (customer.xsd `Asset`, extends
+    /// `IdentifiedObject`); the base of [`AssetContainer`].
+    pub struct Asset: "Asset" {
+        /// Extensions (xs:anyType), kept as raw XML.
+        pub extension: Vec<RawElement> = "extension",
+        /// Batch processing information.
+        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
+        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
+        pub name: Option<String> = "name" (MaxLength(64)),
+        /// Utility-specific classification of the asset (element `type`).
+        pub kind: Option<String> = "type" (MaxLength(256)),
+        /// Uniquely tracked commodity (UTC) number.
+        pub utc_number: Option<String> = "utcNumber" (MaxLength(256)),
+        /// Serial number.
+        pub serial_number: Option<String> = "serialNumber" (MaxLength(256)),
+        /// Manufacturing lot number.
+        pub lot_number: Option<String> = "lotNumber" (MaxLength(256)),
+        /// Purchase price (Int48; the schema gives no unit).
+        pub purchase_price: Option<i64> = "purchasePrice" (Int48),
+        /// Whether the asset is critical.
+        pub critical: Option<bool> = "critical",
+        /// Electronic address.
+        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
+        /// Lifecycle dates.
+        pub lifecycle: Option<LifecycleDate> = "lifecycle",
+        /// Acceptance test.
+        pub acceptance_test: Option<AcceptanceTest> = "acceptanceTest",
+        /// Condition in inventory or at installation: new, rebuilt…
+        pub initial_condition: Option<String> = "initialCondition" (MaxLength(256)),
+        /// Percentage of expected life already used when reconditioned; 0 for new
+        /// devices (PerCent: 0 to 100).
+        pub initial_loss_of_life: Option<i64> = "initialLossOfLife" (Range(0, 100)),
+        /// Status of the asset.
+        pub status: Option<Status> = "status",
+    }
+}
+
+crate::espi_element! {
+    /// An asset made of other assets (customer.xsd `AssetContainer`, extends `Asset`
+    /// without adding elements); the base of [`EndDevice`].
+    pub struct AssetContainer: "AssetContainer" {
+        /// Extensions (xs:anyType), kept as raw XML.
+        pub extension: Vec<RawElement> = "extension",
+        /// Batch processing information.
+        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
+        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
+        pub name: Option<String> = "name" (MaxLength(64)),
+        /// Utility-specific classification of the asset (element `type`).
+        pub kind: Option<String> = "type" (MaxLength(256)),
+        /// Uniquely tracked commodity (UTC) number.
+        pub utc_number: Option<String> = "utcNumber" (MaxLength(256)),
+        /// Serial number.
+        pub serial_number: Option<String> = "serialNumber" (MaxLength(256)),
+        /// Manufacturing lot number.
+        pub lot_number: Option<String> = "lotNumber" (MaxLength(256)),
+        /// Purchase price (Int48; the schema gives no unit).
+        pub purchase_price: Option<i64> = "purchasePrice" (Int48),
+        /// Whether the asset is critical.
+        pub critical: Option<bool> = "critical",
+        /// Electronic address.
+        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
+        /// Lifecycle dates.
+        pub lifecycle: Option<LifecycleDate> = "lifecycle",
+        /// Acceptance test.
+        pub acceptance_test: Option<AcceptanceTest> = "acceptanceTest",
+        /// Condition in inventory or at installation: new, rebuilt…
+        pub initial_condition: Option<String> = "initialCondition" (MaxLength(256)),
+        /// Percentage of expected life already used when reconditioned; 0 for new
+        /// devices (PerCent: 0 to 100).
+        pub initial_loss_of_life: Option<i64> = "initialLossOfLife" (Range(0, 100)),
+        /// Status of the asset.
+        pub status: Option<Status> = "status",
+    }
+}
+
+crate::espi_element! {
+    /// A device performing end device functions: metering, load management,
+    /// connect/disconnect… (customer.xsd `EndDevice`, extends `AssetContainer`).
+    pub struct EndDevice: "EndDevice" {
+        /// Extensions (xs:anyType), kept as raw XML.
+        pub extension: Vec<RawElement> = "extension",
+        /// Batch processing information.
+        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
+        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
+        pub name: Option<String> = "name" (MaxLength(64)),
+        /// Utility-specific classification of the asset (element `type`).
+        pub kind: Option<String> = "type" (MaxLength(256)),
+        /// Uniquely tracked commodity (UTC) number.
+        pub utc_number: Option<String> = "utcNumber" (MaxLength(256)),
+        /// Serial number.
+        pub serial_number: Option<String> = "serialNumber" (MaxLength(256)),
+        /// Manufacturing lot number.
+        pub lot_number: Option<String> = "lotNumber" (MaxLength(256)),
+        /// Purchase price (Int48; the schema gives no unit).
+        pub purchase_price: Option<i64> = "purchasePrice" (Int48),
+        /// Whether the asset is critical.
+        pub critical: Option<bool> = "critical",
+        /// Electronic address.
+        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
+        /// Lifecycle dates.
+        pub lifecycle: Option<LifecycleDate> = "lifecycle",
+        /// Acceptance test.
+        pub acceptance_test: Option<AcceptanceTest> = "acceptanceTest",
+        /// Condition in inventory or at installation: new, rebuilt…
+        pub initial_condition: Option<String> = "initialCondition" (MaxLength(256)),
+        /// Percentage of expected life already used when reconditioned; 0 for new
+        /// devices (PerCent: 0 to 100).
+        pub initial_loss_of_life: Option<i64> = "initialLossOfLife" (Range(0, 100)),
+        /// Status of the device.
+        pub status: Option<Status> = "status",
+        /// Whether there is no physical device (e.g. a virtual meter aggregating others).
+        pub is_virtual: Option<bool> = "isVirtual",
+        /// Whether this is a premises area network (PAN) device.
+        pub is_pan: Option<bool> = "isPan",
+        /// Installation code.
+        pub install_code: Option<String> = "installCode" (MaxLength(256)),
+        /// AMR or other system that communicates with the device.
+        pub amr_system: Option<String> = "amrSystem" (MaxLength(256)),
+    }
+}
+
+crate::espi_element! {
+    /// The physical asset that meters a usage point (customer.xsd `Meter`, extends
+    /// `EndDevice`).
+    pub struct Meter: "Meter" {
+        /// Extensions (xs:anyType), kept as raw XML.
+        pub extension: Vec<RawElement> = "extension",
+        /// Batch processing information.
+        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
+        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
+        pub name: Option<String> = "name" (MaxLength(64)),
+        /// Utility-specific classification of the asset (element `type`).
+        pub kind: Option<String> = "type" (MaxLength(256)),
+        /// Uniquely tracked commodity (UTC) number.
+        pub utc_number: Option<String> = "utcNumber" (MaxLength(256)),
+        /// Serial number.
+        pub serial_number: Option<String> = "serialNumber" (MaxLength(256)),
+        /// Manufacturing lot number.
+        pub lot_number: Option<String> = "lotNumber" (MaxLength(256)),
+        /// Purchase price (Int48; the schema gives no unit).
+        pub purchase_price: Option<i64> = "purchasePrice" (Int48),
+        /// Whether the asset is critical.
+        pub critical: Option<bool> = "critical",
+        /// Electronic address.
+        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
+        /// Lifecycle dates.
+        pub lifecycle: Option<LifecycleDate> = "lifecycle",
+        /// Acceptance test.
+        pub acceptance_test: Option<AcceptanceTest> = "acceptanceTest",
+        /// Condition in inventory or at installation: new, rebuilt…
+        pub initial_condition: Option<String> = "initialCondition" (MaxLength(256)),
+        /// Percentage of expected life already used when reconditioned; 0 for new
+        /// devices (PerCent: 0 to 100).
+        pub initial_loss_of_life: Option<i64> = "initialLossOfLife" (Range(0, 100)),
+        /// Status of the meter.
+        pub status: Option<Status> = "status",
+        /// Whether there is no physical device (e.g. a virtual meter aggregating others).
+        pub is_virtual: Option<bool> = "isVirtual",
+        /// Whether this is a premises area network (PAN) device.
+        pub is_pan: Option<bool> = "isPan",
+        /// Installation code.
+        pub install_code: Option<String> = "installCode" (MaxLength(256)),
+        /// AMR or other system that communicates with the meter.
+        pub amr_system: Option<String> = "amrSystem" (MaxLength(256)),
+        /// Meter form designation (ANSI C12.10 or another standard).
+        pub form_number: Option<String> = "formNumber" (MaxLength(256)),
+        /// Multipliers applied at the meter.
+        pub meter_multipliers: Vec<MeterMultiplier> = "MeterMultipliers",
+        /// Current interval length in seconds.
+        pub interval_length: Option<u32> = "intervalLength",
+    }
+}
+
+/// `xs:float`, used only by [`MeterMultiplier::value`]: a decimal or scientific
+/// number, `INF`, `-INF` or `NaN` (written back in those forms). A `NaN` value
+/// compares unequal to itself, as floats do.
+impl Scalar for f32 {
+    fn parse_text(text: &str) -> Result<Self, ValueError> {
+        const EXPECTED: &str = "xs:float";
+        match text {
+            "INF" | "+INF" => Ok(f32::INFINITY),
+            "-INF" => Ok(f32::NEG_INFINITY),
+            "NaN" => Ok(f32::NAN),
+            // Rust also accepts "inf", "infinity" and "nan" in any case; xs:float
+            // does not, so only digits, signs, a point and an exponent get through.
+            _ if text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E')) =>
+            {
+                text.parse().map_err(|_| ValueError::new(text, EXPECTED))
+            }
+            _ => Err(ValueError::new(text, EXPECTED)),
+        }
+    }
+
+    fn write_text(&self, out: &mut String) {
+        use std::fmt::Write;
+        if self.is_nan() {
+            out.push_str("NaN");
+        } else if self.is_infinite() {
+            out.push_str(if *self > 0.0 { "INF" } else { "-INF" });
+        } else {
+            // The shortest decimal that reads back as the same f32.
+            let _ = write!(out, "{self}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: f32) -> String {
+        let mut out = String::new();
+        value.write_text(&mut out);
+        out
+    }
+
+    #[test]
+    fn floats_follow_xsd_lexical_rules() {
+        assert_eq!(f32::parse_text("1.5"), Ok(1.5));
+        assert_eq!(f32::parse_text("-0.25E2"), Ok(-25.0));
+        assert_eq!(f32::parse_text("+.5"), Ok(0.5));
+        assert_eq!(f32::parse_text("7."), Ok(7.0));
+        assert_eq!(f32::parse_text("INF"), Ok(f32::INFINITY));
+        assert_eq!(f32::parse_text("-INF"), Ok(f32::NEG_INFINITY));
+        assert!(f32::parse_text("NaN").is_ok_and(f32::is_nan));
+        for bad in ["", "inf", "nan", "Infinity", "1,5", "0x10", "1e", "."] {
+            assert!(f32::parse_text(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn floats_write_back_in_xsd_form() {
+        assert_eq!(text(1.5), "1.5");
+        assert_eq!(text(600.0), "600");
+        assert_eq!(text(0.1), "0.1");
+        assert_eq!(text(f32::INFINITY), "INF");
+        assert_eq!(text(f32::NEG_INFINITY), "-INF");
+        assert_eq!(text(f32::NAN), "NaN");
+        for value in [0.1f32, 1.0e-7, 3.402_823_5e38, -2.5] {
+            assert_eq!(f32::parse_text(&text(value)), Ok(value));
+        }
+    }
+}
