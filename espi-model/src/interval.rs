@@ -8,6 +8,8 @@ crate::espi_element! {
     /// Both are required by the schema; they are `Option` so that a lenient read of a
     /// file that omits one keeps the rest (strict reading rejects it).
     pub struct DateTimeInterval: "DateTimeInterval" {
+        /// Object extensions.
+        pub extension: Vec<crate::raw::RawElement> = "extension",
         /// Duration in seconds.
         pub duration: Option<u32> = "duration" required,
         /// Start, seconds since 1970-01-01T00:00:00Z.

@@ -529,3 +529,76 @@ mod tests {
         assert!(bool::parse_text("yes").is_err());
     }
 }
+
+/// `xs:float` (customer.xsd `MeterMultiplier/value`): a decimal or scientific
+/// number, `INF`, `-INF` or `NaN` (written back in those forms). A `NaN` value
+/// compares unequal to itself, as floats do.
+impl Scalar for f32 {
+    fn parse_text(text: &str) -> Result<Self, ValueError> {
+        const EXPECTED: &str = "xs:float";
+        match text {
+            "INF" => Ok(f32::INFINITY),
+            "-INF" => Ok(f32::NEG_INFINITY),
+            "NaN" => Ok(f32::NAN),
+            // Rust also accepts "inf", "infinity" and "nan" in any case; xs:float
+            // does not, so only digits, signs, a point and an exponent get through.
+            _ if text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E')) =>
+            {
+                text.parse().map_err(|_| ValueError::new(text, EXPECTED))
+            }
+            _ => Err(ValueError::new(text, EXPECTED)),
+        }
+    }
+
+    fn write_text(&self, out: &mut String) {
+        use std::fmt::Write;
+        if self.is_nan() {
+            out.push_str("NaN");
+        } else if self.is_infinite() {
+            out.push_str(if *self > 0.0 { "INF" } else { "-INF" });
+        } else {
+            // The shortest decimal that reads back as the same f32.
+            let _ = write!(out, "{self}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod float_tests {
+    use super::*;
+
+    fn text(value: f32) -> String {
+        let mut out = String::new();
+        value.write_text(&mut out);
+        out
+    }
+
+    #[test]
+    fn floats_follow_xsd_lexical_rules() {
+        assert_eq!(f32::parse_text("1.5"), Ok(1.5));
+        assert_eq!(f32::parse_text("-0.25E2"), Ok(-25.0));
+        assert_eq!(f32::parse_text("+.5"), Ok(0.5));
+        assert_eq!(f32::parse_text("7."), Ok(7.0));
+        assert_eq!(f32::parse_text("INF"), Ok(f32::INFINITY));
+        assert_eq!(f32::parse_text("-INF"), Ok(f32::NEG_INFINITY));
+        assert!(f32::parse_text("NaN").is_ok_and(f32::is_nan));
+        for bad in ["", "inf", "nan", "Infinity", "1,5", "0x10", "1e", "."] {
+            assert!(f32::parse_text(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn floats_write_back_in_xsd_form() {
+        assert_eq!(text(1.5), "1.5");
+        assert_eq!(text(600.0), "600");
+        assert_eq!(text(0.1), "0.1");
+        assert_eq!(text(f32::INFINITY), "INF");
+        assert_eq!(text(f32::NEG_INFINITY), "-INF");
+        assert_eq!(text(f32::NAN), "NaN");
+        for value in [0.1f32, 1.0e-7, 3.402_823_5e38, -2.5] {
+            assert_eq!(f32::parse_text(&text(value)), Ok(value));
+        }
+    }
+}

@@ -369,27 +369,6 @@ const SIMPLE_CONTENT: &[(&str, &str)] = &[(CUSTOMER, "PricingStructure"), (CUSTO
 /// whose elements every espi type repeats.
 const NOT_DECLARED: &[(&str, &str)] = &[(ESPI, "Object"), (ESPI, "IdentifiedObject")];
 
-/// A known difference between an existing espi-model table and espi.xsd, pinned
-/// to the current Rust table so that any further change is caught.
-struct Known {
-    file: &'static str,
-    path: &'static str,
-    /// The Rust `FIELDS` as they are.
-    fields: &'static [&'static str],
-    /// The Rust `REQUIRED` as they are.
-    required: &'static [&'static str],
-    why: &'static str,
-}
-
-/// The known differences, reported but not failures.
-const KNOWN_DEVIATIONS: &[Known] = &[Known {
-    file: ESPI,
-    path: "DateTimeInterval",
-    fields: &["duration", "start"],
-    required: &["duration", "start"],
-    why: "espi.xsd DateTimeInterval extends Object, but the espi-model table has no `extension`",
-}];
-
 // ---------------------------------------------------------------------------
 // The checks.
 // ---------------------------------------------------------------------------
@@ -465,32 +444,10 @@ fn tables_match_the_schemas() {
             .expect("loaded schema")
     };
     let rows = rows();
-    let mut failures = Vec::new();
-    let mut known = Vec::new();
-    for row in &rows {
-        let deviation = KNOWN_DEVIATIONS
-            .iter()
-            .find(|known| known.file == row.file && known.path == row.path);
-        match (compare(schema(row.file), row), deviation) {
-            (None, None) => {}
-            (Some(mismatch), None) => failures.push(mismatch),
-            (Some(mismatch), Some(deviation))
-                if row.fields == deviation.fields && row.required == deviation.required =>
-            {
-                known.push(format!("{mismatch}\n  known: {}", deviation.why));
-            }
-            (Some(mismatch), Some(_)) => failures.push(format!(
-                "{mismatch}\n  (the known deviation pinned in KNOWN_DEVIATIONS no longer matches the table)"
-            )),
-            (None, Some(_)) => failures.push(format!(
-                "{} {} (Rust {}): matches the schema now; remove it from KNOWN_DEVIATIONS",
-                row.file, row.path, row.rust
-            )),
-        }
-    }
-    for note in &known {
-        println!("known deviation (not a failure):\n{note}\n");
-    }
+    let failures: Vec<String> = rows
+        .iter()
+        .filter_map(|row| compare(schema(row.file), row))
+        .collect();
     assert!(
         failures.is_empty(),
         "{} of {} tables do not match the schemas:\n\n{}",

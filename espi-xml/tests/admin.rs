@@ -256,3 +256,47 @@ fn the_writer_never_mixes_usage_and_customer_data() {
         "{error}"
     );
 }
+
+#[test]
+fn a_non_standard_statement_element_in_customer_data_is_kept() {
+    let xml = r#"<entry xmlns="http://www.w3.org/2005/Atom"><content>
+<cust:CustomerAccount xmlns:cust="http://naesb.org/espi/customer">
+<cust:billingCycle>monthly</cust:billingCycle>
+<cust:statement><cust:ref>https://dc.example/Statement/1</cust:ref></cust:statement>
+<cust:accountId>123</cust:accountId>
+</cust:CustomerAccount></content></entry>"#;
+    let parsed = deviates(xml, DiagnosticKind::UnknownElement, 4);
+    let Some(Resource::CustomerAccount(account)) = parsed.document.resources().next() else {
+        panic!("a typed CustomerAccount");
+    };
+    assert_eq!(account.billing_cycle.as_deref(), Some("monthly"));
+    assert_eq!(account.account_id.as_deref(), Some("123"));
+    assert_eq!(account.unknown_elements[0].name.local, "statement");
+    // Written back in the customer namespace, never the ESPI one.
+    let written =
+        write_document(&parsed.document, Vec::new(), WriteOptions::compact()).expect("writes");
+    let text = String::from_utf8(written).expect("UTF-8");
+    assert!(
+        text.contains(r#"xmlns:cust="http://naesb.org/espi/customer""#)
+            && text.contains("<cust:accountId>123</cust:accountId>")
+            && !text.contains("naesb.org/espi\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn customer_children_in_the_espi_namespace_are_not_customer_fields() {
+    // The children of a customer resource are in the customer namespace; an ESPI
+    // element of the same local name is another element, kept raw and reported.
+    let xml = r#"<cust:Meter xmlns:cust="http://naesb.org/espi/customer" xmlns:espi="http://naesb.org/espi"><espi:serialNumber>1</espi:serialNumber></cust:Meter>"#;
+    let parsed = read_document(xml.as_bytes()).expect("reads");
+    let Document::Resource(resource) = &parsed.document else {
+        panic!("bare root");
+    };
+    let Resource::Meter(meter) = resource.as_ref() else {
+        panic!("{resource:?}");
+    };
+    assert_eq!(meter.serial_number, None);
+    assert_eq!(meter.unknown_elements.len(), 1);
+    assert_eq!(parsed.diagnostics[0].kind, DiagnosticKind::UnknownElement);
+}

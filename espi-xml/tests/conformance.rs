@@ -197,3 +197,73 @@ fn every_sample_file_is_in_the_table() {
         "samples without expected facts: {missing:?}"
     );
 }
+
+/// Customer and administrative linking has no oracle: these expectations were reviewed
+/// by hand against the files' links.
+#[test]
+fn customer_and_admin_links_of_the_samples() {
+    use espi_model::ResourceKind::*;
+    use espi_model::summary::LinkedResource;
+    fn shape(node: &LinkedResource) -> String {
+        let children: Vec<String> = node.children.iter().map(shape).collect();
+        if children.is_empty() {
+            format!("{:?}", node.kind)
+        } else {
+            format!("{:?}({})", node.kind, children.join(", "))
+        }
+    }
+    let summary = |path: &str| {
+        let bytes = std::fs::read(testdata().join("samples").join(path)).expect("sample");
+        read(&bytes, Mode::Lenient).expect("reads").summary
+    };
+
+    // PG&E leaves out most related links: the hierarchical paths link the whole chain.
+    let pge = summary("verdigris-pge/PGERetailCustomer.xml");
+    let shapes: Vec<String> = pge.customer_linked.iter().map(shape).collect();
+    assert_eq!(
+        shapes,
+        ["Customer(CustomerAccount(CustomerAgreement(ServiceLocation(Meter))))"]
+    );
+    assert_eq!(pge.customer_link_problems, Vec::<String>::new());
+    assert_eq!(pge.customer_linked[0].count(Meter), 1);
+
+    // No Customer entry, a Meter straight under a CustomerAgreement and an EndDevice
+    // under `Meter/EndDevice`: three problems, and every resource still in the tree.
+    let peter = summary("peter279k/retail_customer_data.xml");
+    let shapes: Vec<String> = peter.customer_linked.iter().map(shape).collect();
+    assert_eq!(
+        shapes,
+        ["CustomerAccount(CustomerAgreement)", "Meter", "EndDevice"]
+    );
+    assert_eq!(peter.customer_link_problems.len(), 3);
+    assert!(peter.customer_link_problems[1].contains("Meter"));
+
+    // A single ServiceLocation entry: its CustomerAgreement is not in the document.
+    let location = summary("gba-openapi/AtomEntry_ServiceLocation__ServiceLocationEntry.xml");
+    assert_eq!(location.customer_linked[0].kind, ServiceLocation);
+    assert_eq!(location.customer_link_problems.len(), 1);
+
+    // `self` Authorization/01 but authorizationURI Authorization/1.
+    let sample = summary("gba-cmd-test/AuthorizationSample.xml");
+    assert_eq!(sample.admin_linked.len(), 1);
+    assert_eq!(sample.admin_link_problems.len(), 1);
+    assert!(sample.admin_link_problems[0].contains("Authorization/1 names another"));
+
+    // `//DataCustodian` in the self link and `/DataCustodian` in the content agree.
+    for path in [
+        "verdigris-gba-sandbox/ESPIAuthorization.xml",
+        "verdigris-gba-sandbox/ESPIApplicationInformation.xml",
+        "gba-openapi/AtomFeed_Authorization__AuthorizationFeed.xml",
+        "verdigris-pge/PGEApplicationInformation.xml",
+    ] {
+        let facts = summary(path);
+        assert!(!facts.admin_linked.is_empty(), "{path}");
+        assert_eq!(facts.admin_link_problems, Vec::<String>::new(), "{path}");
+    }
+    let kinds: Vec<_> = summary("gba-openapi/AtomFeed_Authorization__AuthorizationFeed.xml")
+        .admin_linked
+        .iter()
+        .map(|facts| facts.kind)
+        .collect();
+    assert_eq!(kinds, [Authorization, Authorization]);
+}
