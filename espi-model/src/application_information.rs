@@ -104,7 +104,7 @@ crate::espi_element! {
         /// least one; espi-reference §3.5).
         pub scope: Vec<String> = "scope" required (MaxLength(256)),
         /// The OAuth grants the application may use (the schema wants at least two).
-        pub grant_types: Vec<GrantType> = "grant_types" required,
+        pub grant_types: Vec<GrantType> = "grant_types" required[2],
         /// The OAuth response type, `code`.
         pub response_types: Option<ResponseType> = "response_types" required,
         /// URI where the client manages its registration (untyped in the schema; kept

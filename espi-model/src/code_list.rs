@@ -329,14 +329,15 @@ macro_rules! string_code_list {
         /// list, fails the facet check (strict reading rejects it).
         impl $crate::schema::Scalar for $name {
             const TRIM: bool = false;
+            const LISTED: &'static [&'static str] = &[$($wire),+];
             fn parse_text(text: &str) -> Result<Self, $crate::schema::ValueError> {
                 Ok(Self::from_wire(text))
             }
             fn write_text(&self, out: &mut String) {
                 out.push_str(self.as_wire());
             }
-            fn check(&self, _facet: $crate::schema::Facet) -> Result<(), String> {
-                $crate::code_list::check_listed(self)
+            fn check(&self, facet: $crate::schema::Facet) -> Result<(), String> {
+                $crate::code_list::check_listed(self, facet)
             }
         }
     };
@@ -346,9 +347,20 @@ macro_rules! string_code_list {
 #[allow(unused_imports, reason = "used by the customer code lists")]
 pub(crate) use string_code_list;
 
-/// For a closed string code list, an error naming the listed literals when `value`
-/// is not one of them.
-pub(crate) fn check_listed<T: StringCodeList>(value: &T) -> Result<(), String> {
+/// An error when `value` breaks the field's facet (the length of a union with
+/// `String64`, say) or, for a closed string code list, is not a listed literal.
+pub(crate) fn check_listed<T: StringCodeList>(
+    value: &T,
+    facet: crate::schema::Facet,
+) -> Result<(), String> {
+    if let crate::schema::Facet::MaxLength(limit) = facet {
+        let length = value.as_wire().chars().count();
+        if length > limit {
+            return Err(format!(
+                "{length} characters, more than the {limit} the schema allows"
+            ));
+        }
+    }
     if !T::CLOSED || T::LISTED_WIRE.contains(&value.as_wire()) {
         return Ok(());
     }

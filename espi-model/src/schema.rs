@@ -15,6 +15,9 @@ pub trait Scalar: Sized {
     fn parse_text(text: &str) -> Result<Self, ValueError>;
     /// Appends the wire text of the value.
     fn write_text(&self, out: &mut String);
+    /// The literals the type's schema enumeration lists (empty for types that are
+    /// not string code lists): the values a generator or a form can offer.
+    const LISTED: &'static [&'static str] = &[];
     /// Whether XML whitespace around the text is insignificant (true for every
     /// numeric, boolean and hex type, as in XSD `whiteSpace="collapse"`).
     const TRIM: bool = true;
@@ -118,7 +121,8 @@ pub trait Element: Default {
     ) -> Result<Option<usize>, R::Error>;
     /// Writes every present field in schema order, then the unknown elements.
     fn write_fields<W: ElementWriter>(&self, writer: &mut W) -> Result<(), W::Error>;
-    /// Required fields that have no value.
+    /// Required fields that have no value, or fewer values than the schema's
+    /// minimum (named e.g. `grant_types (at least 2)`).
     fn missing_required(&self) -> Vec<&'static str>;
     /// Children that the schema does not define here, kept in document order.
     fn unknown_elements_mut(&mut self) -> &mut Vec<RawElement>;
@@ -137,7 +141,11 @@ pub trait Slot {
     /// Writes every value the slot holds.
     fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error>;
     /// Whether the slot holds at least one value.
-    fn is_present(&self) -> bool;
+    fn is_present(&self) -> bool {
+        self.count() > 0
+    }
+    /// How many values the slot holds.
+    fn count(&self) -> usize;
 }
 
 /// A value that can stand as an element: either [`Scalar`] text or an [`Element`].
@@ -194,8 +202,8 @@ impl<T: Value> Slot for Option<T> {
             None => Ok(()),
         }
     }
-    fn is_present(&self) -> bool {
-        self.is_some()
+    fn count(&self) -> usize {
+        usize::from(self.is_some())
     }
 }
 
@@ -212,8 +220,8 @@ impl<T: Value> Slot for Vec<T> {
         self.iter()
             .try_for_each(|value| value.write_value(name, writer))
     }
-    fn is_present(&self) -> bool {
-        !self.is_empty()
+    fn count(&self) -> usize {
+        self.len()
     }
 }
 
@@ -235,8 +243,10 @@ impl Value for RawElement {
 
 /// Declares an ESPI complex type once: the struct, its serde derives and its
 /// [`Element`] implementation, from one table of `field: Type = "xmlName"` rows in
-/// schema order. Every struct also gets `unknown_elements: Vec<RawElement>`, where
-/// the reader keeps children the schema does not define, so nothing is dropped.
+/// schema order. A row may say `required` (minOccurs 1) or `required[n]` (minOccurs
+/// n), then a facet in parentheses. Every struct also gets `unknown_elements:
+/// Vec<RawElement>`, where the reader keeps children the schema does not define, so
+/// nothing is dropped.
 #[macro_export]
 macro_rules! espi_element {
     (
@@ -244,7 +254,7 @@ macro_rules! espi_element {
         pub struct $name:ident : $type_name:literal {
             $(
                 $(#[$fmeta:meta])*
-                pub $field:ident : $fty:ty = $xml:literal $($req:ident)? $(($facet:ident $(($($limit:expr),+))?))?,
+                pub $field:ident : $fty:ty = $xml:literal $($req:ident $([$min:literal])?)? $(($facet:ident $(($($limit:expr),+))?))?,
             )*
         }
     ) => {
@@ -297,9 +307,9 @@ macro_rules! espi_element {
                 let mut missing = Vec::new();
                 $($(
                     if $crate::__espi_required!($req, true)
-                        && !$crate::schema::Slot::is_present(&self.$field)
+                        && $crate::schema::Slot::count(&self.$field) < $crate::__espi_min!($($min)?)
                     {
-                        missing.push($xml);
+                        missing.push($crate::__espi_missing!($xml $(, $min)?));
                     }
                 )?)*
                 missing
@@ -357,6 +367,30 @@ macro_rules! __espi_facet {
     };
     ($facet:ident $(($($limit:expr),+))?) => {
         $crate::schema::Facet::$facet$(($($limit),+))?
+    };
+}
+
+/// The least number of occurrences of a required row: 1, or `n` for `required[n]`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __espi_min {
+    () => {
+        1
+    };
+    ($min:literal) => {
+        $min
+    };
+}
+
+/// How [`Element::missing_required`] names a row that has too few occurrences.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __espi_missing {
+    ($xml:literal) => {
+        $xml
+    };
+    ($xml:literal, $min:literal) => {
+        concat!($xml, " (at least ", $min, ")")
     };
 }
 

@@ -512,7 +512,16 @@ impl<R: BufRead> Inner<R> {
         let slot = match (ns, local) {
             (Ns::Atom, "id") => Some(&mut meta.id),
             (Ns::Atom, "title") => Some(&mut meta.title),
-            (Ns::Atom, "published") => Some(&mut meta.published),
+            (Ns::Atom, "published") => {
+                if parent == "feed" {
+                    // RFC 4287 and GBA's atom.xsd give `published` to entries only.
+                    self.invalid_or_diagnose(
+                        DiagnosticKind::UnknownElement,
+                        "atom:published is not an element of atom:feed (only entries have one); kept",
+                    )?;
+                }
+                Some(&mut meta.published)
+            }
             (Ns::Atom, "updated") => Some(&mut meta.updated),
             _ => None,
         };
@@ -782,9 +791,6 @@ impl<R: BufRead> Inner<R> {
                 }
             };
             let known = ns == self.content_ns && fits;
-            if known && self.saved.attributes {
-                self.check_attributes()?;
-            }
             let mut index = if known {
                 value.read_child(name.as_bytes(), self)?
             } else {
@@ -1102,6 +1108,10 @@ impl<R: BufRead> ElementReader for Inner<R> {
     type Error = Error;
 
     fn scalar<T: Scalar>(&mut self, field: &'static Field) -> Result<Option<T>, Error> {
+        // Typed children take no attributes; raw (xs:anyType) ones keep theirs.
+        if self.saved.attributes {
+            self.check_attributes()?;
+        }
         if self.read_text(self.saved.empty)? {
             return Ok(None);
         }
@@ -1135,6 +1145,9 @@ impl<R: BufRead> ElementReader for Inner<R> {
     }
 
     fn element<T: Element>(&mut self, value: &mut T) -> Result<(), Error> {
+        if self.saved.attributes {
+            self.check_attributes()?;
+        }
         self.read_element_into(value, self.saved.empty)
     }
 

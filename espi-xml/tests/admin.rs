@@ -171,6 +171,16 @@ fn a_missing_data_custodian_id_is_reported() {
         "<dataCustodianId>dc</dataCustodianId><dataCustodianApplicationStatus>",
     );
     read_document_with(fixed.as_bytes(), ReaderOptions::strict()).expect("valid once added");
+    // The schema wants at least two grant_types.
+    let one_grant = fixed.replace("<grant_types>refresh_token</grant_types>", "");
+    let parsed = deviates(&one_grant, DiagnosticKind::MissingRequired, 18);
+    assert!(
+        parsed.diagnostics[0]
+            .message
+            .contains("grant_types (at least 2)"),
+        "{}",
+        parsed.diagnostics[0].message
+    );
 }
 
 #[test]
@@ -299,4 +309,31 @@ fn customer_children_in_the_espi_namespace_are_not_customer_fields() {
     assert_eq!(meter.serial_number, None);
     assert_eq!(meter.unknown_elements.len(), 1);
     assert_eq!(parsed.diagnostics[0].kind, DiagnosticKind::UnknownElement);
+}
+
+#[test]
+fn extension_elements_keep_their_attributes_in_strict_mode() {
+    // `extension` is xs:anyType: attributes are allowed and kept with the raw XML.
+    let xml = r#"<espi:ServiceStatus xmlns:espi="http://naesb.org/espi"><espi:extension note="x"/><espi:currentStatus>1</espi:currentStatus></espi:ServiceStatus>"#;
+    let parsed = read_document_with(xml.as_bytes(), ReaderOptions::strict()).expect("valid");
+    let Document::Resource(resource) = &parsed.document else {
+        panic!("bare root");
+    };
+    let Resource::ServiceStatus(status) = resource.as_ref() else {
+        panic!("{resource:?}");
+    };
+    assert_eq!(status.extension[0].attributes[0].value, "x");
+    // A typed child still takes no attributes.
+    let typed = xml.replace("<espi:currentStatus>", r#"<espi:currentStatus note="y">"#);
+    assert!(read_document_with(typed.as_bytes(), ReaderOptions::strict()).is_err());
+}
+
+#[test]
+fn a_feed_has_no_published_date() {
+    let xml = r#"<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id>
+<published>2024-01-01T00:00:00Z</published></feed>"#;
+    let parsed = read_document(xml.as_bytes()).expect("lenient");
+    assert_eq!(parsed.diagnostics[0].kind, DiagnosticKind::UnknownElement);
+    assert_eq!(parsed.diagnostics[0].position.line, 2);
+    assert!(read_document_with(xml.as_bytes(), ReaderOptions::strict()).is_err());
 }
