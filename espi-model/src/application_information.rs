@@ -7,7 +7,7 @@ use crate::code_list::{
     ThirdPartyApplicationType, ThirdPartyApplicationUse, TokenEndPointMethod,
 };
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// The registration of a Third Party application with a Data Custodian (espi.xsd
@@ -36,7 +36,7 @@ crate::espi_element! {
     /// ```
     pub struct ApplicationInformation: "ApplicationInformation" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// The Data Custodian's identifier (String64).

@@ -10,7 +10,7 @@
 use crate::code_list::{AuthorizationStatus, GrantType, OAuthError, TokenType};
 use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// A permission granted by an owner for access to a resource (espi.xsd
@@ -45,7 +45,7 @@ crate::espi_element! {
     /// ```
     pub struct Authorization: "Authorization" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Window in which requests and subscriptions are allowed; a duration of 0

@@ -7,7 +7,7 @@ crate::espi_element! {
     /// Batch processing information of an IdentifiedObject (espi.xsd `BatchItemInfo`).
     pub struct BatchItemInfo: "BatchItemInfo" {
         /// Objects `extension` children (xs:anyType), kept as raw XML.
-        pub extension: Vec<crate::raw::RawElement> = "extension",
+        pub extension: crate::raw::RawList = "extension",
         /// Identifier of the batch item (HexBinary16).
         pub name: Option<HexBinary> = "name" (MaxOctets(2)),
         /// The CRUD operation the item asks for.

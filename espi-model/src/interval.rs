@@ -9,7 +9,7 @@ crate::espi_element! {
     /// file that omits one keeps the rest (strict reading rejects it).
     pub struct DateTimeInterval: "DateTimeInterval" {
         /// Object extensions.
-        pub extension: Vec<crate::raw::RawElement> = "extension",
+        pub extension: crate::raw::RawList = "extension",
         /// Duration in seconds.
         pub duration: Option<u32> = "duration" required,
         /// Start, seconds since 1970-01-01T00:00:00Z.

@@ -3,13 +3,13 @@
 use crate::code_list::QualityOfReading;
 use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// The quality of one reading (espi.xsd `ReadingQuality`).
     pub struct ReadingQuality: "ReadingQuality" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// The quality code (required by the schema).
         pub quality: Option<QualityOfReading> = "quality" required,
     }
@@ -20,7 +20,7 @@ crate::espi_element! {
     /// unit times 10^powerOfTenMultiplier; `cost` is in 1/100 000 of its currency.
     pub struct IntervalReading: "IntervalReading" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Cost in hundred-thousandths of the ReadingType's currency (Int48).
         pub cost: Option<i64> = "cost" (Int48),
         /// Qualities of the reading; ReadingType.defaultQuality applies when empty.
@@ -43,7 +43,7 @@ crate::espi_element! {
     /// A block of interval readings (espi.xsd `IntervalBlock`).
     pub struct IntervalBlock: "IntervalBlock" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// The interval the block covers.

@@ -3,14 +3,14 @@
 use crate::dst::DstRule;
 use crate::identified_object::BatchItemInfo;
 use crate::local_time::LocalTimeRules;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// The local time of a UsagePoint (espi-reference §4.9): standard offset, DST
     /// offset and the two DST rules. All four are required by the schema.
     pub struct LocalTimeParameters: "TimeConfiguration" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Rule for the end of DST.

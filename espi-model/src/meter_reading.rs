@@ -1,7 +1,7 @@
 //! MeterReading: a set of values of one ReadingType from one UsagePoint.
 
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// A set of values obtained from the meter (espi.xsd `MeterReading`). It has no
@@ -9,7 +9,7 @@ crate::espi_element! {
     /// entry's Atom links (see [`crate::link`]).
     pub struct MeterReading: "MeterReading" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
     }

@@ -3,7 +3,7 @@
 
 use crate::code_list::TouOrCppOrConsumptionTier;
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// One program code and what it means (the anonymous type of espi.xsd
@@ -25,7 +25,7 @@ crate::espi_element! {
     /// The program codes of a Data Custodian (espi.xsd `ProgramIdMappings`).
     pub struct ProgramIdMappings: "ProgramIdMappings" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// The mappings (at least one).

@@ -2,14 +2,14 @@
 
 use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// A summary of power quality events (espi.xsd `ElectricPowerQualitySummary`,
     /// espi-reference §4.8).
     pub struct ElectricPowerQualitySummary: "ElectricPowerQualitySummary" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Long-term flicker severity.

@@ -103,3 +103,99 @@ impl RawElement {
         })
     }
 }
+
+/// Raw elements in document order: `extension` children and the children a schema
+/// does not define. Almost always empty, so it is one pointer wide (a `Vec` is three)
+/// and allocates only when something is pushed: every resource and every interval
+/// reading carries two of these.
+///
+/// It reads like a slice (`list[0]`, `list.len()`, `list.iter()`).
+///
+/// ```
+/// use espi_model::raw::{QualifiedName, RawElement, RawList};
+/// let mut list = RawList::default();
+/// assert!(list.is_empty());
+/// list.push(RawElement {
+///     name: QualifiedName { namespace: None, local: "note".into(), prefix: None },
+///     attributes: Vec::new(),
+///     children: Vec::new(),
+///     value_namespaces: Vec::new(),
+/// });
+/// assert_eq!(list[0].name.local, "note");
+/// assert_eq!(std::mem::size_of::<RawList>(), std::mem::size_of::<usize>());
+/// ```
+#[derive(Debug, Clone, Default)]
+#[allow(
+    clippy::box_collection,
+    reason = "the box keeps the empty list one pointer wide; a Vec is three"
+)]
+pub struct RawList(Option<Box<Vec<RawElement>>>);
+
+impl RawList {
+    /// An empty list (usable in constants).
+    pub const fn new() -> RawList {
+        RawList(None)
+    }
+
+    /// Appends an element.
+    pub fn push(&mut self, element: RawElement) {
+        self.0.get_or_insert_with(Box::default).push(element);
+    }
+
+    /// The elements as a slice.
+    pub fn as_slice(&self) -> &[RawElement] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether there is no element (also what serde uses to leave the field out).
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+}
+
+impl std::ops::Deref for RawList {
+    type Target = [RawElement];
+    fn deref(&self) -> &[RawElement] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for RawList {
+    fn eq(&self, other: &RawList) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for RawList {}
+
+impl From<Vec<RawElement>> for RawList {
+    fn from(elements: Vec<RawElement>) -> RawList {
+        RawList((!elements.is_empty()).then(|| Box::new(elements)))
+    }
+}
+
+impl FromIterator<RawElement> for RawList {
+    fn from_iter<I: IntoIterator<Item = RawElement>>(elements: I) -> RawList {
+        RawList::from(elements.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl<'a> IntoIterator for &'a RawList {
+    type Item = &'a RawElement;
+    type IntoIter = std::slice::Iter<'a, RawElement>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl Serialize for RawList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<RawElement>::deserialize(deserializer).map(RawList::from)
+    }
+}

@@ -5,6 +5,7 @@ use crate::code_list::QualityOfReading;
 use crate::interval_block::{IntervalBlock, IntervalReading};
 use crate::link::UsageTree;
 use crate::local_time::LocalTimeRules;
+use crate::raw::RawList;
 use crate::reading_type::{ReadingType, cost_amount};
 use crate::resource::Resource;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -127,7 +128,7 @@ pub fn flat_readings<'a>(
 }
 
 static EMPTY_READING: IntervalReading = IntervalReading {
-    extension: Vec::new(),
+    extension: RawList::new(),
     cost: None,
     reading_quality: Vec::new(),
     time_period: None,
@@ -135,7 +136,7 @@ static EMPTY_READING: IntervalReading = IntervalReading {
     consumption_tier: None,
     tou: None,
     cpp: None,
-    unknown_elements: Vec::new(),
+    unknown_elements: RawList::new(),
 };
 
 /// The readings of one block, placing readings without a timePeriod one after the other.

@@ -6,7 +6,7 @@ use crate::code_list::{
     UnitMultiplierKind, UnitSymbolKind, unit_label,
 };
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::{RawElement, RawList};
 use rust_decimal::Decimal;
 
 crate::espi_element! {
@@ -14,7 +14,7 @@ crate::espi_element! {
     /// The schema leaves `denominator` untyped (xs:anyType), so it is kept as raw XML.
     pub struct RationalNumber: "RationalNumber" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Numerator (xs:integer).
         pub numerator: Option<i64> = "numerator",
         /// Denominator, untyped in the schema.
@@ -27,7 +27,7 @@ crate::espi_element! {
     /// espi-reference §4.5). Every field is optional in the schema.
     pub struct ReadingType: "ReadingType" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// How values accumulate (4 = deltaData for interval data).

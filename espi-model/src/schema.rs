@@ -125,7 +125,7 @@ pub trait Element: Default {
     /// minimum (named e.g. `grant_types (at least 2)`).
     fn missing_required(&self) -> Vec<&'static str>;
     /// Children that the schema does not define here, kept in document order.
-    fn unknown_elements_mut(&mut self) -> &mut Vec<RawElement>;
+    fn unknown_elements_mut(&mut self) -> &mut crate::raw::RawList;
 }
 
 /// How a struct field holds its element: required (`T`), optional (`Option<T>`) or
@@ -225,6 +225,27 @@ impl<T: Value> Slot for Vec<T> {
     }
 }
 
+impl Slot for crate::raw::RawList {
+    // Extensions are rare: out of line, the typed fields' matching stays small.
+    #[cold]
+    #[inline(never)]
+    fn read<R: ElementReader>(
+        &mut self,
+        _field: &'static Field,
+        reader: &mut R,
+    ) -> Result<(), R::Error> {
+        let element = reader.raw()?;
+        self.push(element);
+        Ok(())
+    }
+    fn write<W: ElementWriter>(&self, _name: &'static str, writer: &mut W) -> Result<(), W::Error> {
+        self.iter().try_for_each(|element| writer.raw(element))
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
 impl Value for RawElement {
     fn read_value<R: ElementReader>(
         _field: &'static Field,
@@ -267,8 +288,8 @@ macro_rules! espi_element {
             )*
             /// Child elements the schema does not define at this place, kept in
             /// document order and written back after the known fields.
-            #[serde(default, skip_serializing_if = "Vec::is_empty")]
-            pub unknown_elements: Vec<$crate::raw::RawElement>,
+            #[serde(default, skip_serializing_if = "crate::raw::RawList::is_empty")]
+            pub unknown_elements: $crate::raw::RawList,
         }
 
         impl $crate::schema::Element for $name {
@@ -315,7 +336,7 @@ macro_rules! espi_element {
                 missing
             }
 
-            fn unknown_elements_mut(&mut self) -> &mut Vec<$crate::raw::RawElement> {
+            fn unknown_elements_mut(&mut self) -> &mut $crate::raw::RawList {
                 &mut self.unknown_elements
             }
         }

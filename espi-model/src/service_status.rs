@@ -2,7 +2,7 @@
 //! `ServiceStatus`, the body of `ReadServiceStatus`, espi-reference §1.3).
 
 use crate::code_list::ServiceStatusCode;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// The current status of the Data Custodian's service (espi.xsd `ServiceStatus`),
@@ -16,7 +16,7 @@ crate::espi_element! {
     /// ```
     pub struct ServiceStatus: "ServiceStatus" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// 1 normal, 0 unavailable.
         pub current_status: Option<ServiceStatusCode> = "currentStatus" required,
     }

@@ -5,14 +5,14 @@ use crate::code_list::{
 };
 use crate::hex::HexBinary;
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 use crate::usage_summary::{SummaryMeasurement, TariffRiderRefs};
 
 crate::espi_element! {
     /// The kind of service of a UsagePoint (espi.xsd `ServiceCategory`).
     pub struct ServiceCategory: "ServiceCategory" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Electricity, gas, water, … (required by the schema).
         pub kind: Option<ServiceKind> = "kind" required,
     }
@@ -22,7 +22,7 @@ crate::espi_element! {
     /// Where the service is delivered (espi.xsd `ServiceDeliveryPoint`).
     pub struct ServiceDeliveryPoint: "ServiceDeliveryPoint" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Name of the service delivery point.
         pub name: Option<String> = "name" (MaxLength(256)),
         /// Tariff profile.
@@ -38,7 +38,7 @@ crate::espi_element! {
     /// A pricing node reference (espi.xsd `PnodeRef`).
     pub struct PnodeRef: "PnodeRef" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Type of the pricing node.
         pub apnode_type: Option<ApnodeType> = "apnodeType" required,
         /// The node reference.
@@ -54,7 +54,7 @@ crate::espi_element! {
     /// Pricing node references of a UsagePoint (espi.xsd `PnodeRefs`).
     pub struct PnodeRefs: "PnodeRefs" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// The references (at least one).
         pub pnode_ref: Vec<PnodeRef> = "pnodeRef" required,
     }
@@ -64,7 +64,7 @@ crate::espi_element! {
     /// An aggregate node reference (espi.xsd `AggregateNodeRef`).
     pub struct AggregateNodeRef: "AggregateNodeRef" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Type of the aggregate node.
         pub anode_type: Option<AnodeType> = "anodeType" required,
         /// The node reference.
@@ -82,7 +82,7 @@ crate::espi_element! {
     /// Aggregate node references of a UsagePoint (espi.xsd `AggregateNodeRefs`).
     pub struct AggregateNodeRefs: "AggregateNodeRefs" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// The references (at least one).
         pub aggregate_node_ref: Vec<AggregateNodeRef> = "aggregateNodeRef" required,
     }
@@ -94,7 +94,7 @@ crate::espi_element! {
     /// extension elements.
     pub struct UsagePoint: "UsagePoint" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Role flags (HexBinary16, espi-reference §4.4): bit 1 isMirror, bit 2

@@ -7,13 +7,13 @@ use crate::code_list::{
 };
 use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// A measured or computed quantity with its unit (espi.xsd `SummaryMeasurement`).
     pub struct SummaryMeasurement: "SummaryMeasurement" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Power of ten applied to `value`.
         pub power_of_ten_multiplier: Option<UnitMultiplierKind> = "powerOfTenMultiplier",
         /// When the value was measured (epoch seconds).
@@ -31,7 +31,7 @@ crate::espi_element! {
     /// One line of a bill's additional costs (espi.xsd `LineItem`, espi-reference §4.7).
     pub struct LineItem: "LineItem" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Amount in 1/100 000 of the currency.
         pub amount: Option<i64> = "amount" (Int48),
         /// Rounding in 1/100 000 of the currency.
@@ -55,7 +55,7 @@ crate::espi_element! {
     /// A tariff rider (espi.xsd `TariffRiderRef`).
     pub struct TariffRiderRef: "TariffRiderRef" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Type of rider.
         pub rider_type: Option<String> = "riderType" required (MaxLength(256)),
         /// Enrollment status.
@@ -69,7 +69,7 @@ crate::espi_element! {
     /// Tariff riders (espi.xsd `TariffRiderRefs`).
     pub struct TariffRiderRefs: "TariffRiderRefs" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// The riders (at least one).
         pub tariff_rider_ref: Vec<TariffRiderRef> = "tariffRiderRef" required,
     }
@@ -79,7 +79,7 @@ crate::espi_element! {
     /// Who issued the charges (espi.xsd `BillingChargeSource`).
     pub struct BillingChargeSource: "BillingChargeSource" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Name of the agency.
         pub agency_name: Option<String> = "agencyName" (MaxLength(256)),
     }
@@ -90,7 +90,7 @@ crate::espi_element! {
     /// espi-reference §4.7). Amounts are in 1/100 000 of `currency`.
     pub struct UsageSummary: "UsageSummary" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// The billing period.
@@ -150,7 +150,7 @@ crate::espi_element! {
     /// up to `commodity`, without the last four.
     pub struct ElectricPowerUsageSummary: "ElectricPowerUsageSummary" {
         /// Object extensions.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// The billing period.

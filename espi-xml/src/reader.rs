@@ -1151,6 +1151,10 @@ impl<R: BufRead> ElementReader for Inner<R> {
         self.read_element_into(value, self.saved.empty)
     }
 
+    // Cold (extensions are rare): kept out of line so that the typed fields' code
+    // around it stays small enough to inline.
+    #[inline(never)]
+    #[cold]
     fn raw(&mut self) -> Result<RawElement, Error> {
         self.capture_raw()
     }

@@ -73,8 +73,8 @@ pub struct Writer<W: Write> {
     /// The schema of the resources written so far: usage and customer data never
     /// share a document.
     family: Option<Namespace>,
-    /// The prefix of the resource being written, which its children share.
-    prefix: &'static str,
+    /// The namespace of the resource being written, which its children share.
+    namespace: Namespace,
 }
 
 impl<W: Write> Writer<W> {
@@ -90,7 +90,7 @@ impl<W: Write> Writer<W> {
             scalar_text: String::new(),
             tag_mark: 0,
             family: None,
-            prefix: Namespace::Espi.prefix(),
+            namespace: Namespace::Espi,
         }
     }
 
@@ -316,18 +316,29 @@ impl<W: Write> Writer<W> {
                 .push((Some(prefix.into()), namespace.uri().into()));
             format!(" xmlns:{prefix}=\"{}\"", namespace.uri())
         };
-        self.prefix = prefix;
+        self.namespace = namespace;
         let written = self.complex(name, value, &declaration);
         self.scopes.truncate(mark);
         written
     }
 
+    /// Writes `<espi:` or `</espi:` (or `cust`). Constant strings: this is the hot
+    /// path, and a copy of known length is inlined where a `&str` field's is a call.
+    #[inline(always)]
+    fn tag_start(&mut self, end: bool) {
+        let start = match (self.namespace, end) {
+            (Namespace::Espi, false) => "<espi:",
+            (Namespace::Espi, true) => "</espi:",
+            (Namespace::Customer, false) => "<cust:",
+            (Namespace::Customer, true) => "</cust:",
+        };
+        self.buf.push_str(start);
+    }
+
     /// Writes `<prefix:name extra>`, the fields of `value`, and the end tag.
     fn complex<T: Element>(&mut self, name: &str, value: &T, extra: &str) -> io::Result<()> {
         self.newline();
-        self.buf.push('<');
-        self.buf.push_str(self.prefix);
-        self.buf.push(':');
+        self.tag_start(false);
         self.buf.push_str(name);
         self.buf.push_str(extra);
         self.buf.push('>');
@@ -338,9 +349,7 @@ impl<W: Write> Writer<W> {
         if self.buf.len() > before {
             self.newline();
         }
-        self.buf.push_str("</");
-        self.buf.push_str(self.prefix);
-        self.buf.push(':');
+        self.tag_start(true);
         self.buf.push_str(name);
         self.buf.push('>');
         self.flush_if_full()
@@ -524,9 +533,7 @@ impl<W: Write> ElementWriter for Writer<W> {
 
     fn scalar<T: Scalar>(&mut self, name: &'static str, value: &T) -> io::Result<()> {
         self.newline();
-        self.buf.push('<');
-        self.buf.push_str(self.prefix);
-        self.buf.push(':');
+        self.tag_start(false);
         self.buf.push_str(name);
         self.buf.push('>');
         let mut text = std::mem::take(&mut self.scalar_text);
@@ -534,9 +541,7 @@ impl<W: Write> ElementWriter for Writer<W> {
         value.write_text(&mut text);
         escape_into(&mut self.buf, &text, false)?;
         self.scalar_text = text;
-        self.buf.push_str("</");
-        self.buf.push_str(self.prefix);
-        self.buf.push(':');
+        self.tag_start(true);
         self.buf.push_str(name);
         self.buf.push('>');
         Ok(())

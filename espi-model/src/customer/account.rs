@@ -4,7 +4,7 @@
 use super::code_list::NotificationMethodKind;
 use super::common::{ElectronicAddress, Organisation, Status};
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// A notification sent to the customer about the account: delinquency, move
@@ -12,7 +12,7 @@ crate::espi_element! {
     /// elements are required by the schema.
     pub struct AccountNotification: "AccountNotification" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// How the customer was notified.
         pub method_kind: Option<NotificationMethodKind> = "methodKind" required,
         /// When the customer was notified (epoch seconds).
@@ -30,7 +30,7 @@ crate::espi_element! {
     /// extends `Document`).
     pub struct CustomerAccount: "CustomerAccount" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

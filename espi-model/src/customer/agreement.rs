@@ -8,7 +8,7 @@ use super::common::{DateTimeInterval, ElectronicAddress, Status};
 use super::program::ProgramDate;
 use crate::code_list::Currency;
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 use crate::usage_summary::SummaryMeasurement;
 
 /// A reference to a pricing structure: the grouping of prices and eligibility
@@ -23,7 +23,7 @@ crate::espi_element! {
     /// [`CustomerAgreement`].
     pub struct Agreement: "Agreement" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -82,7 +82,7 @@ crate::espi_element! {
     /// `Agreement`).
     pub struct CustomerAgreement: "CustomerAgreement" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

@@ -5,14 +5,14 @@
 use chrono::{DateTime, Utc};
 
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// The root of every customer.xsd class (customer.xsd `Object`): only the
     /// extension mechanism. Every other type starts with its `extension` field.
     pub struct Object: "Object" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
     }
 }
 
@@ -24,7 +24,7 @@ crate::espi_element! {
     /// `batchItemInfo`, so every resource of customer.xsd has that element too.
     pub struct IdentifiedObject: "IdentifiedObject" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -49,7 +49,7 @@ crate::espi_element! {
     /// ```
     pub struct DateTimeInterval: "DateTimeInterval" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Duration of the interval in seconds.
         pub duration: Option<u32> = "duration",
         /// Start, seconds since 1970-01-01T00:00:00Z.
@@ -90,7 +90,7 @@ crate::espi_element! {
     /// Current status information of an entity (customer.xsd `Status`, extends `Object`).
     pub struct Status: "Status" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Status value at `dateTime`.
         pub value: Option<String> = "value" (MaxLength(256)),
         /// When the status value applies (epoch seconds).
@@ -106,7 +106,7 @@ crate::espi_element! {
     /// A priority (customer.xsd `Priority`, extends `Object`).
     pub struct Priority: "Priority" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// The rank: the lower the number the higher the priority; 0 means no
         /// priority (the lowest). The schema type is the unbounded `xs:integer`;
         /// it is read as a 64-bit integer, like espi.xsd's `RationalNumber/numerator`.
@@ -122,7 +122,7 @@ crate::espi_element! {
     /// Electronic address information (customer.xsd `ElectronicAddress`, extends `Object`).
     pub struct ElectronicAddress: "ElectronicAddress" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Address on a local area network.
         pub lan: Option<String> = "lan" (MaxLength(256)),
         /// MAC (media access control) address.
@@ -146,7 +146,7 @@ crate::espi_element! {
     /// A telephone number (customer.xsd `TelephoneNumber`, extends `Object`).
     pub struct TelephoneNumber: "TelephoneNumber" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Country code.
         pub country_code: Option<String> = "countryCode" (MaxLength(256)),
         /// Area or region code.
@@ -170,7 +170,7 @@ crate::espi_element! {
     /// Street details of an address (customer.xsd `StreetDetail`, extends `Object`).
     pub struct StreetDetail: "StreetDetail" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Designator of the location on the street (the house number).
         pub number: Option<String> = "number" (MaxLength(256)),
         /// Name of the street.
@@ -202,7 +202,7 @@ crate::espi_element! {
     /// Town details of an address (customer.xsd `TownDetail`, extends `Object`).
     pub struct TownDetail: "TownDetail" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Town code.
         pub code: Option<String> = "code" (MaxLength(256)),
         /// Town section.
@@ -222,7 +222,7 @@ crate::espi_element! {
     /// A street and postal address (customer.xsd `StreetAddress`, extends `Object`).
     pub struct StreetAddress: "StreetAddress" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Street detail.
         pub street_detail: Option<StreetDetail> = "streetDetail",
         /// Town detail.
@@ -241,7 +241,7 @@ crate::espi_element! {
     /// `Organisation`, extends `IdentifiedObject`).
     pub struct Organisation: "Organisation" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

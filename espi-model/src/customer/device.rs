@@ -6,14 +6,14 @@
 use super::code_list::MeterMultiplierKind;
 use super::common::{ElectronicAddress, Status};
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// Dates of the lifecycle events of an asset, in epoch seconds (customer.xsd
     /// `LifecycleDate`, extends `Object`).
     pub struct LifecycleDate: "LifecycleDate" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// When the asset was manufactured.
         pub manufactured_date: Option<i64> = "manufacturedDate",
         /// When the asset was purchased.
@@ -33,7 +33,7 @@ crate::espi_element! {
     /// An acceptance test of an asset (customer.xsd `AcceptanceTest`, extends `Object`).
     pub struct AcceptanceTest: "AcceptanceTest" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Type of test performed (element `type`).
         pub kind: Option<String> = "type" (MaxLength(256)),
         /// Whether the asset passed and may be placed in service.
@@ -47,7 +47,7 @@ crate::espi_element! {
     /// A multiplier applied at a meter (customer.xsd `MeterMultiplier`, extends `Object`).
     pub struct MeterMultiplier: "MeterMultiplier" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Kind of multiplier.
         pub kind: Option<MeterMultiplierKind> = "kind",
         /// The multiplier (xs:float: `INF`, `-INF` and `NaN` included).
@@ -60,7 +60,7 @@ crate::espi_element! {
     /// `IdentifiedObject`); the base of [`AssetContainer`].
     pub struct Asset: "Asset" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -98,7 +98,7 @@ crate::espi_element! {
     /// without adding elements); the base of [`EndDevice`].
     pub struct AssetContainer: "AssetContainer" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -136,7 +136,7 @@ crate::espi_element! {
     /// connect/disconnect… (customer.xsd `EndDevice`, extends `AssetContainer`).
     pub struct EndDevice: "EndDevice" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -182,7 +182,7 @@ crate::espi_element! {
     /// `EndDevice`).
     pub struct Meter: "Meter" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

@@ -5,7 +5,7 @@
 
 use super::common::{ElectronicAddress, Status, StreetAddress, TelephoneNumber};
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 /// A usage point as customer.xsd refers to it (customer.xsd `UsagePoint`): a
 /// complex type with simple content that extends `xs:anyURI` without attributes,
@@ -19,7 +19,7 @@ crate::espi_element! {
     /// (String256) in the schema.
     pub struct PositionPoint: "PositionPoint" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// X axis position.
         pub x_position: Option<String> = "xPosition" (MaxLength(256)),
         /// Y axis position.
@@ -34,7 +34,7 @@ crate::espi_element! {
     /// `IdentifiedObject`); the base of [`WorkLocation`] and [`ServiceLocation`].
     pub struct Location: "Location" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -67,7 +67,7 @@ crate::espi_element! {
     /// `Location` without adding elements).
     pub struct WorkLocation: "WorkLocation" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -102,7 +102,7 @@ crate::espi_element! {
     /// `UsagePoint`, so an empty list is valid.
     pub struct UsagePoints: "UsagePoints" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// The usage points (URIs).
         pub usage_point: Vec<UsagePoint> = "UsagePoint",
     }
@@ -113,7 +113,7 @@ crate::espi_element! {
     /// `WorkLocation`).
     pub struct ServiceLocation: "ServiceLocation" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

@@ -4,7 +4,7 @@
 use super::code_list::CustomerKind;
 use super::common::{Organisation, Priority, Status};
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// A way in which an organisation takes part in the utility enterprise
@@ -12,7 +12,7 @@ crate::espi_element! {
     /// [`Customer`] and [`ServiceSupplier`](super::ServiceSupplier).
     pub struct OrganisationRole: "OrganisationRole" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -40,7 +40,7 @@ crate::espi_element! {
     /// ```
     pub struct Customer: "Customer" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

@@ -3,7 +3,7 @@
 
 use super::code_list::ProgramDateKind;
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// A Demand Response program enrollment or termination date (customer.xsd
@@ -21,7 +21,7 @@ crate::espi_element! {
     /// `ProgramDateIdMapping`, extends `Object`).
     pub struct ProgramDateIdMapping: "ProgramDateIdMapping" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Type of program date (a union with String64: at most 64 characters).
         pub program_date_type: Option<ProgramDateKind> = "programDateType" required (MaxLength(64)),
         /// The code (may be alphanumeric; at most 64 characters).
@@ -42,7 +42,7 @@ crate::espi_element! {
     /// `ProgramIdMappings`, which repeats its mapping.
     pub struct ProgramDateIdMappings: "ProgramDateIdMappings" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

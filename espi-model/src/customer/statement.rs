@@ -4,7 +4,7 @@
 use super::code_list::MediaType;
 use super::common::{ElectronicAddress, Status};
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// Information collected and managed as part of a business process
@@ -12,7 +12,7 @@ crate::espi_element! {
     /// [`CustomerAccount`](super::CustomerAccount) and [`Agreement`](super::Agreement).
     pub struct Document: "Document" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
@@ -47,7 +47,7 @@ crate::espi_element! {
     /// `StatementRef`, extends `Object`).
     pub struct StatementRef: "StatementRef" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// File name, with its extension if any (at most 512 characters).
         pub file_name: Option<String> = "fileName" (MaxLength(512)),
         /// IANA media type of the document.
@@ -62,7 +62,7 @@ crate::espi_element! {
     /// extends `IdentifiedObject`).
     pub struct Statement: "Statement" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

@@ -4,14 +4,14 @@
 use super::code_list::SupplierKind;
 use super::common::Organisation;
 use crate::identified_object::BatchItemInfo;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// An organisation that provides services to customers: the utility, a
     /// retailer… (customer.xsd `ServiceSupplier`, extends `OrganisationRole`).
     pub struct ServiceSupplier: "ServiceSupplier" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).

@@ -5,7 +5,7 @@ use crate::dst::DstRule;
 use crate::identified_object::BatchItemInfo;
 use crate::local_time::LocalTimeRules;
 use crate::local_time_parameters::LocalTimeParameters;
-use crate::raw::RawElement;
+use crate::raw::RawList;
 
 crate::espi_element! {
     /// The utility's time zone and DST rules as customer.xsd declares them
@@ -17,7 +17,7 @@ crate::espi_element! {
     /// elements are required by the schema.
     pub struct TimeConfiguration: "TimeConfiguration" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: Vec<RawElement> = "extension",
+        pub extension: RawList = "extension",
         /// Batch processing information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
