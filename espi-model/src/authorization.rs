@@ -1,11 +1,10 @@
 //! Authorization: a permission a retail customer (or the Data Custodian) granted to a
 //! Third Party, as the Data Custodian publishes it (espi-reference §4.2).
 //!
-//! The type is declared here with the one schema description, but it is not yet a
-//! variant of [`Resource`](crate::resource::Resource) and the XML reader does not
-//! recognise it inside `atom:content`: wiring the administrative resources into the
-//! reader and writer is issue 3's job. The lifecycle rules (grant, refresh, revoke,
-//! expire) live in `espi-auth`'s `lifecycle` module.
+//! It is [`Resource::Authorization`](crate::resource::Resource::Authorization) inside
+//! `atom:content`; [`admin_link`](crate::admin_link) checks its URIs against the
+//! entry's links. The lifecycle rules (grant, refresh, revoke, expire) live in
+//! `espi-auth`'s `lifecycle` module.
 
 use crate::code_list::{AuthorizationStatus, GrantType, OAuthError, TokenType};
 use crate::identified_object::BatchItemInfo;

@@ -993,8 +993,9 @@ impl<R: BufRead> Inner<R> {
     }
 }
 
-/// The global elements of espi.xsd 4.0 (the ones that may stand alone): besides the
-/// usage resources typed here, the admin resources a later version types (issue 3).
+/// The global elements of espi.xsd 4.0 (the ones that may stand alone); the resources
+/// among them are typed, the rest (IntervalReading, DateTimeInterval…) are kept as raw
+/// XML when they stand alone.
 const ESPI_GLOBAL_ELEMENTS: [&str; 20] = [
     "ApplicationInformation",
     "Authorization",

@@ -275,8 +275,8 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    /// Writes a resource; `extra` is added to a typed resource's start tag (the
-    /// namespace declaration of a bare root).
+    /// Writes a resource, refusing one whose schema differs from the resources
+    /// already written.
     fn write_resource(&mut self, resource: &Resource) -> io::Result<()> {
         if let Some(namespace) = resource.namespace() {
             match self.family {
