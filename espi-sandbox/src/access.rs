@@ -1,0 +1,460 @@
+//! Access control for resource requests: from the `Authorization: Bearer` header to
+//! espi-auth's [`decide`], and from its reasons to HTTP.
+//!
+//! | Outcome | Status |
+//! |---|---|
+//! | no or garbled bearer header, unknown or replaced token | 401 `invalid_token` |
+//! | revoked, denied or ended authorization, expired access token | 401 `invalid_token` |
+//! | the token does not reach the path (another subscription, wrong token kind) | 403 |
+//! | customer data without a retail-customer Function Block | 403 |
+//! | a bulk the scope's `BR` does not name | 403 |
+//! | the window leaves nothing of the requested range | 403 |
+//! | malformed or repeated `published-min` / `published-max` | 400 |
+//!
+//! A customer (access) token is bound to its subscription, `…/Batch/Subscription/{id}`.
+//! For the customer (PII) endpoints it is judged against the customer's
+//! `…/Batch/RetailCustomer/{id}` instead (the `customerResourceURI` the grant has, or
+//! would have with a retail-customer Function Block), so that a request for the
+//! customer's own data without such a block is refused for the scope and not for the
+//! path.
+
+use crate::error::ApiError;
+use crate::grants::{CATALOGUE, Presented, utc_text};
+use crate::state::{Shared, lock, read};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use espi_auth::decision::{Access, Authorization, Reason, Request, decide, is_customer_endpoint};
+use espi_auth::lifecycle::Unusable;
+use espi_auth::token::{self, TokenKind, find_endpoint};
+
+/// What a request may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permit {
+    /// The kind of token presented.
+    pub token: TokenKind,
+    /// The clamped `[published-min, published-max)` range, epoch seconds (espi-auth
+    /// `Access::Allow`).
+    pub range: (Option<i64>, i64),
+    /// The retail customers whose data the request may read: one for a customer
+    /// (subscription) token, every customer with an active authorization for a bulk
+    /// (client) token, all for the Data Custodian's own token and the upload token,
+    /// none for the registration token.
+    pub retail_customers: Vec<String>,
+    /// The subscription the token is bound to, for a customer token.
+    pub subscription_id: Option<String>,
+}
+
+/// Checks the `Authorization: Bearer` header of a request for `path` (relative to
+/// `…/espi/1_1/resource`, e.g. `Batch/Subscription/5`) and `query` (without `?`).
+///
+/// Takes the authorization store's lock and, for the Data Custodian's token, the data
+/// store's read lock, one after the other and briefly: call it without holding either.
+pub fn check(
+    shared: &Shared,
+    headers: &HeaderMap,
+    method: &Method,
+    path: &str,
+    query: &str,
+) -> Result<Permit, ApiError> {
+    let token = bearer(headers)?;
+    let espi_method = espi_method(method)?;
+    let now = shared.now();
+    let presented = lock(&shared.auth).present(token, now)?;
+    let bound = bound_for(&presented, path, &shared.resource_base());
+    let authorization = Authorization {
+        state: &presented.state,
+        scope: &presented.scope,
+        catalogue: CATALOGUE,
+        window: &presented.window,
+        revoked_at: presented.revoked_at,
+        last_activity: presented.last_activity,
+        token: presented.kind,
+        bound: &bound,
+    };
+    let request = Request {
+        method: espi_method,
+        path,
+        query,
+    };
+    let range = match decide(&authorization, &request, now) {
+        Access::Allow { range } => range,
+        Access::Deny(reason) => return Err(denial(&presented, &reason, path)),
+    };
+    let retail_customers = match presented.kind {
+        TokenKind::Access => presented.retail_customer.iter().cloned().collect(),
+        TokenKind::Client => lock(&shared.auth).active_customers(now),
+        // The sandbox's upload token is bound to every customer's upload path.
+        TokenKind::DataCustodian | TokenKind::Upload => read(&shared.data).retail_customers.clone(),
+        TokenKind::Registration => Vec::new(),
+    };
+    if presented.authorization_id.is_some() {
+        lock(&shared.auth).touch(token, now);
+    }
+    Ok(Permit {
+        token: presented.kind,
+        range,
+        retail_customers,
+        subscription_id: presented.subscription.clone(),
+    })
+}
+
+/// The bearer token of a request, or a 401 saying what is wrong with the header.
+pub fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Err(ApiError::unauthenticated(
+            "no access token: send the header Authorization: Bearer <access_token> (RFC 6750)",
+        ));
+    };
+    if values.next().is_some() {
+        return Err(ApiError::invalid_token(
+            "more than one Authorization header",
+        ));
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::invalid_token("the Authorization header is not ASCII"))?;
+    let (scheme, token) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::invalid_token(format!(
+            "the Authorization header uses the {scheme:?} scheme; resources take Bearer tokens"
+        )));
+    }
+    let token = token.trim();
+    if token.is_empty() || !token.bytes().all(is_b64token_byte) {
+        return Err(ApiError::invalid_token(
+            "the bearer token is empty or has characters RFC 6750 does not allow",
+        ));
+    }
+    Ok(token)
+}
+
+/// RFC 6750 §2.1 `b64token` characters.
+fn is_b64token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~+/=".contains(&byte)
+}
+
+/// The HTTP method as espi-auth knows it; HEAD is judged as GET.
+fn espi_method(method: &Method) -> Result<token::Method, ApiError> {
+    match *method {
+        Method::GET | Method::HEAD => Ok(token::Method::Get),
+        Method::POST => Ok(token::Method::Post),
+        Method::PUT => Ok(token::Method::Put),
+        Method::DELETE => Ok(token::Method::Delete),
+        ref other => Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            None,
+            format!("{other} is not an ESPI method"),
+        )),
+    }
+}
+
+/// The resource URI to judge the request against: the token's own, except a customer
+/// token on a customer (PII) endpoint, which is judged as the customer's
+/// `Batch/RetailCustomer/{id}` (see the module documentation).
+fn bound_for(presented: &Presented, path: &str, resource_base: &str) -> String {
+    if presented.kind == TokenKind::Access
+        && let Some(customer) = &presented.retail_customer
+        && let Some((endpoint, _)) = find_endpoint(path)
+        && is_customer_endpoint(endpoint.path)
+    {
+        return format!("{resource_base}/Batch/RetailCustomer/{customer}");
+    }
+    presented.resource_uri.clone()
+}
+
+/// The HTTP error for a denial, saying which token and why.
+fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
+    let whose = match &presented.authorization_id {
+        Some(id) => format!("the access token of Authorization {id}"),
+        None => format!("the {}", presented.kind),
+    };
+    match reason {
+        Reason::Unusable(unusable) => {
+            let why = match unusable {
+                Unusable::Revoked => match presented.revoked_at {
+                    Some(at) => format!("the authorization was revoked at {}", utc_text(at)),
+                    None => "the authorization is revoked (its authorized period ended)".to_owned(),
+                },
+                Unusable::Denied => "the authorization was denied".to_owned(),
+                Unusable::TokenExpired { expires_at } => format!(
+                    "the access token expired at {}; refresh it",
+                    utc_text(*expires_at)
+                ),
+                Unusable::PeriodNotStarted { start } => {
+                    format!("the authorized period starts at {}", utc_text(*start))
+                }
+                Unusable::PeriodEnded { end } => {
+                    format!("the authorized period ended at {}", utc_text(*end))
+                }
+            };
+            ApiError::invalid_token(format!("{whose} cannot be used: {why}"))
+        }
+        Reason::MalformedParameter { .. } | Reason::DuplicateParameter { .. } => {
+            ApiError::bad_request(format!("{reason}"))
+        }
+        Reason::Unreachable(_)
+        | Reason::CustomerScopeRequired { .. }
+        | Reason::BulkNotInScope { .. }
+        | Reason::Window(_) => {
+            ApiError::forbidden(format!("{whose} may not read {path}: {reason}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(value).expect("a header value"),
+        );
+        headers
+    }
+
+    #[test]
+    fn bearer_reads_the_token_and_explains_what_is_wrong() {
+        assert_eq!(bearer(&headers("Bearer abc123")), Ok("abc123"));
+        assert_eq!(bearer(&headers("bearer  abc123 ")), Ok("abc123"));
+        let missing = bearer(&HeaderMap::new()).expect_err("no header");
+        assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+        assert!(missing.reason.contains("no access token"), "{missing}");
+        let basic = bearer(&headers("Basic dXNlcjpwdw==")).expect_err("basic");
+        assert!(basic.reason.contains("\"Basic\""), "{basic}");
+        let empty = bearer(&headers("Bearer")).expect_err("empty");
+        assert!(empty.reason.contains("empty"), "{empty}");
+        let odd = bearer(&headers("Bearer a,b")).expect_err("comma");
+        assert!(odd.reason.contains("RFC 6750"), "{odd}");
+    }
+
+    /// 2014-03-01T00:00:00Z.
+    const NOW: i64 = 1_393_632_000;
+    const USAGE: &str =
+        "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13";
+    const CUSTOMER: &str = "FB=1_3_4_5_13_51_53";
+    const BULK: &str = "FB=1_3_4_5_13_35;BR=1";
+
+    /// A sandbox state with two customers (no data), without a server.
+    fn shared() -> Shared {
+        use crate::config::{CustomerData, SandboxConfig};
+        let mut config = SandboxConfig::new(vec![CustomerData::default(), CustomerData::default()]);
+        config.clock = std::sync::Arc::new(|| NOW);
+        config.client.scopes = [USAGE, CUSTOMER, BULK].map(str::to_owned).to_vec();
+        let base = "http://127.0.0.1:9/DataCustodian".to_owned();
+        let data = crate::data::DataStore::load(
+            &config.customers,
+            &format!("{base}{}", crate::state::RESOURCE_PATH),
+        );
+        Shared {
+            config,
+            base,
+            data: std::sync::RwLock::new(data),
+            auth: std::sync::Mutex::new(crate::grants::AuthStore::default()),
+            faults: std::sync::Mutex::new(crate::faults::FaultState::default()),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn scope(text: &str) -> espi_auth::Scope {
+        espi_auth::Scope::parse(text).expect("a scope").scope
+    }
+
+    /// A customer token for `customer` with `scope`, through code and exchange.
+    fn customer_token(shared: &Shared, customer: &str, scope_text: &str) -> String {
+        use crate::grants::{ApprovedRequest, Customer, Terms};
+        let mut auth = lock(&shared.auth);
+        let request = ApprovedRequest {
+            client_id: "third_party".to_owned(),
+            redirect_uri: "http://127.0.0.1/callback".to_owned(),
+            redirect_uri_given: false,
+            scope: scope(scope_text),
+            state: None,
+        };
+        let customer = Customer {
+            retail_customer: customer.to_owned(),
+            subscription: customer.to_owned(),
+        };
+        let code = auth.issue_code(NOW, request, customer).expect("a code");
+        auth.exchange_code(NOW, &Terms::of(shared), "third_party", &code, None)
+            .expect("a token")
+            .access_token
+    }
+
+    fn client_token(shared: &Shared, scope_text: &str) -> String {
+        lock(&shared.auth)
+            .client_credentials(
+                NOW,
+                &crate::grants::Terms::of(shared),
+                "third_party",
+                scope(scope_text),
+            )
+            .expect("a token")
+            .access_token
+    }
+
+    fn get(shared: &Shared, token: &str, path: &str, query: &str) -> Result<Permit, ApiError> {
+        check(
+            shared,
+            &headers(&format!("Bearer {token}")),
+            &Method::GET,
+            path,
+            query,
+        )
+    }
+
+    fn denied(result: Result<Permit, ApiError>, status: StatusCode, words: &str) {
+        let error = result.expect_err("denied");
+        assert_eq!(error.status, status, "{error}");
+        assert!(error.reason.contains(words), "{words:?} in {error}");
+    }
+
+    #[test]
+    fn a_customer_token_sees_its_subscription_with_the_window() {
+        let shared = shared();
+        let token = customer_token(&shared, "1", USAGE);
+        let permit = get(&shared, &token, "Batch/Subscription/1", "").expect("allowed");
+        // HistoryLength=13 months is shorter than Ameren's 24: 2013-02-01.
+        assert_eq!(permit.range, (Some(1_359_676_800), NOW));
+        assert_eq!(permit.retail_customers, ["1"]);
+        assert_eq!(permit.subscription_id.as_deref(), Some("1"));
+        assert_eq!(permit.token, TokenKind::Access);
+        denied(
+            get(&shared, &token, "Batch/Subscription/2", ""),
+            StatusCode::FORBIDDEN,
+            "cannot reach subscriptionId \"2\"",
+        );
+        denied(
+            get(
+                &shared,
+                &token,
+                "Batch/Subscription/1",
+                "published-min=2014-01-01",
+            ),
+            StatusCode::BAD_REQUEST,
+            "published-min",
+        );
+        denied(
+            get(
+                &shared,
+                &token,
+                "Batch/Subscription/1",
+                "published-max=2012-01-01T00:00:00Z",
+            ),
+            StatusCode::FORBIDDEN,
+            "before the history window",
+        );
+    }
+
+    #[test]
+    fn customer_data_needs_the_block_and_stays_the_customers_own() {
+        let shared = shared();
+        let usage = customer_token(&shared, "1", USAGE);
+        denied(
+            get(&shared, &usage, "Batch/RetailCustomer/1", ""),
+            StatusCode::FORBIDDEN,
+            "no retail-customer function block",
+        );
+        let pii = customer_token(&shared, "1", CUSTOMER);
+        let permit = get(&shared, &pii, "Batch/RetailCustomer/1", "").expect("allowed");
+        assert_eq!(permit.retail_customers, ["1"]);
+        denied(
+            get(&shared, &pii, "Batch/RetailCustomer/2", ""),
+            StatusCode::FORBIDDEN,
+            "retailCustomerId \"2\"",
+        );
+    }
+
+    #[test]
+    fn a_client_token_sees_the_customers_with_authorizations_in_its_bulk() {
+        let shared = shared();
+        customer_token(&shared, "2", USAGE);
+        let bulk = client_token(&shared, BULK);
+        let permit = get(&shared, &bulk, "Batch/Bulk/1", "").expect("allowed");
+        assert_eq!(permit.token, TokenKind::Client);
+        assert_eq!(permit.retail_customers, ["2"]);
+        assert_eq!(permit.subscription_id, None);
+        denied(
+            get(&shared, &bulk, "Batch/Bulk/2", ""),
+            StatusCode::FORBIDDEN,
+            "bulkId \"2\"",
+        );
+        let unbound = client_token(&shared, USAGE);
+        denied(
+            get(&shared, &unbound, "Batch/Bulk/1", ""),
+            StatusCode::FORBIDDEN,
+            "bulk 1 is not the scope's",
+        );
+        lock(&shared.auth).revoke("1", NOW).expect("exists");
+        let permit = get(&shared, &bulk, "Batch/Bulk/1", "").expect("allowed");
+        assert!(
+            permit.retail_customers.is_empty(),
+            "revoked customers drop out"
+        );
+    }
+
+    #[test]
+    fn the_data_custodian_sees_everyone_and_everything() {
+        let shared = shared();
+        let token = lock(&shared.auth)
+            .admin_token(
+                NOW,
+                &crate::grants::Terms::of(&shared),
+                TokenKind::DataCustodian,
+            )
+            .expect("a token");
+        let permit = get(&shared, &token, "Batch/RetailCustomer/2", "").expect("allowed");
+        assert_eq!(permit.retail_customers, ["1", "2"]);
+        assert_eq!(permit.range, (None, NOW));
+        assert!(get(&shared, &token, "Batch/Subscription/2/UsagePoint/7", "").is_ok());
+    }
+
+    #[test]
+    fn the_upload_token_reaches_the_upload_paths_only() {
+        let shared = shared();
+        let token = lock(&shared.auth)
+            .admin_token(NOW, &crate::grants::Terms::of(&shared), TokenKind::Upload)
+            .expect("a token");
+        let upload = check(
+            &shared,
+            &headers(&format!("Bearer {token}")),
+            &Method::POST,
+            "Batch/RetailCustomer/2/UsagePoint",
+            "",
+        )
+        .expect("allowed");
+        assert_eq!(upload.token, TokenKind::Upload);
+        assert_eq!(upload.retail_customers, ["1", "2"]);
+        denied(
+            get(&shared, &token, "Batch/Subscription/1", ""),
+            StatusCode::FORBIDDEN,
+            "a upload_access_token may not GET",
+        );
+    }
+
+    #[test]
+    fn unusable_tokens_are_401_with_the_reason() {
+        let shared = shared();
+        let token = customer_token(&shared, "1", USAGE);
+        lock(&shared.auth).revoke("1", NOW).expect("exists");
+        denied(
+            get(&shared, &token, "Batch/Subscription/1", ""),
+            StatusCode::UNAUTHORIZED,
+            "revoked at 2014-03-01T00:00:00Z",
+        );
+        denied(
+            get(&shared, "feedface", "Batch/Subscription/1", ""),
+            StatusCode::UNAUTHORIZED,
+            "unknown access token",
+        );
+    }
+
+    #[test]
+    fn unknown_methods_are_405() {
+        assert_eq!(espi_method(&Method::HEAD), Ok(token::Method::Get));
+        let patch = espi_method(&Method::PATCH).expect_err("PATCH");
+        assert_eq!(patch.status, StatusCode::METHOD_NOT_ALLOWED);
+    }
+}

@@ -1,0 +1,273 @@
+//! A local Green Button Connect My Data Data Custodian.
+//!
+//! `espi-sandbox` serves Green Button files over the ESPI REST API (espi-reference §1)
+//! with an OAuth 2.0 authorization server (§2), enforcing the espi-auth rules: a token
+//! sees only its own subscription, within its scope and the program's window, until it
+//! expires or is revoked. Third parties have no public sandbox to develop against; this
+//! one runs in a test on `127.0.0.1:0`:
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use espi_sandbox::{CustomerData, SandboxConfig, start};
+//! let document = espi_xml::read_document(&std::fs::read("usage.xml")?[..])
+//!     .map_err(std::io::Error::other)?
+//!     .document;
+//! let mut config = SandboxConfig::new(vec![CustomerData { usage: vec![document], customer: vec![] }]);
+//! config.auto_approve = true;
+//! let sandbox = start(config, "127.0.0.1:0".parse().unwrap()).await?;
+//! println!("{} client {}", sandbox.resource_endpoint(), sandbox.client_id());
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! URL layout (as OpenESPI's): `/DataCustodian/oauth/authorize`,
+//! `/DataCustodian/oauth/token`, and the resources under
+//! `/DataCustodian/espi/1_1/resource`.
+#![deny(missing_docs)]
+
+mod access;
+mod admin_resources;
+mod config;
+mod data;
+mod error;
+mod faults;
+mod grants;
+pub mod notify;
+mod oauth;
+mod query;
+mod resources;
+mod state;
+mod stream;
+
+pub use config::{ClientRegistration, Clock, CustomerData, Faults, SandboxConfig, system_clock};
+pub use error::ApiError;
+
+use axum::Router;
+use state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A sandbox serving on a local port.
+pub struct RunningSandbox {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Starts a sandbox on `address` (use port 0 for any free port) and returns once it
+/// accepts connections.
+pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Result<RunningSandbox> {
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let address = listener.local_addr()?;
+    let base = format!("http://{address}{DATA_CUSTODIAN}");
+    let data = data::DataStore::load(&config.customers, &format!("{base}{RESOURCE_PATH}"));
+    let shared = Arc::new(Shared {
+        config,
+        base,
+        data: RwLock::new(data),
+        auth: Mutex::new(grants::AuthStore::default()),
+        faults: Mutex::new(faults::FaultState::default()),
+        http: reqwest::Client::new(),
+    });
+    let app: Router = Router::new()
+        .merge(oauth::routes())
+        .merge(admin_resources::routes())
+        .merge(resources::routes())
+        .merge(notify::routes())
+        // Keep last: faults apply to the resource routes merged above.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            faults::inject,
+        ))
+        .with_state(Arc::clone(&shared));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(RunningSandbox {
+        address,
+        shared,
+        stop: Some(stop),
+        server: Some(server),
+    })
+}
+
+impl RunningSandbox {
+    /// The address the sandbox listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:PORT/DataCustodian`.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base
+    }
+
+    /// The ESPI resource endpoint, `…/DataCustodian/espi/1_1/resource`
+    /// (ApplicationInformation `dataCustodianResourceEndpoint`).
+    pub fn resource_endpoint(&self) -> String {
+        self.shared.resource_base()
+    }
+
+    /// The OAuth authorization endpoint.
+    pub fn authorization_endpoint(&self) -> String {
+        format!("{}/oauth/authorize", self.shared.base)
+    }
+
+    /// The OAuth token endpoint.
+    pub fn token_endpoint(&self) -> String {
+        format!("{}/oauth/token", self.shared.base)
+    }
+
+    /// The registered client's id.
+    pub fn client_id(&self) -> &str {
+        &self.shared.config.client.client_id
+    }
+
+    /// The registered client's secret.
+    pub fn client_secret(&self) -> &str {
+        &self.shared.config.client.client_secret
+    }
+
+    /// Stops accepting connections and waits for the server to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl std::fmt::Debug for RunningSandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSandbox")
+            .field("address", &self.address)
+            .field("client_id", &self.client_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningSandbox {
+    /// Revokes Authorization `authorization_id` as the Data Custodian does when the
+    /// customer withdraws consent: its status becomes Revoked (0) and `revoked_at` is
+    /// the sandbox's now. Requests with its access token then get 401 and its refresh
+    /// token `invalid_grant`. Revoking a revoked Authorization succeeds and changes
+    /// nothing; an unknown id is a 404 [`ApiError`].
+    pub fn revoke(&self, authorization_id: &str) -> Result<(), ApiError> {
+        admin_resources::revoke(&self.shared, authorization_id)
+    }
+
+    /// The Data Custodian's own access token (a `datacustodian_access_token`, D,
+    /// bound to `…/espi/1_1/resource/`): it reaches every resource and every retail
+    /// customer, and the admin routes (`POST /DataCustodian/admin/…`). Made on first
+    /// use; the same token afterwards.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system provides no randomness for the token.
+    pub fn data_custodian_token(&self) -> String {
+        self.admin_token(espi_auth::token::TokenKind::DataCustodian)
+    }
+
+    /// The application's `registration_access_token` (R, bound to
+    /// `…/ApplicationInformation/1`), as its ApplicationInformation also carries.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system provides no randomness for the token.
+    pub fn registration_token(&self) -> String {
+        self.admin_token(espi_auth::token::TokenKind::Registration)
+    }
+
+    /// An `upload_access_token` (U, bound to `…/Batch/RetailCustomer/*/UsagePoint`):
+    /// it may GET and POST any retail customer's usage upload path and nothing else.
+    /// Made on first use; the same token afterwards.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system provides no randomness for the token.
+    pub fn upload_token(&self) -> String {
+        self.admin_token(espi_auth::token::TokenKind::Upload)
+    }
+
+    /// Every Authorization granted so far, in id order: its id and its status now
+    /// (with the end of its authorizedPeriod applied).
+    pub fn authorizations(&self) -> Vec<(String, espi_model::code_list::AuthorizationStatus)> {
+        let now = self.shared.now();
+        state::lock(&self.shared.auth)
+            .authorizations()
+            .map(|record| (record.id.clone(), record.status(now).into()))
+            .collect()
+    }
+
+    fn admin_token(&self, kind: espi_auth::token::TokenKind) -> String {
+        let now = self.shared.now();
+        let terms = grants::Terms::of(&self.shared);
+        state::lock(&self.shared.auth)
+            .admin_token(now, &terms, kind)
+            .unwrap_or_else(|error| panic!("making the sandbox's {kind}: {error}"))
+    }
+}
+
+impl RunningSandbox {
+    /// The retail customer ids, `"1"`, `"2"`, … in configuration order. Each has one
+    /// subscription with the same id.
+    pub fn retail_customers(&self) -> Vec<String> {
+        state::read(&self.shared.data).retail_customers.clone()
+    }
+
+    /// The main feed of a retail customer's subscription,
+    /// `…/espi/1_1/resource/Batch/Subscription/{id}`.
+    pub fn subscription_uri(&self, retail_customer_id: &str) -> Option<String> {
+        let subscription = state::read(&self.shared.data).subscription_id(retail_customer_id)?;
+        Some(format!(
+            "{}/Batch/Subscription/{subscription}",
+            self.shared.resource_base()
+        ))
+    }
+
+    /// What loading the data reported: resources served outside a UsagePoint's tree
+    /// and entries not served, one line each.
+    pub fn data_notes(&self) -> Vec<String> {
+        state::read(&self.shared.data).notes().to_vec()
+    }
+
+    /// The admin URL that adds usage data to a retail customer over HTTP
+    /// (`POST`, see [`notify`]).
+    pub fn add_usage_url(&self, retail_customer_id: &str) -> String {
+        format!(
+            "{}/admin/RetailCustomer/{retail_customer_id}/UsagePoint",
+            self.shared.base
+        )
+    }
+
+    /// Adds the entries of `document` (new IntervalBlocks under existing MeterReadings,
+    /// or whole new UsagePoints) to a retail customer's usage data, stamped with the
+    /// sandbox's now, then POSTs a BatchList notification to the client's notify URI
+    /// for each authorization in force. See [`notify`] for the rules.
+    pub async fn add_usage(
+        &self,
+        retail_customer_id: &str,
+        document: espi_model::Document,
+    ) -> Result<notify::AddedUsage, notify::AddError> {
+        notify::add_usage(&self.shared, retail_customer_id, document).await
+    }
+}

@@ -1,0 +1,263 @@
+//! `espi-sandbox`: serve Green Button files over the ESPI REST API and OAuth 2.0 on
+//! this machine, for developing and testing Third Party applications.
+//!
+//! ```text
+//! cargo run -p espi-sandbox -- --data usage.xml [--data other.xml …] [--customer-data pii.xml]
+//!     [--port N] [--auto-approve] [--redirect-uri URI …] [--notify-uri URI] [--now DATETIME]
+//! ```
+//!
+//! It prints the endpoints, the client's credentials and each retail customer's
+//! subscription, then serves until it is stopped (Ctrl-C).
+
+use espi_model::{Document, Resource};
+use espi_sandbox::{CustomerData, SandboxConfig, start};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: espi-sandbox --data FILE[,FILE…]… [options]
+
+  --data FILE…           usage data (ESPI Atom XML); each FILE is one retail customer
+                         (\"1\", \"2\", … in order); FILE,FILE… gives one customer several files
+  --customer-data FILE   customer (PII) data for the next retail customer, in order
+                         (repeat it: the first goes to customer 1, the second to 2, …)
+  --port N               listen on 127.0.0.1:N (default 0: any free port)
+  --auto-approve         approve authorization requests without the consent page
+  --redirect-uri URI     a redirect URI of the client (repeatable; default
+                         http://127.0.0.1/callback)
+  --notify-uri URI       where BatchList notifications of added data are POSTed
+  --now DATETIME         start the sandbox's clock at DATETIME (YYYY-MM-DDThh:mm:ssZ),
+                         e.g. just after old sample data, so that it lies in the window
+  -h, --help             this text";
+
+/// The command line.
+#[derive(Debug, Default)]
+struct Options {
+    data: Vec<Vec<String>>,
+    customer_data: Vec<String>,
+    port: u16,
+    auto_approve: bool,
+    redirect_uris: Vec<String>,
+    notify_uri: Option<String>,
+    now: Option<i64>,
+}
+
+/// What the command line asks for.
+enum Command {
+    Serve(Options),
+    Help,
+}
+
+fn parse(arguments: Vec<String>) -> Result<Command, String> {
+    let mut options = Options::default();
+    let mut rest = arguments.into_iter().peekable();
+    while let Some(argument) = rest.next() {
+        let mut value = |name: &str| {
+            rest.next()
+                .filter(|value| !value.starts_with("--"))
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match argument.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--data" => {
+                let first = value("--data")?;
+                options.data.push(split_files(&first));
+                while let Some(next) = rest.next_if(|next| !next.starts_with("--")) {
+                    options.data.push(split_files(&next));
+                }
+            }
+            "--customer-data" => options.customer_data.push(value("--customer-data")?),
+            "--port" => {
+                let text = value("--port")?;
+                options.port = text
+                    .parse()
+                    .map_err(|_| format!("--port {text:?} is not a port number (0–65535)"))?;
+            }
+            "--auto-approve" => options.auto_approve = true,
+            "--redirect-uri" => options.redirect_uris.push(value("--redirect-uri")?),
+            "--notify-uri" => options.notify_uri = Some(value("--notify-uri")?),
+            "--now" => {
+                let text = value("--now")?;
+                let parsed = chrono::DateTime::parse_from_rfc3339(&text).map_err(|error| {
+                    format!("--now {text:?} is not a date-time like 2014-01-01T00:00:00Z: {error}")
+                })?;
+                options.now = Some(parsed.timestamp());
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if options.data.is_empty() {
+        return Err("give at least one usage file with --data".to_owned());
+    }
+    if options.customer_data.len() > options.data.len() {
+        return Err(format!(
+            "{} --customer-data files for {} retail customers",
+            options.customer_data.len(),
+            options.data.len()
+        ));
+    }
+    Ok(Command::Serve(options))
+}
+
+fn split_files(argument: &str) -> Vec<String> {
+    argument
+        .split(',')
+        .filter(|file| !file.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Reads one document, saying which file and where it went wrong.
+fn read(path: &str) -> Result<Document, String> {
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot open {path}: {error}"))?;
+    let parsed = espi_xml::read_document(std::io::BufReader::new(file))
+        .map_err(|error| format!("{path} is not ESPI Atom XML: {error}"))?;
+    if !parsed.diagnostics.is_empty() {
+        eprintln!(
+            "espi-sandbox: {path}: read leniently, {} deviations from the schemas (first: {})",
+            parsed.diagnostics.len(),
+            parsed.diagnostics[0]
+        );
+    }
+    Ok(parsed.document)
+}
+
+/// The span of a document's readings, for the summary printed at start.
+fn data_span(documents: &[Document]) -> Option<(i64, i64)> {
+    documents
+        .iter()
+        .flat_map(Document::resources)
+        .filter_map(|resource| match resource {
+            Resource::IntervalBlock(block) => {
+                let interval = block.interval.as_ref()?;
+                Some((interval.start?, interval.end()?))
+            }
+            _ => None,
+        })
+        .reduce(|(low, high), (start, end)| (low.min(start), high.max(end)))
+}
+
+fn text(epoch: i64) -> String {
+    chrono::DateTime::from_timestamp(epoch, 0).map_or_else(
+        || epoch.to_string(),
+        |time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}
+
+fn load(options: &Options) -> Result<Vec<CustomerData>, String> {
+    let mut customers = Vec::with_capacity(options.data.len());
+    for (index, files) in options.data.iter().enumerate() {
+        let usage = files
+            .iter()
+            .map(|path| read(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let customer = match options.customer_data.get(index) {
+            Some(path) => vec![read(path)?],
+            None => Vec::new(),
+        };
+        customers.push(CustomerData { usage, customer });
+    }
+    Ok(customers)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1).collect()) {
+        Ok(Command::Serve(options)) => options,
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("espi-sandbox: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let customers = match load(&options) {
+        Ok(customers) => customers,
+        Err(message) => {
+            eprintln!("espi-sandbox: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let spans: Vec<Option<(i64, i64)>> = customers
+        .iter()
+        .map(|customer| data_span(&customer.usage))
+        .collect();
+    let mut config = SandboxConfig::new(customers);
+    config.auto_approve = options.auto_approve;
+    if !options.redirect_uris.is_empty() {
+        config.client.redirect_uris = options.redirect_uris.clone();
+    }
+    config.client.notify_uri = options.notify_uri.clone();
+    if let Some(at) = options.now {
+        // The clock starts at `--now` and runs.
+        let origin = Instant::now();
+        config.clock = Arc::new(move || {
+            at.saturating_add(i64::try_from(origin.elapsed().as_secs()).unwrap_or(i64::MAX))
+        });
+    }
+    let now = (config.clock)();
+    let address = SocketAddr::from(([127, 0, 0, 1], options.port));
+    let sandbox = match start(config, address).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!(
+                "espi-sandbox: cannot listen on {address}: {error} (--port 0 takes any free port)"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("espi-sandbox: a Green Button Connect My Data Data Custodian");
+    println!("  base URL            {}", sandbox.base_url());
+    println!("  resource endpoint   {}", sandbox.resource_endpoint());
+    println!("  authorization       {}", sandbox.authorization_endpoint());
+    println!("  token               {}", sandbox.token_endpoint());
+    println!("  client id           {}", sandbox.client_id());
+    println!("  client secret       {}", sandbox.client_secret());
+    println!(
+        "  auto-approve        {}",
+        if options.auto_approve {
+            "on"
+        } else {
+            "off (a consent page is shown)"
+        }
+    );
+    match &options.notify_uri {
+        Some(uri) => println!("  notify URI          {uri}"),
+        None => println!("  notify URI          none (no notifications are sent)"),
+    }
+    println!("  clock               {}", text(now));
+    for (customer, span) in sandbox.retail_customers().iter().zip(&spans) {
+        let subscription = sandbox.subscription_uri(customer).unwrap_or_default();
+        let span = span.map_or_else(
+            || "no interval data".to_owned(),
+            |(start, end)| format!("data {} – {}", text(start), text(end)),
+        );
+        println!("  retail customer {customer:<3} {subscription} ({span})");
+    }
+    println!(
+        "  add data            POST {} (Atom feed, Bearer: the Data Custodian's token)",
+        sandbox.add_usage_url("{retailCustomerId}")
+    );
+    println!("  Data Custodian token {}", sandbox.data_custodian_token());
+    for note in sandbox.data_notes() {
+        println!("  note: {note}");
+    }
+    if spans
+        .iter()
+        .flatten()
+        .any(|(_, end)| *end < now - 2 * 365 * 86_400)
+    {
+        println!(
+            "  note: some data ends more than two years before the clock, outside the access window; \
+             pass --now with a date just after the data to serve it"
+        );
+    }
+    println!("ready in {:.1?}; stop with Ctrl-C", started.elapsed());
+    std::future::pending::<()>().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,325 @@
+//! Adding usage data while the sandbox runs, and the notification that follows
+//! (espi-reference §1.5, the "PUSH model": a notification, then a GET).
+//!
+//! Data is added with [`RunningSandbox::add_usage`](crate::RunningSandbox::add_usage)
+//! or over HTTP:
+//!
+//! ```text
+//! POST /DataCustodian/admin/RetailCustomer/{retailCustomerId}/UsagePoint
+//! Authorization: Bearer <the Data Custodian's token>
+//! Content-Type: application/atom+xml
+//!
+//! <feed>…new IntervalBlocks, or whole UsagePoints…</feed>
+//! ```
+//!
+//! The token is judged as for ESPI's upload route `Batch/RetailCustomer/{id}/UsagePoint`
+//! (POST: data custodian or upload tokens). The answer is 201 with a JSON summary
+//! (`added`, `paths`, `notification`); 400 for a body that is not ESPI XML or does not
+//! link to the customer's data (nothing is added then), 404 for an unknown customer.
+//!
+//! What links where: the posted entries are linked among themselves first (the rules of
+//! [`espi_model::link`]); what does not link there must link to the customer's data by
+//! its Atom links, in the source files' hrefs or the sandbox's: an IntervalBlock whose
+//! `up` is a MeterReading's IntervalBlock collection, a MeterReading or summary whose
+//! `up` is a UsagePoint's collection. A UsagePoint, MeterReading, ReadingType or
+//! LocalTimeParameters whose `self` names one the customer has is that one and is not
+//! added again, so a client may post a whole tree with its new blocks. When anything
+//! does not link, nothing is added. Added entries get ids and hrefs in the sandbox's
+//! URL space and are stamped `published` = `updated` = the sandbox's now.
+//!
+//! Then, when the client registered a notify URI and the customer has authorizations in
+//! force, the sandbox POSTs an ESPI `BatchList` (`application/atom+xml`) there, with
+//! one URI per subscription, as OpenESPI writes them with one addition:
+//! `…/Batch/Subscription/{id}?published-min={a}&published-max={b}&updated-min={now}`.
+//! `[a, b]` is the span of the added IntervalBlocks' intervals (which is how §1.6
+//! selects blocks), widened to now when other entries were added (those are selected by
+//! `published`, which is now). `updated-min` is the time of the addition: without it
+//! the range would also select existing entries that fall inside it; with it, fetching
+//! the URI returns exactly the added entries (and whatever is added after them). The
+//! outcome is returned and logged; a failed notification does not undo the addition.
+
+use crate::access;
+use crate::error::ApiError;
+use crate::query::format_time;
+use crate::state::{Shared, lock, write};
+use crate::stream::ATOM;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use espi_auth::token::TokenKind;
+use espi_model::batch_list::BatchList;
+use espi_model::{Document, Resource};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The admin route adding usage data, under the server root.
+pub const ADD_USAGE_ROUTE: &str =
+    "/DataCustodian/admin/RetailCustomer/{retailCustomerId}/UsagePoint";
+
+/// The largest document the admin route accepts.
+const MAX_UPLOAD: usize = 512 * 1024 * 1024;
+
+/// How long the notification POST may take.
+const NOTIFY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What adding data did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedUsage {
+    /// The retail customer.
+    pub retail_customer: String,
+    /// How many entries were added.
+    pub entries: usize,
+    /// The added entries' `self` hrefs.
+    pub hrefs: Vec<String>,
+    /// The notification.
+    pub notification: Notification,
+}
+
+/// The notification after adding data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notification {
+    /// Nothing was added, so nothing was announced.
+    NothingAdded,
+    /// The client registered no notify URI.
+    NoNotifyUri,
+    /// The customer has no authorization in force.
+    NoActiveSubscription,
+    /// The BatchList was POSTed and answered.
+    Sent {
+        /// Where it went.
+        uri: String,
+        /// The URIs it listed.
+        resources: Vec<String>,
+        /// The HTTP status of the answer.
+        status: u16,
+    },
+    /// The BatchList could not be delivered.
+    Failed {
+        /// Where it was to go.
+        uri: String,
+        /// The URIs it listed.
+        resources: Vec<String>,
+        /// What went wrong.
+        error: String,
+    },
+}
+
+impl Notification {
+    /// The URIs listed, when a BatchList was made.
+    pub fn resources(&self) -> &[String] {
+        match self {
+            Notification::Sent { resources, .. } | Notification::Failed { resources, .. } => {
+                resources
+            }
+            _ => &[],
+        }
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Notification::NothingAdded => json!({"sent": false, "why": "nothing was added"}),
+            Notification::NoNotifyUri => {
+                json!({"sent": false, "why": "the client registered no notify URI"})
+            }
+            Notification::NoActiveSubscription => {
+                json!({"sent": false, "why": "the customer has no authorization in force"})
+            }
+            Notification::Sent {
+                uri,
+                resources,
+                status,
+            } => json!({"sent": true, "uri": uri, "resources": resources, "status": status}),
+            Notification::Failed {
+                uri,
+                resources,
+                error,
+            } => json!({"sent": false, "uri": uri, "resources": resources, "error": error}),
+        }
+    }
+}
+
+/// Why data could not be added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddError {
+    /// No such retail customer.
+    #[error("there is no retail customer {0}")]
+    UnknownCustomer(String),
+    /// The document's entries do not link to the customer's data (or it has none);
+    /// one line per problem. Nothing was added.
+    #[error("nothing was added: {}", .0.join("; "))]
+    Refused(Vec<String>),
+}
+
+/// Adds `document` to a retail customer's usage data and notifies the client.
+pub(crate) async fn add_usage(
+    shared: &Arc<Shared>,
+    retail_customer: &str,
+    document: Document,
+) -> Result<AddedUsage, AddError> {
+    let now = shared.now();
+    let added = {
+        let mut data = write(&shared.data);
+        let index = data
+            .customer_index(retail_customer)
+            .ok_or_else(|| AddError::UnknownCustomer(retail_customer.to_owned()))?;
+        data.add(index, document, now).map_err(AddError::Refused)?
+    };
+    let base = shared.resource_base();
+    let hrefs = added
+        .paths
+        .iter()
+        .map(|path| format!("{base}/{path}"))
+        .collect();
+    let notification = if added.entries == 0 {
+        Notification::NothingAdded
+    } else {
+        let range = match (added.data_span, added.others) {
+            (Some(span), 0) => span,
+            (Some((start, end)), _) => (start.min(now), end.max(now)),
+            (None, _) => (now, now),
+        };
+        notify(shared, retail_customer, range, now).await
+    };
+    match &notification {
+        Notification::Sent { uri, status, .. } => tracing::info!(
+            "added {} entries for retail customer {retail_customer}; notified {uri}: {status}",
+            added.entries
+        ),
+        Notification::Failed { uri, error, .. } => tracing::warn!(
+            "added {} entries for retail customer {retail_customer}; notifying {uri} failed: {error}",
+            added.entries
+        ),
+        other => tracing::info!(
+            "added {} entries for retail customer {retail_customer}; not notified: {other:?}",
+            added.entries
+        ),
+    }
+    Ok(AddedUsage {
+        retail_customer: retail_customer.to_owned(),
+        entries: added.entries,
+        hrefs,
+        notification,
+    })
+}
+
+/// POSTs the BatchList for `range` to the client's notify URI.
+async fn notify(
+    shared: &Shared,
+    retail_customer: &str,
+    range: (i64, i64),
+    now: i64,
+) -> Notification {
+    let Some(uri) = shared.config.client.notify_uri.clone() else {
+        return Notification::NoNotifyUri;
+    };
+    let subscriptions = lock(&shared.auth).active_subscriptions(retail_customer, now);
+    if subscriptions.is_empty() {
+        return Notification::NoActiveSubscription;
+    }
+    let base = shared.resource_base();
+    let resources: Vec<String> = subscriptions
+        .iter()
+        .map(|sid| {
+            format!(
+                "{base}/Batch/Subscription/{sid}?published-min={}&published-max={}&updated-min={}",
+                format_time(range.0),
+                format_time(range.1),
+                format_time(now)
+            )
+        })
+        .collect();
+    let list = BatchList {
+        resources: resources.clone(),
+        ..BatchList::default()
+    };
+    let document = Document::Resource(Box::new(Resource::BatchList(list)));
+    let body =
+        match espi_xml::write_document(&document, Vec::new(), espi_xml::WriteOptions::compact()) {
+            Ok(body) => body,
+            Err(error) => {
+                return Notification::Failed {
+                    uri,
+                    resources,
+                    error: format!("writing the BatchList: {error}"),
+                };
+            }
+        };
+    let sent = shared
+        .http
+        .post(&uri)
+        .header(header::CONTENT_TYPE, ATOM)
+        .timeout(NOTIFY_TIMEOUT)
+        .body(body)
+        .send()
+        .await;
+    match sent {
+        Ok(answer) => Notification::Sent {
+            uri,
+            resources,
+            status: answer.status().as_u16(),
+        },
+        Err(error) => Notification::Failed {
+            uri,
+            resources,
+            error: error.to_string(),
+        },
+    }
+}
+
+/// The admin route (see the module documentation).
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new().route(
+        ADD_USAGE_ROUTE,
+        post(add_usage_route).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+    )
+}
+
+async fn add_usage_route(
+    State(shared): State<Arc<Shared>>,
+    Path(retail_customer): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let path = format!("Batch/RetailCustomer/{retail_customer}/UsagePoint");
+    let permit = access::check(&shared, &headers, &Method::POST, &path, "")?;
+    if !matches!(permit.token, TokenKind::DataCustodian | TokenKind::Upload) {
+        return Err(ApiError::forbidden(format!(
+            "adding data takes the Data Custodian's or an upload token, not a {}",
+            permit.token
+        )));
+    }
+    let parsed = tokio::task::spawn_blocking(move || espi_xml::read_document(&body[..]))
+        .await
+        .map_err(|error| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                format!("reading the document: {error}"),
+            )
+        })?
+        .map_err(|error| {
+            ApiError::bad_request(format!("the body is not an ESPI document: {error}"))
+        })?;
+    let added = add_usage(&shared, &retail_customer, parsed.document)
+        .await
+        .map_err(|error| match error {
+            AddError::UnknownCustomer(_) => ApiError::not_found(error.to_string()),
+            AddError::Refused(_) => ApiError::bad_request(error.to_string()),
+        })?;
+    let summary = serde_json::json!({
+        "retail_customer": added.retail_customer,
+        "added": added.entries,
+        "hrefs": added.hrefs,
+        "notification": added.notification.to_json(),
+    });
+    let mut response = (StatusCode::CREATED, format!("{summary:#}\n")).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
