@@ -11,6 +11,12 @@
 //!   refresh token is refused (`invalid_grant`).
 //! - **Codes** are single-use and live [`CODE_LIFETIME`] seconds. A code presented a
 //!   second time revokes the Authorization it produced (RFC 6749 §4.1.2).
+//! - **PKCE** (RFC 7636): a code issued for a request with a [`CodeChallenge`] is
+//!   exchanged only with the matching `code_verifier`; a code issued without one refuses
+//!   a `code_verifier` (RFC 9700 §2.1.1: otherwise an attacker could strip the challenge
+//!   from the request and still pass). Only `S256` is accepted, see [`CodeChallenge`].
+//!   A failed check leaves the code redeemable, as a wrong client or redirect URI does:
+//!   it is the presenter that failed, not the code.
 //! - **Windows**: every grant applies the configured [`WindowPolicy`] at the grant
 //!   instant (UTC calendar months) and publishes the result as the Authorization's
 //!   `authorizedPeriod` and `publishedPeriod`.
@@ -23,6 +29,7 @@
 
 use crate::error::ApiError;
 use crate::state::Shared;
+use base64::Engine as _;
 use espi_auth::calendar::MonthClock;
 use espi_auth::decision::has_customer_scope;
 use espi_auth::function_block::Catalogue;
@@ -36,6 +43,7 @@ use espi_auth::window::{Window, WindowPolicy};
 use espi_model::code_list::GrantType;
 use espi_model::interval::DateTimeInterval;
 use serde::Serialize;
+use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashMap};
 
 /// The Function Block numbering the sandbox reads scopes in.
@@ -141,6 +149,119 @@ pub struct ApprovedRequest {
     pub state: Option<String>,
 }
 
+/// A PKCE code challenge (RFC 7636 §4.2) with method `S256`:
+/// BASE64URL(SHA-256(code_verifier)) without padding, 43 characters.
+///
+/// `plain` is refused (`invalid_request`, as RFC 7636 §4.4.1 prescribes for an
+/// unsupported method), and so is a challenge without a method, which RFC 7636 §4.3
+/// defines as `plain`. `plain` exists for clients that cannot compute SHA-256 (§7.2);
+/// every ESPI client can, and the OAuth security BCP (RFC 9700 §2.1.1) asks for
+/// `S256`. A sandbox that accepted `plain` would let a client ship a downgrade that a
+/// stricter Data Custodian refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeChallenge(String);
+
+/// Length of an S256 challenge: 32 bytes in unpadded base64url.
+const S256_CHALLENGE_LENGTH: usize = 43;
+
+impl CodeChallenge {
+    /// The challenge of an authorization request from its `code_challenge` and
+    /// `code_challenge_method` parameters: `Ok(None)` when neither is given.
+    pub fn from_request(
+        challenge: Option<&str>,
+        method: Option<&str>,
+    ) -> Result<Option<CodeChallenge>, GrantError> {
+        let challenge = match (challenge, method) {
+            (None, None) => return Ok(None),
+            (None, Some(_)) => {
+                return Err(GrantError::invalid_request(
+                    "code_challenge_method is given without a code_challenge (RFC 7636 section 4.3)",
+                ));
+            }
+            (Some(challenge), Some("S256")) => challenge,
+            (Some(_), None) => {
+                return Err(GrantError::invalid_request(
+                    "code_challenge_method is missing, which means plain (RFC 7636 section 4.3); \
+                     this Data Custodian accepts S256 only",
+                ));
+            }
+            (Some(_), Some("plain")) => {
+                return Err(GrantError::invalid_request(
+                    "code_challenge_method plain is not accepted: use S256 (RFC 7636 section 7.2)",
+                ));
+            }
+            (Some(_), Some(other)) => {
+                return Err(GrantError::invalid_request(format!(
+                    "code_challenge_method {other:?} is not supported: use S256"
+                )));
+            }
+        };
+        let well_formed = challenge.len() == S256_CHALLENGE_LENGTH
+            && base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(challenge)
+                .is_ok_and(|digest| digest.len() == 32);
+        if !well_formed {
+            return Err(GrantError::invalid_request(format!(
+                "code_challenge {challenge:?} is not an S256 challenge: base64url without \
+                 padding of a SHA-256 digest, {S256_CHALLENGE_LENGTH} characters (RFC 7636 section 4.2)"
+            )));
+        }
+        Ok(Some(CodeChallenge(challenge.to_owned())))
+    }
+
+    /// The S256 challenge of `verifier` (RFC 7636 §4.2).
+    pub fn s256(verifier: &str) -> CodeChallenge {
+        let digest = Sha256::digest(verifier.as_bytes());
+        CodeChallenge(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest))
+    }
+
+    /// Checks a token request's `code_verifier` (RFC 7636 §4.6).
+    fn verify(&self, verifier: Option<&str>) -> Result<(), GrantError> {
+        let verifier = verifier.ok_or_else(|| {
+            GrantError::invalid_grant(
+                "code_verifier is missing: the authorization request sent a code_challenge \
+                 (RFC 7636 section 4.5)",
+            )
+        })?;
+        // RFC 7636 §4.1: 43 to 128 unreserved characters. A client that sends anything
+        // else has a bug a real Data Custodian may refuse, so the sandbox refuses it too.
+        let well_formed = (43..=128).contains(&verifier.len())
+            && verifier
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || b"-._~".contains(&byte));
+        if !well_formed {
+            return Err(GrantError::invalid_request(
+                "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ \
+                 (RFC 7636 section 4.1)",
+            ));
+        }
+        // A plain comparison: the challenge travelled in the front channel, so it is no
+        // secret that timing could leak.
+        if CodeChallenge::s256(verifier) != *self {
+            return Err(GrantError::invalid_grant(
+                "code_verifier does not match the code_challenge of the authorization request",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The PKCE check of a code exchange: a challenge needs its verifier, and a verifier
+/// needs a challenge (RFC 9700 §2.1.1, against PKCE downgrade).
+fn check_verifier(
+    challenge: Option<&CodeChallenge>,
+    verifier: Option<&str>,
+) -> Result<(), GrantError> {
+    match (challenge, verifier) {
+        (Some(challenge), verifier) => challenge.verify(verifier),
+        (None, Some(_)) => Err(GrantError::invalid_grant(
+            "code_verifier is given but the authorization request sent no code_challenge \
+             (RFC 9700 section 2.1.1)",
+        )),
+        (None, None) => Ok(()),
+    }
+}
+
 /// The customer an authorization code was approved for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
@@ -153,6 +274,7 @@ pub struct Customer {
 #[derive(Debug, Clone)]
 struct CodeRecord {
     request: ApprovedRequest,
+    challenge: Option<CodeChallenge>,
     customer: Customer,
     expires_at: i64,
     /// The Authorization the code was exchanged for.
@@ -162,6 +284,7 @@ struct CodeRecord {
 #[derive(Debug, Clone)]
 struct PendingConsent {
     request: ApprovedRequest,
+    challenge: Option<CodeChallenge>,
     expires_at: i64,
 }
 
@@ -406,12 +529,13 @@ impl AuthStore {
         self.authorizations.get(&id.parse::<u64>().ok()?)
     }
 
-    /// Keeps a validated request until the customer answers the consent page; returns
-    /// the nonce the page's form carries.
+    /// Keeps a validated request and its PKCE challenge until the customer answers the
+    /// consent page; returns the nonce the page's form carries.
     pub fn start_consent(
         &mut self,
         now: i64,
         request: ApprovedRequest,
+        challenge: Option<CodeChallenge>,
     ) -> Result<String, GrantError> {
         self.consents.retain(|_, pending| pending.expires_at > now);
         let nonce = random_token()?;
@@ -419,24 +543,43 @@ impl AuthStore {
             nonce.clone(),
             PendingConsent {
                 request,
+                challenge,
                 expires_at: now.saturating_add(CONSENT_LIFETIME),
             },
         );
         Ok(nonce)
     }
 
-    /// The request a consent form answers, once: `None` when the nonce is unknown,
-    /// used or expired.
-    pub fn take_consent(&mut self, now: i64, nonce: &str) -> Option<ApprovedRequest> {
+    /// The request a consent form answers and its PKCE challenge, once: `None` when
+    /// the nonce is unknown, used or expired.
+    pub fn take_consent(
+        &mut self,
+        now: i64,
+        nonce: &str,
+    ) -> Option<(ApprovedRequest, Option<CodeChallenge>)> {
         let pending = self.consents.remove(nonce)?;
-        (pending.expires_at > now).then_some(pending.request)
+        (pending.expires_at > now).then_some((pending.request, pending.challenge))
     }
 
-    /// Issues a single-use authorization code for `request`, approved by `customer`.
+    /// [`issue_code_with_challenge`](Self::issue_code_with_challenge) without PKCE, for
+    /// the unit tests that make codes without HTTP.
+    #[cfg(test)]
     pub fn issue_code(
         &mut self,
         now: i64,
         request: ApprovedRequest,
+        customer: Customer,
+    ) -> Result<String, GrantError> {
+        self.issue_code_with_challenge(now, request, None, customer)
+    }
+
+    /// Issues a single-use authorization code for `request`, approved by `customer`;
+    /// with a `challenge`, the exchange will require its `code_verifier`.
+    pub fn issue_code_with_challenge(
+        &mut self,
+        now: i64,
+        request: ApprovedRequest,
+        challenge: Option<CodeChallenge>,
         customer: Customer,
     ) -> Result<String, GrantError> {
         // Redeemed and expired codes are kept an hour, so that a replay is still
@@ -448,6 +591,7 @@ impl AuthStore {
             code.clone(),
             CodeRecord {
                 request,
+                challenge,
                 customer,
                 expires_at: now.saturating_add(CODE_LIFETIME),
                 redeemed: None,
@@ -456,8 +600,9 @@ impl AuthStore {
         Ok(code)
     }
 
-    /// The authorization_code grant (RFC 6749 §4.1.3): checks the code, the client and
-    /// the redirect URI, and grants an Authorization.
+    /// [`exchange_code_with_verifier`](Self::exchange_code_with_verifier) without a
+    /// `code_verifier`, for the unit tests that make codes without HTTP.
+    #[cfg(test)]
     pub fn exchange_code(
         &mut self,
         now: i64,
@@ -465,6 +610,21 @@ impl AuthStore {
         client_id: &str,
         code: &str,
         redirect_uri: Option<&str>,
+    ) -> Result<Issued, GrantError> {
+        self.exchange_code_with_verifier(now, terms, client_id, code, redirect_uri, None)
+    }
+
+    /// The authorization_code grant (RFC 6749 §4.1.3): checks the code, the client,
+    /// the redirect URI and the PKCE `code_verifier` (RFC 7636 §4.6), and grants an
+    /// Authorization.
+    pub fn exchange_code_with_verifier(
+        &mut self,
+        now: i64,
+        terms: &Terms,
+        client_id: &str,
+        code: &str,
+        redirect_uri: Option<&str>,
+        code_verifier: Option<&str>,
     ) -> Result<Issued, GrantError> {
         let record = self
             .codes
@@ -507,6 +667,7 @@ impl AuthStore {
             }
             _ => {}
         }
+        check_verifier(record.challenge.as_ref(), code_verifier)?;
         let granted = self.grant(
             now,
             terms,
@@ -967,6 +1128,57 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert!(a.bytes().all(|byte| byte.is_ascii_hexdigit()));
         assert_ne!(a, b);
+    }
+
+    /// RFC 7636 Appendix B.
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    #[test]
+    fn s256_matches_the_rfc_7636_example() {
+        assert_eq!(CodeChallenge::s256(VERIFIER).0, CHALLENGE);
+        let challenge = CodeChallenge::from_request(Some(CHALLENGE), Some("S256"))
+            .expect("a valid challenge")
+            .expect("a challenge");
+        assert_eq!(challenge.verify(Some(VERIFIER)), Ok(()));
+    }
+
+    #[test]
+    fn only_well_formed_s256_challenges_are_accepted() {
+        assert_eq!(CodeChallenge::from_request(None, None), Ok(None));
+        for (challenge, method) in [
+            (None, Some("S256")),
+            (Some(CHALLENGE), None),
+            (Some(CHALLENGE), Some("plain")),
+            (Some(CHALLENGE), Some("s256")),
+            (Some("short"), Some("S256")),
+            (Some(&CHALLENGE[..42]), Some("S256")),
+            (
+                Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM"),
+                Some("S256"),
+            ),
+        ] {
+            let error = CodeChallenge::from_request(challenge, method).expect_err("refused");
+            assert_eq!(error.error, "invalid_request", "{challenge:?} {method:?}");
+        }
+    }
+
+    #[test]
+    fn verifiers_are_checked_and_a_verifier_needs_a_challenge() {
+        let challenge = CodeChallenge::s256(VERIFIER);
+        let error = |result: Result<(), GrantError>| result.expect_err("refused").error;
+        assert_eq!(error(challenge.verify(None)), "invalid_grant");
+        let other = VERIFIER.replace('d', "e");
+        assert_eq!(error(challenge.verify(Some(&other))), "invalid_grant");
+        assert_eq!(
+            error(challenge.verify(Some("too-short"))),
+            "invalid_request"
+        );
+        let spaced = format!("{} ", &VERIFIER[..43]);
+        assert_eq!(error(challenge.verify(Some(&spaced))), "invalid_request");
+        assert_eq!(error(check_verifier(None, Some(VERIFIER))), "invalid_grant");
+        assert_eq!(check_verifier(None, None), Ok(()));
+        assert_eq!(check_verifier(Some(&challenge), Some(VERIFIER)), Ok(()));
     }
 
     #[test]

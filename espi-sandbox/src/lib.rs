@@ -85,6 +85,12 @@ pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Resul
         ))
         .with_state(Arc::clone(&shared));
     let (stop, stopped) = oneshot::channel::<()>();
+    // Without TCP_NODELAY a small response waits ~40 ms for the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY not set: {error}");
+        }
+    });
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {

@@ -9,6 +9,10 @@
 //!   redirects at once with a code for the retail customer named by the sandbox's own
 //!   `retail_customer` parameter (default: the first customer); otherwise it shows a
 //!   consent page stating the scope and the access window in plain words.
+//!   PKCE (RFC 7636): `code_challenge` with `code_challenge_method=S256` is kept with
+//!   the code, through the consent page too; `plain`, or a challenge without a method
+//!   (which means `plain`), is refused with `invalid_request` — see
+//!   [`CodeChallenge`] for why.
 //! - `POST /DataCustodian/oauth/authorize` — the consent page's answer: `consent` (the
 //!   single-use nonce of the page, valid [`CONSENT_LIFETIME`] s), `retail_customer` and
 //!   `decision` (`approve` or `deny`). The request itself is taken from what the page
@@ -16,13 +20,16 @@
 //! - `POST /DataCustodian/oauth/token` — the token endpoint (§3.2), client_secret_basic
 //!   only, with the `authorization_code`, `refresh_token` and `client_credentials`
 //!   grants; JSON responses with the ESPI members (espi-reference §2.3) and RFC 6749
-//!   §5.2 errors, all `Cache-Control: no-store`.
+//!   §5.2 errors, all `Cache-Control: no-store`. A code issued with a PKCE challenge
+//!   needs the matching `code_verifier` (`invalid_grant` when missing or wrong); a
+//!   `code_verifier` for a code issued without one is refused too (RFC 9700 §2.1.1).
 //!
 //! Parameters given twice are refused (`invalid_request`, RFC 6749 §3.1); an empty
 //! value counts as absent.
 
 use crate::grants::{
-    ApprovedRequest, CATALOGUE, CONSENT_LIFETIME, Customer, GrantError, Issued, Terms, utc_date,
+    ApprovedRequest, CATALOGUE, CONSENT_LIFETIME, CodeChallenge, Customer, GrantError, Issued,
+    Terms, utc_date,
 };
 use crate::state::{Shared, lock, read};
 use axum::Router;
@@ -148,14 +155,18 @@ async fn authorize_page(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         }
         Ok(named) => named.map(str::to_owned),
     };
+    let challenge = match code_challenge(&parameters) {
+        Ok(challenge) => challenge,
+        Err(error) => return callback.error(error.error, &error.description),
+    };
     let now = shared.now();
     if shared.config.auto_approve {
         let Some(customer) = retail_customer.or_else(|| customers.first().cloned()) else {
             return callback.error("access_denied", "the sandbox serves no retail customers");
         };
-        return approve(&shared, now, request, &callback, &customer);
+        return approve(&shared, now, (request, challenge), &callback, &customer);
     }
-    let nonce = match lock(&shared.auth).start_consent(now, request.clone()) {
+    let nonce = match lock(&shared.auth).start_consent(now, request.clone(), challenge) {
         Ok(nonce) => nonce,
         Err(error) => return callback.error(error.error, &error.description),
     };
@@ -183,7 +194,7 @@ async fn consent_answer(State(shared): State<Arc<Shared>>, body: Bytes) -> Respo
         Err(duplicate) => return error_page(StatusCode::BAD_REQUEST, &duplicate),
     };
     let now = shared.now();
-    let Some(request) = lock(&shared.auth).take_consent(now, nonce) else {
+    let Some((request, challenge)) = lock(&shared.auth).take_consent(now, nonce) else {
         return error_page(
             StatusCode::BAD_REQUEST,
             &format!(
@@ -222,14 +233,26 @@ async fn consent_answer(State(shared): State<Arc<Shared>>, body: Bytes) -> Respo
         }
         Err(duplicate) => return callback.error("invalid_request", &duplicate),
     };
-    approve(&shared, now, request, &callback, customer)
+    approve(&shared, now, (request, challenge), &callback, customer)
 }
 
-/// Issues a code for `retail_customer` and redirects with it.
+/// The PKCE challenge of an authorization request, if it sends one.
+fn code_challenge(parameters: &Parameters) -> Result<Option<CodeChallenge>, GrantError> {
+    let challenge = parameters
+        .get("code_challenge")
+        .map_err(GrantError::invalid_request)?;
+    let method = parameters
+        .get("code_challenge_method")
+        .map_err(GrantError::invalid_request)?;
+    CodeChallenge::from_request(challenge, method)
+}
+
+/// Issues a code for `retail_customer` (bound to the request's PKCE challenge, if
+/// any) and redirects with it.
 fn approve(
     shared: &Shared,
     now: i64,
-    request: ApprovedRequest,
+    (request, challenge): (ApprovedRequest, Option<CodeChallenge>),
     callback: &Callback,
     retail_customer: &str,
 ) -> Response {
@@ -244,7 +267,7 @@ fn approve(
         retail_customer: retail_customer.to_owned(),
         subscription,
     };
-    let issued = lock(&shared.auth).issue_code(now, request, customer);
+    let issued = lock(&shared.auth).issue_code_with_challenge(now, request, challenge, customer);
     match issued {
         Ok(code) => callback.redirect(&[("code", &code)]),
         Err(error) => callback.error(error.error, &error.description),
@@ -597,8 +620,15 @@ fn grant(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Issued, To
             let code = get("code")?
                 .ok_or_else(|| TokenFailure::invalid_request("code is missing"))?;
             let redirect_uri = get("redirect_uri")?;
-            let issued =
-                lock(&shared.auth).exchange_code(now, &terms, &client_id, code, redirect_uri);
+            let verifier = get("code_verifier")?;
+            let issued = lock(&shared.auth).exchange_code_with_verifier(
+                now,
+                &terms,
+                &client_id,
+                code,
+                redirect_uri,
+                verifier,
+            );
             Ok(issued?)
         }
         Some("refresh_token") => {

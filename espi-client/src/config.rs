@@ -1,0 +1,302 @@
+//! The client's settings: the Data Custodian's endpoints, the registered client's
+//! credentials, an optional mutual-TLS identity, timeouts, retries, concurrency and
+//! the clock.
+
+use crate::error::{Error, Result};
+use crate::http::check_url;
+use crate::retry::{AcceptedPolicy, RetryPolicy};
+use crate::secret::Secret;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// The current time in epoch seconds. Tests share one with the sandbox; the default
+/// is [`system_clock`].
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            })
+    })
+}
+
+/// The Data Custodian's endpoints (ApplicationInformation, espi-reference §2.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// `authorizationServerAuthorizationEndpoint`, e.g. `https://dc/oauth/authorize`.
+    pub authorization: Url,
+    /// `authorizationServerTokenEndpoint`, e.g. `https://dc/oauth/token`.
+    pub token: Url,
+    /// `dataCustodianResourceEndpoint`, e.g. `https://dc/DataCustodian/espi/1_1/resource`.
+    /// Every resource request must lie under it.
+    pub resource: Url,
+}
+
+impl Endpoints {
+    /// Parses and checks the three endpoints: absolute `https` URLs (plain `http` only
+    /// on loopback hosts).
+    ///
+    /// ```
+    /// use espi_client::Endpoints;
+    /// let endpoints = Endpoints::new(
+    ///     "https://dc.example/oauth/authorize",
+    ///     "https://dc.example/oauth/token",
+    ///     "https://dc.example/DataCustodian/espi/1_1/resource",
+    /// )?;
+    /// assert_eq!(endpoints.resource.path(), "/DataCustodian/espi/1_1/resource");
+    /// assert!(Endpoints::new("http://dc.example/a", "http://dc.example/t", "http://dc.example/r").is_err());
+    /// # Ok::<(), espi_client::Error>(())
+    /// ```
+    pub fn new(authorization: &str, token: &str, resource: &str) -> Result<Endpoints> {
+        let parse = |text: &str| -> Result<Url> {
+            let url = Url::parse(text).map_err(|error| Error::InvalidUrl {
+                url: text.to_owned(),
+                reason: error.to_string(),
+            })?;
+            check_url(&url)?;
+            Ok(url)
+        };
+        let mut resource = parse(resource)?;
+        // `…/resource` and `…/resource/` name the same endpoint; keep it without the
+        // slash so that paths join the same way.
+        if resource.path().len() > 1 && resource.path().ends_with('/') {
+            let trimmed = resource.path().trim_end_matches('/').to_owned();
+            resource.set_path(&trimmed);
+        }
+        Ok(Endpoints {
+            authorization: parse(authorization)?,
+            token: parse(token)?,
+            resource,
+        })
+    }
+
+    /// The endpoints an ApplicationInformation resource names.
+    pub fn from_application_information(
+        application: &espi_model::application_information::ApplicationInformation,
+    ) -> Result<Endpoints> {
+        let field = |value: &Option<String>, name: &str| -> Result<String> {
+            value
+                .clone()
+                .ok_or_else(|| Error::Config(format!("the ApplicationInformation has no {name}")))
+        };
+        Endpoints::new(
+            &field(
+                &application.authorization_server_authorization_endpoint,
+                "authorizationServerAuthorizationEndpoint",
+            )?,
+            &field(
+                &application.authorization_server_token_endpoint,
+                "authorizationServerTokenEndpoint",
+            )?,
+            &field(
+                &application.data_custodian_resource_endpoint,
+                "dataCustodianResourceEndpoint",
+            )?,
+        )
+    }
+}
+
+/// A TLS client certificate and its private key, for Data Custodians that require
+/// mutual TLS (PG&E, espi-reference §2.5). `Debug` does not show the key.
+#[derive(Clone)]
+pub struct ClientIdentity(pub(crate) reqwest::Identity);
+
+impl ClientIdentity {
+    /// From PEM: the certificate chain (leaf first) and the PKCS#8, PKCS#1 or SEC1
+    /// private key, in one buffer or two.
+    pub fn from_pem(certificate_chain: &[u8], private_key: &[u8]) -> Result<ClientIdentity> {
+        let mut pem = Vec::with_capacity(certificate_chain.len() + private_key.len() + 1);
+        pem.extend_from_slice(private_key);
+        pem.push(b'\n');
+        pem.extend_from_slice(certificate_chain);
+        reqwest::Identity::from_pem(&pem)
+            .map(ClientIdentity)
+            .map_err(|error| {
+                Error::Config(format!(
+                    "the client certificate or key is not usable PEM: {error}"
+                ))
+            })
+    }
+}
+
+impl fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientIdentity([redacted])")
+    }
+}
+
+/// Everything a [`Client`](crate::Client) needs. Build it with [`ClientConfig::new`]
+/// and adjust the public fields or the `with_` methods.
+///
+/// ```
+/// use espi_client::{ClientConfig, Endpoints, RetryPolicy};
+/// use std::time::Duration;
+/// let endpoints = Endpoints::new(
+///     "https://dc.example/oauth/authorize",
+///     "https://dc.example/oauth/token",
+///     "https://dc.example/DataCustodian/espi/1_1/resource",
+/// )?;
+/// let config = ClientConfig::new(endpoints, "third_party", "s3cr3t")
+///     .with_redirect_uri("https://tp.example/callback")?
+///     .with_retry(RetryPolicy::new(4, Duration::from_millis(200), Duration::from_secs(5)))
+///     .with_max_concurrency(8);
+/// assert!(!format!("{config:?}").contains("s3cr3t"));
+/// # Ok::<(), espi_client::Error>(())
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ClientConfig {
+    /// The Data Custodian's endpoints.
+    pub endpoints: Endpoints,
+    /// The registered client id.
+    pub client_id: String,
+    /// The client secret, sent with HTTP Basic (client_secret_basic).
+    pub client_secret: Secret,
+    /// The registered redirect URI sent with authorization requests and code
+    /// exchanges.
+    pub redirect_uri: Option<Url>,
+    /// The mutual-TLS client certificate, when the Data Custodian requires one.
+    pub identity: Option<ClientIdentity>,
+    /// Retries of each request.
+    pub retry: RetryPolicy,
+    /// Polling of 202 Accepted.
+    pub accepted: AcceptedPolicy,
+    /// How long to wait for a connection.
+    pub connect_timeout: Duration,
+    /// How long to wait for the response headers of each attempt.
+    pub request_timeout: Duration,
+    /// How long a response body may stay silent before the request fails (a body
+    /// of gigabytes may take as long as it needs while bytes keep coming).
+    pub read_timeout: Duration,
+    /// The most requests in flight at once over the whole client (a response being
+    /// streamed counts until its body ends).
+    pub max_concurrency: usize,
+    /// Refresh an access token this long before it expires.
+    pub refresh_margin: Duration,
+    /// `max-results` sent on feed requests that do not set it, with the pages
+    /// followed by `start-index`; `None` asks for everything in one response.
+    pub page_size: Option<u64>,
+    /// The most same-origin redirects followed.
+    pub max_redirects: usize,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    /// The clock for token expiry and sync windows.
+    pub clock: Clock,
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("endpoints", &self.endpoints)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("redirect_uri", &self.redirect_uri.as_ref().map(Url::as_str))
+            .field("identity", &self.identity)
+            .field("retry", &self.retry)
+            .field("accepted", &self.accepted)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("max_concurrency", &self.max_concurrency)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("page_size", &self.page_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientConfig {
+    /// A configuration with the default policies: retries per
+    /// [`RetryPolicy::default`], 202 polling per [`AcceptedPolicy::default`], 10 s to
+    /// connect, 60 s to the response headers, 60 s of body silence, 4 requests at
+    /// once, refresh 60 s before expiry, no paging, the system clock.
+    pub fn new(
+        endpoints: Endpoints,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> ClientConfig {
+        ClientConfig {
+            endpoints,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            redirect_uri: None,
+            identity: None,
+            retry: RetryPolicy::default(),
+            accepted: AcceptedPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(60),
+            max_concurrency: 4,
+            refresh_margin: Duration::from_secs(60),
+            page_size: None,
+            max_redirects: 5,
+            user_agent: concat!("espi-client/", env!("CARGO_PKG_VERSION")).to_owned(),
+            clock: system_clock(),
+        }
+    }
+
+    /// Sets the redirect URI (checked like the endpoints).
+    pub fn with_redirect_uri(mut self, redirect_uri: &str) -> Result<ClientConfig> {
+        let url = Url::parse(redirect_uri).map_err(|error| Error::InvalidUrl {
+            url: redirect_uri.to_owned(),
+            reason: error.to_string(),
+        })?;
+        check_url(&url)?;
+        self.redirect_uri = Some(url);
+        Ok(self)
+    }
+
+    /// Sets the mutual-TLS identity.
+    pub fn with_identity(mut self, identity: ClientIdentity) -> ClientConfig {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> ClientConfig {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the 202 polling policy.
+    pub fn with_accepted(mut self, accepted: AcceptedPolicy) -> ClientConfig {
+        self.accepted = accepted;
+        self
+    }
+
+    /// Sets the concurrency limit (at least 1).
+    pub fn with_max_concurrency(mut self, max_concurrency: usize) -> ClientConfig {
+        self.max_concurrency = max_concurrency.max(1);
+        self
+    }
+
+    /// Sets the page size (`max-results`) used when a query sets none.
+    pub fn with_page_size(mut self, page_size: Option<u64>) -> ClientConfig {
+        self.page_size = page_size;
+        self
+    }
+
+    /// Sets the clock.
+    pub fn with_clock(mut self, clock: Clock) -> ClientConfig {
+        self.clock = clock;
+        self
+    }
+
+    /// Sets the connect, header and body-silence timeouts.
+    pub fn with_timeouts(
+        mut self,
+        connect: Duration,
+        request: Duration,
+        read: Duration,
+    ) -> ClientConfig {
+        self.connect_timeout = connect;
+        self.request_timeout = request;
+        self.read_timeout = read;
+        self
+    }
+}

@@ -1,0 +1,299 @@
+//! Tokens as the client keeps them ([`TokenSet`]), where it keeps them
+//! ([`TokenStore`], [`MemoryTokenStore`]) and under which key ([`TokenKey`]).
+//!
+//! A customer's tokens are keyed by their `authorizationURI` (the Authorization
+//! resource of the grant), which stays the same across refreshes; without one, by the
+//! `resourceURI`, and a client-credentials token without either by its scope.
+//!
+//! The store is a synchronous trait so that it stays object-safe without extra
+//! crates: implementations are called from async code and must not block for long
+//! (a map, a local file or an embedded database are fine; for a network store, keep a
+//! cache in front of it).
+
+use crate::error::StoreError;
+use crate::secret::Secret;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+
+/// The key a token set is stored under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TokenKey(String);
+
+impl TokenKey {
+    /// A key from any string (normally the authorization URI).
+    pub fn new(key: impl Into<String>) -> TokenKey {
+        TokenKey(key.into())
+    }
+
+    /// The key as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TokenKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for TokenKey {
+    fn from(key: &str) -> Self {
+        TokenKey(key.to_owned())
+    }
+}
+
+impl From<String> for TokenKey {
+    fn from(key: String) -> Self {
+        TokenKey(key)
+    }
+}
+
+/// How a token set was obtained, which says how to renew it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Grant {
+    /// The authorization-code flow (a customer's consent): renewed with the refresh
+    /// token.
+    AuthorizationCode,
+    /// `client_credentials` with this scope (bulk, admin, registration): renewed by
+    /// asking again.
+    ClientCredentials {
+        /// The requested scope.
+        scope: Option<String>,
+    },
+}
+
+/// An access token with everything the token endpoint said about it (espi-reference
+/// §2.3). `Debug` shows no token.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TokenSet {
+    /// The access token.
+    pub access_token: Secret,
+    /// The refresh token (authorization-code grants).
+    pub refresh_token: Option<Secret>,
+    /// The token type (`Bearer`).
+    pub token_type: String,
+    /// When the access token expires, epoch seconds on the client's clock (`None`
+    /// when the server sent no `expires_in`).
+    pub expires_at: Option<i64>,
+    /// The granted scope: the final one, which the customer may have narrowed
+    /// (espi-reference §2.2).
+    pub scope: Option<String>,
+    /// `resourceURI`: the data the token reads (`…/Batch/Subscription/{id}` for a
+    /// customer grant, `…/Batch/Bulk/{id}` for a bulk grant).
+    pub resource_uri: Option<String>,
+    /// `authorizationURI`: the Authorization resource of the grant.
+    pub authorization_uri: Option<String>,
+    /// `customerResourceURI`: the customer (PII) data, when granted.
+    pub customer_resource_uri: Option<String>,
+    /// How the set was obtained.
+    pub grant: Grant,
+    /// When the authorization was first granted (the code exchange or the first
+    /// client-credentials request), epoch seconds; kept across refreshes. The sync
+    /// window counts from it when the Authorization resource is not available.
+    pub granted_at: i64,
+    /// When this access token was obtained, epoch seconds.
+    pub obtained_at: i64,
+}
+
+impl TokenSet {
+    /// A token set holding only an access token obtained elsewhere (a Data
+    /// Custodian's admin or registration token, a token loaded from a file), of type
+    /// `Bearer`, without expiry, granted and obtained at `now`. Set the public fields
+    /// for the rest.
+    ///
+    /// ```
+    /// use espi_client::{Grant, Secret, TokenSet};
+    /// let mut tokens = TokenSet::new(Secret::new("abc"), Grant::AuthorizationCode, 0);
+    /// tokens.resource_uri = Some("https://dc/r/Batch/Subscription/5".into());
+    /// assert_eq!(tokens.subscription_id(), Some("5"));
+    /// ```
+    pub fn new(access_token: Secret, grant: Grant, now: i64) -> TokenSet {
+        TokenSet {
+            access_token,
+            refresh_token: None,
+            token_type: "Bearer".to_owned(),
+            expires_at: None,
+            scope: None,
+            resource_uri: None,
+            authorization_uri: None,
+            customer_resource_uri: None,
+            grant,
+            granted_at: now,
+            obtained_at: now,
+        }
+    }
+
+    /// The key to store the set under: the authorization URI, else the resource URI,
+    /// else `client_credentials` and the scope.
+    pub fn key(&self) -> TokenKey {
+        if let Some(uri) = self
+            .authorization_uri
+            .as_ref()
+            .or(self.resource_uri.as_ref())
+        {
+            return TokenKey(uri.clone());
+        }
+        match &self.grant {
+            Grant::ClientCredentials { scope } => TokenKey(format!(
+                "client_credentials {}",
+                scope.as_deref().unwrap_or_default()
+            )),
+            Grant::AuthorizationCode => TokenKey("authorization_code".to_owned()),
+        }
+    }
+
+    /// Whether the access token expires within `margin_seconds` of `now`.
+    pub fn expires_within(&self, now: i64, margin_seconds: i64) -> bool {
+        self.expires_at
+            .is_some_and(|at| at.saturating_sub(margin_seconds) <= now)
+    }
+
+    /// The authorization's id: the last path segment of `authorizationURI`.
+    pub fn authorization_id(&self) -> Option<&str> {
+        last_segment(self.authorization_uri.as_deref()?)
+    }
+
+    /// The subscription id: the segment after `Batch/Subscription/` in `resourceURI`.
+    pub fn subscription_id(&self) -> Option<&str> {
+        segment_after(self.resource_uri.as_deref()?, "/Batch/Subscription/")
+    }
+
+    /// The retail customer id of `customerResourceURI`.
+    pub fn retail_customer_id(&self) -> Option<&str> {
+        segment_after(
+            self.customer_resource_uri.as_deref()?,
+            "/Batch/RetailCustomer/",
+        )
+    }
+
+    /// The bulk id of a bulk grant's `resourceURI`.
+    pub fn bulk_id(&self) -> Option<&str> {
+        segment_after(self.resource_uri.as_deref()?, "/Batch/Bulk/")
+    }
+}
+
+fn last_segment(uri: &str) -> Option<&str> {
+    let path = uri.split(['?', '#']).next()?.trim_end_matches('/');
+    path.rsplit('/')
+        .next()
+        .filter(|segment| !segment.is_empty())
+}
+
+fn segment_after<'a>(uri: &'a str, marker: &str) -> Option<&'a str> {
+    let path = uri.split(['?', '#']).next()?;
+    let start = path.find(marker)? + marker.len();
+    path[start..]
+        .split('/')
+        .next()
+        .filter(|segment| !segment.is_empty())
+}
+
+/// Where tokens are kept between requests (and, for a persistent implementation,
+/// between runs). See the [module documentation](self) on blocking.
+pub trait TokenStore: Send + Sync {
+    /// The token set under `key`.
+    fn get(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError>;
+    /// Stores `tokens` under `key`, replacing what was there.
+    fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), StoreError>;
+    /// Removes and returns the set under `key`.
+    fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError>;
+}
+
+/// A [`TokenStore`] in memory.
+#[derive(Debug, Default)]
+pub struct MemoryTokenStore {
+    tokens: Mutex<HashMap<TokenKey, TokenSet>>,
+}
+
+impl MemoryTokenStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The keys stored, sorted.
+    pub fn keys(&self) -> Vec<TokenKey> {
+        let mut keys: Vec<TokenKey> = self.lock().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TokenKey, TokenSet>> {
+        // A panic elsewhere while holding the lock leaves the map consistent (every
+        // operation is one insert or remove), so the poison is cleared.
+        self.tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl TokenStore for MemoryTokenStore {
+    fn get(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError> {
+        Ok(self.lock().get(key).cloned())
+    }
+
+    fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), StoreError> {
+        self.lock().insert(key.clone(), tokens);
+        Ok(())
+    }
+
+    fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError> {
+        Ok(self.lock().remove(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens() -> TokenSet {
+        TokenSet {
+            access_token: Secret::new("access-abc"),
+            refresh_token: Some(Secret::new("refresh-def")),
+            token_type: "Bearer".into(),
+            expires_at: Some(1000),
+            scope: Some("FB=1_3_4_5_13_14_39".into()),
+            resource_uri: Some("https://dc/r/Batch/Subscription/5".into()),
+            authorization_uri: Some("https://dc/r/Authorization/7".into()),
+            customer_resource_uri: Some("https://dc/r/Batch/RetailCustomer/9?x=1".into()),
+            grant: Grant::AuthorizationCode,
+            granted_at: 0,
+            obtained_at: 0,
+        }
+    }
+
+    #[test]
+    fn debug_shows_no_token() {
+        let debug = format!("{:?}", tokens());
+        assert!(!debug.contains("access-abc") && !debug.contains("refresh-def"));
+        assert!(debug.contains("[redacted]"));
+    }
+
+    #[test]
+    fn ids_come_from_the_uris() {
+        let tokens = tokens();
+        assert_eq!(tokens.key().as_str(), "https://dc/r/Authorization/7");
+        assert_eq!(tokens.authorization_id(), Some("7"));
+        assert_eq!(tokens.subscription_id(), Some("5"));
+        assert_eq!(tokens.retail_customer_id(), Some("9"));
+        assert_eq!(tokens.bulk_id(), None);
+        assert!(tokens.expires_within(950, 60));
+        assert!(!tokens.expires_within(900, 60));
+    }
+
+    #[test]
+    fn the_memory_store_keeps_by_key() {
+        let store = MemoryTokenStore::new();
+        let key = TokenKey::from("k");
+        assert!(store.get(&key).expect("get").is_none());
+        store.put(&key, tokens()).expect("put");
+        assert_eq!(store.keys(), std::slice::from_ref(&key));
+        assert!(store.get(&key).expect("get").is_some());
+        assert!(store.remove(&key).expect("remove").is_some());
+        assert!(store.get(&key).expect("get").is_none());
+    }
+}

@@ -1,0 +1,597 @@
+//! Pull one customer's Green Button data from a Data Custodian and write it to a file.
+//!
+//! ```text
+//! cargo run --release --example pull -- [--config FILE] [--output FILE]
+//! ```
+//!
+//! # Settings
+//!
+//! From a config file of `key = value` lines (`#` starts a comment line; values may be
+//! quoted) and from environment variables `ESPI_<KEY>` (e.g. `ESPI_CLIENT_SECRET`),
+//! which win over the file:
+//!
+//! | key | |
+//! |---|---|
+//! | `authorization_endpoint` | the Data Custodian's `authorizationServerAuthorizationEndpoint` |
+//! | `token_endpoint` | its `authorizationServerTokenEndpoint` |
+//! | `resource_endpoint` | its `dataCustodianResourceEndpoint` (`…/espi/1_1/resource`) |
+//! | `client_id`, `client_secret` | the registered application's credentials (client_secret_basic) |
+//! | `redirect_uri` | the registered redirect URI |
+//! | `scope` | the ESPI scope to ask for, e.g. `FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly` |
+//! | `client_certificate`, `client_key` | optional PEM files for mutual TLS (PG&E requires it); without `client_key` the key is read from the certificate file |
+//! | `refresh_token` | optional: a refresh token from an earlier authorization, instead of a new one |
+//! | `refresh_token_file` | optional: where the refresh token is kept between runs (read if present, rewritten after every run, mode 0600), since Data Custodians rotate refresh tokens |
+//! | `subscription` | optional: the subscription URI to sync, when the token response has no `resourceURI` |
+//! | `authorization_scope` | optional: a client_credentials scope with which to read the Authorization resource, whose periods then bound the sync |
+//! | `output` | the file to write (default `espi-pull.xml`); `--output` wins |
+//!
+//! # What it does
+//!
+//! Without a refresh token it prints the authorization URL (PKCE S256) on standard
+//! output. Open it in a browser and approve as the customer; the browser then lands on
+//! the redirect URI, which need not answer: copy the whole address from the address
+//! bar and paste it on standard input. The callback is checked (`state`, errors) and
+//! the code exchanged. With a refresh token it refreshes instead.
+//!
+//! It then syncs the subscription month by month over the Ameren Share My Usage window
+//! (24 months back from the grant, or the scope's `HistoryLength` if shorter), showing
+//! each month on standard error as it completes, and writes everything as one Atom
+//! feed. The file is written under a temporary name and renamed when complete, so an
+//! existing file is never left half-written; a pull that fails writes nothing.
+//!
+//! # Trying it against espi-sandbox
+//!
+//! The sync window counts back from now, so the data must be recent: generate some.
+//!
+//! ```text
+//! cargo run --release --example generate -- --size-mb 56 /tmp/recent.xml   # 2020-01 to 2027
+//! cargo run --release -p espi-sandbox -- --data /tmp/recent.xml --auto-approve --port 8080
+//! ```
+//!
+//! The sandbox prints its endpoints and the client's credentials; with the defaults:
+//!
+//! ```text
+//! export ESPI_AUTHORIZATION_ENDPOINT=http://127.0.0.1:8080/DataCustodian/oauth/authorize
+//! export ESPI_TOKEN_ENDPOINT=http://127.0.0.1:8080/DataCustodian/oauth/token
+//! export ESPI_RESOURCE_ENDPOINT=http://127.0.0.1:8080/DataCustodian/espi/1_1/resource
+//! export ESPI_CLIENT_ID=third_party ESPI_CLIENT_SECRET=secret
+//! export ESPI_REDIRECT_URI=http://127.0.0.1/callback
+//! export ESPI_SCOPE='FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13'
+//! export ESPI_REFRESH_TOKEN_FILE=/tmp/espi-refresh-token
+//! cargo run --release --example pull -- --output /tmp/pulled.xml
+//! ```
+//!
+//! With `--auto-approve` the authorization URL answers at once with the redirect:
+//! `curl -s -o /dev/null -w '%{redirect_url}\n' "URL"` prints the address to paste.
+//! (Without it, open the URL in a browser: the sandbox shows a consent page.) A second
+//! run finds the refresh token in the file and needs no browser. `cargo run --release
+//! --example inspect -- /tmp/pulled.xml` summarises what was pulled.
+
+use espi_client::sync::{
+    Batch, MemorySyncStore, MonthRecord, SyncOptions, SyncReport, SyncStore, readings_of,
+    sync_subscription,
+};
+use espi_client::{
+    AuthorizationOptions, Client, ClientConfig, ClientIdentity, Endpoints, Grant, Secret,
+    StoreError, TokenKey, TokenSet,
+};
+use espi_model::atom::{Link, Metadata};
+use espi_model::{Entry, Resource};
+use espi_xml::{WriteOptions, Writer};
+use std::collections::HashMap;
+use std::error::Error;
+use std::io::{BufWriter, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Instant;
+
+const USAGE: &str = "usage: pull [--config FILE] [--output FILE]   (settings: see the file's docs; \
+                     environment variables ESPI_<KEY> win over the config file)";
+
+type Failure = Box<dyn Error>;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let settings = match Settings::from_command_line() {
+        Ok(Some(settings)) => settings,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("pull: {error}\n{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match pull(&settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("pull: {}", chain(error.as_ref()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error and its sources on one line.
+fn chain(error: &dyn Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let words = cause.to_string();
+        if !text.contains(&words) {
+            text.push_str(": ");
+            text.push_str(&words);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------
+
+/// The keys a config file may hold, each also read from `ESPI_<KEY>`.
+const KEYS: [&str; 14] = [
+    "authorization_endpoint",
+    "token_endpoint",
+    "resource_endpoint",
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "scope",
+    "client_certificate",
+    "client_key",
+    "refresh_token",
+    "refresh_token_file",
+    "subscription",
+    "authorization_scope",
+    "output",
+];
+
+/// Everything a pull needs. `Debug` is not derived: two fields are secrets.
+struct Settings {
+    endpoints: [String; 3],
+    client_id: String,
+    client_secret: Secret,
+    redirect_uri: String,
+    scope: String,
+    client_certificate: Option<PathBuf>,
+    client_key: Option<PathBuf>,
+    refresh_token: Option<Secret>,
+    refresh_token_file: Option<PathBuf>,
+    subscription: Option<String>,
+    authorization_scope: Option<String>,
+    output: PathBuf,
+}
+
+impl Settings {
+    /// The settings of `--config`, the environment and `--output`; `None` for `--help`.
+    fn from_command_line() -> Result<Option<Settings>, Failure> {
+        let mut config = None;
+        let mut output = None;
+        let mut arguments = std::env::args().skip(1);
+        while let Some(argument) = arguments.next() {
+            match argument.as_str() {
+                "--config" => config = Some(arguments.next().ok_or("--config needs a file")?),
+                "--output" => output = Some(arguments.next().ok_or("--output needs a file")?),
+                "-h" | "--help" => return Ok(None),
+                other => return Err(format!("unexpected argument {other:?}").into()),
+            }
+        }
+        let mut values = match config {
+            Some(path) => read_config(Path::new(&path))?,
+            None => HashMap::new(),
+        };
+        for key in KEYS {
+            if let Ok(value) = std::env::var(format!("ESPI_{}", key.to_uppercase())) {
+                values.insert(key.to_owned(), value);
+            }
+        }
+        if let Some(output) = output {
+            values.insert("output".to_owned(), output);
+        }
+        Settings::from_values(values).map(Some)
+    }
+
+    fn from_values(mut values: HashMap<String, String>) -> Result<Settings, Failure> {
+        let mut take = |key: &str| values.remove(key).filter(|value| !value.trim().is_empty());
+        let mut required = |key: &str| {
+            take(key).ok_or_else(|| {
+                format!(
+                    "missing setting {key} (ESPI_{} or `{key} = …` in the config file)",
+                    key.to_uppercase()
+                )
+            })
+        };
+        Ok(Settings {
+            endpoints: [
+                required("authorization_endpoint")?,
+                required("token_endpoint")?,
+                required("resource_endpoint")?,
+            ],
+            client_id: required("client_id")?,
+            client_secret: Secret::new(required("client_secret")?),
+            redirect_uri: required("redirect_uri")?,
+            scope: required("scope")?,
+            client_certificate: take("client_certificate").map(PathBuf::from),
+            client_key: take("client_key").map(PathBuf::from),
+            refresh_token: take("refresh_token").map(Secret::new),
+            refresh_token_file: take("refresh_token_file").map(PathBuf::from),
+            subscription: take("subscription"),
+            authorization_scope: take("authorization_scope"),
+            output: PathBuf::from(take("output").unwrap_or_else(|| "espi-pull.xml".to_owned())),
+        })
+    }
+}
+
+/// A `key = value` file. Unknown keys are errors, so that a typo does not pass
+/// silently as a missing optional setting.
+fn read_config(path: &Path) -> Result<HashMap<String, String>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let mut values = HashMap::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let at = || format!("{}:{}", path.display(), number + 1);
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| format!("{}: expected key = value", at()))?;
+        let key = key.trim();
+        if !KEYS.contains(&key) {
+            return Err(
+                format!("{}: unknown key {key:?} (known: {})", at(), KEYS.join(", ")).into(),
+            );
+        }
+        values.insert(key.to_owned(), unquote(value.trim()).to_owned());
+    }
+    Ok(values)
+}
+
+/// `"value"` or `'value'` without the quotes; anything else as it is.
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            return inner;
+        }
+    }
+    value
+}
+
+// ---------------------------------------------------------------------------------
+// The pull
+// ---------------------------------------------------------------------------------
+
+async fn pull(settings: &Settings) -> Result<(), Failure> {
+    let client = Client::new(client_config(settings)?)?;
+    let key = obtain_tokens(&client, settings).await?;
+    let store = MemorySyncStore::new();
+    let result = sync(&client, &key, settings, &store).await;
+    // Saved whatever the sync did: a refresh during it rotated the token, and the old
+    // one no longer works.
+    save_refresh_token(&client, &key, settings)?;
+    let report = result?;
+    let entries = store.entries(&report.subscription);
+    write_feed(
+        &settings.output,
+        &report.subscription,
+        &entries,
+        client.now(),
+    )?;
+    let totals = store.totals(&report.subscription);
+    println!(
+        "wrote {} entries ({} interval readings{}) to {}",
+        entries.len(),
+        totals.count,
+        span_words(totals.first_start, totals.last_end),
+        settings.output.display()
+    );
+    Ok(())
+}
+
+/// The client: endpoints, credentials, redirect URI and the mutual-TLS identity.
+fn client_config(settings: &Settings) -> Result<ClientConfig, Failure> {
+    let [authorization, token, resource] = &settings.endpoints;
+    let endpoints = Endpoints::new(authorization, token, resource)?;
+    let mut config = ClientConfig::new(
+        endpoints,
+        settings.client_id.clone(),
+        settings.client_secret.clone(),
+    )
+    .with_redirect_uri(&settings.redirect_uri)?;
+    if let Some(certificate) = &settings.client_certificate {
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
+        };
+        let chain = read(certificate)?;
+        let key = match &settings.client_key {
+            Some(path) => read(path)?,
+            None => Vec::new(),
+        };
+        config = config.with_identity(ClientIdentity::from_pem(&chain, &key)?);
+    }
+    Ok(config)
+}
+
+/// Tokens from a stored refresh token when there is one, else from a new
+/// authorization; returns the key they are stored under in the client.
+async fn obtain_tokens(client: &Client, settings: &Settings) -> Result<TokenKey, Failure> {
+    match stored_refresh_token(settings)? {
+        Some(refresh_token) => refresh(client, settings, refresh_token).await,
+        None => authorize(client, settings).await,
+    }
+}
+
+/// The refresh token of the settings, else of the refresh token file.
+fn stored_refresh_token(settings: &Settings) -> Result<Option<Secret>, Failure> {
+    if let Some(token) = &settings.refresh_token {
+        return Ok(Some(token.clone()));
+    }
+    let Some(path) = &settings.refresh_token_file else {
+        return Ok(None);
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => Ok(Some(Secret::new(text.trim()))),
+        Ok(_) => Ok(None),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(format!("cannot read {}: {error}", path.display()).into()),
+    }
+}
+
+/// Refreshes a refresh token from an earlier run. The grant instant is not known, so
+/// the sync window counts from now unless the Authorization resource is read.
+async fn refresh(
+    client: &Client,
+    settings: &Settings,
+    refresh_token: Secret,
+) -> Result<TokenKey, Failure> {
+    let now = client.now();
+    // An expired placeholder: the refresh fills in the access token and the URIs.
+    let mut tokens = TokenSet::new(Secret::default(), Grant::AuthorizationCode, now);
+    tokens.refresh_token = Some(refresh_token);
+    tokens.expires_at = Some(now);
+    tokens.resource_uri = settings.subscription.clone();
+    let key = client.insert_tokens_under(TokenKey::new("stored refresh token"), tokens)?;
+    let renewed = client.refresh(&key).await.map_err(|error| {
+        format!(
+            "{error}\nTo authorize again, unset ESPI_REFRESH_TOKEN / refresh_token or remove \
+             the refresh_token_file."
+        )
+    })?;
+    eprintln!(
+        "refreshed the stored authorization: scope {}",
+        renewed.scope.as_deref().unwrap_or("(not stated)")
+    );
+    Ok(key)
+}
+
+/// The authorization-code flow with the customer's browser in between.
+async fn authorize(client: &Client, settings: &Settings) -> Result<TokenKey, Failure> {
+    let request = client.authorization_request(&settings.scope, AuthorizationOptions::new())?;
+    eprintln!(
+        "Open this URL in a browser and approve as the customer. Then paste the address \
+         the browser lands on (it starts with {}) here:",
+        settings.redirect_uri
+    );
+    println!("{}", request.url);
+    let callback = read_line().await?;
+    let tokens = client
+        .complete_authorization(&request.pending, &callback)
+        .await?;
+    eprintln!(
+        "authorized: scope {}",
+        tokens.scope.as_deref().unwrap_or("(not stated)")
+    );
+    Ok(tokens.key())
+}
+
+/// One line of standard input, without blocking the runtime.
+async fn read_line() -> Result<String, Failure> {
+    let line = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await??;
+    let line = line.trim().to_owned();
+    if line.is_empty() {
+        return Err("no callback address on standard input".into());
+    }
+    Ok(line)
+}
+
+/// The sync, with the Authorization resource's periods when `authorization_scope`
+/// allows reading it, and progress on standard error.
+async fn sync(
+    client: &Client,
+    key: &TokenKey,
+    settings: &Settings,
+    store: &MemorySyncStore,
+) -> Result<SyncReport, Failure> {
+    let mut options = SyncOptions::new();
+    options.subscription_uri = settings.subscription.clone();
+    if let Some(scope) = &settings.authorization_scope {
+        let authorization = read_authorization(client, key, scope).await?;
+        options = options.with_authorization(authorization);
+    }
+    let progress = Progress::new(store);
+    let report = sync_subscription(&client.session(key.clone()), &progress, &options).await?;
+    eprintln!(
+        "synced {} of {} months in {:.1} s ({} read again after a failure)",
+        report.months_fetched,
+        report.months_planned,
+        progress.started.elapsed().as_secs_f64(),
+        report.month_retries
+    );
+    for note in &report.context_notes {
+        eprintln!("note: {note}");
+    }
+    Ok(report)
+}
+
+/// The Authorization resource of the grant, read with a client_credentials token for
+/// `scope` (a customer's access token may not read it, espi-reference §1.3).
+async fn read_authorization(
+    client: &Client,
+    key: &TokenKey,
+    scope: &str,
+) -> Result<espi_model::authorization::Authorization, Failure> {
+    let tokens = client.tokens(key)?;
+    let id = tokens
+        .authorization_id()
+        .ok_or("the token response has no authorizationURI to read")?;
+    let client_tokens = client.client_credentials(Some(scope)).await?;
+    let document = client
+        .session(client_tokens.key())
+        .authorization(id)
+        .await?;
+    document
+        .resources()
+        .find_map(|resource| match resource {
+            Resource::Authorization(authorization) => Some(authorization.clone()),
+            _ => None,
+        })
+        .ok_or_else(|| format!("Authorization/{id} holds no Authorization").into())
+}
+
+/// Writes the refresh token the client holds now to `refresh_token_file`, readable by
+/// the owner only. Only a token the Data Custodian issued is written: the placeholder
+/// of a refresh that failed still holds the refresh token it was given.
+fn save_refresh_token(client: &Client, key: &TokenKey, settings: &Settings) -> Result<(), Failure> {
+    let (Some(path), Ok(tokens)) = (&settings.refresh_token_file, client.tokens(key)) else {
+        return Ok(());
+    };
+    let (Some(refresh_token), false) = (tokens.refresh_token, tokens.access_token.is_empty())
+    else {
+        return Ok(());
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    writeln!(file, "{}", refresh_token.expose())?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// Progress
+// ---------------------------------------------------------------------------------
+
+/// A [`SyncStore`] that reports each commit on standard error and passes it on: the
+/// sync commits once per month, when the month's response has been read whole.
+struct Progress<'a> {
+    inner: &'a MemorySyncStore,
+    started: Instant,
+    months: Mutex<u32>,
+}
+
+impl<'a> Progress<'a> {
+    fn new(inner: &'a MemorySyncStore) -> Self {
+        Progress {
+            inner,
+            started: Instant::now(),
+            months: Mutex::new(0),
+        }
+    }
+
+    fn report(&self, month: Option<&MonthRecord>, entries: usize, readings: usize) {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let Some(month) = month else {
+            eprintln!("{elapsed:7.1} s  context: {entries} entries");
+            return;
+        };
+        let mut done = self
+            .months
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        *done += 1;
+        eprintln!(
+            "{elapsed:7.1} s  month {:>3}  {}  {entries:>5} entries  {readings:>7} readings",
+            *done,
+            date(month.start),
+        );
+    }
+}
+
+impl SyncStore for Progress<'_> {
+    fn completed_months(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
+        self.inner.completed_months(subscription)
+    }
+
+    fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+        let month = batch.month;
+        let entries = batch.entries.len();
+        let readings = batch
+            .entries
+            .iter()
+            .map(|entry| readings_of(entry).len())
+            .sum();
+        self.inner.commit(subscription, batch)?;
+        self.report(month.as_ref(), entries, readings);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------------
+
+/// Writes `entries` as one feed to `path`, through a temporary file renamed at the
+/// end, so that a failure never leaves a partial file under the final name.
+fn write_feed(path: &Path, subscription: &str, entries: &[Entry], now: i64) -> Result<(), Failure> {
+    let partial = path.with_extension("partial");
+    let file = std::fs::File::create(&partial)
+        .map_err(|error| format!("cannot create {}: {error}", partial.display()))?;
+    let mut writer = Writer::new(BufWriter::new(file), WriteOptions::compact());
+    let now = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    writer.start_feed(&Metadata {
+        id: Some(subscription.to_owned()),
+        title: Some("Green Button data pulled with espi-client".to_owned()),
+        // A feed has no `published` (only entries do).
+        updated: Some(now),
+        links: vec![Link::new("self", subscription)],
+        ..Metadata::default()
+    })?;
+    for entry in entries {
+        writer.write_entry(entry)?;
+    }
+    writer
+        .finish()?
+        .into_inner()
+        .map_err(|error| error.into_error())?
+        .sync_all()?;
+    std::fs::rename(&partial, path).map_err(|error| {
+        format!(
+            "cannot rename {} to {}: {error}",
+            partial.display(),
+            path.display()
+        )
+    })?;
+    Ok(())
+}
+
+fn span_words(first: Option<i64>, last: Option<i64>) -> String {
+    match (first, last) {
+        (Some(first), Some(last)) => format!(", {} to {}", date(first), date(last)),
+        _ => String::new(),
+    }
+}
+
+fn date(epoch: i64) -> String {
+    chrono::DateTime::from_timestamp(epoch, 0).map_or_else(
+        || epoch.to_string(),
+        |time| time.format("%Y-%m-%d").to_string(),
+    )
+}
