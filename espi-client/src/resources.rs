@@ -405,35 +405,32 @@ fn under<'a>(sid: &'a str, upid: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
     segments
 }
 
-/// Percent-encodes a path segment: everything but RFC 3986 unreserved characters.
+/// Everything but RFC 3986 unreserved characters is escaped in a path segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a path segment.
 fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
-/// Decodes `%XX`; `None` for a broken escape or bytes that are not UTF-8.
+/// Decodes `%XX`; `None` for a broken escape (which the decoder alone would keep as
+/// written) or bytes that are not UTF-8: such a path names no endpoint.
 fn percent_decode(segment: &str) -> Option<String> {
     let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        if byte == b'%' {
-            let hex = segment.get(index + 1..index + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            out.push(byte);
-            index += 1;
-        }
+    let hex_at = |index: usize| bytes.get(index).is_some_and(u8::is_ascii_hexdigit);
+    if (0..bytes.len())
+        .any(|index| bytes[index] == b'%' && !(hex_at(index + 1) && hex_at(index + 2)))
+    {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|text| text.into_owned())
 }
 
 /// One typed call per endpoint. Each returns a [`FeedStream`] (entries decoded while
