@@ -1,18 +1,38 @@
-//! Read a Green Button file through the model and write it back with the writer.
+//! Convert a Green Button file to XML, CSV or JSON.
 //!
 //! ```text
-//! cargo run --release --example convert -- --to xml [--strict] [--indent] FILE [OUT]
+//! cargo run --release --example convert -- --to xml  [--strict] [--indent] FILE [OUT]
+//! cargo run --release --example convert -- --to csv  [--strict] FILE [OUT]
+//! cargo run --release --example convert -- --to json [--strict] [--indent] FILE [OUT]
 //! ```
 //!
-//! Writes to stdout without OUT. Diagnostics of lenient reading go to stderr. The
-//! output of a schema-valid file validates against the ESPI 4.0 schemas and has the
-//! same facts as the input. (Other output formats come later.)
+//! Writes to stdout without OUT. Diagnostics of lenient reading go to stderr, and so
+//! does a progress bar for inputs over 16 MiB when stderr is a terminal.
+//!
+//! - `xml` reads the document through the model and writes it back: the output of a
+//!   schema-valid file validates against the ESPI 4.0 schemas and has the same facts.
+//! - `csv` writes one row per linked interval reading: usage point, meter reading,
+//!   service kind, start UTC, start local, duration, raw value, power of ten, exact
+//!   scaled value, unit, cost in currency, currency, quality, flow direction. It
+//!   streams: memory does not grow with the file (IntervalBlocks that come before
+//!   their MeterReading or ReadingType are held, up to 100 000 readings).
+//! - `json` writes the linked usage tree (every UsagePoint with its
+//!   LocalTimeParameters, MeterReadings, ReadingTypes, IntervalBlocks and summaries,
+//!   each as its whole entry) plus what could not be linked. It reads the whole
+//!   document into memory first.
+
+#[path = "common/convert.rs"]
+mod conversion;
 
 use espi_xml::{Mode, ReaderOptions, WriteOptions, read_document_with, write_document};
-use std::io::{BufReader, Write};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: convert --to xml [--strict] [--indent] FILE [OUT]";
+const USAGE: &str = "usage: convert --to xml|csv|json [--strict] [--indent] FILE [OUT]";
+
+/// Inputs smaller than this convert too fast for a progress bar to help.
+const PROGRESS_MIN_BYTES: u64 = 16 * 1024 * 1024;
 
 fn main() -> ExitCode {
     match run() {
@@ -24,7 +44,40 @@ fn main() -> ExitCode {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Format {
+    Xml,
+    Csv,
+    Json,
+}
+
+struct Arguments {
+    format: Format,
+    mode: Mode,
+    indent: bool,
+    input: String,
+    output: Option<String>,
+}
+
 fn run() -> Result<(), String> {
+    let Some(arguments) = parse_arguments()? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let input = open_input(&arguments.input)?;
+    let output = create_output(arguments.output.as_deref())?;
+    let options = ReaderOptions::with_mode(arguments.mode);
+    let name = &arguments.input;
+    match arguments.format {
+        Format::Xml => convert_xml(input, output, options, arguments.indent, name),
+        Format::Csv => convert_csv(input, output, options, name),
+        Format::Json => conversion::write_json(input, output, options, arguments.indent)
+            .map_err(|error| format!("{name}: {error}")),
+    }
+}
+
+/// The arguments, or `None` for `--help`.
+fn parse_arguments() -> Result<Option<Arguments>, String> {
     let mut format = None;
     let mut mode = Mode::Lenient;
     let mut indent = false;
@@ -35,56 +88,101 @@ fn run() -> Result<(), String> {
             "--to" => format = arguments.next(),
             "--strict" => mode = Mode::Strict,
             "--indent" => indent = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
+            "-h" | "--help" => return Ok(None),
             _ if argument.starts_with("--") => {
                 return Err(format!("unknown option {argument}\n{USAGE}"));
             }
             _ => paths.push(argument),
         }
     }
-    match format.as_deref() {
-        Some("xml") => {}
-        Some(other) => {
-            return Err(format!(
-                "unsupported output format {other:?}: only xml for now\n{USAGE}"
-            ));
-        }
+    let format = match format.as_deref() {
+        Some("xml") => Format::Xml,
+        Some("csv") => Format::Csv,
+        Some("json") => Format::Json,
+        Some(other) => return Err(format!("unsupported output format {other:?}\n{USAGE}")),
         None => return Err(format!("--to is required\n{USAGE}")),
-    }
-    let (input, output) = match paths.as_slice() {
-        [input] => (input, None),
-        [input, output] => (input, Some(output)),
-        _ => return Err(USAGE.to_owned()),
     };
-    let file =
-        std::fs::File::open(input).map_err(|error| format!("cannot open {input}: {error}"))?;
-    let parsed = read_document_with(
-        BufReader::with_capacity(256 * 1024, file),
-        ReaderOptions::with_mode(mode),
-    )
-    .map_err(|error| format!("cannot read {input}: {error}"))?;
-    for diagnostic in &parsed.diagnostics {
-        eprintln!("{input}: {diagnostic}");
+    let mut paths = paths.into_iter();
+    let (Some(input), output, None) = (paths.next(), paths.next(), paths.next()) else {
+        return Err(USAGE.to_owned());
+    };
+    Ok(Some(Arguments {
+        format,
+        mode,
+        indent,
+        input,
+        output,
+    }))
+}
+
+/// The input file, buffered, behind a progress bar when that helps.
+fn open_input(path: &str) -> Result<Box<dyn BufRead>, String> {
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot open {path}: {error}"))?;
+    let length = file.metadata().map(|metadata| metadata.len()).unwrap_or(0);
+    const BUFFER: usize = 256 * 1024;
+    if length < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
+        return Ok(Box::new(BufReader::with_capacity(BUFFER, file)));
     }
-    let options = WriteOptions::with_indent(indent);
-    match output {
+    let bar = ProgressBar::with_draw_target(Some(length), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+    {
+        bar.set_style(style);
+    }
+    Ok(Box::new(BufReader::with_capacity(
+        BUFFER,
+        bar.wrap_read(file),
+    )))
+}
+
+/// The output file or stdout, buffered.
+fn create_output(path: Option<&str>) -> Result<Box<dyn Write>, String> {
+    Ok(match path {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|error| format!("cannot create {path}: {error}"))?;
-            write_document(&parsed.document, file, options)
-                .map_err(|error| format!("cannot write {path}: {error}"))?;
+            Box::new(std::io::BufWriter::with_capacity(256 * 1024, file))
         }
-        None => {
-            let stdout = std::io::stdout().lock();
-            let mut stdout = write_document(&parsed.document, stdout, options)
-                .map_err(|error| format!("cannot write to stdout: {error}"))?;
-            stdout
-                .flush()
-                .map_err(|error| format!("cannot write to stdout: {error}"))?;
-        }
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+fn convert_xml(
+    input: Box<dyn BufRead>,
+    output: Box<dyn Write>,
+    options: ReaderOptions,
+    indent: bool,
+    name: &str,
+) -> Result<(), String> {
+    let parsed = read_document_with(input, options)
+        .map_err(|error| format!("cannot read {name}: {error}"))?;
+    for diagnostic in &parsed.diagnostics {
+        eprintln!("{name}: {diagnostic}");
+    }
+    let mut output = write_document(&parsed.document, output, WriteOptions::with_indent(indent))
+        .map_err(|error| format!("cannot write: {error}"))?;
+    output
+        .flush()
+        .map_err(|error| format!("cannot write: {error}"))
+}
+
+fn convert_csv(
+    input: Box<dyn BufRead>,
+    output: Box<dyn Write>,
+    options: ReaderOptions,
+    name: &str,
+) -> Result<(), String> {
+    let report = conversion::write_csv(input, output, options, conversion::MAX_PENDING_READINGS)
+        .map_err(|error| format!("{name}: {error}"))?;
+    for diagnostic in &report.diagnostics {
+        eprintln!("{name}: {diagnostic}");
+    }
+    if report.diagnostic_count > report.diagnostics.len() as u64 {
+        let more = report.diagnostic_count - report.diagnostics.len() as u64;
+        eprintln!("{name}: … and {more} more diagnostics");
+    }
+    for problem in &report.problems {
+        eprintln!("{name}: not linked: {problem}");
     }
     Ok(())
 }

@@ -1,0 +1,325 @@
+//! Runs the `convert` example's CSV and JSON conversions on every conformance sample
+//! and checks them against the facts an independent tool computed
+//! (`testdata/expected.json`).
+
+// The example's conversion module, compiled here; not all of it is used by the tests.
+#[allow(dead_code)]
+#[path = "../examples/common/convert.rs"]
+mod conversion;
+
+use conversion::{CSV_HEADER, ConvertError, MAX_PENDING_READINGS, write_csv, write_json};
+use espi_model::atom::{Document, Entry};
+use espi_model::resource::Resource;
+use espi_xml::{ReaderOptions, WriteOptions, read_document, write_document};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+fn testdata() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// `(path, facts)` of every well-formed sample whose usage tree the oracle linked.
+fn linked_samples() -> Vec<(String, Value)> {
+    let text = std::fs::read_to_string(testdata().join("expected.json")).expect("expected.json");
+    let Value::Object(samples) = serde_json::from_str(&text).expect("expected.json is JSON") else {
+        panic!("expected.json is not an object");
+    };
+    samples
+        .into_iter()
+        .filter(|(_, facts)| {
+            facts["well_formed"] == Value::Bool(true) && !facts["linked"].is_null()
+        })
+        .collect()
+}
+
+fn sample(path: &str) -> Vec<u8> {
+    std::fs::read(testdata().join("samples").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn csv_of(xml: &[u8]) -> (conversion::CsvReport, Vec<csv::StringRecord>) {
+    let mut out = Vec::new();
+    let report = write_csv(
+        xml,
+        &mut out,
+        ReaderOptions::default(),
+        MAX_PENDING_READINGS,
+    )
+    .unwrap_or_else(|error| panic!("write_csv: {error}"));
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let header = reader.headers().expect("a header").clone();
+    assert_eq!(header.iter().collect::<Vec<_>>(), CSV_HEADER);
+    let rows = reader
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("the CSV parses back");
+    (report, rows)
+}
+
+/// Totals of the rows of one (usage point, meter reading).
+#[derive(Debug, Default, PartialEq)]
+struct Totals {
+    readings: u64,
+    sum_value: i128,
+    /// In 1/100 000 of the currency, as the wire and expected.json have it.
+    sum_cost: i128,
+    min_start: Option<i64>,
+    max_end: Option<i64>,
+}
+
+fn column(name: &str) -> usize {
+    CSV_HEADER
+        .iter()
+        .position(|&c| c == name)
+        .expect("a column")
+}
+
+fn totals_of_rows(rows: &[csv::StringRecord]) -> BTreeMap<(String, String), Totals> {
+    let mut totals: BTreeMap<(String, String), Totals> = BTreeMap::new();
+    for row in rows {
+        let key = (row[0].to_owned(), row[1].to_owned());
+        let total = totals.entry(key).or_default();
+        total.readings += 1;
+        let raw = &row[column("raw_value")];
+        if !raw.is_empty() {
+            total.sum_value += i128::from_str(raw).expect("an integer raw value");
+            check_scaled(row);
+        }
+        let cost = &row[column("cost")];
+        if !cost.is_empty() {
+            let cost = Decimal::from_str(cost).expect("a decimal cost") * Decimal::from(100_000);
+            assert!(
+                cost.fract().is_zero(),
+                "cost {cost} has more than 5 decimals"
+            );
+            total.sum_cost += cost.mantissa() / 10i128.pow(cost.scale());
+        }
+        let start = &row[column("start_utc")];
+        if !start.is_empty() {
+            let start = chrono::DateTime::parse_from_rfc3339(start)
+                .expect("an RFC 3339 start")
+                .timestamp();
+            let duration: i64 = row[column("duration_s")].parse().unwrap_or(0);
+            total.min_start = Some(total.min_start.map_or(start, |min| min.min(start)));
+            let end = start + duration;
+            total.max_end = Some(total.max_end.map_or(end, |max| max.max(end)));
+        }
+    }
+    totals
+}
+
+/// The scaled value is exactly raw × 10^power (no float rounding).
+fn check_scaled(row: &csv::StringRecord) {
+    let raw = Decimal::from_str(&row[column("raw_value")]).expect("raw");
+    let power: i32 = row[column("power_of_ten")].parse().unwrap_or(0);
+    let scaled = Decimal::from_str(&row[column("scaled_value")]).expect("a decimal value");
+    let expected = if power < 0 {
+        raw / Decimal::from(10i64.pow(power.unsigned_abs()))
+    } else {
+        raw * Decimal::from(10i64.pow(power as u32))
+    };
+    assert_eq!(scaled, expected, "{row:?}");
+}
+
+/// The oracle's totals by (usage point, meter reading) href.
+fn expected_totals(facts: &Value) -> BTreeMap<(String, String), Totals> {
+    let mut totals: BTreeMap<(String, String), Totals> = BTreeMap::new();
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+    let number = |value: &Value| value.as_i64().expect("a number");
+    for point in facts["linked"].as_array().expect("linked") {
+        for reading in point["meter_readings"].as_array().expect("meter_readings") {
+            let key = (text(&point["self"]), text(&reading["self"]));
+            let total = totals.entry(key).or_default();
+            total.readings += reading["readings"].as_u64().expect("readings");
+            total.sum_value += i128::from(number(&reading["sum_value"]));
+            total.sum_cost += i128::from(number(&reading["sum_cost"]));
+            let min = reading["min_start"].as_i64();
+            let max = reading["max_end"].as_i64();
+            total.min_start = [total.min_start, min].into_iter().flatten().min();
+            total.max_end = [total.max_end, max].into_iter().flatten().max();
+        }
+    }
+    // The CSV has no rows for a meter reading without readings.
+    totals.retain(|_, total| total.readings > 0);
+    totals
+}
+
+#[test]
+fn csv_totals_equal_the_expected_facts_per_meter_reading_for_every_linked_sample() {
+    let samples = linked_samples();
+    assert_eq!(samples.len(), 61, "well-formed samples with a linked tree");
+    let (mut rows_in_all, mut expected_in_all) = (0, 0);
+    for (path, facts) in &samples {
+        let (report, rows) = csv_of(&sample(path));
+        assert_eq!(report.rows, rows.len() as u64, "{path}");
+        assert!(report.problems.is_empty(), "{path}: {:?}", report.problems);
+        let mut csv = totals_of_rows(&rows);
+        let mut expected = expected_totals(facts);
+        expected_in_all += expected.values().map(|total| total.readings).sum::<u64>();
+        // The oracle's start and end come from timePeriod only; the flat view also
+        // places readings without one after the previous reading. Compare the times
+        // where every reading has its own timePeriod.
+        if facts["interval_readings"]["missing_time_period"].as_u64() != Some(0) {
+            for total in csv.values_mut().chain(expected.values_mut()) {
+                total.min_start = None;
+                total.max_end = None;
+            }
+        }
+        assert_eq!(csv, expected, "{path}");
+        rows_in_all += rows.len() as u64;
+    }
+    assert_eq!(rows_in_all, expected_in_all);
+    assert!(rows_in_all > 50_000, "{rows_in_all} rows in all");
+}
+
+#[test]
+fn csv_rows_carry_local_time_currency_quality_and_flow_direction() {
+    let path = "gba-cmd-test/threeusagepointsonecustomer.xml";
+    let (_, rows) = csv_of(&sample(path));
+    let first = &rows[0];
+    assert_eq!(&first[column("service_kind")], "electricity");
+    assert_eq!(&first[column("start_utc")], "2014-01-02T05:00:00Z");
+    assert_eq!(&first[column("start_local")], "2014-01-02T00:00:00-05:00");
+    assert_eq!(&first[column("duration_s")], "3600");
+    assert_eq!(&first[column("currency")], "USD");
+    assert_eq!(&first[column("flow_direction")], "reverse");
+    assert_eq!(&first[column("cost")], "0.16615");
+}
+
+/// The same feed with its IntervalBlock entries moved before everything else.
+fn blocks_first(xml: &[u8]) -> Vec<u8> {
+    let parsed = read_document(xml).expect("the sample reads");
+    let Document::Feed(mut feed) = parsed.document else {
+        panic!("a feed");
+    };
+    let is_block = |entry: &Entry| matches!(entry.resource(), Some(Resource::IntervalBlock(_)));
+    feed.entries.sort_by_key(|entry| !is_block(entry));
+    let mut out = Vec::new();
+    write_document(&Document::Feed(feed), &mut out, WriteOptions::default()).expect("writes");
+    out
+}
+
+fn sorted(mut rows: Vec<csv::StringRecord>) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = rows
+        .drain(..)
+        .map(|row| row.iter().map(str::to_owned).collect())
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn blocks_that_come_before_their_meter_reading_are_held_and_written_the_same() {
+    for path in [
+        "gba-cmd-test/threeusagepointsonecustomer.xml",
+        "cew821-greenbutton/sample_greenbutton_data.xml",
+    ] {
+        let xml = sample(path);
+        let (_, in_order) = csv_of(&xml);
+        let (report, reordered) = csv_of(&blocks_first(&xml));
+        assert!(report.problems.is_empty(), "{path}: {:?}", report.problems);
+        assert!(!in_order.is_empty(), "{path}");
+        assert_eq!(sorted(in_order), sorted(reordered), "{path}");
+    }
+}
+
+#[test]
+fn too_many_blocks_before_their_meter_reading_is_an_error_naming_the_entry() {
+    let xml = blocks_first(&sample("cew821-greenbutton/sample_greenbutton_data.xml"));
+    let error = write_csv(xml.as_slice(), Vec::new(), ReaderOptions::default(), 10)
+        .expect_err("362 readings held with room for 10");
+    assert!(
+        matches!(
+            error,
+            ConvertError::TooManyPending {
+                entry: 1,
+                limit: 10
+            }
+        ),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("entry 1: more than 10 readings")
+    );
+}
+
+#[test]
+fn blocks_no_meter_reading_claims_are_reported_not_written() {
+    // expected.json: burlington-hydro's MeterReading matches no UsagePoint collection.
+    let (report, rows) = csv_of(&sample("burlington-hydro/usage_60min.xml"));
+    assert!(rows.is_empty());
+    assert_eq!(report.skipped_readings, 6);
+    assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+}
+
+#[test]
+fn not_well_formed_input_is_an_error_with_its_position() {
+    let xml = b"<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<entry><id>x</id></feed>";
+    let error =
+        write_csv(&xml[..], Vec::new(), ReaderOptions::default(), 10).expect_err("not well-formed");
+    assert!(error.to_string().contains("line 2, column"), "{error}");
+}
+
+#[test]
+fn json_parses_back_and_keeps_every_entry_of_every_sample() {
+    let samples = linked_samples();
+    for (path, _) in &samples {
+        let xml = sample(path);
+        let mut out = Vec::new();
+        write_json(xml.as_slice(), &mut out, ReaderOptions::default(), false)
+            .unwrap_or_else(|error| panic!("{path}: {error}"));
+        let json: Value = serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let parsed = read_document(xml.as_slice()).expect("reads");
+        let entries = parsed.document.entries();
+        // Each entry deserializes back into the model and equals one of the document's;
+        // every entry of the document is there (a ReadingType or LocalTimeParameters
+        // shared by several nodes appears under each).
+        let found: Vec<Entry> = json_entries(&json)
+            .into_iter()
+            .map(|value| {
+                serde_json::from_value(value.clone())
+                    .unwrap_or_else(|e| panic!("{path}: entry does not deserialize: {e}"))
+            })
+            .collect();
+        assert!(found.len() >= entries.len(), "{path}");
+        for entry in &found {
+            assert!(entries.contains(entry), "{path}: {entry:?}");
+        }
+        for entry in entries {
+            assert!(found.contains(entry), "{path}: missing {entry:?}");
+        }
+        let points = json["usage_points"].as_array().expect("usage_points");
+        assert_eq!(points.len(), parsed.tree.usage_points.len(), "{path}");
+    }
+}
+
+/// Every entry object in the linked JSON.
+fn json_entries(json: &Value) -> Vec<&Value> {
+    let mut found = Vec::new();
+    for point in json["usage_points"].as_array().into_iter().flatten() {
+        found.push(&point["entry"]);
+        found.extend(non_null(&point["local_time_parameters"]));
+        for reading in point["meter_readings"].as_array().into_iter().flatten() {
+            found.push(&reading["entry"]);
+            found.extend(non_null(&reading["reading_type"]));
+            found.extend(reading["interval_blocks"].as_array().into_iter().flatten());
+        }
+        for key in ["usage_summaries", "quality_summaries"] {
+            found.extend(point[key].as_array().into_iter().flatten());
+        }
+    }
+    for key in ["link_problems", "unlinked"] {
+        let problems = json[key].as_array().into_iter().flatten();
+        found.extend(problems.map(|problem| &problem["entry"]));
+    }
+    found.extend(json["other_entries"].as_array().into_iter().flatten());
+    found
+}
+
+fn non_null(value: &Value) -> Option<&Value> {
+    (!value.is_null()).then_some(value)
+}
