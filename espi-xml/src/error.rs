@@ -23,6 +23,17 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The input exceeds one of the reader's [`Limits`](crate::Limits); the message
+    /// names the limit and its value. Reading stops there, before the input is buffered
+    /// further.
+    #[error("limit exceeded at {position}: {message}")]
+    Limit {
+        /// Where the element, text or tag that exceeds the limit starts (or, for
+        /// depth, entry and document size, where the limit was reached).
+        position: Position,
+        /// Which limit, its value, and what exceeded it.
+        message: String,
+    },
     /// Reading the input failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -32,7 +43,9 @@ impl Error {
     /// Where the problem was found, when it comes from the input.
     pub fn position(&self) -> Option<Position> {
         match self {
-            Error::Xml { position, .. } | Error::Invalid { position, .. } => Some(*position),
+            Error::Xml { position, .. }
+            | Error::Invalid { position, .. }
+            | Error::Limit { position, .. } => Some(*position),
             Error::Io(_) => None,
         }
     }

@@ -17,11 +17,16 @@
 //! XML and chosen by the writer for typed ESPI (`espi:`).
 //!
 //! Not well-formed input is an error with a position, as are DTDs (no entity is ever
-//! expanded); nesting of raw XML is bounded. Input must be UTF-8.
+//! expanded). Depth, text, attribute, entry and document sizes are bounded by
+//! [`Limits`] (safe defaults, set through [`ReaderOptions`]), so no input makes the
+//! reader's memory or stack grow without bound. Input must be UTF-8: UTF-16 and
+//! UTF-32 (with or without a byte order mark) are refused with an error naming the
+//! encoding.
 #![deny(missing_docs)]
 
 mod document;
 mod error;
+mod limits;
 mod namespace;
 mod position;
 mod reader;
@@ -36,6 +41,7 @@ pub use document::{
     summarize, summarize_with,
 };
 pub use error::{Diagnostic, DiagnosticKind, Error};
+pub use limits::Limits;
 pub use position::Position;
 pub use reader::{EntryReader, Mode, ReaderOptions, RootKind};
 pub use writer::{WriteOptions, Writer, write_document};

@@ -118,6 +118,12 @@ impl Namespaces {
         Ok(())
     }
 
+    /// How many elements are open.
+    #[inline(always)]
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
     /// Leaves the innermost element.
     #[inline]
     pub(crate) fn pop(&mut self) {

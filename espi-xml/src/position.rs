@@ -1,5 +1,6 @@
 //! Line and column tracking for a streamed document.
 
+use crate::limits::{Limits, Tripped};
 use std::io::{self, BufRead};
 
 /// A place in the input: 1-based line and column (in bytes) and the byte offset.
@@ -35,6 +36,22 @@ pub(crate) struct LineCounter<R> {
     line_start: u64,
     /// Offsets of newlines that are known but not yet folded into `newlines`.
     pending: Vec<u64>,
+    /// Where the event being read started (see [`LineCounter::begin_event`]).
+    event_start: u64,
+    /// Whether that event is markup (starts with `<`), known once its first byte is seen.
+    event_markup: bool,
+    /// No bytes of the event have been looked at yet: the next `fill_buf` classifies it.
+    fresh: bool,
+    /// Bytes past this offset are not handed out: the reader's limits (see `Limits`).
+    stop: u64,
+    /// The bound from the entry and document limits alone.
+    hard_stop: u64,
+    entry_stop: u64,
+    document_stop: u64,
+    text_budget: u64,
+    markup_budget: u64,
+    /// Which bound refused bytes, once one has.
+    tripped: Option<Tripped>,
 }
 
 impl<R> LineCounter<R> {
@@ -46,6 +63,64 @@ impl<R> LineCounter<R> {
             newlines: 0,
             line_start: 0,
             pending: Vec::new(),
+            event_start: 0,
+            event_markup: false,
+            fresh: true,
+            stop: u64::MAX,
+            hard_stop: u64::MAX,
+            entry_stop: u64::MAX,
+            document_stop: u64::MAX,
+            text_budget: u64::MAX,
+            markup_budget: u64::MAX,
+            tripped: None,
+        }
+    }
+
+    /// Applies the reader's limits on text, markup and the whole input.
+    pub(crate) fn set_limits(&mut self, limits: &Limits) {
+        self.text_budget = limits.text_budget();
+        self.markup_budget = limits.markup_budget();
+        self.document_stop = limits.max_document_size.unwrap_or(u64::MAX);
+        self.hard_stop = self.entry_stop.min(self.document_stop);
+    }
+
+    /// The parser is about to read an event: its text or markup budget starts here.
+    #[inline(always)]
+    pub(crate) fn begin_event(&mut self) {
+        self.event_start = self.consumed;
+        self.fresh = true;
+    }
+
+    /// An entry starts: at most `max` more bytes until [`LineCounter::end_entry`].
+    pub(crate) fn begin_entry(&mut self, max: u64) {
+        self.entry_stop = self.consumed.saturating_add(max);
+        self.hard_stop = self.entry_stop.min(self.document_stop);
+        self.stop = self.stop.min(self.hard_stop);
+    }
+
+    /// The entry ended.
+    pub(crate) fn end_entry(&mut self) {
+        self.entry_stop = u64::MAX;
+        self.hard_stop = self.document_stop;
+    }
+
+    /// Which bound refused bytes, if one has, and where the event it cut started.
+    pub(crate) fn tripped(&self) -> Option<(Tripped, u64)> {
+        self.tripped.map(|tripped| (tripped, self.event_start))
+    }
+
+    /// A bound has been reached with bytes left: which one.
+    #[cold]
+    #[inline(never)]
+    fn trip(consumed: u64, entry_stop: u64, document_stop: u64, markup: bool) -> Tripped {
+        if consumed >= document_stop {
+            Tripped::Document
+        } else if consumed >= entry_stop {
+            Tripped::Entry
+        } else if markup {
+            Tripped::Markup
+        } else {
+            Tripped::Text
         }
     }
 
@@ -116,13 +191,42 @@ impl<R: BufRead> LineCounter<R> {
 }
 
 impl<R: BufRead> BufRead for LineCounter<R> {
-    #[inline]
+    #[inline(always)]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         // Everything handed out so far has been scanned until the parser has consumed it all.
         if self.consumed >= self.scanned {
             self.scan_ahead()?;
         }
-        self.inner.fill_buf()
+        let consumed = self.consumed;
+        let buffer = self.inner.fill_buf()?;
+        // The first look at an event's bytes says whether it is markup or text, and so
+        // which budget bounds it: a flag test per buffer, nothing per byte. (When the
+        // parser has already taken the `<` it peeked at, the event is markup.)
+        if self.fresh {
+            self.fresh = false;
+            self.event_markup = consumed > self.event_start || buffer.first() == Some(&b'<');
+            let budget = if self.event_markup {
+                self.markup_budget
+            } else {
+                self.text_budget
+            };
+            self.stop = self.hard_stop.min(consumed.saturating_add(budget));
+        }
+        let room = self.stop.saturating_sub(consumed);
+        if buffer.len() as u64 <= room {
+            return Ok(buffer);
+        }
+        if room == 0 {
+            self.tripped = Some(Self::trip(
+                consumed,
+                self.entry_stop,
+                self.document_stop,
+                self.event_markup,
+            ));
+            return Err(io::Error::other("the input exceeds a limit of the reader"));
+        }
+        // The parser sees only what the limits allow, and asks again when it needs more.
+        Ok(&buffer[..room as usize])
     }
 
     #[inline]

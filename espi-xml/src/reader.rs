@@ -5,6 +5,7 @@
 //! the feed's own metadata is kept apart ([`EntryReader::feed`]).
 
 use crate::error::{Diagnostic, DiagnosticKind, Error};
+use crate::limits::Limits;
 use crate::namespace::{Ns, XSI_NS};
 use crate::position::Position;
 use crate::source::Source;
@@ -29,25 +30,35 @@ pub enum Mode {
     Strict,
 }
 
-/// Reader settings. Build them with the constructors: more settings (limits on
-/// depth and sizes) will join.
+/// Reader settings: the mode and the [`Limits`]. Build them with the constructors and
+/// the `with_` setters (more settings may join).
 ///
 /// ```
-/// use espi_xml::{Mode, ReaderOptions};
+/// use espi_xml::{Limits, Mode, ReaderOptions};
 /// assert_eq!(ReaderOptions::strict().mode, Mode::Strict);
 /// assert_eq!(ReaderOptions::default().mode, Mode::Lenient);
+/// assert_eq!(ReaderOptions::default().limits, Limits::default());
+/// let options = ReaderOptions::lenient()
+///     .with_limits(Limits::default().with_max_text_size(4096).with_max_depth(32));
+/// assert_eq!(options.limits.max_depth, 32);
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct ReaderOptions {
     /// Lenient (default) or strict.
     pub mode: Mode,
+    /// Bounds on depth and sizes ([`Limits::default`] unless set): exceeding one is an
+    /// [`Error::Limit`], in both modes.
+    pub limits: Limits,
 }
 
 impl ReaderOptions {
-    /// Settings for `mode`.
+    /// Settings for `mode`, with the default limits.
     pub fn with_mode(mode: Mode) -> Self {
-        ReaderOptions { mode }
+        ReaderOptions {
+            mode,
+            limits: Limits::default(),
+        }
     }
 
     /// Lenient reading (the default).
@@ -58,6 +69,12 @@ impl ReaderOptions {
     /// Strict reading: what the schemas reject is an error.
     pub fn strict() -> Self {
         Self::with_mode(Mode::Strict)
+    }
+
+    /// These settings with `limits` instead.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 }
 
@@ -110,7 +127,7 @@ impl<R: BufRead> EntryReader<R> {
 
     /// A reader with the given options.
     pub fn with_options(reader: R, options: ReaderOptions) -> Self {
-        let xml = Source::new(reader);
+        let xml = Source::new(reader, options.limits);
         EntryReader {
             inner: Inner {
                 xml,
@@ -176,6 +193,7 @@ impl<R: BufRead> EntryReader<R> {
     /// Reads up to the root element and, for an entry or bare resource root, the whole of it.
     fn read_root(&mut self) -> Result<Option<Entry>, Error> {
         let inner = &mut self.inner;
+        inner.xml.check_encoding()?;
         let mut name = NameBuf::default();
         let mut first = true;
         let ns = loop {
@@ -213,7 +231,9 @@ impl<R: BufRead> EntryReader<R> {
             }
             (ns, local) => {
                 self.root = Some(RootKind::Resource);
+                inner.xml.begin_entry();
                 let resource = inner.read_resource(ns, local, empty, true)?;
+                inner.xml.end_entry();
                 Ok(Some(Entry {
                     content: vec![resource],
                     ..Entry::default()
@@ -470,6 +490,7 @@ impl<R: BufRead> Inner<R> {
 
     /// Reads an `atom:entry` whose start tag has just been read.
     fn read_entry(&mut self, empty: bool) -> Result<Entry, Error> {
+        self.xml.begin_entry();
         let mut entry = Entry::default();
         entry.meta.attributes = self.kept_attributes()?;
         if !empty {
@@ -491,6 +512,7 @@ impl<R: BufRead> Inner<R> {
             }
         }
         self.check_metadata(&entry.meta, "entry")?;
+        self.xml.end_entry();
         Ok(entry)
     }
 
@@ -883,7 +905,11 @@ impl<R: BufRead> Inner<R> {
             let result = self.xml.read_event_into(&mut self.buf);
             let event = self.xml.track(&result)?;
             match absorb_text(&mut self.text, &self.xml, event)? {
-                Absorbed::More => {}
+                Absorbed::More => {
+                    if self.text.len() > self.xml.limits().max_text_size {
+                        return Err(self.text_too_long());
+                    }
+                }
                 Absorbed::End => return Ok(false),
                 Absorbed::Child => {
                     let (start, child_empty) = match event {
@@ -898,6 +924,12 @@ impl<R: BufRead> Inner<R> {
                 }
             }
         }
+    }
+
+    /// The text of the saved element exceeds [`Limits::max_text_size`].
+    #[cold]
+    fn text_too_long(&self) -> Error {
+        text_too_long(&self.xml, self.saved.name(&self.buf))
     }
 
     /// An element turned up inside a simple-typed element: keep everything as raw XML.
@@ -982,6 +1014,9 @@ impl<R: BufRead> Inner<R> {
                     }
                     if let Some(RawNode::Text(text)) = parent.children.last_mut() {
                         absorb_text(text, &self.xml, other)?;
+                        if text.len() > self.xml.limits().max_text_size {
+                            return Err(text_too_long(&self.xml, &parent.name.clark()));
+                        }
                     }
                     if matches!(parent.children.last(), Some(RawNode::Text(text)) if text.is_empty())
                     {
@@ -991,6 +1026,15 @@ impl<R: BufRead> Inner<R> {
             }
         }
     }
+}
+
+/// The error for an element's text over [`Limits::max_text_size`].
+#[cold]
+fn text_too_long<R: BufRead>(xml: &Source<R>, element: &str) -> Error {
+    xml.limit_error(format!(
+        "the text of <{element}> is longer than max_text_size = {} bytes",
+        xml.limits().max_text_size
+    ))
 }
 
 /// The global elements of espi.xsd 4.0 (the ones that may stand alone); the resources

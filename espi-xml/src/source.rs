@@ -2,11 +2,12 @@
 //! scopes kept in step with the events.
 
 use crate::error::Error;
+use crate::limits::{Limits, MARKUP_SLACK, Tripped};
 use crate::namespace::{Namespaces, Ns, Resolved};
 use crate::position::{LineCounter, Position};
 use crate::well_formed;
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use std::io::BufRead;
 
@@ -16,11 +17,14 @@ pub(crate) struct Source<R> {
     namespaces: Namespaces,
     /// The last event was an empty element or an end tag: its scope ends before the next event.
     pop_pending: bool,
+    limits: Limits,
 }
 
 impl<R: BufRead> Source<R> {
-    pub(crate) fn new(input: R) -> Self {
-        let mut reader = Reader::from_reader(LineCounter::new(input));
+    pub(crate) fn new(input: R, limits: Limits) -> Self {
+        let mut counter = LineCounter::new(input);
+        counter.set_limits(&limits);
+        let mut reader = Reader::from_reader(counter);
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
@@ -28,7 +32,103 @@ impl<R: BufRead> Source<R> {
             reader,
             namespaces: Namespaces::default(),
             pop_pending: false,
+            limits,
         }
+    }
+
+    /// Refuses input that is not UTF-8 (quick-xml is built without its `encoding`
+    /// feature): UTF-16 and UTF-32 with a byte order mark, or without one (a NUL among
+    /// the first bytes, which no UTF-8 XML document has). Call before the first event.
+    pub(crate) fn check_encoding(&mut self) -> Result<(), Error> {
+        let start = match self.reader.get_mut().fill_buf() {
+            Ok(buffer) => {
+                let mut start = [0xAAu8; 4];
+                let len = buffer.len().min(4);
+                start[..len].copy_from_slice(&buffer[..len]);
+                start
+            }
+            Err(error) => return Err(Error::Io(error)),
+        };
+        let encoding = match start {
+            [0xFF, 0xFE, 0, 0] => "UTF-32LE (byte order mark FF FE 00 00)",
+            [0, 0, 0xFE, 0xFF] => "UTF-32BE (byte order mark 00 00 FE FF)",
+            [0xFF, 0xFE, ..] => "UTF-16LE (byte order mark FF FE)",
+            [0xFE, 0xFF, ..] => "UTF-16BE (byte order mark FE FF)",
+            [0, 0, 0, _] => "UTF-32BE (no byte order mark)",
+            [_, 0, 0, 0] => "UTF-32LE (no byte order mark)",
+            [0, _, ..] => "UTF-16BE (no byte order mark)",
+            [_, 0, ..] => "UTF-16LE (no byte order mark)",
+            _ => return Ok(()),
+        };
+        Err(Error::Xml {
+            position: self.position(),
+            message: format!(
+                "the document is encoded in {encoding}; only UTF-8 is read \
+                 (convert it first, for example with `iconv -f UTF-16 -t UTF-8`)"
+            ),
+        })
+    }
+
+    /// An entry starts: [`Limits::max_entry_size`] applies until [`Source::end_entry`].
+    pub(crate) fn begin_entry(&mut self) {
+        let max = self.limits.max_entry_size;
+        self.reader.get_mut().begin_entry(max);
+    }
+
+    /// The entry ended.
+    pub(crate) fn end_entry(&mut self) {
+        self.reader.get_mut().end_entry();
+    }
+
+    /// The reader's limits.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// A limit error at the current position.
+    #[cold]
+    pub(crate) fn limit_error(&self, message: String) -> Error {
+        Error::Limit {
+            position: self.position(),
+            message,
+        }
+    }
+
+    /// The start tag opens an element deeper than [`Limits::max_depth`], or holds an
+    /// attribute value longer than [`Limits::max_attribute_size`]. Both checks cost a
+    /// compare of numbers at hand; everything else is out of line.
+    #[inline(always)]
+    fn check_start(&self, start: &BytesStart<'_>) -> Result<(), Error> {
+        if self.namespaces.depth() >= self.limits.max_depth
+            || start.len() > self.limits.max_attribute_size
+        {
+            return self.start_over_limits(start);
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn start_over_limits(&self, start: &BytesStart<'_>) -> Result<(), Error> {
+        if self.namespaces.depth() >= self.limits.max_depth {
+            return Err(self.limit_error(format!(
+                "elements nested deeper than max_depth = {}",
+                self.limits.max_depth
+            )));
+        }
+        let max = self.limits.max_attribute_size;
+        // Malformed attributes are reported where they are read; only sizes matter here.
+        for attribute in start.attributes().with_checks(false).flatten() {
+            if attribute.value.len() > max {
+                return Err(self.limit_error(format!(
+                    "attribute {} of <{}> is {} bytes long, over max_attribute_size = {max}",
+                    attribute.key.0,
+                    start.name().0,
+                    attribute.value.len()
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Reads the next event into `buf` (appending). Pass the result to
@@ -46,6 +146,7 @@ impl<R: BufRead> Source<R> {
             self.namespaces.pop();
             self.pop_pending = false;
         }
+        self.reader.get_mut().begin_event();
         self.reader.read_event_into(buf)
     }
 
@@ -58,8 +159,12 @@ impl<R: BufRead> Source<R> {
         result: &'r quick_xml::Result<Event<'b>>,
     ) -> Result<&'r Event<'b>, Error> {
         let checked = match result {
-            Ok(Event::Start(start)) => self.namespaces.push(start),
+            Ok(Event::Start(start)) => {
+                self.check_start(start)?;
+                self.namespaces.push(start)
+            }
             Ok(Event::Empty(start)) => {
+                self.check_start(start)?;
                 self.pop_pending = true;
                 self.namespaces.push(start)
             }
@@ -123,7 +228,10 @@ impl<R: BufRead> Source<R> {
     /// An error of quick-xml, placed where quick-xml found it.
     pub(crate) fn quick_error(&self, error: &quick_xml::Error) -> Error {
         match error {
-            quick_xml::Error::Io(io) => Error::Io(std::io::Error::new(io.kind(), io.to_string())),
+            quick_xml::Error::Io(io) => match self.reader.get_ref().tripped() {
+                Some((tripped, start)) => self.tripped_error(tripped, start),
+                None => Error::Io(std::io::Error::new(io.kind(), io.to_string())),
+            },
             other => Error::Xml {
                 position: self
                     .reader
@@ -132,5 +240,48 @@ impl<R: BufRead> Source<R> {
                 message: other.to_string(),
             },
         }
+    }
+
+    /// The error for an input bound the line counter enforced.
+    #[cold]
+    fn tripped_error(&self, tripped: Tripped, event_start: u64) -> Error {
+        let limits = &self.limits;
+        let counter = self.reader.get_ref();
+        let (position, message) = match tripped {
+            Tripped::Text => (
+                counter.position_of(event_start),
+                format!(
+                    "a text node longer than max_text_size = {} bytes",
+                    limits.max_text_size
+                ),
+            ),
+            Tripped::Markup => (
+                counter.position_of(event_start),
+                format!(
+                    "a tag, comment, CDATA section or declaration longer than {} bytes \
+                     (max_attribute_size = {} for one attribute value, max_text_size = {} \
+                     for text, plus {} bytes for the rest of a tag)",
+                    limits.markup_budget(),
+                    limits.max_attribute_size,
+                    limits.max_text_size,
+                    MARKUP_SLACK
+                ),
+            ),
+            Tripped::Entry => (
+                self.position(),
+                format!(
+                    "an entry longer than max_entry_size = {} bytes",
+                    limits.max_entry_size
+                ),
+            ),
+            Tripped::Document => (
+                self.position(),
+                format!(
+                    "the document is longer than max_document_size = {} bytes",
+                    limits.max_document_size.unwrap_or(u64::MAX)
+                ),
+            ),
+        };
+        Error::Limit { position, message }
     }
 }
