@@ -140,10 +140,6 @@ pub trait Slot {
     ) -> Result<(), R::Error>;
     /// Writes every value the slot holds.
     fn write<W: ElementWriter>(&self, name: &'static str, writer: &mut W) -> Result<(), W::Error>;
-    /// Whether the slot holds at least one value.
-    fn is_present(&self) -> bool {
-        self.count() > 0
-    }
     /// How many values the slot holds.
     fn count(&self) -> usize;
 }
