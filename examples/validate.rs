@@ -4,15 +4,15 @@
 //! cargo run --example validate -- [--fb 1,4,5,15] [--json] FILE...
 //! ```
 //!
-//! Each finding is printed as `file:entry N: severity rule-id message (at path)`; espi-xml
-//! records no line and column per entry yet, so the entry's 1-based position stands in for
-//! them (`file:` alone for feed-level findings). A summary line follows per file. Without
-//! `--fb`, the Function Blocks are chosen from what the file holds (FB_01 always, FB_04 with
-//! interval data, FB_15 with usage summaries, FB_17 with power quality summaries). `--json`
+//! Each finding is printed as `file:line:col: severity rule-id message (at path)`: the line and
+//! column of the deviation for schema findings (`S…`), of the entry's start tag for the others
+//! (of the root element for findings about the whole document). A summary line follows per file.
+//! Without `--fb`, the Function Blocks are chosen from what the file holds (FB_01 always, FB_04
+//! with interval data, FB_15 with usage summaries, FB_17 with power quality summaries). `--json`
 //! prints one object per file instead. The exit status is 1 when any file has an error (or
 //! cannot be read), 2 on a usage error.
 
-use espi_validate::{Report, Severity, parse_function_blocks, validate};
+use espi_validate::{Report, Severity, parse_function_blocks, validate_parsed};
 use serde_json::json;
 use std::fs::File;
 use std::io::BufReader;
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let report = validate(&parsed.document, blocks.as_deref());
+        let report = validate_parsed(&parsed, blocks.as_deref());
         failed |= report.has_errors();
         if json_output {
             println!("{}", json!({ "file": file, "report": report }));
@@ -85,9 +85,8 @@ fn main() -> ExitCode {
 fn print_report(file: &str, report: &Report) {
     for finding in &report.findings {
         let location = &finding.location;
-        let place = match (location.line, location.column, location.entry_index) {
-            (Some(line), Some(column), _) => format!("{file}:{line}:{column}:"),
-            (_, _, Some(index)) => format!("{file}:entry {}:", index + 1),
+        let place = match (location.line, location.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}:"),
             _ => format!("{file}:"),
         };
         println!("{place} {finding}");

@@ -75,6 +75,7 @@ pub fn link_admin(nodes: &[LinkNode], uris: &[AdminUris]) -> AdminLinks {
             };
             links.problems.push(LinkProblem {
                 entry: index,
+                target: node.kind,
                 message: format!(
                     "{:?} {self_href}: its {field} {own} names another resource",
                     node.kind

@@ -110,6 +110,7 @@ pub fn link_customer(nodes: &[LinkNode]) -> CustomerTree {
         roots.push(index);
         problems.push(LinkProblem {
             entry: index,
+            target: parent_kind,
             message: format!(
                 "{:?} {} (up {}) {}",
                 node.kind,

@@ -146,6 +146,9 @@ pub struct UsagePointLinks {
 pub struct LinkProblem {
     /// The entry whose links did not resolve.
     pub entry: usize,
+    /// The kind of resource the link should have reached (for a link that reached
+    /// several, the kind it reached more than once).
+    pub target: ResourceKind,
     /// What went wrong, naming the hrefs.
     pub message: String,
 }
@@ -229,6 +232,7 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
             };
             list.push(LinkProblem {
                 entry: index,
+                target: ResourceKind::UsagePoint,
                 message,
             });
             continue;
@@ -253,6 +257,7 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
                     [] => {
                         tree.problems.push(LinkProblem {
                             entry: index,
+                            target: ResourceKind::ReadingType,
                             message: format!(
                                 "MeterReading {}: no related link matches a ReadingType self href",
                                 node.self_href.as_deref().unwrap_or("-")
@@ -263,6 +268,7 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
                     many => {
                         tree.problems.push(LinkProblem {
                             entry: index,
+                            target: ResourceKind::ReadingType,
                             message: format!(
                                 "MeterReading {}: related links match {} ReadingType entries",
                                 node.self_href.as_deref().unwrap_or("-"),
@@ -313,6 +319,7 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
                 .push(index),
             None => tree.problems.push(LinkProblem {
                 entry: index,
+                target: ResourceKind::MeterReading,
                 message: format!(
                     "IntervalBlock {} (up {}) matches no MeterReading related link",
                     node.self_href.as_deref().unwrap_or("-"),
@@ -335,17 +342,18 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
             _ => false,
         };
         if left_out {
+            let target = if node.kind == ResourceKind::ReadingType {
+                ResourceKind::MeterReading
+            } else {
+                ResourceKind::UsagePoint
+            };
             tree.unlinked.push(LinkProblem {
                 entry: index,
+                target,
                 message: format!(
-                    "{:?} {} is not referenced by any {}",
+                    "{:?} {} is not referenced by any {target:?}",
                     node.kind,
                     node.self_href.as_deref().unwrap_or("-"),
-                    if node.kind == ResourceKind::ReadingType {
-                        "MeterReading"
-                    } else {
-                        "UsagePoint"
-                    },
                 ),
             });
         }

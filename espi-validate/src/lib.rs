@@ -1,35 +1,45 @@
 //! Validation of Green Button (NAESB REQ.21 ESPI) documents.
 //!
-//! Two kinds of check run over a parsed [`Document`] (what `espi_xml::read_document` returns):
+//! Three kinds of check run over a parsed document (what `espi_xml::read_document` returns):
 //!
+//! - **Schema-level checks** ([`schema`]): every deviation lenient reading accepted and strict
+//!   reading rejects (missing required elements, out-of-range numbers, bad enumerations…), at its
+//!   line and column. Their ids start with `S`.
 //! - **GBA's Function Block data tests** ([`gba`]): the Green Button Alliance's Schematron assertions
 //!   (`D000`…`D147`, grouped in Function Blocks FB_01…FB_99), re-implemented natively on the model.
 //!   Every one of GBA's 143 assertions of 17 Function Blocks is implemented; their results are checked
 //!   against GBA's own compiled stylesheets on every sample in `testdata/` (see `tests/gba_parity.rs`).
 //! - **Semantic checks beyond GBA** ([`semantic`]): IntervalBlocks of one MeterReading that overlap or
 //!   leave gaps, readings outside their block, durations that look like milliseconds, an Authorization
-//!   `expires_at` that looks like a duration. Their ids start with `V`.
+//!   `expires_at` that looks like a duration, DST rules that do not decode, links that do not resolve.
+//!   Their ids start with `V`.
 //!
 //! Every [`Finding`] names its rule, Function Block, severity, a message and where it is: the entry's
-//! index and `atom:id` and an element path. espi-xml records no line or column per entry today, so
-//! [`Location::line`] and [`Location::column`] are left `None` by this crate.
+//! index and `atom:id`, an element path, and with [`validate_parsed`] a line and column — the
+//! deviation's own for schema findings, the start of the entry (or of the root element, for the
+//! document's own findings) for the others.
 //!
 //! ```
 //! let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id><title/>
-//!   <updated>2024-01-01T00:00:00Z</updated></feed>"#;
+//!   <updated>2024-01-01T00:00:00Z</updated>
+//!   <entry><id>urn:uuid:2</id><content><ReadingType xmlns="http://naesb.org/espi">
+//!     <powerOfTenMultiplier>kilo</powerOfTenMultiplier></ReadingType></content></entry></feed>"#;
 //! let parsed = espi_xml::read_document(&xml[..]).unwrap();
-//! let report = espi_validate::validate(&parsed.document, Some(&[1]));
-//! let ids: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
-//! // FB_01 wants a LocalTimeParameters entry (D136) and a UsagePoint entry (D006).
-//! assert_eq!(ids, ["D136", "D006"]);
+//! let report = espi_validate::validate_parsed(&parsed, Some(&[1]));
+//! let found: Vec<_> = report.findings.iter().map(|f| (f.rule, f.location.line)).collect();
+//! // "kilo" is not a power of ten multiplier (S005, line 4); FB_01 wants a LocalTimeParameters
+//! // entry (D136) and a UsagePoint entry (D006), findings about the whole feed (line 1).
+//! assert_eq!(found, [("S005", Some(4)), ("D136", Some(1)), ("D006", Some(1))]);
 //! assert!(report.has_errors());
 //! ```
 #![deny(missing_docs)]
 
 pub mod gba;
+pub mod schema;
 pub mod semantic;
 
 use espi_model::Document;
+use espi_xml::ParsedDocument;
 use serde::Serialize;
 
 /// How serious a finding is.
@@ -61,16 +71,17 @@ pub struct Location {
     /// Path of the element the rule is about, XPath-like with 1-based entry positions,
     /// e.g. `feed/entry[3]/content/IntervalBlock/interval/start`.
     pub path: String,
-    /// Line, when known. espi-xml does not record per-entry positions yet, so this crate leaves it `None`.
+    /// 1-based line: the deviation's for a schema finding, else where the entry's start tag
+    /// (or the root's) begins. `None` from [`validate`], which sees no input positions.
     pub line: Option<u64>,
-    /// Column, when known (see [`Location::line`]).
+    /// 1-based column in bytes, as [`Location::line`].
     pub column: Option<u64>,
 }
 
 /// One rule broken once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The rule's stable id: GBA's assertion id (`D004`) or one of ours (`V001`).
+    /// The rule's stable id: GBA's assertion id (`D004`) or one of ours (`S003`, `V001`).
     pub rule: &'static str,
     /// The Function Block the rule belongs to (`None` for the checks beyond GBA).
     pub function_block: Option<u16>,
@@ -105,9 +116,12 @@ pub struct Rule {
     pub summary: &'static str,
 }
 
-/// Every rule: GBA's assertions, then the checks beyond GBA.
+/// Every rule: the schema-level checks, GBA's assertions, then the semantic checks.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
-    gba::RULES.iter().chain(semantic::RULES.iter())
+    schema::RULES
+        .iter()
+        .chain(gba::RULES.iter())
+        .chain(semantic::RULES.iter())
 }
 
 /// The rule with this id.
@@ -118,7 +132,8 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// What [`validate`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// Every finding, GBA's in Function Block order, then the semantic checks.
+    /// Every finding: schema-level ones in document order, GBA's in Function Block
+    /// order, then the semantic checks.
     pub findings: Vec<Finding>,
     /// The Function Blocks whose GBA data tests ran.
     pub function_blocks_tested: Vec<u16>,
@@ -177,6 +192,29 @@ pub fn parse_function_blocks(list: &str) -> Result<Vec<u16>, Error> {
         }
     }
     Ok(out)
+}
+
+/// Validates a document read by espi-xml: the schema-level findings of the read, then
+/// [`validate`]'s, every finding placed at a line and column (see [`Location::line`]).
+///
+/// The document should have been read leniently (the default): a strict read stops at the
+/// first deviation, so there is nothing for the schema-level checks to find.
+pub fn validate_parsed(parsed: &ParsedDocument, claimed: Option<&[u16]>) -> Report {
+    let mut report = validate(&parsed.document, claimed);
+    for finding in &mut report.findings {
+        let start = match finding.location.entry_index {
+            Some(index) => parsed.entry_spans.get(index).map(|span| span.start),
+            None => Some(parsed.root_position),
+        };
+        if let Some(start) = start {
+            finding.location.line = Some(start.line);
+            finding.location.column = Some(start.column);
+        }
+    }
+    let mut findings = schema::check(parsed);
+    findings.append(&mut report.findings);
+    report.findings = findings;
+    report
 }
 
 /// Validates a document: GBA's data tests for the Function Blocks it claims, then the semantic checks.

@@ -7,10 +7,22 @@
 //!   (a multiple of 1000 whose thousandth is a usual interval length, e.g. 900000 for 15 minutes).
 //! - `V005` (warning): an Authorization's `expires_at` looks like a duration (`expires_in`), not
 //!   epoch seconds: it falls before 2000-01-01.
+//! - `V006` (error): a LocalTimeParameters' DST rule does not decode to a date (espi-reference
+//!   §4.9: month 1–12, hour ≤ 23, seconds ≤ 3599, day of week 1–7, day of month 1–31 and existing
+//!   in its month), or its offsets are outside ±86399 s.
+//! - `V007` (error): a link does not resolve although the document holds resources of the kind it
+//!   should reach: an IntervalBlock whose `up` matches no MeterReading's `related` link, a
+//!   MeterReading that reaches no (or several) ReadingTypes or no UsagePoint, a summary outside
+//!   every UsagePoint, a customer resource whose parent is missing. A document without any resource
+//!   of that kind is a partial response (a single collection, say) and is not reported.
 
 use crate::{Finding, Location, Rule, Severity};
+use espi_model::customer_link::link_customer;
+use espi_model::dst::DstRule;
 use espi_model::interval::DateTimeInterval;
-use espi_model::{Document, Entry, Resource};
+use espi_model::link::{LinkNode, LinkProblem, link};
+use espi_model::local_time_parameters::LocalTimeParameters;
+use espi_model::{Document, Entry, Resource, ResourceKind};
 use std::collections::BTreeMap;
 
 /// The semantic rules.
@@ -44,6 +56,18 @@ pub const RULES: &[Rule] = &[
         function_block: None,
         severity: Severity::Warning,
         summary: "an Authorization's expires_at looks like a duration, not a date",
+    },
+    Rule {
+        id: "V006",
+        function_block: None,
+        severity: Severity::Error,
+        summary: "a LocalTimeParameters' DST rule or offset does not decode",
+    },
+    Rule {
+        id: "V007",
+        function_block: None,
+        severity: Severity::Error,
+        summary: "a link does not resolve to a resource of the document",
     },
 ];
 
@@ -178,6 +202,16 @@ pub fn check(document: &Document) -> Vec<Finding> {
                         ));
                     }
                 }
+                Resource::LocalTimeParameters(parameters) => {
+                    for (field, problem) in local_time_problems(parameters) {
+                        let path = entry_path(
+                            document,
+                            index,
+                            &format!("content/LocalTimeParameters/{field}"),
+                        );
+                        out.push(finding("V006", problem, entries, Some(index), path));
+                    }
+                }
                 Resource::Authorization(auth) => {
                     if let Some(expires) = auth.expires_at
                         && expires < YEAR_2000
@@ -191,11 +225,20 @@ pub fn check(document: &Document) -> Vec<Finding> {
         }
     }
     if let Document::Resource(resource) = document
+        && let Resource::LocalTimeParameters(parameters) = resource.as_ref()
+    {
+        for (field, problem) in local_time_problems(parameters) {
+            let path = format!("LocalTimeParameters/{field}");
+            out.push(finding("V006", problem, entries, None, path));
+        }
+    }
+    if let Document::Resource(resource) = document
         && let Resource::Authorization(auth) = resource.as_ref()
         && let Some(expires) = auth.expires_at.filter(|e| *e < YEAR_2000)
     {
         out.push(finding("V005", format!("expires_at {expires} is before 2000-01-01; it looks like a duration in seconds (expires_in), not a date"), entries, None, "Authorization/expires_at".into()));
     }
+    out.extend(unresolved_links(document));
     for (up, mut blocks) in groups {
         blocks.sort_unstable();
         for pair in blocks.windows(2) {
@@ -209,4 +252,59 @@ pub fn check(document: &Document) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Two years, one leap and one not: whether a rule's day exists depends on nothing else.
+const PROBE_YEARS: [i32; 2] = [2024, 2025];
+
+/// What does not decode in a LocalTimeParameters: each rule on its own (a rule may be
+/// given without the other), then the offsets once all four are there.
+fn local_time_problems(parameters: &LocalTimeParameters) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let rules = [
+        ("dstStartRule", parameters.dst_start_rule),
+        ("dstEndRule", parameters.dst_end_rule),
+    ];
+    for (field, rule) in rules {
+        if let Some(problem) = rule.and_then(rule_problem) {
+            out.push((field, problem));
+        }
+    }
+    if out.is_empty()
+        && let Some(rules) = parameters.rules()
+        && let Err(error) = rules.validate()
+    {
+        out.push(("tzOffset", error.to_string()));
+    }
+    out
+}
+
+fn rule_problem(rule: DstRule) -> Option<String> {
+    if let Err(error) = rule.validate() {
+        return Some(format!("DST rule {rule} does not decode: {error}"));
+    }
+    PROBE_YEARS.iter().find_map(|&year| {
+        rule.transition(year)
+            .err()
+            .map(|error| format!("DST rule {rule} names no date in {year}: {error}"))
+    })
+}
+
+/// The usage and customer links that do not resolve, where the document holds
+/// resources of the kind they should reach.
+fn unresolved_links(document: &Document) -> Vec<Finding> {
+    let entries = document.entries();
+    let nodes: Vec<LinkNode> = entries.iter().map(LinkNode::from_entry).collect();
+    let present = |kind: ResourceKind| nodes.iter().any(|node| node.kind == kind);
+    let mut problems: Vec<LinkProblem> = link(&nodes).problems;
+    problems.extend(link_customer(&nodes).problems);
+    problems.sort_by_key(|problem| problem.entry);
+    problems
+        .into_iter()
+        .filter(|problem| present(problem.target))
+        .map(|problem| {
+            let path = entry_path(document, problem.entry, "link");
+            finding("V007", problem.message, entries, Some(problem.entry), path)
+        })
+        .collect()
 }

@@ -191,3 +191,132 @@ fn function_block_lists() {
         assert!(parse_function_blocks(bad).is_err(), "{bad}");
     }
 }
+
+fn local_time_entry(start: &str, end: &str) -> String {
+    format!(
+        r#"<entry><id>urn:uuid:l</id><link rel="self" href="/espi/1_1/resource/LocalTimeParameters/1"/><title/>
+        <updated>2024-01-01T00:00:00Z</updated><content><LocalTimeParameters xmlns="{ESPI}"><dstEndRule>{end}</dstEndRule>
+        <dstOffset>3600</dstOffset><dstStartRule>{start}</dstStartRule><tzOffset>-18000</tzOffset></LocalTimeParameters></content></entry>"#
+    )
+}
+
+#[test]
+fn dst_rules_that_do_not_decode() {
+    // US Eastern: second Sunday of March and first Sunday of November at 02:00.
+    let doc = feed(&[local_time_entry("360E2000", "B40E2000")]);
+    assert!(semantic::check(&doc).is_empty());
+    // Month 13; and February 30th (operator 0, day of month 30), which no year has.
+    let doc = feed(&[local_time_entry("D60E2000", "21E00000")]);
+    let findings = semantic::check(&doc);
+    assert_eq!(ids(&findings), ["V006", "V006"]);
+    assert_eq!(
+        findings[0].location.path,
+        "feed/entry[1]/content/LocalTimeParameters/dstStartRule"
+    );
+    assert!(
+        findings[0].message.contains("month 13"),
+        "{}",
+        findings[0].message
+    );
+    assert!(
+        findings[1].message.contains("names no date"),
+        "{}",
+        findings[1].message
+    );
+    // February 29th exists in leap years only, so it does not decode in every year either.
+    let doc = feed(&[local_time_entry("21D00000", "B40E2000")]);
+    assert_eq!(ids(&semantic::check(&doc)), ["V006"]);
+}
+
+fn usage_entries(reading_type_href: &str) -> Vec<String> {
+    let up = "/espi/1_1/resource/Subscription/1/UsagePoint";
+    vec![
+        format!(
+            r#"<entry><id>urn:uuid:u</id><link rel="self" href="{up}/1"/><link rel="up" href="{up}"/><link rel="related" href="{up}/1/MeterReading"/>
+            <title/><updated>2024-01-01T00:00:00Z</updated><content><UsagePoint xmlns="{ESPI}"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint></content></entry>"#
+        ),
+        format!(
+            r#"<entry><id>urn:uuid:m</id><link rel="self" href="{MR}"/><link rel="up" href="{up}/1/MeterReading"/>
+            <link rel="related" href="{MR}/IntervalBlock"/><link rel="related" href="{reading_type_href}"/>
+            <title/><updated>2024-01-01T00:00:00Z</updated><content><MeterReading xmlns="{ESPI}"/></content></entry>"#
+        ),
+        r#"<entry><id>urn:uuid:r</id><link rel="self" href="/espi/1_1/resource/ReadingType/1"/><title/>
+        <updated>2024-01-01T00:00:00Z</updated><content><ReadingType xmlns="http://naesb.org/espi"><uom>72</uom></ReadingType></content></entry>"#
+            .to_owned(),
+        block_entry(1, MR, 0, 3600, &[(0, 3600)]),
+    ]
+}
+
+#[test]
+fn links_that_do_not_resolve() {
+    let linked = feed(&usage_entries("/espi/1_1/resource/ReadingType/1"));
+    assert!(semantic::check(&linked).is_empty());
+    // The MeterReading names a ReadingType the feed does not hold, though it holds one.
+    let broken = feed(&usage_entries("/espi/1_1/resource/ReadingType/2"));
+    let findings = semantic::check(&broken);
+    assert_eq!(ids(&findings), ["V007"]);
+    assert_eq!(findings[0].location.entry_index, Some(1));
+    assert_eq!(findings[0].location.path, "feed/entry[2]/link");
+    // A block whose MeterReading the feed does not hold at all is a partial response
+    // (GET …/IntervalBlock), not a broken link; with a MeterReading present, it is one.
+    let blocks_only = feed(&[block_entry(1, "/elsewhere/MeterReading/9", 0, 3600, &[])]);
+    assert!(semantic::check(&blocks_only).is_empty());
+    let mut stray = usage_entries("/espi/1_1/resource/ReadingType/1");
+    stray.push(block_entry(2, "/elsewhere/MeterReading/9", 3600, 3600, &[]));
+    assert_eq!(ids(&semantic::check(&feed(&stray))), ["V007"]);
+}
+
+#[test]
+fn schema_findings_carry_the_line_and_column_of_the_deviation() {
+    let xml = format!(
+        "<feed xmlns=\"{ATOM}\"><id>urn:uuid:f</id><title/><updated>2024-01-01T00:00:00Z</updated>\n{}\n</feed>",
+        usage_entries("/espi/1_1/resource/ReadingType/1").concat()
+    )
+    .replace("<uom>72</uom>", "<uom>72</uom>\n<bogus/>")
+    .replace("<kind>0</kind>", "<kind>zero</kind>");
+    let parsed = espi_xml::read_document(xml.as_bytes()).expect("lenient read");
+    let report = espi_validate::validate_parsed(&parsed, Some(&[]));
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule,
+                f.location.entry_index,
+                f.location.line,
+                f.location.column,
+            )
+        })
+        .collect();
+    // Line and column of the byte just after `needle`.
+    let after = |needle: &str| {
+        let end = xml.find(needle).expect("in the document") + needle.len();
+        let line_start = xml[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = xml[..end].matches('\n').count() as u64 + 1;
+        (Some(line), Some((end - line_start) as u64 + 1))
+    };
+    // Each is placed just after the element that deviates.
+    let (kind_line, kind_column) = after("<kind>zero</kind>");
+    let (bogus_line, bogus_column) = after("<bogus/>");
+    assert_eq!(
+        found,
+        [
+            ("S005", Some(0), kind_line, kind_column),
+            ("S001", Some(2), bogus_line, bogus_column),
+        ]
+    );
+    // Strict reading rejects the first of them, where lenient reading reported it.
+    let strict = espi_xml::read_document_with(xml.as_bytes(), espi_xml::ReaderOptions::strict())
+        .expect_err("schema-invalid");
+    assert_eq!(
+        strict.position().map(|p| p.line),
+        report.findings[0].location.line
+    );
+    // Every schema rule is catalogued as an error.
+    for finding in &report.findings {
+        assert_eq!(
+            rule(finding.rule).map(|r| r.severity),
+            Some(Severity::Error)
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! Whole-document reading with linking.
 
 use crate::error::{Diagnostic, Error};
-use crate::reader::{EntryReader, ReaderOptions, RootKind};
+use crate::position::Position;
+use crate::reader::{EntryReader, ReaderOptions, RootKind, Span};
 use espi_model::atom::{Document, Entry, Feed};
 use espi_model::link::{UsageTree, link_entries};
 use espi_model::reading::{FlatReading, flat_readings};
@@ -17,6 +18,11 @@ pub struct ParsedDocument {
     pub tree: UsageTree,
     /// Deviations accepted by lenient reading, in document order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the root element's start tag begins.
+    pub root_position: Position,
+    /// Where each entry is, in the order of `document.entries()`; for a bare resource
+    /// root, the root element.
+    pub entry_spans: Vec<Span>,
 }
 
 impl ParsedDocument {
@@ -47,8 +53,10 @@ pub fn read_document_with<R: BufRead>(
 ) -> Result<ParsedDocument, Error> {
     let mut entries = EntryReader::with_options(reader, options);
     let mut read: Vec<Entry> = Vec::new();
-    for entry in entries.by_ref() {
+    let mut entry_spans = Vec::new();
+    while let Some(entry) = entries.next() {
         read.push(entry?);
+        entry_spans.extend(entries.entry_span());
     }
     let diagnostics = entries.take_diagnostics();
     let document = match entries.root() {
@@ -71,6 +79,8 @@ pub fn read_document_with<R: BufRead>(
         document,
         tree,
         diagnostics,
+        root_position: entries.root_position().unwrap_or_default(),
+        entry_spans,
     })
 }
 

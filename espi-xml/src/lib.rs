@@ -43,5 +43,5 @@ pub use document::{
 pub use error::{Diagnostic, DiagnosticKind, Error};
 pub use limits::Limits;
 pub use position::Position;
-pub use reader::{EntryReader, Mode, ReaderOptions, RootKind};
+pub use reader::{EntryReader, Mode, ReaderOptions, RootKind, Span};
 pub use writer::{WriteOptions, Writer, write_document};

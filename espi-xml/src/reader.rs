@@ -117,6 +117,27 @@ pub struct EntryReader<R: BufRead> {
     state: State,
     root: Option<RootKind>,
     feed: Metadata,
+    root_start: Option<Position>,
+    last_span: Option<Span>,
+}
+
+/// Where an element is in the input: the `<` of its start tag and the byte just after
+/// its end tag (or after `/>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Where the start tag begins (where it ends, for a start tag written over several
+    /// lines: the line its `<` is on is not kept).
+    pub start: Position,
+    /// Where the element ends (the position after its last byte).
+    pub end: Position,
+}
+
+impl Span {
+    /// Whether `position` lies within the element, both ends included: what the reader
+    /// reports about a whole element once it has read it is placed just after its end.
+    pub fn contains(&self, position: Position) -> bool {
+        (self.start.offset..=self.end.offset).contains(&position.offset)
+    }
 }
 
 impl<R: BufRead> EntryReader<R> {
@@ -142,7 +163,31 @@ impl<R: BufRead> EntryReader<R> {
             state: State::Prolog,
             root: None,
             feed: Metadata::default(),
+            root_start: None,
+            last_span: None,
         }
+    }
+
+    /// Where the root element's start tag begins, once it has been read.
+    pub fn root_position(&self) -> Option<Position> {
+        self.root_start
+    }
+
+    /// Where the entry last returned is in the input: the `atom:entry` element of a
+    /// feed or an entry root, or the root element of a bare resource. Validation uses
+    /// it to give each entry's findings a line and column.
+    ///
+    /// ```
+    /// use espi_xml::EntryReader;
+    /// let xml = b"<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <entry><id>urn:uuid:2</id></entry>\n</feed>";
+    /// let mut reader = EntryReader::new(&xml[..]);
+    /// reader.next().unwrap().unwrap();
+    /// let span = reader.entry_span().unwrap();
+    /// assert_eq!((span.start.line, span.start.column), (2, 3));
+    /// assert_eq!((span.end.line, span.end.column), (2, 37));
+    /// ```
+    pub fn entry_span(&self) -> Option<Span> {
+        self.last_span
     }
 
     /// The root element's kind, once it has been read.
@@ -213,6 +258,8 @@ impl<R: BufRead> EntryReader<R> {
             }
         };
         let empty = inner.saved.empty;
+        let start = inner.tag_start();
+        self.root_start = Some(start);
         self.state = State::AfterRoot;
         match (ns, name.as_str()) {
             (Ns::Atom, "feed") => {
@@ -227,13 +274,22 @@ impl<R: BufRead> EntryReader<R> {
             }
             (Ns::Atom, "entry") => {
                 self.root = Some(RootKind::Entry);
-                inner.read_entry(empty).map(Some)
+                let entry = inner.read_entry(empty)?;
+                self.last_span = Some(Span {
+                    start,
+                    end: inner.position(),
+                });
+                Ok(Some(entry))
             }
             (ns, local) => {
                 self.root = Some(RootKind::Resource);
                 inner.xml.begin_entry();
                 let resource = inner.read_resource(ns, local, empty, true)?;
                 inner.xml.end_entry();
+                self.last_span = Some(Span {
+                    start,
+                    end: inner.position(),
+                });
                 Ok(Some(Entry {
                     content: vec![resource],
                     ..Entry::default()
@@ -255,7 +311,13 @@ impl<R: BufRead> EntryReader<R> {
                 }
                 Step::Child(Ns::Atom, _) if name.as_str() == "entry" => {
                     let empty = inner.saved.empty;
-                    return inner.read_entry(empty).map(Some);
+                    let start = inner.tag_start();
+                    let entry = inner.read_entry(empty)?;
+                    self.last_span = Some(Span {
+                        start,
+                        end: inner.position(),
+                    });
+                    return Ok(Some(entry));
                 }
                 Step::Child(ns, _) => {
                     inner.read_metadata_child(ns, name.as_str(), &mut self.feed, "feed")?
@@ -401,6 +463,24 @@ fn other_step(event: &Event<'_>) -> Step {
 impl<R: BufRead> Inner<R> {
     fn position(&self) -> Position {
         self.xml.position()
+    }
+
+    /// Where the saved start tag begins: its `<`, when the tag is on one line (almost
+    /// always; the exceptions are roots with many namespace declarations); otherwise
+    /// where it ends, since the line its start is on is not kept.
+    fn tag_start(&self) -> Position {
+        let end = self.position();
+        let tag = &self.buf[self.saved.offset..self.saved.end()];
+        // `<` and `>`, and the `/` of an empty element.
+        let length = tag.len() as u64 + 2 + u64::from(self.saved.empty);
+        if tag.contains(&b'\n') || length >= end.column {
+            return end;
+        }
+        Position {
+            line: end.line,
+            column: end.column - length,
+            offset: end.offset - length,
+        }
     }
 
     fn xml_error(&self, message: &str) -> Error {
