@@ -12,7 +12,10 @@
 //! prints one object per file instead. The exit status is 1 when any file has an error (or
 //! cannot be read), 2 on a usage error.
 
-use espi_validate::{Report, Severity, parse_function_blocks, validate_parsed};
+#[path = "common/validate_output.rs"]
+mod output;
+
+use espi_validate::{parse_function_blocks, validate_parsed};
 use serde_json::json;
 use std::fs::File;
 use std::io::BufReader;
@@ -72,7 +75,9 @@ fn main() -> ExitCode {
         if json_output {
             println!("{}", json!({ "file": file, "report": report }));
         } else {
-            print_report(file, &report);
+            for line in output::report_lines(file, &report) {
+                println!("{line}");
+            }
         }
     }
     if failed {
@@ -80,34 +85,4 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn print_report(file: &str, report: &Report) {
-    for finding in &report.findings {
-        let location = &finding.location;
-        let place = match (location.line, location.column) {
-            (Some(line), Some(column)) => format!("{file}:{line}:{column}:"),
-            _ => format!("{file}:"),
-        };
-        println!("{place} {finding}");
-    }
-    let blocks = |list: &[u16]| {
-        list.iter()
-            .map(|b| format!("FB_{b:02}"))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let mut summary = format!(
-        "{file}: {} errors, {} warnings; tested {}",
-        report.count(Severity::Error),
-        report.count(Severity::Warning),
-        blocks(&report.function_blocks_tested),
-    );
-    if !report.function_blocks_without_test.is_empty() {
-        summary += &format!(
-            "; GBA has no data test for {}",
-            blocks(&report.function_blocks_without_test)
-        );
-    }
-    println!("{summary}");
 }
