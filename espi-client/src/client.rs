@@ -22,7 +22,10 @@
 
 use crate::config::ClientConfig;
 use crate::error::{CallbackError, Error, Result};
-use crate::http::{ClientStats, Counters, RequestSpec, Transport, same_origin, status_error};
+use crate::http::{
+    BodyLimit, ClientStats, Counters, RequestSpec, Transport, check_content_length, same_origin,
+    status_error,
+};
 use crate::oauth::{AuthorizationOptions, AuthorizationRequest, OAuth, PendingAuthorization};
 use crate::query::Query;
 use crate::resources::Endpoint;
@@ -411,7 +414,7 @@ impl Session {
                 method: Method::DELETE,
                 ..RequestSpec::get(url, None)
             };
-            Err(status_error(response, &spec).await)
+            Err(status_error(response, &spec, self.client.transport().request_timeout).await)
         }
     }
 
@@ -448,10 +451,27 @@ impl Session {
                     drop(response);
                     tokio::time::sleep(delay).await;
                 }
-                status if status.is_success() => return Ok(Fetched::Body(response)),
+                status if status.is_success() => {
+                    let transport = self.client.transport();
+                    let limit = BodyLimit {
+                        name: "max_body_size",
+                        max: transport.max_body_size,
+                    };
+                    let spec = RequestSpec::get(url.clone(), None);
+                    if let Err(error) = check_content_length(&response, limit, &spec) {
+                        Counters::bump(&transport.counters.broken_bodies);
+                        return Err(error);
+                    }
+                    return Ok(Fetched::Body(response));
+                }
                 _ => {
                     let spec = RequestSpec::get(url.clone(), None);
-                    return Err(status_error(response, &spec).await);
+                    return Err(status_error(
+                        response,
+                        &spec,
+                        self.client.transport().request_timeout,
+                    )
+                    .await);
                 }
             }
         }
@@ -471,7 +491,7 @@ impl Session {
             if response.status() != StatusCode::UNAUTHORIZED {
                 return Ok(response);
             }
-            let refused = status_error(response, &spec).await;
+            let refused = status_error(response, &spec, transport.request_timeout).await;
             if refreshed {
                 return Err(refused);
             }

@@ -1,11 +1,32 @@
 //! The client's settings: the Data Custodian's endpoints, the registered client's
-//! credentials, an optional mutual-TLS identity, timeouts, retries, concurrency and
-//! the clock.
+//! credentials, an optional mutual-TLS identity, timeouts, body size limits, retries,
+//! concurrency and the clock.
+//!
+//! # What bounds a hostile server
+//!
+//! Whatever a server does, every request ends, and ends in an error that names the
+//! bound it hit, never in a partial result reported as whole:
+//!
+//! | the server… | ends with | setting (default) |
+//! |---|---|---|
+//! | never accepts the connection | [`Error::Timeout`] | [`connect_timeout`](ClientConfig::connect_timeout) (10 s) |
+//! | sends its headers slowly, or never | [`Error::Timeout`] | [`request_timeout`](ClientConfig::request_timeout) (60 s, per attempt; reqwest counts [`read_timeout`](ClientConfig::read_timeout) from the request to the headers too, so the smaller of the two) |
+//! | sends endless headers | [`Error::Transport`] | hyper's header limits (about 400 KiB, 100 headers) |
+//! | stops sending mid-body | [`Error::Timeout`] | [`read_timeout`](ClientConfig::read_timeout) (60 s of silence) |
+//! | trickles a body forever | [`Error::Timeout`] | [`body_timeout`](ClientConfig::body_timeout) (1 h per response body) |
+//! | sends a body over the limit, or endless | [`Error::BodyTooLarge`] | [`max_body_size`](ClientConfig::max_body_size) (4 GiB) |
+//! | sends a large token response | [`Error::BodyTooLarge`] | [`max_token_body_size`](ClientConfig::max_token_body_size) (1 MiB) |
+//! | sends an error status with a slow body | [`Error::Status`] with what arrived | [`request_timeout`](ClientConfig::request_timeout) |
+//! | cuts the body short of its `Content-Length` or last chunk | [`Error::Truncated`] | — |
+//! | sends XML that is not well-formed, or too deep or large | [`Error::Xml`] with the position | [`xml_limits`](ClientConfig::xml_limits) |
+//!
+//! Retries ([`RetryPolicy`]) repeat only the retryable ones, a bounded number of times.
 
 use crate::error::{Error, Result};
 use crate::http::check_url;
 use crate::retry::{AcceptedPolicy, RetryPolicy};
 use crate::secret::Secret;
+use espi_xml::Limits;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -131,6 +152,15 @@ impl fmt::Debug for ClientIdentity {
     }
 }
 
+/// The default [`ClientConfig::max_body_size`]: 4 GiB.
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 4 << 30;
+
+/// The default [`ClientConfig::max_token_body_size`]: 1 MiB.
+pub const DEFAULT_MAX_TOKEN_BODY_SIZE: u64 = 1 << 20;
+
+/// The default [`ClientConfig::body_timeout`]: 1 hour.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(3600);
+
 /// Everything a [`Client`](crate::Client) needs. Build it with [`ClientConfig::new`]
 /// and adjust the public fields or the `with_` methods.
 ///
@@ -169,11 +199,44 @@ pub struct ClientConfig {
     pub accepted: AcceptedPolicy,
     /// How long to wait for a connection.
     pub connect_timeout: Duration,
-    /// How long to wait for the response headers of each attempt.
+    /// How long to wait for the response headers of each attempt, however they
+    /// trickle (reqwest also ends an attempt whose headers take longer than
+    /// [`read_timeout`](ClientConfig::read_timeout)). Token responses and error bodies
+    /// must also arrive whole within it after their headers.
     pub request_timeout: Duration,
     /// How long a response body may stay silent before the request fails (a body
-    /// of gigabytes may take as long as it needs while bytes keep coming).
+    /// of gigabytes may take as long as it needs while bytes keep coming, up to
+    /// [`body_timeout`](ClientConfig::body_timeout)).
     pub read_timeout: Duration,
+    /// The most time the client may spend waiting for the bytes of one resource
+    /// response body, from its headers to its end (default 1 hour; `None`: no bound
+    /// but the size limit). Time the consumer of a [`FeedStream`](crate::FeedStream)
+    /// takes over the entries does not count. It ends a server that trickles a body
+    /// forever, a byte just inside every
+    /// [`read_timeout`](ClientConfig::read_timeout). The default lets the largest
+    /// body [`max_body_size`](ClientConfig::max_body_size) allows arrive at about
+    /// 1.2 MB/s; raise both together for larger bulk files over slow links. Each page
+    /// of a paged feed has its own. Token responses and error bodies are small and
+    /// must arrive whole within [`request_timeout`](ClientConfig::request_timeout)
+    /// instead.
+    pub body_timeout: Option<Duration>,
+    /// The most bytes one resource response body may have (default 4 GiB): a
+    /// `Content-Length` above it fails before the body is read, and a body without one
+    /// fails as soon as its bytes pass it, so that an endless body ends in
+    /// [`Error::BodyTooLarge`]. The body streams through the decoder, so memory does
+    /// not grow with it; the limit bounds the time and traffic a server can make a
+    /// request cost. A month of one subscription is a few megabytes; a Batch/Bulk
+    /// response of 24 months of 15-minute data is about 10 MB per usage point, so the
+    /// default holds a few hundred usage points in one response. Each page of a paged
+    /// feed is one response.
+    pub max_body_size: u64,
+    /// The most bytes of a token endpoint response (default 1 MiB): a token response
+    /// is a few hundred bytes of JSON.
+    pub max_token_body_size: u64,
+    /// The espi-xml limits for resource responses (depth, text, attribute and entry
+    /// sizes: [`Limits::default`]). Their `max_document_size` is lowered to
+    /// [`max_body_size`](ClientConfig::max_body_size) when it is larger or unset.
+    pub xml_limits: Limits,
     /// The most requests in flight at once over the whole client (a response being
     /// streamed counts until its body ends).
     pub max_concurrency: usize,
@@ -203,6 +266,10 @@ impl fmt::Debug for ClientConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("body_timeout", &self.body_timeout)
+            .field("max_body_size", &self.max_body_size)
+            .field("max_token_body_size", &self.max_token_body_size)
+            .field("xml_limits", &self.xml_limits)
             .field("max_concurrency", &self.max_concurrency)
             .field("refresh_margin", &self.refresh_margin)
             .field("page_size", &self.page_size)
@@ -213,8 +280,9 @@ impl fmt::Debug for ClientConfig {
 impl ClientConfig {
     /// A configuration with the default policies: retries per
     /// [`RetryPolicy::default`], 202 polling per [`AcceptedPolicy::default`], 10 s to
-    /// connect, 60 s to the response headers, 60 s of body silence, 4 requests at
-    /// once, refresh 60 s before expiry, no paging, the system clock.
+    /// connect, 60 s to the response headers, 60 s of body silence, 1 hour per body,
+    /// bodies of at most 4 GiB (token responses 1 MiB), espi-xml's default limits,
+    /// 4 requests at once, refresh 60 s before expiry, no paging, the system clock.
     pub fn new(
         endpoints: Endpoints,
         client_id: impl Into<String>,
@@ -231,6 +299,10 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             read_timeout: Duration::from_secs(60),
+            body_timeout: Some(DEFAULT_BODY_TIMEOUT),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_token_body_size: DEFAULT_MAX_TOKEN_BODY_SIZE,
+            xml_limits: Limits::default(),
             max_concurrency: 4,
             refresh_margin: Duration::from_secs(60),
             page_size: None,
@@ -298,5 +370,59 @@ impl ClientConfig {
         self.request_timeout = request;
         self.read_timeout = read;
         self
+    }
+
+    /// Sets the most time one resource response body may take
+    /// ([`body_timeout`](ClientConfig::body_timeout); `None`: no bound but the size
+    /// limit).
+    pub fn with_body_timeout(mut self, body_timeout: Option<Duration>) -> ClientConfig {
+        self.body_timeout = body_timeout;
+        self
+    }
+
+    /// Sets the most bytes of one resource response body and of one token response
+    /// ([`max_body_size`](ClientConfig::max_body_size),
+    /// [`max_token_body_size`](ClientConfig::max_token_body_size)).
+    ///
+    /// ```
+    /// use espi_client::{ClientConfig, Endpoints};
+    /// let endpoints = Endpoints::new(
+    ///     "https://dc.example/oauth/authorize",
+    ///     "https://dc.example/oauth/token",
+    ///     "https://dc.example/DataCustodian/espi/1_1/resource",
+    /// )?;
+    /// let config = ClientConfig::new(endpoints, "third_party", "s3cr3t")
+    ///     .with_body_limits(16 << 30, 64 << 10);
+    /// assert_eq!(config.max_body_size, 16 << 30);
+    /// assert_eq!(config.max_token_body_size, 64 << 10);
+    /// # Ok::<(), espi_client::Error>(())
+    /// ```
+    pub fn with_body_limits(
+        mut self,
+        max_body_size: u64,
+        max_token_body_size: u64,
+    ) -> ClientConfig {
+        self.max_body_size = max_body_size;
+        self.max_token_body_size = max_token_body_size;
+        self
+    }
+
+    /// Sets the espi-xml limits for resource responses
+    /// ([`xml_limits`](ClientConfig::xml_limits)).
+    pub fn with_xml_limits(mut self, xml_limits: Limits) -> ClientConfig {
+        self.xml_limits = xml_limits;
+        self
+    }
+
+    /// The reader options for resource responses: lenient, with
+    /// [`xml_limits`](ClientConfig::xml_limits) and a document limit no larger than
+    /// [`max_body_size`](ClientConfig::max_body_size).
+    pub fn reader_options(&self) -> espi_xml::ReaderOptions {
+        let document = match self.xml_limits.max_document_size {
+            Some(bytes) => bytes.min(self.max_body_size),
+            None => self.max_body_size,
+        };
+        espi_xml::ReaderOptions::lenient()
+            .with_limits(self.xml_limits.with_max_document_size(Some(document)))
     }
 }

@@ -38,8 +38,9 @@ pub enum Error {
     },
 
     /// The request could not be sent or its answer not received (connection refused,
-    /// reset, TLS failure…), after the retries the policy allows.
-    #[error("{method} {url}: {source}")]
+    /// reset, TLS failure, a response head that is not HTTP or too large…), after the
+    /// retries the policy allows. The message ends with the innermost causes.
+    #[error("{method} {url}: {source}{}", causes(.source))]
     Transport {
         /// The HTTP method.
         method: String,
@@ -51,7 +52,8 @@ pub enum Error {
     },
 
     /// No connection within the connect timeout, no response headers within the
-    /// request timeout, or a body silent longer than the read timeout.
+    /// request timeout, a body silent longer than the read timeout, or a body not
+    /// ended within the body timeout (see [`crate::config`]).
     #[error("{method} {url}: timed out: {what}")]
     Timeout {
         /// The HTTP method.
@@ -140,8 +142,36 @@ pub enum Error {
         reason: String,
     },
 
-    /// The response body is not ESPI Atom XML (not well-formed, or cut short so that
-    /// its elements do not close).
+    /// A response body is larger than the client accepts: its `Content-Length`
+    /// declares more than the limit (nothing of the body was read), or its bytes
+    /// passed the limit as they arrived (reading stopped there). What was read before
+    /// is never reported as a complete result. Not retryable: the same request would
+    /// get the same answer.
+    #[error(
+        "{method} {url}: the response body is larger than {limit} = {max} bytes ({})",
+        too_large_detail(*.read, *.content_length)
+    )]
+    BodyTooLarge {
+        /// The HTTP method.
+        method: String,
+        /// The URL.
+        url: String,
+        /// The setting that bounds it: `"max_body_size"` or `"max_token_body_size"`
+        /// (fields of [`ClientConfig`](crate::ClientConfig)).
+        limit: &'static str,
+        /// Its value, bytes.
+        max: u64,
+        /// Bytes of body received before reading stopped (0 when the
+        /// `Content-Length` alone refused it).
+        read: u64,
+        /// The `Content-Length` the server declared, if any.
+        content_length: Option<u64>,
+    },
+
+    /// The response body is not ESPI Atom XML (not well-formed, cut short so that
+    /// its elements do not close, or over one of the
+    /// [`xml_limits`](crate::ClientConfig::xml_limits)). The entries yielded before it
+    /// are only part of the answer.
     #[error("GET {url}: {source}")]
     Xml {
         /// The URL.
@@ -246,6 +276,27 @@ fn reason_suffix(reason: &str) -> String {
         String::new()
     } else {
         format!(": {reason}")
+    }
+}
+
+/// `": cause: inner cause"` for the causes under an error, when it has any.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = String::new();
+    let mut current = error.source();
+    while let Some(cause) = current {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        current = cause.source();
+    }
+    text
+}
+
+fn too_large_detail(read: u64, content_length: Option<u64>) -> String {
+    match content_length {
+        Some(length) if read == 0 => {
+            format!("Content-Length declares {length} bytes; nothing of the body was read")
+        }
+        _ => format!("stopped after {read} bytes"),
     }
 }
 
@@ -387,6 +438,36 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "token endpoint https://dc.example/token: invalid_grant"
+        );
+    }
+
+    #[test]
+    fn a_body_too_large_names_the_limit_and_what_was_read() {
+        let error = Error::BodyTooLarge {
+            method: "GET".into(),
+            url: "https://dc.example/x".into(),
+            limit: "max_body_size",
+            max: 1024,
+            read: 0,
+            content_length: Some(5000),
+        };
+        assert_eq!(
+            error.to_string(),
+            "GET https://dc.example/x: the response body is larger than max_body_size = 1024 bytes \
+             (Content-Length declares 5000 bytes; nothing of the body was read)"
+        );
+        assert!(!error.is_retryable());
+        let error = Error::BodyTooLarge {
+            method: "POST".into(),
+            url: "https://dc.example/token".into(),
+            limit: "max_token_body_size",
+            max: 1024,
+            read: 1500,
+            content_length: None,
+        };
+        assert!(
+            error.to_string().ends_with("(stopped after 1500 bytes)"),
+            "{error}"
         );
     }
 

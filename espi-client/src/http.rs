@@ -92,7 +92,8 @@ pub struct ClientStats {
     pub accepted_polls: u64,
     /// Access tokens refreshed (or client-credentials tokens renewed).
     pub token_refreshes: u64,
-    /// Response bodies that broke off or did not parse to their end.
+    /// Response bodies that broke off, did not parse to their end, or were over the
+    /// size limit.
     pub broken_bodies: u64,
 }
 
@@ -163,8 +164,12 @@ pub(crate) struct Transport {
     /// Token requests: no redirects.
     token: reqwest::Client,
     retry: RetryPolicy,
-    request_timeout: Duration,
+    pub(crate) request_timeout: Duration,
     pub(crate) read_timeout: Duration,
+    pub(crate) body_timeout: Option<Duration>,
+    pub(crate) max_body_size: u64,
+    max_token_body_size: u64,
+    pub(crate) reader_options: espi_xml::ReaderOptions,
     permits: Arc<Semaphore>,
     clock: ClockHolder,
     pub(crate) counters: Counters,
@@ -218,6 +223,10 @@ impl Transport {
             retry: config.retry,
             request_timeout: config.request_timeout,
             read_timeout: config.read_timeout,
+            body_timeout: config.body_timeout,
+            max_body_size: config.max_body_size,
+            max_token_body_size: config.max_token_body_size,
+            reader_options: config.reader_options(),
             permits: Arc::new(Semaphore::new(config.max_concurrency.max(1))),
             clock: ClockHolder(Arc::clone(&config.clock)),
             counters: Counters::default(),
@@ -272,7 +281,16 @@ impl Transport {
         let response = self.send_with(&self.token, &spec).await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = read_limited(response, 1 << 20, &spec).await?;
+        let body = read_bounded(
+            response,
+            BodyLimit {
+                name: "max_token_body_size",
+                max: self.max_token_body_size,
+            },
+            self.request_timeout,
+            &spec,
+        )
+        .await?;
         let mut answer = oauth2::HttpResponse::new(body);
         *answer.status_mut() = status;
         *answer.headers_mut() = headers;
@@ -304,7 +322,10 @@ impl Transport {
                         .get(RETRY_AFTER)
                         .and_then(|value| value.to_str().ok())
                         .and_then(|value| parse_retry_after(value, self.now()));
-                    (status_error(response, spec).await, retry_after)
+                    (
+                        status_error(response, spec, self.request_timeout).await,
+                        retry_after,
+                    )
                 }
                 Ok(response) => return Ok(response),
                 Err(error) if error.is_retryable() => {
@@ -423,8 +444,13 @@ pub(crate) fn source_chain(error: &dyn std::error::Error) -> String {
 }
 
 /// The error for an answer with an error status: the `WWW-Authenticate`
-/// `error_description` (or `error`) when there is one, else the start of the body.
-pub(crate) async fn status_error(response: reqwest::Response, spec: &RequestSpec) -> Error {
+/// `error_description` (or `error`) when there is one, else the start of the body
+/// (what of its first 2 KiB arrives within `deadline`).
+pub(crate) async fn status_error(
+    response: reqwest::Response,
+    spec: &RequestSpec,
+    deadline: Duration,
+) -> Error {
     let status = response.status().as_u16();
     let challenge = response
         .headers()
@@ -433,10 +459,7 @@ pub(crate) async fn status_error(response: reqwest::Response, spec: &RequestSpec
         .and_then(challenge_reason);
     let reason = match challenge {
         Some(reason) => reason,
-        None => match read_limited(response, 2048, spec).await {
-            Ok(body) => body_excerpt(&body),
-            Err(_) => String::new(),
-        },
+        None => body_excerpt(&read_excerpt(response, 2048, deadline).await),
     };
     Error::Status {
         method: spec.method.to_string(),
@@ -471,22 +494,104 @@ fn challenge_reason(challenge: &str) -> Option<String> {
     }
 }
 
-/// Reads at most `limit` bytes of a body (the rest is dropped).
-pub(crate) async fn read_limited(
-    mut response: reqwest::Response,
-    limit: usize,
-    spec: &RequestSpec,
-) -> Result<Vec<u8>> {
-    let mut body = Vec::new();
-    while body.len() < limit {
-        match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            Ok(None) => break,
-            Err(error) => return Err(transport_error(error, spec)),
+/// A size limit on a body, with the name of the setting it comes from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimit {
+    pub name: &'static str,
+    pub max: u64,
+}
+
+impl BodyLimit {
+    /// The error for a body over this limit.
+    pub(crate) fn exceeded(
+        self,
+        spec: &RequestSpec,
+        read: u64,
+        content_length: Option<u64>,
+    ) -> Error {
+        Error::BodyTooLarge {
+            method: spec.method.to_string(),
+            url: spec.url.to_string(),
+            limit: self.name,
+            max: self.max,
+            read,
+            content_length,
         }
     }
-    body.truncate(limit);
-    Ok(body)
+}
+
+/// Refuses a response whose `Content-Length` declares more than `limit`, before
+/// anything of its body is read.
+pub(crate) fn check_content_length(
+    response: &reqwest::Response,
+    limit: BodyLimit,
+    spec: &RequestSpec,
+) -> Result<()> {
+    match response.content_length() {
+        Some(length) if length > limit.max => Err(limit.exceeded(spec, 0, Some(length))),
+        _ => Ok(()),
+    }
+}
+
+/// Reads a whole (small) body: an error when it is larger than `limit` (refused on
+/// its `Content-Length`, or as soon as its bytes pass the limit, never holding more),
+/// when it breaks off, or when it has not ended within `deadline`.
+pub(crate) async fn read_bounded(
+    mut response: reqwest::Response,
+    limit: BodyLimit,
+    deadline: Duration,
+    spec: &RequestSpec,
+) -> Result<Vec<u8>> {
+    check_content_length(&response, limit, spec)?;
+    let content_length = response.content_length();
+    let started = Instant::now();
+    let mut body = Vec::new();
+    loop {
+        let left = deadline.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => {
+                let read = (body.len() + chunk.len()) as u64;
+                if read > limit.max {
+                    return Err(limit.exceeded(spec, read, content_length));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Ok(None)) => return Ok(body),
+            Ok(Err(error)) => return Err(transport_error(error, spec)),
+            Err(_) => {
+                return Err(Error::Timeout {
+                    method: spec.method.to_string(),
+                    url: spec.url.to_string(),
+                    what: format!(
+                        "the body did not end within {deadline:?} of its headers ({} bytes read)",
+                        body.len()
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// Reads at most `limit` bytes of a body for an error message: what arrives within
+/// `deadline`, the rest dropped, a failure ending it quietly.
+async fn read_excerpt(
+    mut response: reqwest::Response,
+    limit: usize,
+    deadline: Duration,
+) -> Vec<u8> {
+    let started = Instant::now();
+    let mut body = Vec::new();
+    while body.len() < limit {
+        let left = deadline.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => {
+                let room = limit - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(Ok(None) | Err(_)) | Err(_) => break,
+        }
+    }
+    body
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@
 //!   as a typed value ([`query`]); responses decoded while they stream through
 //!   espi-xml, page after page ([`stream`]); 202 Accepted polled, 204 read as no data.
 //! - A transport that is honest under faults ([`http`], [`retry`]): bounded retries
-//!   with backoff, jitter and `Retry-After`; timeouts; a concurrency limit; plain http
+//!   with backoff, jitter and `Retry-After`; timeouts and body size limits that end
+//!   whatever a hostile server does ([`config`]); a concurrency limit; plain http
 //!   refused except on loopback; bearer tokens never sent to another origin; secrets
 //!   redacted in `Debug` and logs ([`secret`]).
 //! - [`sync`]: one subscription synced month by month over the window the program and
@@ -64,7 +65,8 @@
 //!   fails with [`Error::TokenResponse`]), and it splits the `scope` member on spaces
 //!   (the client joins it back with one space; ESPI scopes have none).
 //! - **reqwest** 0.12 with rustls (already used by espi-sandbox), **tokio** (`rt`,
-//!   `sync`, `time`: the decoder's blocking thread, channels, timers), **bytes**
+//!   `sync`, `time`, `macros`: the decoder's blocking thread, channels, timers, and
+//!   `select!` to stop reading a body once its decoder stopped), **bytes**
 //!   (reqwest's chunk type), **futures-core** (the `Stream` trait of [`FeedStream`]),
 //!   **tracing** and **url**, all in the tree before, and the workspace's serde,
 //!   serde_json, thiserror and chrono. Backoff jitter uses a SplitMix generator
@@ -100,7 +102,10 @@ pub use client::{Client, Session};
 pub use config::{ClientConfig, ClientIdentity, Clock, Endpoints, system_clock};
 pub use error::{CallbackError, Error, Result, StoreError};
 pub use http::{ClientStats, check_url};
-pub use oauth::{AuthorizationOptions, AuthorizationRequest, PendingAuthorization};
+pub use oauth::{
+    AuthorizationOptions, AuthorizationRequest, PendingAuthorization, TokenResponseError,
+    read_token_response,
+};
 pub use query::Query;
 pub use resources::Endpoint;
 pub use retry::{AcceptedPolicy, RetryPolicy};

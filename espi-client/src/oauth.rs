@@ -369,13 +369,8 @@ impl OAuth {
                 .await
                 .map_err(|error| self.token_error(error))?;
             let now = transport.now();
-            Ok(token_set(
-                response,
-                Grant::AuthorizationCode,
-                now,
-                now,
-                None,
-            ))
+            token_set(response, Grant::AuthorizationCode, now, now, None)
+                .map_err(|error| self.unusable(error))
         })
     }
 
@@ -407,13 +402,14 @@ impl OAuth {
                         .request_async(&http)
                         .await
                         .map_err(|error| self.token_error(error))?;
-                    Ok(token_set(
+                    token_set(
                         response,
                         Grant::AuthorizationCode,
                         tokens.granted_at,
                         now,
                         Some(tokens),
-                    ))
+                    )
+                    .map_err(|error| self.unusable(error))
                 }
             }
         })
@@ -435,7 +431,7 @@ impl OAuth {
                 .await
                 .map_err(|error| self.token_error(error))?;
             let now = transport.now();
-            Ok(token_set(
+            token_set(
                 response,
                 Grant::ClientCredentials {
                     scope: scope.map(str::to_owned),
@@ -443,8 +439,17 @@ impl OAuth {
                 now,
                 now,
                 None,
-            ))
+            )
+            .map_err(|error| self.unusable(error))
         })
+    }
+
+    /// Our error for a token response that parsed but cannot be used.
+    fn unusable(&self, error: TokenResponseError) -> Error {
+        Error::TokenResponse {
+            url: self.token_url.clone(),
+            reason: error.to_string(),
+        }
     }
 
     /// Our error for an `oauth2` failure. A response that does not parse is described
@@ -461,28 +466,101 @@ impl OAuth {
             RequestTokenError::Request(error) => error,
             RequestTokenError::Parse(error, _) => Error::TokenResponse {
                 url,
-                reason: format!(
-                    "the JSON does not fit at {:?} ({:?} error at line {} column {})",
-                    error.path().to_string(),
-                    error.inner().classify(),
-                    error.inner().line(),
-                    error.inner().column()
-                ),
+                reason: TokenResponseError::from(error).to_string(),
             },
             RequestTokenError::Other(reason) => Error::TokenResponse { url, reason },
         }
     }
 }
 
-/// Our token set from a token response. A refresh keeps what the response leaves out
-/// (the refresh token when not rotated, the scope and ESPI URIs when not repeated).
+/// A token response body the client does not take: where and how its JSON failed, or
+/// why the token it carries cannot be used. Never its content (it may hold a token).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenResponseError {
+    /// The body does not fit RFC 6749 §5.1 with the ESPI members.
+    #[error("the JSON does not fit at {path:?} ({category} error at line {line} column {column})")]
+    Json {
+        /// The JSON path where reading stopped, such as `access_token`.
+        path: String,
+        /// serde_json's category of the failure (`Syntax`, `Data`, `Eof` or `Io`).
+        category: String,
+        /// 1-based line of the failure.
+        line: usize,
+        /// 1-based column of the failure.
+        column: usize,
+    },
+    /// `token_type` is not `Bearer` (in any case): RFC 6749 §7.1 forbids using a token
+    /// whose type the client does not understand, and ESPI tokens are bearer tokens
+    /// (espi-reference §2.3).
+    #[error("token_type {0:?} is not Bearer; a token of an unknown type must not be used")]
+    TokenType(String),
+    /// `access_token` is empty.
+    #[error("the access_token is empty")]
+    EmptyAccessToken,
+}
+
+impl From<serde_path_to_error::Error<serde_json::Error>> for TokenResponseError {
+    fn from(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        TokenResponseError::Json {
+            path: error.path().to_string(),
+            category: format!("{:?}", error.inner().classify()),
+            line: error.inner().line(),
+            column: error.inner().column(),
+        }
+    }
+}
+
+/// Reads a token response body as a [`Session`](crate::Session)'s token requests do:
+/// the JSON object of RFC 6749 §5.1 with the ESPI members (espi-reference §2.3), read
+/// through the `oauth2` crate's response type, into a [`TokenSet`] obtained at `now`.
+///
+/// For a response that arrives outside the client (a token handed over by another
+/// service) and for checking bodies offline.
+///
+/// ```
+/// use espi_client::Grant;
+/// use espi_client::oauth::{TokenResponseError, read_token_response};
+///
+/// let body = br#"{"access_token":"a","token_type":"Bearer","expires_in":3600,
+///                 "scope":"FB=4_5_15","resourceURI":"https://dc.example/espi/1_1/resource/Batch/Subscription/9"}"#;
+/// let tokens = read_token_response(body, Grant::AuthorizationCode, 1_000)?;
+/// assert_eq!(tokens.expires_at, Some(4_600));
+/// assert_eq!(tokens.subscription_id(), Some("9"));
+///
+/// let missing = read_token_response(br#"{"token_type":"Bearer"}"#, Grant::AuthorizationCode, 0);
+/// assert!(matches!(missing, Err(TokenResponseError::Json { .. })));
+/// let mac = read_token_response(br#"{"access_token":"a","token_type":"mac"}"#, Grant::AuthorizationCode, 0);
+/// assert_eq!(mac.unwrap_err(), TokenResponseError::TokenType("mac".into()));
+/// # Ok::<(), espi_client::oauth::TokenResponseError>(())
+/// ```
+pub fn read_token_response(
+    body: &[u8],
+    grant: Grant,
+    now: i64,
+) -> std::result::Result<TokenSet, TokenResponseError> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let response: EspiTokenResponse = serde_path_to_error::deserialize(&mut json)?;
+    token_set(response, grant, now, now, None)
+}
+
+/// Our token set from a token response, when its token can be used. A refresh keeps
+/// what the response leaves out (the refresh token when not rotated, the scope and ESPI
+/// URIs when not repeated).
 fn token_set(
     response: EspiTokenResponse,
     grant: Grant,
     granted_at: i64,
     now: i64,
     previous: Option<&TokenSet>,
-) -> TokenSet {
+) -> std::result::Result<TokenSet, TokenResponseError> {
+    let token_type = response.token_type().as_ref();
+    if !token_type.eq_ignore_ascii_case("bearer") {
+        return Err(TokenResponseError::TokenType(token_type.to_owned()));
+    }
+    if response.access_token().secret().is_empty() {
+        return Err(TokenResponseError::EmptyAccessToken);
+    }
     let extra = response.extra_fields();
     let scope = response.scopes().map(|scopes| {
         scopes
@@ -497,7 +575,7 @@ fn token_set(
     let keep = |new: Option<String>, old: fn(&TokenSet) -> &Option<String>| {
         new.or_else(|| previous.and_then(|tokens| old(tokens).clone()))
     };
-    TokenSet {
+    Ok(TokenSet {
         access_token: Secret::new(response.access_token().secret().clone()),
         refresh_token: response
             .refresh_token()
@@ -516,7 +594,7 @@ fn token_set(
         grant,
         granted_at,
         obtained_at: now,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -580,7 +658,8 @@ mod tests {
             "resourceURI":"https://dc/r/Batch/Subscription/5",
             "authorizationURI":"https://dc/r/Authorization/7","extra":"ignored"}"#;
         let response: EspiTokenResponse = serde_json::from_str(json).expect("parses");
-        let first = token_set(response, Grant::AuthorizationCode, 100, 100, None);
+        let first =
+            token_set(response, Grant::AuthorizationCode, 100, 100, None).expect("a bearer token");
         assert_eq!(first.expires_at, Some(3700));
         assert_eq!(
             first.resource_uri.as_deref(),
@@ -594,7 +673,8 @@ mod tests {
         );
         let refreshed: EspiTokenResponse =
             serde_json::from_str(r#"{"access_token":"a2","token_type":"Bearer"}"#).expect("parses");
-        let second = token_set(refreshed, Grant::AuthorizationCode, 100, 200, Some(&first));
+        let second = token_set(refreshed, Grant::AuthorizationCode, 100, 200, Some(&first))
+            .expect("a bearer token");
         assert_eq!(second.access_token.expose(), "a2");
         assert_eq!(
             second.refresh_token.as_ref().map(Secret::expose),
@@ -603,5 +683,25 @@ mod tests {
         assert_eq!(second.authorization_uri, first.authorization_uri);
         assert_eq!(second.expires_at, None);
         assert_eq!((second.granted_at, second.obtained_at), (100, 200));
+    }
+
+    /// Found by the token_response fuzz target: an empty token_type was taken and the
+    /// token used as a bearer token.
+    #[test]
+    fn tokens_of_another_or_no_type_and_empty_tokens_are_refused() {
+        let read = |json: &str| read_token_response(json.as_bytes(), Grant::AuthorizationCode, 0);
+        assert_eq!(
+            read(r#"{"access_token":"a","token_type":""}"#).unwrap_err(),
+            TokenResponseError::TokenType(String::new())
+        );
+        assert_eq!(
+            read(r#"{"access_token":"a","token_type":"mac"}"#).unwrap_err(),
+            TokenResponseError::TokenType("mac".into())
+        );
+        assert_eq!(
+            read(r#"{"access_token":"","token_type":"Bearer"}"#).unwrap_err(),
+            TokenResponseError::EmptyAccessToken
+        );
+        assert!(read(r#"{"access_token":"a","token_type":"BEARER"}"#).is_ok());
     }
 }

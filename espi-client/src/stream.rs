@@ -12,8 +12,10 @@
 //! over another bounded channel. Memory therefore stays at a few chunks and a few
 //! entries whatever the size of the body: a bulk file of gigabytes is never held.
 //!
-//! A body that breaks off (the connection drops, the body stalls past the read
-//! timeout, or the XML ends before its root closes) ends the stream with an error,
+//! A body that breaks off (the connection drops short of its `Content-Length` or last
+//! chunk, the body stalls past the read timeout or outlasts the body timeout, its bytes
+//! pass the size limit, or the XML ends before its root closes or stops being
+//! well-formed) ends the stream with an error,
 //! never with a short but successful end: the entries already yielded are then not to
 //! be trusted as the whole answer ([`crate::sync`] stages a month's entries and
 //! commits them only once its stream ended cleanly).
@@ -25,15 +27,16 @@
 
 use crate::client::{Fetched, Session};
 use crate::error::{Error, Result};
-use crate::http::Counters;
+use crate::http::{BodyLimit, Counters, RequestSpec, check_content_length};
 use crate::query::Query;
 use bytes::Bytes;
 use espi_model::Document;
 use espi_model::atom::{Entry, Feed, Metadata};
-use espi_xml::{Diagnostic, EntryReader, RootKind};
+use espi_xml::{Diagnostic, EntryReader, ReaderOptions, RootKind};
 use std::io::{self, BufReader, Read};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use url::Url;
 
@@ -306,6 +309,17 @@ enum DecodeStop {
 
 /// Reads one response body through the decoder; `Ok(None)` when the consumer went
 /// away.
+///
+/// The pump stops at the first of: the body's end, a transport failure (the body
+/// broke off short of its `Content-Length` or last chunk), [`ClientConfig::read_timeout`]
+/// of silence, [`ClientConfig::body_timeout`] spent waiting for its bytes, its bytes passing
+/// [`ClientConfig::max_body_size`] (the chunk that passes it is not handed on), or the
+/// decoder stopping (an XML error, or the consumer gone; the pump does not wait for
+/// more of the body then).
+///
+/// [`ClientConfig::read_timeout`]: crate::ClientConfig::read_timeout
+/// [`ClientConfig::body_timeout`]: crate::ClientConfig::body_timeout
+/// [`ClientConfig::max_body_size`]: crate::ClientConfig::max_body_size
 async fn read_page(
     session: &Session,
     mut response: reqwest::Response,
@@ -314,37 +328,78 @@ async fn read_page(
 ) -> Result<Option<Page>> {
     let transport = session.client().transport();
     let read_timeout = transport.read_timeout;
+    let body_timeout = transport.body_timeout;
+    let limit = BodyLimit {
+        name: "max_body_size",
+        max: transport.max_body_size,
+    };
+    let spec = RequestSpec::get(url.clone(), None);
+    let content_length = response.content_length();
+    if let Err(error) = check_content_length(&response, limit, &spec) {
+        Counters::bump(&transport.counters.broken_bodies);
+        return Err(error);
+    }
+    let options = transport.reader_options;
     let (chunks, chunk_receiver) = mpsc::channel::<io::Result<Bytes>>(CHUNK_BUFFER);
     let entries = sender.clone();
-    let decoder = tokio::task::spawn_blocking(move || decode(chunk_receiver, &entries));
+    let decoder = tokio::task::spawn_blocking(move || decode(chunk_receiver, options, &entries));
+    // Time spent waiting for the server's bytes (not for the consumer to take the
+    // entries), which `body_timeout` bounds.
+    let mut waited = Duration::ZERO;
     let mut bytes: u64 = 0;
     let mut body_error: Option<Error> = None;
+    let silent = |bytes: u64| Error::Timeout {
+        method: "GET".to_owned(),
+        url: url.to_string(),
+        what: format!("the body sent nothing for {read_timeout:?} after {bytes} bytes"),
+    };
     loop {
-        let next = tokio::time::timeout(read_timeout, response.chunk()).await;
+        // Wait for the read timeout, or for what is left of the body's time when that
+        // is shorter.
+        let left = body_timeout.map(|total| (total, total.saturating_sub(waited)));
+        let (wait, deadline) = match left {
+            Some((total, left)) if left < read_timeout => (left, Some(total)),
+            _ => (read_timeout, None),
+        };
+        let started = Instant::now();
+        let next = tokio::select! {
+            biased;
+            // The decoder stopped (an XML error, or the consumer went away): what
+            // else the body holds does not matter.
+            () = chunks.closed() => break,
+            next = tokio::time::timeout(wait, response.chunk()) => next,
+        };
+        waited += started.elapsed();
         let failure = match next {
             Ok(Ok(Some(chunk))) => {
-                bytes += chunk.len() as u64;
-                if chunks.send(Ok(chunk)).await.is_err() {
-                    // The decoder stopped (an XML error, or the consumer went away).
-                    break;
+                let read = bytes + chunk.len() as u64;
+                if read > limit.max {
+                    limit.exceeded(&spec, read, content_length)
+                } else {
+                    bytes = read;
+                    if chunks.send(Ok(chunk)).await.is_err() {
+                        // The decoder stopped meanwhile.
+                        break;
+                    }
+                    continue;
                 }
-                continue;
             }
             Ok(Ok(None)) => break,
-            Ok(Err(error)) if error.is_timeout() => Error::Timeout {
-                method: "GET".to_owned(),
-                url: url.to_string(),
-                what: format!("the body sent nothing for {read_timeout:?} after {bytes} bytes"),
-            },
+            Ok(Err(error)) if error.is_timeout() => silent(bytes),
             Ok(Err(error)) => Error::Truncated {
                 url: url.to_string(),
                 bytes,
                 reason: crate::http::source_chain(&error),
             },
-            Err(_) => Error::Timeout {
-                method: "GET".to_owned(),
-                url: url.to_string(),
-                what: format!("the body sent nothing for {read_timeout:?} after {bytes} bytes"),
+            Err(_) => match deadline {
+                Some(total) => Error::Timeout {
+                    method: "GET".to_owned(),
+                    url: url.to_string(),
+                    what: format!(
+                        "the body did not end within {total:?} (body_timeout) after {bytes} bytes"
+                    ),
+                },
+                None => silent(bytes),
             },
         };
         let _ = chunks
@@ -397,6 +452,7 @@ async fn read_page(
 /// The decoder: `EntryReader` over the chunk channel, entries to the consumer.
 fn decode(
     chunks: mpsc::Receiver<io::Result<Bytes>>,
+    options: ReaderOptions,
     entries: &mpsc::Sender<Message>,
 ) -> std::result::Result<Page, DecodeStop> {
     let source = ChannelReader {
@@ -404,7 +460,8 @@ fn decode(
         current: None,
         offset: 0,
     };
-    let mut reader = EntryReader::new(BufReader::with_capacity(64 * 1024, source));
+    let mut reader =
+        EntryReader::with_options(BufReader::with_capacity(64 * 1024, source), options);
     let mut page = Page {
         entries: 0,
         bytes: 0,
