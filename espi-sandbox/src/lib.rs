@@ -42,6 +42,7 @@ mod stream;
 
 pub use config::{ClientRegistration, Clock, CustomerData, Faults, SandboxConfig, system_clock};
 pub use error::ApiError;
+pub use query::Query;
 
 use axum::Router;
 use state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared};

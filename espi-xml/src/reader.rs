@@ -14,7 +14,7 @@ use crate::text::{Absorbed, absorb_text, is_xml_whitespace, resolve_reference};
 use crate::well_formed;
 use espi_model::atom::{Entry, Link, Metadata, is_xsd_date_time};
 use espi_model::raw::{RawAttribute, RawElement, RawNode};
-use espi_model::resource::{Namespace, Resource, ResourceBuilder, ResourceKind};
+use espi_model::resource::{ATOM_NS, Namespace, Resource, ResourceBuilder, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Field, Scalar};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
@@ -632,7 +632,16 @@ impl<R: BufRead> Inner<R> {
         attributes.retain(|attribute| {
             !(local == "title" && attribute.name.local == "type" && attribute.value == "text")
         });
-        let repeated = slot.as_ref().is_some_and(|slot| slot.is_some());
+        // A second occurrence, whether the first was typed or kept as raw XML (for its
+        // attributes): otherwise a typed one after a raw one would pass unnoticed, and
+        // the writer, which puts typed metadata first, would make the raw one the repeat
+        // (found by the xml_strict fuzz target).
+        let repeated = slot.as_ref().is_some_and(|slot| {
+            slot.is_some()
+                || meta.other_elements.iter().any(|raw| {
+                    raw.name.local == local && raw.name.namespace.as_deref() == Some(ATOM_NS)
+                })
+        });
         let plain = slot.is_some() && !repeated && attributes.is_empty();
         match slot {
             Some(slot) if plain => match self.read_text(self.saved.empty)? {

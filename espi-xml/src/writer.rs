@@ -212,7 +212,9 @@ impl<W: Write> Writer<W> {
 
     fn write_entry_body(&mut self, entry: &Entry) -> io::Result<()> {
         self.write_metadata(&entry.meta)?;
-        if !entry.content.is_empty() {
+        // An empty content element is written when it carries attributes, which would
+        // otherwise be lost (found by the xml_strict fuzz target).
+        if !entry.content.is_empty() || !entry.content_attributes.is_empty() {
             self.newline();
             self.start_tag("content", &entry.content_attributes, "")?;
             self.depth += 1;

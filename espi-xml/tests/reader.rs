@@ -542,3 +542,37 @@ fn diagnostics_point_at_the_start_of_what_they_report() {
         .expect("reported");
     assert_eq!(diagnostic.position.line, 3, "{diagnostic}");
 }
+
+/// Found by the xml_strict fuzz target: an Atom title kept as raw XML (for a foreign
+/// attribute) followed by a plain title passed as one title; the writer, which puts
+/// typed metadata first, then turned the raw one into the repeat.
+#[test]
+fn a_title_after_a_raw_title_is_a_repeat() {
+    let xml = br#"<entry xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x"><id>urn:uuid:1</id>
+        <title x:lang="en">first</title><title>second</title></entry>"#;
+    let strict = espi_xml::read_document_with(&xml[..], espi_xml::ReaderOptions::strict());
+    let error = strict.expect_err("two titles");
+    assert!(
+        error.to_string().contains("atom:title occurs twice"),
+        "{error}"
+    );
+    let lenient = espi_xml::read_document(&xml[..]).expect("lenient");
+    assert_eq!(lenient.diagnostics.len(), 1);
+    assert_eq!(
+        lenient.diagnostics[0].kind,
+        espi_xml::DiagnosticKind::RepeatedElement
+    );
+    let meta = &lenient.document.entries()[0].meta;
+    assert_eq!(
+        (meta.title.as_deref(), meta.other_elements.len()),
+        (None, 2)
+    );
+    let written = espi_xml::write_document(
+        &lenient.document,
+        Vec::new(),
+        espi_xml::WriteOptions::default(),
+    )
+    .expect("writes");
+    let again = espi_xml::read_document(&written[..]).expect("reads back");
+    assert_eq!(again.document, lenient.document);
+}

@@ -102,3 +102,15 @@ fn written_schema_valid_samples_validate_with_xmllint() {
         rejected.join("\n")
     );
 }
+
+/// Found by the xml_strict fuzz target: the attributes of an empty `content` element
+/// were dropped, because the writer left out a content element without resources.
+#[test]
+fn an_empty_content_element_keeps_its_attributes() {
+    let xml = br#"<entry xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x"><id>urn:uuid:1</id>
+        <content x:kind="none"/></entry>"#;
+    let parsed = read_document(&xml[..]).expect("reads");
+    assert_eq!(parsed.document.entries()[0].content_attributes.len(), 1);
+    let again = read_document(&write(&parsed.document, false)[..]).expect("reads back");
+    assert_eq!(again.document, parsed.document);
+}
