@@ -203,12 +203,8 @@ pub fn check(document: &Document) -> Vec<Finding> {
                     }
                 }
                 Resource::LocalTimeParameters(parameters) => {
-                    for (field, problem) in local_time_problems(parameters) {
-                        let path = entry_path(
-                            document,
-                            index,
-                            &format!("content/LocalTimeParameters/{field}"),
-                        );
+                    for (element, problem) in local_time_problems(parameters) {
+                        let path = entry_path(document, index, &format!("content/{element}"));
                         out.push(finding("V006", problem, entries, Some(index), path));
                     }
                 }
@@ -227,9 +223,8 @@ pub fn check(document: &Document) -> Vec<Finding> {
     if let Document::Resource(resource) = document
         && let Resource::LocalTimeParameters(parameters) = resource.as_ref()
     {
-        for (field, problem) in local_time_problems(parameters) {
-            let path = format!("LocalTimeParameters/{field}");
-            out.push(finding("V006", problem, entries, None, path));
+        for (element, problem) in local_time_problems(parameters) {
+            out.push(finding("V006", problem, entries, None, element.to_owned()));
         }
     }
     if let Document::Resource(resource) = document
@@ -257,13 +252,17 @@ pub fn check(document: &Document) -> Vec<Finding> {
 /// Two years, one leap and one not: whether a rule's day exists depends on nothing else.
 const PROBE_YEARS: [i32; 2] = [2024, 2025];
 
-/// What does not decode in a LocalTimeParameters: each rule on its own (a rule may be
-/// given without the other), then the offsets once all four are there.
+/// What does not decode in a LocalTimeParameters, with the element it is about: each
+/// rule on its own (a rule may be given without the other), then the offsets once all
+/// four are there (the message names which offset).
 fn local_time_problems(parameters: &LocalTimeParameters) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let rules = [
-        ("dstStartRule", parameters.dst_start_rule),
-        ("dstEndRule", parameters.dst_end_rule),
+        (
+            "LocalTimeParameters/dstStartRule",
+            parameters.dst_start_rule,
+        ),
+        ("LocalTimeParameters/dstEndRule", parameters.dst_end_rule),
     ];
     for (field, rule) in rules {
         if let Some(problem) = rule.and_then(rule_problem) {
@@ -274,7 +273,7 @@ fn local_time_problems(parameters: &LocalTimeParameters) -> Vec<(&'static str, S
         && let Some(rules) = parameters.rules()
         && let Err(error) = rules.validate()
     {
-        out.push(("tzOffset", error.to_string()));
+        out.push(("LocalTimeParameters", error.to_string()));
     }
     out
 }

@@ -226,6 +226,19 @@ fn dst_rules_that_do_not_decode() {
     // February 29th exists in leap years only, so it does not decode in every year either.
     let doc = feed(&[local_time_entry("21D00000", "B40E2000")]);
     assert_eq!(ids(&semantic::check(&doc)), ["V006"]);
+    // Valid rules, but a standard offset of 25 hours.
+    let doc = feed(&[local_time_entry("360E2000", "B40E2000").replace("-18000", "-90000")]);
+    let findings = semantic::check(&doc);
+    assert_eq!(ids(&findings), ["V006"]);
+    assert_eq!(
+        findings[0].location.path,
+        "feed/entry[1]/content/LocalTimeParameters"
+    );
+    assert!(
+        findings[0].message.contains("tz_offset"),
+        "{}",
+        findings[0].message
+    );
 }
 
 fn usage_entries(reading_type_href: &str) -> Vec<String> {
