@@ -77,8 +77,8 @@
 //! On the project's 2-core VM, release build, client and server in one process:
 //!
 //! - a generated bulk body of 1 GiB (61 677 IntervalBlock entries, 5.9 million
-//!   readings) streamed through [`FeedStream`] at about 126 MB/s with the process's
-//!   peak resident memory going from 6.8 MB to 11.4 MB
+//!   readings) streamed through [`FeedStream`] at about 115 MB/s with the process's
+//!   peak resident memory going from 6.7 MB to 11.3 MB
 //!   (`cargo test --release -p espi-client --test streaming -- --ignored --nocapture`);
 //! - the whole sync of GBA's 3.9 MB week of one-minute data (13 monthly requests and
 //!   the context requests, 20 160 readings) in 0.17–0.27 s against espi-sandbox.
