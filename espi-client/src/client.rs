@@ -23,8 +23,7 @@
 use crate::config::ClientConfig;
 use crate::error::{CallbackError, Error, Result};
 use crate::http::{
-    BodyLimit, ClientStats, Counters, RequestSpec, Transport, check_content_length, same_origin,
-    status_error,
+    ClientStats, Counters, RequestSpec, Transport, check_content_length, same_origin, status_error,
 };
 use crate::oauth::{AuthorizationOptions, AuthorizationRequest, OAuth, PendingAuthorization};
 use crate::query::Query;
@@ -453,12 +452,10 @@ impl Session {
                 }
                 status if status.is_success() => {
                     let transport = self.client.transport();
-                    let limit = BodyLimit {
-                        name: "max_body_size",
-                        max: transport.max_body_size,
-                    };
                     let spec = RequestSpec::get(url.clone(), None);
-                    if let Err(error) = check_content_length(&response, limit, &spec) {
+                    if let Err(error) =
+                        check_content_length(&response, transport.body_limit(), &spec)
+                    {
                         Counters::bump(&transport.counters.broken_bodies);
                         return Err(error);
                     }

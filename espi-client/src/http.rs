@@ -167,7 +167,7 @@ pub(crate) struct Transport {
     pub(crate) request_timeout: Duration,
     pub(crate) read_timeout: Duration,
     pub(crate) body_timeout: Option<Duration>,
-    pub(crate) max_body_size: u64,
+    max_body_size: u64,
     max_token_body_size: u64,
     pub(crate) reader_options: espi_xml::ReaderOptions,
     permits: Arc<Semaphore>,
@@ -186,6 +186,14 @@ impl std::fmt::Debug for ClockHolder {
 }
 
 impl Transport {
+    /// The limit on a resource response body.
+    pub(crate) fn body_limit(&self) -> BodyLimit {
+        BodyLimit {
+            name: "max_body_size",
+            max: self.max_body_size,
+        }
+    }
+
     pub(crate) fn new(config: &ClientConfig) -> Result<Transport> {
         let max_redirects = config.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {

@@ -27,7 +27,7 @@
 
 use crate::client::{Fetched, Session};
 use crate::error::{Error, Result};
-use crate::http::{BodyLimit, Counters, RequestSpec, check_content_length};
+use crate::http::{Counters, RequestSpec, check_content_length};
 use crate::query::Query;
 use bytes::Bytes;
 use espi_model::Document;
@@ -329,10 +329,7 @@ async fn read_page(
     let transport = session.client().transport();
     let read_timeout = transport.read_timeout;
     let body_timeout = transport.body_timeout;
-    let limit = BodyLimit {
-        name: "max_body_size",
-        max: transport.max_body_size,
-    };
+    let limit = transport.body_limit();
     let spec = RequestSpec::get(url.clone(), None);
     let content_length = response.content_length();
     if let Err(error) = check_content_length(&response, limit, &spec) {
