@@ -86,11 +86,17 @@ pub fn check(parsed: &ParsedDocument) -> Vec<Finding> {
 
 fn finding(parsed: &ParsedDocument, diagnostic: &Diagnostic) -> Finding {
     let entries = parsed.document.entries();
-    // Spans are in document order and do not overlap.
-    let index = parsed
-        .entry_spans
-        .iter()
-        .position(|span| span.contains(diagnostic.position))
+    // Spans are in document order and do not overlap, so the first span that does not
+    // end before the diagnostic is the only one that can hold it (a binary search: a
+    // file may have a diagnostic in every one of many entries).
+    let spans = &parsed.entry_spans;
+    let first = spans.partition_point(|span| span.end.offset < diagnostic.position.offset);
+    let index = Some(first)
+        .filter(|&index| {
+            spans
+                .get(index)
+                .is_some_and(|span| span.contains(diagnostic.position))
+        })
         .filter(|&index| index < entries.len());
     let path = match (&parsed.document, index) {
         (Document::Feed(_), Some(index)) => format!("feed/entry[{}]", index + 1),
