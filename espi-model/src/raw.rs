@@ -7,15 +7,45 @@
 use serde::{Deserialize, Serialize};
 
 /// A namespace-qualified XML name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Two names are equal when their namespace and local part are (as in XML Namespaces
+/// 1.0 §2): the prefix is how one document spelled the namespace, not part of the name.
+///
+/// ```
+/// use espi_model::raw::QualifiedName;
+/// let espi = |prefix: Option<&str>| QualifiedName {
+///     namespace: Some("http://naesb.org/espi".into()),
+///     local: "denominator".into(),
+///     prefix: prefix.map(str::to_owned),
+/// };
+/// assert_eq!(espi(None), espi(Some("ns0")));
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QualifiedName {
     /// Namespace URI, or `None` for a name in no namespace.
     pub namespace: Option<String>,
     /// Local part of the name.
     pub local: String,
-    /// The prefix the document used, kept so the element is written back the same way.
+    /// The prefix the document used (`None`: the default namespace). The writer uses a
+    /// prefix already bound to the namespace where it writes the name, and declares this
+    /// one only when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+}
+
+impl PartialEq for QualifiedName {
+    fn eq(&self, other: &QualifiedName) -> bool {
+        self.namespace == other.namespace && self.local == other.local
+    }
+}
+
+impl Eq for QualifiedName {}
+
+impl std::hash::Hash for QualifiedName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.namespace.hash(state);
+        self.local.hash(state);
+    }
 }
 
 impl QualifiedName {

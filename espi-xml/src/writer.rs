@@ -374,8 +374,15 @@ impl<W: Write> Writer<W> {
             let attribute_name = self.attribute_qname(&attribute.name, &mut declarations)?;
             push_attribute(&mut tag, &attribute_name, &attribute.value)?;
         }
+        // An attribute value names these prefixes (`xsi:type="xsd:string"`): they must
+        // be bound as written, whatever other prefix the namespace has here.
         for binding in &raw.value_namespaces {
-            self.prefixed(Some(&binding.prefix), &binding.uri, "", &mut declarations)?;
+            let prefix = binding.prefix.as_str();
+            if self.binding(Some(prefix)) != Some(binding.uri.as_str())
+                && !self.bound_in_tag(prefix)
+            {
+                self.declare(Some(prefix), &binding.uri, &mut declarations)?;
+            }
         }
         tag.push_str(&declarations);
         if raw.children.is_empty() {
@@ -407,31 +414,38 @@ impl<W: Write> Writer<W> {
             .map(|(_, uri)| uri.as_str())
     }
 
+    /// An element's name: with the source's prefix (or default namespace) when it is
+    /// bound to the element's namespace here, else with the prefix or default namespace
+    /// that is; a namespace not in scope at all is declared as the source had it.
     fn element_qname(
         &mut self,
         name: &QualifiedName,
         declarations: &mut String,
     ) -> io::Result<String> {
-        match (&name.namespace, &name.prefix) {
-            (None, _) => {
-                if self.binding(None).is_some_and(|uri| !uri.is_empty()) {
-                    declarations.push_str(" xmlns=\"\"");
-                    self.scopes.push((None, String::new()));
-                }
-                Ok(name.local.clone())
+        let local = &name.local;
+        let Some(uri) = name.namespace.as_deref() else {
+            if self.binding(None).is_some_and(|uri| !uri.is_empty()) {
+                declarations.push_str(" xmlns=\"\"");
+                self.scopes.push((None, String::new()));
             }
-            (Some(uri), None) => {
-                if self.binding(None) != Some(uri.as_str()) {
-                    declarations.push_str(" xmlns=\"");
-                    escape_into(declarations, uri, true)?;
-                    declarations.push('"');
-                    self.scopes.push((None, uri.clone()));
-                }
-                Ok(name.local.clone())
+            return Ok(local.clone());
+        };
+        let preferred = name.prefix.as_deref();
+        if self.binding(preferred) == Some(uri) {
+            return Ok(qualify(preferred, local));
+        }
+        if let Some(prefix) = self.prefix_in_scope(uri) {
+            return Ok(qualify(Some(&prefix), local));
+        }
+        if self.binding(None) == Some(uri) {
+            return Ok(local.clone());
+        }
+        match preferred {
+            None => {
+                self.declare(None, uri, declarations)?;
+                Ok(local.clone())
             }
-            (Some(uri), Some(prefix)) => {
-                self.prefixed(Some(prefix), uri, &name.local, declarations)
-            }
+            Some(_) => self.prefixed(preferred, uri, local, declarations),
         }
     }
 
@@ -446,9 +460,9 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    /// A prefixed name in namespace `uri`, keeping the `preferred` prefix when it can
-    /// be bound here; a prefix this tag already binds to another namespace, or none at
-    /// all, is replaced by a fresh one.
+    /// A prefixed name in namespace `uri`: the `preferred` prefix when it is bound to
+    /// `uri` here, else any prefix that is; only a namespace not in scope is declared,
+    /// with the `preferred` prefix when this tag leaves it free, else a fresh one.
     fn prefixed(
         &mut self,
         preferred: Option<&str>,
@@ -464,22 +478,38 @@ impl<W: Write> Writer<W> {
         {
             return Ok(format!("{prefix}:{local}"));
         }
+        if let Some(prefix) = self.prefix_in_scope(uri) {
+            return Ok(format!("{prefix}:{local}"));
+        }
         let prefix = match preferred {
             Some(prefix) if prefix != "xml" && prefix != "xmlns" && !self.bound_in_tag(prefix) => {
                 prefix.to_owned()
             }
-            _ => match self.prefix_in_scope(uri) {
-                Some(prefix) => return Ok(format!("{prefix}:{local}")),
-                None => self.fresh_prefix(),
-            },
+            _ => self.fresh_prefix(),
         };
-        declarations.push_str(" xmlns:");
-        declarations.push_str(&prefix);
+        self.declare(Some(&prefix), uri, declarations)?;
+        Ok(format!("{prefix}:{local}"))
+    }
+
+    /// Declares `prefix` (`None`: the default namespace) for `uri` on the tag being
+    /// written.
+    fn declare(
+        &mut self,
+        prefix: Option<&str>,
+        uri: &str,
+        declarations: &mut String,
+    ) -> io::Result<()> {
+        declarations.push_str(" xmlns");
+        if let Some(prefix) = prefix {
+            declarations.push(':');
+            declarations.push_str(prefix);
+        }
         declarations.push_str("=\"");
         escape_into(declarations, uri, true)?;
         declarations.push('"');
-        self.scopes.push((Some(prefix.clone()), uri.to_owned()));
-        Ok(format!("{prefix}:{local}"))
+        self.scopes
+            .push((prefix.map(str::to_owned), uri.to_owned()));
+        Ok(())
     }
 
     /// Whether the tag being written already declares `prefix`.
@@ -603,6 +633,14 @@ pub fn write_document<W: Write>(
     options: WriteOptions,
 ) -> io::Result<W> {
     Writer::new(out, options).write_document(document)
+}
+
+/// `prefix:local`, or `local` without a prefix.
+fn qualify(prefix: Option<&str>, local: &str) -> String {
+    match prefix {
+        Some(prefix) => format!("{prefix}:{local}"),
+        None => local.to_owned(),
+    }
 }
 
 fn push_attribute(tag: &mut String, name: &str, value: &str) -> io::Result<()> {

@@ -4,8 +4,8 @@
 //! 1. `every_kind_reads_back_equal` (proptest): for each kind of
 //!    `ResourceKind::KNOWN`, a generated value read back from what the writer writes
 //!    (compact and indented; in a feed per namespace, as an entry root and as a bare
-//!    root) is equal, lenient reading reports no diagnostic and strict reading accepts
-//!    it.
+//!    root) is equal, lenient reading reports no diagnostic, strict reading accepts
+//!    it, and no namespace is declared again where a prefix in scope binds it.
 //! 2. `generated_documents_validate_with_xmllint`: documents written from fixed seeds
 //!    validate against the ESPI 4.0 schemas in `testdata/schema` (one xmllint run).
 //! 3. `the_generator_fills_every_kind_and_every_field`: over the fixed seeds every
@@ -403,13 +403,20 @@ impl Generator {
 
     /// `xs:anyType` content (an `extension`, a `denominator`) named after the field
     /// being filled: attributes, text and foreign elements, all schema-valid since
-    /// anyType's wildcards are lax.
+    /// anyType's wildcards are lax. Its name has the prefix the writer declares, or
+    /// another one, or none (the default namespace), as files from different
+    /// utilities do.
     fn raw_element(&mut self) -> RawElement {
+        let prefix = match self.rng.below(3) {
+            0 => Some(self.namespace.prefix()),
+            1 => Some("ns0"),
+            _ => None,
+        };
         let mut element = RawElement {
             name: QualifiedName {
                 namespace: Some(self.namespace.uri().to_owned()),
                 local: self.field.to_owned(),
-                prefix: Some(self.namespace.prefix().to_owned()),
+                prefix: prefix.map(str::to_owned),
             },
             attributes: Vec::new(),
             children: Vec::new(),
@@ -611,6 +618,13 @@ fn write(document: &Document, indent: bool) -> Vec<u8> {
 fn round_trip(document: &Document, indent: bool) -> Result<(), String> {
     let written = write(document, indent);
     let xml = String::from_utf8_lossy(&written);
+    let redundant = common::redundant_declarations(&written);
+    if !redundant.is_empty() {
+        return Err(format!(
+            "namespaces declared again although bound in scope:\n{}\n{xml}",
+            redundant.join("\n")
+        ));
+    }
     let lenient = read_document(&written[..])
         .map_err(|error| format!("lenient read failed: {error}\n{xml}"))?;
     if !lenient.diagnostics.is_empty() {

@@ -49,3 +49,86 @@ pub fn validate(files: &[PathBuf]) -> (usize, Vec<String>) {
     }
     (validated, rejected)
 }
+
+/// The namespace declarations of `xml` that bind a namespace already bound to a prefix
+/// in scope (or that repeat the default namespace in scope): the writer should have
+/// used that prefix. A declaration whose prefix an attribute value of the same tag
+/// refers to (`xsi:type="xsd:string"`) is needed as written and not reported.
+pub fn redundant_declarations(xml: &[u8]) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    // One list of (prefix, uri) per open element; `None` is the default namespace.
+    let mut scopes: Vec<Vec<(Option<String>, String)>> = Vec::new();
+    let mut found = Vec::new();
+    loop {
+        let position = reader.buffer_position();
+        let (tag, empty) = match reader.read_event().expect("well-formed XML") {
+            Event::Start(tag) => (tag, false),
+            Event::Empty(tag) => (tag, true),
+            Event::End(_) => {
+                scopes.pop();
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let bound = |prefix: Option<&str>| {
+            scopes
+                .iter()
+                .rev()
+                .flat_map(|scope| scope.iter().rev())
+                .find(|(bound, _)| bound.as_deref() == prefix)
+                .map(|(_, uri)| uri.clone())
+        };
+        let mut declared = Vec::new();
+        let mut values = Vec::new();
+        for attribute in tag.attributes() {
+            let attribute = attribute.expect("a well-formed attribute");
+            let key: &str = attribute.key.as_ref();
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .expect("a value")
+                .into_owned();
+            match key.strip_prefix("xmlns") {
+                Some("") => declared.push((None, value)),
+                Some(rest) if rest.starts_with(':') => {
+                    declared.push((Some(rest[1..].to_owned()), value));
+                }
+                _ => values.push(value),
+            }
+        }
+        for (prefix, uri) in &declared {
+            let referenced = prefix.as_ref().is_some_and(|prefix| {
+                values
+                    .iter()
+                    .any(|value| value.starts_with(&format!("{prefix}:")))
+            });
+            if uri.is_empty() || referenced {
+                continue;
+            }
+            let shadowed = |other: &Option<String>| bound(other.as_deref()).as_deref() == Some(uri);
+            let bound_elsewhere = scopes
+                .iter()
+                .flatten()
+                .map(|(other, _)| other)
+                .filter(|other| other.is_some() || prefix.is_none())
+                .any(shadowed);
+            if bound_elsewhere {
+                let name = tag.name();
+                let name: &str = name.as_ref();
+                found.push(format!(
+                    "byte {position}: <{name}> declares {uri} (as {}), already bound in scope",
+                    prefix
+                        .as_deref()
+                        .map_or("the default namespace".to_owned(), |p| format!(
+                            "prefix {p}"
+                        ))
+                ));
+            }
+        }
+        if !empty {
+            scopes.push(declared);
+        }
+    }
+    found
+}
