@@ -19,6 +19,7 @@
 //! | `redirect_uri` | the registered redirect URI |
 //! | `scope` | the ESPI scope to ask for, e.g. `FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly` |
 //! | `client_certificate`, `client_key` | optional PEM files for mutual TLS (PG&E requires it); without `client_key` the key is read from the certificate file |
+//! | `root_certificates` | optional PEM file of certification authorities to trust besides the built-in roots, for a Data Custodian whose certificate a private authority issued |
 //! | `refresh_token` | optional: a refresh token from an earlier authorization, instead of a new one |
 //! | `refresh_token_file` | optional: where the refresh token is kept between runs (read if present, rewritten after every run, mode 0600), since Data Custodians rotate refresh tokens |
 //! | `subscription` | optional: the subscription URI to sync, when the token response has no `resourceURI` |
@@ -72,8 +73,8 @@ use espi_client::sync::{
     sync_subscription,
 };
 use espi_client::{
-    AuthorizationOptions, Client, ClientConfig, ClientIdentity, Endpoints, Grant, Secret,
-    StoreError, TokenKey, TokenSet,
+    AuthorizationOptions, Client, ClientConfig, ClientIdentity, Endpoints, Grant, RootCertificates,
+    Secret, StoreError, TokenKey, TokenSet,
 };
 use espi_model::atom::{Link, Metadata};
 use espi_model::{Entry, Resource};
@@ -133,7 +134,7 @@ fn chain(error: &dyn Error) -> String {
 // ---------------------------------------------------------------------------------
 
 /// The keys a config file may hold, each also read from `ESPI_<KEY>`.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "authorization_endpoint",
     "token_endpoint",
     "resource_endpoint",
@@ -143,6 +144,7 @@ const KEYS: [&str; 14] = [
     "scope",
     "client_certificate",
     "client_key",
+    "root_certificates",
     "refresh_token",
     "refresh_token_file",
     "subscription",
@@ -159,6 +161,7 @@ struct Settings {
     scope: String,
     client_certificate: Option<PathBuf>,
     client_key: Option<PathBuf>,
+    root_certificates: Option<PathBuf>,
     refresh_token: Option<Secret>,
     refresh_token_file: Option<PathBuf>,
     subscription: Option<String>,
@@ -217,6 +220,7 @@ impl Settings {
             scope: required("scope")?,
             client_certificate: take("client_certificate").map(PathBuf::from),
             client_key: take("client_key").map(PathBuf::from),
+            root_certificates: take("root_certificates").map(PathBuf::from),
             refresh_token: take("refresh_token").map(Secret::new),
             refresh_token_file: take("refresh_token_file").map(PathBuf::from),
             subscription: take("subscription"),
@@ -296,7 +300,8 @@ async fn pull(settings: &Settings) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The client: endpoints, credentials, redirect URI and the mutual-TLS identity.
+/// The client: endpoints, credentials, redirect URI, the roots to trust and the
+/// mutual-TLS identity.
 fn client_config(settings: &Settings) -> Result<ClientConfig, Failure> {
     let [authorization, token, resource] = &settings.endpoints;
     let endpoints = Endpoints::new(authorization, token, resource)?;
@@ -306,10 +311,13 @@ fn client_config(settings: &Settings) -> Result<ClientConfig, Failure> {
         settings.client_secret.clone(),
     )
     .with_redirect_uri(&settings.redirect_uri)?;
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
+    };
+    if let Some(roots) = &settings.root_certificates {
+        config = config.with_root_certificates(RootCertificates::from_pem(&read(roots)?)?);
+    }
     if let Some(certificate) = &settings.client_certificate {
-        let read = |path: &Path| {
-            std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
-        };
         let chain = read(certificate)?;
         let key = match &settings.client_key {
             Some(path) => read(path)?,

@@ -1,6 +1,6 @@
 //! The client's settings: the Data Custodian's endpoints, the registered client's
-//! credentials, an optional mutual-TLS identity, timeouts, body size limits, retries,
-//! concurrency and the clock.
+//! credentials, the TLS roots of trust and an optional mutual-TLS identity, timeouts,
+//! body size limits, retries, concurrency and the clock.
 //!
 //! # What bounds a hostile server
 //!
@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::http::check_url;
 use crate::retry::{AcceptedPolicy, RetryPolicy};
 use crate::secret::Secret;
+use crate::tls::{ClientIdentity, RootCertificates};
 use espi_xml::Limits;
 use std::fmt;
 use std::sync::Arc;
@@ -123,35 +124,6 @@ impl Endpoints {
     }
 }
 
-/// A TLS client certificate and its private key, for Data Custodians that require
-/// mutual TLS (PG&E, espi-reference §2.5). `Debug` does not show the key.
-#[derive(Clone)]
-pub struct ClientIdentity(pub(crate) reqwest::Identity);
-
-impl ClientIdentity {
-    /// From PEM: the certificate chain (leaf first) and the PKCS#8, PKCS#1 or SEC1
-    /// private key, in one buffer or two.
-    pub fn from_pem(certificate_chain: &[u8], private_key: &[u8]) -> Result<ClientIdentity> {
-        let mut pem = Vec::with_capacity(certificate_chain.len() + private_key.len() + 1);
-        pem.extend_from_slice(private_key);
-        pem.push(b'\n');
-        pem.extend_from_slice(certificate_chain);
-        reqwest::Identity::from_pem(&pem)
-            .map(ClientIdentity)
-            .map_err(|error| {
-                Error::Config(format!(
-                    "the client certificate or key is not usable PEM: {error}"
-                ))
-            })
-    }
-}
-
-impl fmt::Debug for ClientIdentity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientIdentity([redacted])")
-    }
-}
-
 /// The default [`ClientConfig::max_body_size`]: 4 GiB.
 pub const DEFAULT_MAX_BODY_SIZE: u64 = 4 << 30;
 
@@ -191,8 +163,17 @@ pub struct ClientConfig {
     /// The registered redirect URI sent with authorization requests and code
     /// exchanges.
     pub redirect_uri: Option<Url>,
-    /// The mutual-TLS client certificate, when the Data Custodian requires one.
+    /// The mutual-TLS client certificate, when the Data Custodian requires one (see
+    /// [`crate::tls`]).
     pub identity: Option<ClientIdentity>,
+    /// Certificates of certification authorities to trust besides the built-in roots
+    /// (a Data Custodian whose certificate a private authority issued; see
+    /// [`crate::tls`]).
+    pub root_certificates: Option<RootCertificates>,
+    /// Whether the built-in roots are trusted (default `true`): the compiled-in
+    /// Mozilla roots, and with the `native-roots` feature the operating system's.
+    /// `false` trusts [`root_certificates`](ClientConfig::root_certificates) alone.
+    pub built_in_roots: bool,
     /// Retries of each request.
     pub retry: RetryPolicy,
     /// Polling of 202 Accepted.
@@ -261,6 +242,8 @@ impl fmt::Debug for ClientConfig {
             .field("client_secret", &self.client_secret)
             .field("redirect_uri", &self.redirect_uri.as_ref().map(Url::as_str))
             .field("identity", &self.identity)
+            .field("root_certificates", &self.root_certificates)
+            .field("built_in_roots", &self.built_in_roots)
             .field("retry", &self.retry)
             .field("accepted", &self.accepted)
             .field("connect_timeout", &self.connect_timeout)
@@ -294,6 +277,8 @@ impl ClientConfig {
             client_secret: client_secret.into(),
             redirect_uri: None,
             identity: None,
+            root_certificates: None,
+            built_in_roots: true,
             retry: RetryPolicy::default(),
             accepted: AcceptedPolicy::default(),
             connect_timeout: Duration::from_secs(10),
@@ -326,6 +311,33 @@ impl ClientConfig {
     /// Sets the mutual-TLS identity.
     pub fn with_identity(mut self, identity: ClientIdentity) -> ClientConfig {
         self.identity = Some(identity);
+        self
+    }
+
+    /// Trusts the servers whose certificates these authorities issued, besides the
+    /// built-in roots (see [`crate::tls`]).
+    ///
+    /// ```no_run
+    /// use espi_client::{ClientConfig, Endpoints, RootCertificates};
+    /// let endpoints = Endpoints::new(
+    ///     "https://dc.staging.example/oauth/authorize",
+    ///     "https://dc.staging.example/oauth/token",
+    ///     "https://dc.staging.example/DataCustodian/espi/1_1/resource",
+    /// )?;
+    /// let config = ClientConfig::new(endpoints, "third_party", "s3cr3t")
+    ///     .with_root_certificates(RootCertificates::from_pem(&std::fs::read("staging-ca.pem")?)?)
+    ///     .with_built_in_roots(false);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_root_certificates(mut self, roots: RootCertificates) -> ClientConfig {
+        self.root_certificates = Some(roots);
+        self
+    }
+
+    /// Whether the built-in roots are trusted
+    /// ([`built_in_roots`](ClientConfig::built_in_roots)).
+    pub fn with_built_in_roots(mut self, built_in_roots: bool) -> ClientConfig {
+        self.built_in_roots = built_in_roots;
         self
     }
 

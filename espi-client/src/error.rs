@@ -51,6 +51,24 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// The TLS handshake failed in a way that trying again cannot change: the server's
+    /// certificate is not trusted (unknown issuer, another host name, outside its
+    /// validity) or the server refused the client's (none sent, or issued by an
+    /// authority it does not trust). Not retried; the reason names the cause (see
+    /// [`crate::tls`]).
+    #[error("{method} {url}: TLS handshake failed: {reason}")]
+    Tls {
+        /// The HTTP method.
+        method: String,
+        /// The URL.
+        url: String,
+        /// What was refused, and by whom.
+        reason: String,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
     /// No connection within the connect timeout, no response headers within the
     /// request timeout, a body silent longer than the read timeout, or a body not
     /// ended within the body timeout (see [`crate::config`]).

@@ -1,5 +1,5 @@
 //! The HTTP transport under everything: which URLs may be contacted, the redirect
-//! policy, mutual TLS, timeouts, retries with backoff and `Retry-After`, the
+//! policy, TLS ([`crate::tls`]), timeouts, retries with backoff and `Retry-After`, the
 //! concurrency limit, and counters of what happened.
 //!
 //! # What is refused
@@ -195,6 +195,13 @@ impl Transport {
     }
 
     pub(crate) fn new(config: &ClientConfig) -> Result<Transport> {
+        if !config.built_in_roots && config.root_certificates.is_none() {
+            return Err(Error::Config(
+                "built_in_roots is false and there are no root_certificates: no https server \
+                 could be trusted"
+                    .to_owned(),
+            ));
+        }
         let max_redirects = config.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             let Some(first) = attempt.previous().first().cloned() else {
@@ -221,9 +228,23 @@ impl Transport {
             if let Some(identity) = &config.identity {
                 builder = builder.identity(identity.0.clone());
             }
-            builder
-                .build()
-                .map_err(|error| Error::Config(format!("the HTTP client cannot be built: {error}")))
+            builder = builder.tls_built_in_root_certs(config.built_in_roots);
+            for root in config
+                .root_certificates
+                .iter()
+                .flat_map(|roots| roots.certificates())
+            {
+                let certificate = reqwest::Certificate::from_der(root).map_err(|error| {
+                    Error::Config(format!("root certificates: {}", source_chain(&error)))
+                })?;
+                builder = builder.add_root_certificate(certificate);
+            }
+            builder.build().map_err(|error| {
+                Error::Config(format!(
+                    "the HTTP client cannot be built: {}",
+                    source_chain(&error)
+                ))
+            })
         };
         Ok(Transport {
             resources: builder(policy)?,
@@ -417,6 +438,14 @@ pub(crate) fn transport_error(error: reqwest::Error, spec: &RequestSpec) -> Erro
             method,
             url,
             reason: source_chain(&error),
+        };
+    }
+    if let Some(reason) = crate::tls::permanent_failure(&error) {
+        return Error::Tls {
+            method,
+            url,
+            reason,
+            source: error,
         };
     }
     if error.is_timeout() {

@@ -3,8 +3,12 @@
 //!
 //! - OAuth 2.0 as ESPI uses it ([`oauth`]): the authorization URL with PKCE, the
 //!   callback check, code exchange, refresh and client_credentials with
-//!   client_secret_basic, the ESPI token fields, optional mutual TLS; tokens kept in a
-//!   [`TokenStore`] and refreshed before they expire and once on a 401 ([`client`]).
+//!   client_secret_basic, the ESPI token fields; tokens kept in a [`TokenStore`] and
+//!   refreshed before they expire and once on a 401 ([`client`]).
+//! - TLS ([`tls`]): the built-in roots, a Data Custodian's private root certificate,
+//!   the operating system's roots with the `native-roots` feature, a mutual-TLS identity
+//!   checked when it is loaded, and certificate refusals that fail at once with
+//!   [`Error::Tls`] naming the cause instead of being retried.
 //! - Every resource endpoint as a typed call ([`resources`]) with the query parameters
 //!   as a typed value ([`query`]); responses decoded while they stream through
 //!   espi-xml, page after page ([`stream`]); 202 Accepted polled, 204 read as no data.
@@ -64,6 +68,12 @@
 //!   reads `expires_in` only as a JSON number (a Data Custodian that sends `"3600"`
 //!   fails with [`Error::TokenResponse`]), and it splits the `scope` member on spaces
 //!   (the client joins it back with one space; ESPI scopes have none).
+//! - **rustls** 0.23 (the one under reqwest, with the same ring provider): its PEM
+//!   reader and key check make [`ClientIdentity`] and [`RootCertificates`] say what is
+//!   wrong with a file when it is loaded, and its error type tells a certificate or
+//!   handshake refusal from a network failure. The `native-roots` feature turns on
+//!   reqwest's `rustls-tls-native-roots` (rustls-native-certs, and openssl-probe on
+//!   Linux); without it nothing is added.
 //! - **reqwest** 0.12 with rustls (already used by espi-sandbox), **tokio** (`rt`,
 //!   `sync`, `time`, `macros`: the decoder's blocking thread, channels, timers, and
 //!   `select!` to stop reading a body once its decoder stopped), **bytes**
@@ -96,10 +106,11 @@ pub mod retry;
 pub mod secret;
 pub mod stream;
 pub mod sync;
+pub mod tls;
 pub mod token;
 
 pub use client::{Client, Session};
-pub use config::{ClientConfig, ClientIdentity, Clock, Endpoints, system_clock};
+pub use config::{ClientConfig, Clock, Endpoints, system_clock};
 pub use error::{CallbackError, Error, Result, StoreError};
 pub use http::{ClientStats, check_url};
 pub use oauth::{
@@ -111,4 +122,5 @@ pub use resources::Endpoint;
 pub use retry::{AcceptedPolicy, RetryPolicy};
 pub use secret::Secret;
 pub use stream::{FeedStream, FeedSummary};
+pub use tls::{ClientIdentity, RootCertificates};
 pub use token::{Grant, MemoryTokenStore, TokenKey, TokenSet, TokenStore};

@@ -1,0 +1,453 @@
+//! Mutual TLS end to end: the sandbox behind a loopback HTTPS front that requires a
+//! client certificate chaining to a root the test made (`pki`), reached through the
+//! client's real paths, the token endpoint and a resource GET.
+//!
+//! - Identities with RSA and EC keys in PKCS#8, PKCS#1 and SEC1, issued by an
+//!   intermediate authority, with the chain and key in one file or two, are accepted;
+//!   the server sees the client's own certificate on every connection.
+//! - No identity, or one from another authority, fails at once (no retry) with
+//!   [`Error::Tls`] naming the cause, over TLS 1.3 and TLS 1.2; so do a server the client
+//!   does not trust, a certificate for another host name, and a `handshake_failure`.
+//! - Identities and roots that cannot be used are refused when they are loaded, with
+//!   a message that says why.
+
+mod common;
+mod pki;
+
+use common::{BULK_SCOPE, NOW, TestClock};
+use espi_client::{
+    Client, ClientConfig, ClientIdentity, Endpoints, Error, Grant, Query, RootCertificates,
+    TokenSet,
+};
+use pki::{Authority, FrontConfig, TlsFront};
+use rcgen::KeyPair;
+use std::time::{Duration, Instant};
+
+/// The root both sides trust, the authority that issues client certificates under it,
+/// the sandbox and its HTTPS front.
+struct Deployment {
+    root: Authority,
+    client_authority: Authority,
+    sandbox: espi_sandbox::RunningSandbox,
+    front: TlsFront,
+    clock: TestClock,
+}
+
+/// A deployment whose server certificate names `server_names`.
+async fn deployment(tls12_only: bool, server_names: &[&str]) -> Deployment {
+    let root = pki::root("espi test root");
+    let client_authority = pki::intermediate("espi test client CA", &root);
+    let server_key = KeyPair::generate().expect("a key");
+    let chain = pki::leaf("Data Custodian", server_names, &server_key, &root);
+    let clock = TestClock::at(NOW);
+    let sandbox = common::start(common::sandbox_config(&clock)).await;
+    let front = TlsFront::start(
+        FrontConfig {
+            chain,
+            key: server_key,
+            client_root: root.der().clone(),
+            tls12_only,
+        },
+        sandbox.address(),
+    )
+    .await;
+    Deployment {
+        root,
+        client_authority,
+        sandbox,
+        front,
+        clock,
+    }
+}
+
+impl Deployment {
+    /// A client configuration for `origin` (the front, by default) with the default
+    /// retry policy, trusting the built-in roots only.
+    fn config_for(&self, origin: &str) -> ClientConfig {
+        let base = format!("{origin}/DataCustodian");
+        let endpoints = Endpoints::new(
+            &format!("{base}/oauth/authorize"),
+            &format!("{base}/oauth/token"),
+            &format!("{base}/espi/1_1/resource"),
+        )
+        .expect("https endpoints");
+        ClientConfig::new(
+            endpoints,
+            self.sandbox.client_id(),
+            self.sandbox.client_secret(),
+        )
+        .with_clock(self.clock.clock())
+    }
+
+    /// The configuration trusting the deployment's root alone.
+    fn config(&self) -> ClientConfig {
+        self.trusting_root(self.config_for(&self.front.origin))
+    }
+
+    fn trusting_root(&self, config: ClientConfig) -> ClientConfig {
+        let roots = RootCertificates::from_pem(self.root.pem().as_bytes()).expect("the root");
+        config
+            .with_root_certificates(roots)
+            .with_built_in_roots(false)
+    }
+}
+
+/// A client key: its PKCS#8 form (for rcgen to issue the certificate) and the file
+/// the user has.
+struct ClientKey {
+    label: &'static str,
+    pkcs8: String,
+    file: String,
+}
+
+/// The client key labelled `label`.
+fn client_key(label: &str) -> ClientKey {
+    client_keys()
+        .into_iter()
+        .find(|key| key.label == label)
+        .expect("a key of that label")
+}
+
+fn client_keys() -> Vec<ClientKey> {
+    let key = |label, pkcs8: &str, file: &str| ClientKey {
+        label,
+        pkcs8: pki::key_file(pkcs8),
+        file: pki::key_file(file),
+    };
+    let p384 = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384)
+        .expect("a P-384 key")
+        .serialize_pem();
+    vec![
+        key("RSA 2048, PKCS#8", "rsa.pkcs8.pem", "rsa.pkcs8.pem"),
+        key("RSA 2048, PKCS#1", "rsa.pkcs8.pem", "rsa.pkcs1.pem"),
+        key("EC P-256, PKCS#8", "ec.pkcs8.pem", "ec.pkcs8.pem"),
+        key(
+            "EC P-256, SEC1 after EC PARAMETERS",
+            "ec.pkcs8.pem",
+            "ec.sec1.pem",
+        ),
+        ClientKey {
+            label: "EC P-384, PKCS#8",
+            pkcs8: p384.clone(),
+            file: p384,
+        },
+    ]
+}
+
+/// A client certificate `authority` issues for `key`, with the chain up to (not
+/// including) the root: (chain PEM, leaf certificate PEM).
+fn client_chain(key: &ClientKey, authority: &Authority) -> (String, String) {
+    let leaf = pki::leaf(key.label, &[], &pki::key_pair(&key.pkcs8), authority);
+    (format!("{leaf}{}", authority.pem()), leaf)
+}
+
+/// The ways users hold an identity.
+#[derive(Debug, Clone, Copy)]
+enum Layout {
+    /// The chain in one file, the key in another.
+    TwoFiles,
+    /// One file, the key first (passed alone).
+    KeyThenChain,
+    /// One file, the chain first (passed as both arguments, as the same file read twice).
+    ChainThenKey,
+}
+
+impl Layout {
+    const ALL: [Layout; 3] = [Layout::TwoFiles, Layout::KeyThenChain, Layout::ChainThenKey];
+}
+
+fn identity(chain: &str, key: &str, layout: Layout) -> ClientIdentity {
+    let identity = match layout {
+        Layout::TwoFiles => ClientIdentity::from_pem(chain.as_bytes(), key.as_bytes()),
+        Layout::KeyThenChain => ClientIdentity::from_pem(format!("{key}{chain}").as_bytes(), &[]),
+        Layout::ChainThenKey => {
+            let file = format!("{chain}{key}");
+            ClientIdentity::from_pem(file.as_bytes(), file.as_bytes())
+        }
+    };
+    identity.expect("a usable identity")
+}
+
+/// A token and a resource request through the client: the client_credentials token,
+/// then the Authorization feed with it (which holds that token's own authorization);
+/// the number of entries.
+async fn token_and_resource(client: &Client) -> espi_client::Result<usize> {
+    let admin = client.client_credentials(Some(BULK_SCOPE)).await?;
+    let (entries, _) = client
+        .session(admin.key())
+        .authorizations(&Query::new())
+        .await?
+        .collect()
+        .await?;
+    Ok(entries.len())
+}
+
+#[tokio::test]
+async fn identities_the_server_trusts_reach_the_token_endpoint_and_the_resources() {
+    for tls12_only in [false, true] {
+        let deployment = deployment(tls12_only, &["127.0.0.1", "localhost"]).await;
+        for key in &client_keys() {
+            let (chain, leaf) = client_chain(key, &deployment.client_authority);
+            for layout in Layout::ALL {
+                let case = format!("{}, {layout:?}, TLS 1.2 only: {tls12_only}", key.label);
+                let client = Client::new(
+                    deployment
+                        .config()
+                        .with_identity(identity(&chain, &key.file, layout)),
+                )
+                .expect("a client");
+                let before = deployment.front.handshakes().len();
+                let entries = token_and_resource(&client)
+                    .await
+                    .unwrap_or_else(|error| panic!("{case}: {error}"));
+                assert!(entries >= 1, "{case}: {entries} entries");
+                // The token endpoint and the resources each have their own connection,
+                // and each showed this client's own certificate.
+                let handshakes = deployment.front.handshakes();
+                assert!(handshakes.len() - before >= 2, "{case}");
+                for handshake in &handshakes[before..] {
+                    assert_eq!(
+                        handshake.as_ref().expect("accepted"),
+                        &Some(pki::first_der(&leaf)),
+                        "{case}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Runs `request` and checks that it failed with [`Error::Tls`] after one attempt,
+/// long before a retry would end (the default policy: six attempts over about 15 s of backoff).
+async fn fails_at_once<T: std::fmt::Debug>(
+    client: &Client,
+    request: impl std::future::Future<Output = espi_client::Result<T>>,
+) -> String {
+    let attempts = client.stats().attempts;
+    let started = Instant::now();
+    let error = request.await.expect_err("refused");
+    let elapsed = started.elapsed();
+    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+    assert!(!error.is_retryable(), "{error}");
+    assert_eq!(client.stats().attempts, attempts + 1, "{error}");
+    assert_eq!(client.stats().retries, 0, "{error}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}: {error}");
+    error.to_string()
+}
+
+/// A session with a token the front never lets reach the sandbox.
+fn session_with_token(client: &Client) -> espi_client::Session {
+    let key = client
+        .insert_tokens_under(
+            "token".into(),
+            TokenSet::new(
+                "access".into(),
+                Grant::ClientCredentials { scope: None },
+                NOW,
+            ),
+        )
+        .expect("stored");
+    client.session(key)
+}
+
+#[tokio::test]
+async fn refused_client_certificates_fail_at_once_naming_the_cause() {
+    let stranger = pki::root("another root");
+    let stranger_authority = pki::intermediate("another client CA", &stranger);
+    for tls12_only in [false, true] {
+        let deployment = deployment(tls12_only, &["127.0.0.1"]).await;
+        let key = &client_key("EC P-256, PKCS#8");
+        let (foreign_chain, _) = client_chain(key, &stranger_authority);
+        for (identity, cause) in [
+            (None, "the server requires a client certificate"),
+            (
+                Some(identity(&foreign_chain, &key.file, Layout::TwoFiles)),
+                "the server does not trust the certificate authority that issued the client certificate",
+            ),
+        ] {
+            let mut config = deployment.config();
+            config.identity = identity;
+            let client = Client::new(config).expect("a client");
+            let context = format!("TLS 1.2 only: {tls12_only}, {cause}");
+            let message = fails_at_once(&client, client.client_credentials(Some(BULK_SCOPE))).await;
+            assert!(message.contains("POST"), "{context}: {message}");
+            assert!(message.contains(cause), "{context}: {message}");
+            let session = session_with_token(&client);
+            let message = fails_at_once(&client, session.read_service_status()).await;
+            assert!(message.contains("GET"), "{context}: {message}");
+            assert!(message.contains(cause), "{context}: {message}");
+        }
+        assert!(
+            deployment
+                .front
+                .handshakes()
+                .iter()
+                .all(|handshake| handshake.is_err()),
+            "no refused identity got through"
+        );
+    }
+}
+
+#[tokio::test]
+async fn untrusted_servers_fail_at_once_naming_the_cause() {
+    let deployment = deployment(false, &["127.0.0.1"]).await;
+    let key = &client_key("RSA 2048, PKCS#8");
+    let (chain, _) = client_chain(key, &deployment.client_authority);
+    let with_identity =
+        |config: ClientConfig| config.with_identity(identity(&chain, &key.file, Layout::TwoFiles));
+
+    // The built-in roots do not know the test root.
+    let client = Client::new(with_identity(
+        deployment.config_for(&deployment.front.origin),
+    ))
+    .expect("a client");
+    let message = fails_at_once(&client, client.client_credentials(None)).await;
+    assert!(message.contains("unknown issuer"), "{message}");
+    assert!(message.contains("with_root_certificates"), "{message}");
+    let message = fails_at_once(&client, session_with_token(&client).read_service_status()).await;
+    assert!(message.contains("unknown issuer"), "{message}");
+
+    // A certificate the trusted root issued for another name.
+    let server_key = KeyPair::generate().expect("a key");
+    let elsewhere = pki::TlsFront::start(
+        FrontConfig {
+            chain: pki::leaf("elsewhere", &["dc.example"], &server_key, &deployment.root),
+            key: server_key,
+            client_root: deployment.root.der().clone(),
+            tls12_only: false,
+        },
+        deployment.sandbox.address(),
+    )
+    .await;
+    let client = Client::new(with_identity(
+        deployment.trusting_root(deployment.config_for(&elsewhere.origin)),
+    ))
+    .expect("a client");
+    let message = fails_at_once(&client, client.client_credentials(None)).await;
+    assert!(
+        message.contains("not issued for this host name"),
+        "{message}"
+    );
+
+    // A server that ends every handshake with handshake_failure.
+    let origin = pki::handshake_failure_server().await;
+    let client = Client::new(with_identity(
+        deployment.trusting_root(deployment.config_for(&origin)),
+    ))
+    .expect("a client");
+    let message = fails_at_once(&client, client.client_credentials(None)).await;
+    assert!(message.contains("ended the handshake"), "{message}");
+    assert!(message.contains("HandshakeFailure"), "{message}");
+}
+
+/// The message of a refused identity.
+fn refusal(chain: &[u8], key: &[u8]) -> String {
+    match ClientIdentity::from_pem(chain, key) {
+        Ok(_) => panic!("accepted"),
+        Err(error @ Error::Config(_)) => error.to_string(),
+        Err(other) => panic!("not a configuration error: {other:?}"),
+    }
+}
+
+#[test]
+fn unusable_identities_say_why() {
+    let root = pki::root("espi test root");
+    let authority = pki::intermediate("espi test client CA", &root);
+    let (rsa_key, ec_key) = (
+        client_key("RSA 2048, PKCS#8"),
+        client_key("EC P-256, PKCS#8"),
+    );
+    let (chain, leaf) = client_chain(&rsa_key, &authority);
+    let rsa = rsa_key.file.as_bytes();
+    let ec = ec_key.file.as_bytes();
+    let chain = chain.as_bytes();
+    for (case, message, says) in [
+        (
+            "not PEM",
+            refusal(b"not a certificate", b"not a key"),
+            "no certificate and no private key: the input holds no CERTIFICATE or PRIVATE KEY section",
+        ),
+        (
+            "a certificate without its key",
+            refusal(chain, b""),
+            "2 certificate(s) but no private key",
+        ),
+        (
+            "a key without its certificate",
+            refusal(b"", rsa),
+            "a private key but no certificate",
+        ),
+        (
+            "a key that is not the certificate's",
+            refusal(chain, ec),
+            "the private key does not belong to the first certificate",
+        ),
+        (
+            "the chain with its issuer first",
+            refusal(format!("{}{leaf}", authority.pem()).as_bytes(), rsa),
+            "the private key does not belong to the first certificate",
+        ),
+        (
+            "an encrypted key",
+            refusal(chain, pki::key_file("ec.encrypted.pem").as_bytes()),
+            "the private key is encrypted",
+        ),
+        (
+            "two keys",
+            refusal(chain, format!("{}{}", rsa_key.file, ec_key.file).as_bytes()),
+            "2 private keys; expected one",
+        ),
+        (
+            "a section cut short",
+            refusal(rsa, b"-----BEGIN CERTIFICATE-----\nMIIB\n"),
+            "not valid PEM",
+        ),
+        (
+            "a key that is not a key",
+            refusal(
+                chain,
+                b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+            ),
+            "the private key cannot be used",
+        ),
+    ] {
+        assert!(
+            message.starts_with("invalid configuration: client identity: "),
+            "{case}: {message}"
+        );
+        assert!(message.contains(says), "{case}: {message}");
+        assert!(!message.contains("builder error"), "{case}: {message}");
+    }
+}
+
+#[test]
+fn unusable_roots_say_why() {
+    let refused = |pem: &[u8]| {
+        RootCertificates::from_pem(pem)
+            .expect_err("refused")
+            .to_string()
+    };
+    let message = refused(b"not a certificate");
+    assert!(message.contains("no CERTIFICATE section"), "{message}");
+    let message = refused(pki::key_file("ec.pkcs8.pem").as_bytes());
+    assert!(message.contains("no CERTIFICATE section"), "{message}");
+    let message = refused(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    assert!(message.contains("cannot be a root of trust"), "{message}");
+    let message = refused(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n");
+    assert!(message.contains("not valid PEM"), "{message}");
+
+    // Trusting nothing at all is refused when the client is built.
+    let endpoints = Endpoints::new(
+        "https://dc.example/oauth/authorize",
+        "https://dc.example/oauth/token",
+        "https://dc.example/DataCustodian/espi/1_1/resource",
+    )
+    .expect("endpoints");
+    let error =
+        Client::new(ClientConfig::new(endpoints, "id", "secret").with_built_in_roots(false))
+            .expect_err("nothing to trust");
+    assert!(
+        error.to_string().contains("no root_certificates"),
+        "{error}"
+    );
+}
