@@ -12,16 +12,16 @@
 //! 2. **Token reach** ([`may_reach`]): the token kind and the resource URI it is bound
 //!    to must reach `method path`; a token for one subscription never reaches another
 //!    subscription's (or a customer's) resources.
-//! 3. **Customer scope**: a customer (PII) endpoint — `Batch/RetailCustomer/{id}`,
-//!    `Batch/BulkRetailCustomerInfo/{id}`, the `RetailCustomer/…` hierarchy and the
-//!    root `Customer`, `CustomerAccount`, `CustomerAgreement`, `ServiceLocation`,
-//!    `ServiceSupplier`, `EndDevice` and `Meter` collections (espi-reference §1.4) —
-//!    needs a scope with a retail-customer Function Block. Which numbers those are
-//!    depends on the numbering (espi-reference §3.4), so the [`Catalogue`] is part of
-//!    the input: FB_51–FB_70 in [`Catalogue::Current`], FB_46–FB_50 in
-//!    [`Catalogue::Legacy`] (the blocks whose group is [`Group::RetailCustomer`]). The
-//!    upload path `Batch/RetailCustomer/{id}/UsagePoint` carries usage data and is not
-//!    a customer endpoint. The rule holds for every token kind.
+//! 3. **Scope**: for a Third Party's token (access, client, registration), the scope
+//!    must grant what the endpoint serves (its [`Serves`] column), read in the
+//!    [`Catalogue`] the scope is written in ([`Scope::grants`], from the table
+//!    [`DATA_KINDS`](crate::data_kind::DATA_KINDS) that [`Scope::explain`] lists the
+//!    endpoints from): usage rows need a usage-data Function Block, interval rows an
+//!    interval one, customer (PII) rows a retail-customer one (FB_51–FB_62 in
+//!    [`Catalogue::Current`], FB_46 and FB_50 in [`Catalogue::Legacy`]); the rows
+//!    about the Third Party itself need none. A bulk (`{bulkId}`) must be the one the
+//!    scope's `BR` names (espi-reference §1.3). The Data Custodian's own tokens (data
+//!    custodian, upload) carry no customer's consent and are not limited by a scope.
 //! 4. **Query** (espi-reference §1.6): `published-min` and `published-max` are read
 //!    from the query string (percent-decoded). Each must be an RFC 3339 date-time in
 //!    UTC written with `Z` and whole seconds (`YYYY-MM-DDThh:mm:ssZ`, the form
@@ -77,10 +77,10 @@
 use chrono::{DateTime, Timelike};
 use thiserror::Error;
 
-use crate::function_block::{Catalogue, Group};
+use crate::function_block::Catalogue;
 use crate::lifecycle::{AuthorizationState, Unusable};
 use crate::scope::Scope;
-use crate::token::{Denied, Method, TokenKind, find_endpoint, may_reach};
+use crate::token::{Denied, Method, Serves, TokenKind, find_endpoint, may_reach};
 use crate::window::{DenyReason, Window};
 
 /// The query parameter for the lower bound of the range (espi-reference §1.6).
@@ -144,11 +144,13 @@ pub enum Reason {
     /// The token may not make this request.
     #[error(transparent)]
     Unreachable(#[from] Denied),
-    /// A customer (PII) endpoint with a scope without a retail-customer Function Block.
-    #[error("{endpoint} holds customer data and the scope has no retail-customer function block")]
-    CustomerScopeRequired {
+    /// The scope grants none of what the endpoint serves.
+    #[error("{endpoint} serves {serves}, which the scope does not grant")]
+    NotInScope {
         /// The catalogue row of the endpoint.
         endpoint: &'static str,
+        /// What the row serves.
+        serves: Serves,
     },
     /// A range parameter is not a UTC `YYYY-MM-DDThh:mm:ssZ` date-time.
     #[error("query parameter {parameter} is not a UTC date-time (YYYY-MM-DDThh:mm:ssZ): {value:?}")]
@@ -200,26 +202,27 @@ fn try_decide(
         request.path,
         authorization.bound,
     )?;
-    if let Some((endpoint, _)) = find_endpoint(request.path)
-        && is_customer_endpoint(endpoint.path)
-        && !has_customer_scope(authorization.scope, authorization.catalogue)
+    if authorization.token.is_third_party()
+        && let Some((endpoint, ids)) = find_endpoint(request.path)
     {
-        return Err(Reason::CustomerScopeRequired {
-            endpoint: endpoint.path,
-        });
-    }
-    // A bulk belongs to the third party whose scope names it; the Data Custodian's
-    // own token reaches every bulk.
-    if authorization.token != TokenKind::DataCustodian
-        && let Some((_, ids)) = find_endpoint(request.path)
-        && let Some(&(_, requested)) = ids.iter().find(|(name, _)| *name == "bulkId")
-    {
-        let granted = authorization.scope.bulk_id.as_ref().map(|id| id.as_str());
-        if granted != Some(requested) {
-            return Err(Reason::BulkNotInScope {
-                requested: requested.to_owned(),
-                granted: granted.map(str::to_owned),
+        if !authorization
+            .scope
+            .grants(endpoint.serves, authorization.catalogue)
+        {
+            return Err(Reason::NotInScope {
+                endpoint: endpoint.path,
+                serves: endpoint.serves,
             });
+        }
+        // A bulk belongs to the Third Party whose scope names it.
+        if let Some(&(_, requested)) = ids.iter().find(|(name, _)| *name == "bulkId") {
+            let granted = authorization.scope.bulk_id.as_ref().map(|id| id.as_str());
+            if granted != Some(requested) {
+                return Err(Reason::BulkNotInScope {
+                    requested: requested.to_owned(),
+                    granted: granted.map(str::to_owned),
+                });
+            }
         }
     }
     let requested = published_range(request.query)?;
@@ -251,35 +254,6 @@ fn history_floor(scope: &Scope, grant: i64) -> Option<i64> {
     crate::calendar::MonthClock::Utc
         .add_months(grant, -months)
         .ok()
-}
-
-/// Whether a catalogue row of [`ENDPOINTS`](crate::token::ENDPOINTS) holds customer
-/// (PII) data (espi-reference §1.4).
-pub fn is_customer_endpoint(pattern: &str) -> bool {
-    const ROOTS: [&str; 7] = [
-        "Customer",
-        "CustomerAccount",
-        "CustomerAgreement",
-        "ServiceLocation",
-        "ServiceSupplier",
-        "EndDevice",
-        "Meter",
-    ];
-    let first = pattern.split('/').next().unwrap_or_default();
-    pattern == "Batch/RetailCustomer/{retailCustomerId}"
-        || pattern.starts_with("Batch/BulkRetailCustomerInfo")
-        || first == "RetailCustomer"
-        || ROOTS.contains(&first)
-}
-
-/// Whether `scope` lists a retail-customer Function Block of `catalogue`: FB_51–FB_70
-/// in the current numbering, FB_46–FB_50 in the legacy one.
-pub fn has_customer_scope(scope: &Scope, catalogue: Catalogue) -> bool {
-    scope.function_blocks.iter().any(|&number| {
-        catalogue
-            .lookup(number)
-            .is_some_and(|block| block.group == Group::RetailCustomer)
-    })
 }
 
 /// The `(published-min, published-max)` of a query string, epoch seconds.
@@ -537,8 +511,9 @@ mod tests {
                 &get(path, ""),
                 GRANT + DAY
             )),
-            Reason::CustomerScopeRequired {
-                endpoint: "RetailCustomer/{retailCustomerId}/Customer/{customerId}"
+            Reason::NotInScope {
+                endpoint: "RetailCustomer/{retailCustomerId}/Customer/{customerId}",
+                serves: Serves::CustomerData
             }
         );
         // FB_51 in the current numbering.
@@ -558,25 +533,101 @@ mod tests {
         let mut legacy_auth = auth(&legacy_state, &legacy, &window, CUSTOMER);
         assert!(matches!(
             deny(decide(&legacy_auth, &get(path, ""), GRANT + DAY)),
-            Reason::CustomerScopeRequired { .. }
+            Reason::NotInScope { .. }
         ));
         legacy_auth.catalogue = Catalogue::Legacy;
         assert!(matches!(
             decide(&legacy_auth, &get(path, ""), GRANT + DAY),
             Access::Allow { .. }
         ));
-        assert!(is_customer_endpoint(
-            "Batch/RetailCustomer/{retailCustomerId}"
+        // The upload path carries usage data; the PII bulk and the root collections are
+        // customer data.
+        for (path, serves) in [
+            ("Batch/RetailCustomer/9", Serves::CustomerData),
+            ("Batch/BulkRetailCustomerInfo/1", Serves::CustomerBulk),
+            ("Meter/1", Serves::CustomerData),
+            ("Batch/RetailCustomer/9/UsagePoint", Serves::Usage),
+            ("MeterReading/1", Serves::IntervalReadings),
+            ("Batch/Subscription/5", Serves::Usage),
+        ] {
+            let (endpoint, _) = find_endpoint(path).expect("a row");
+            assert_eq!(endpoint.serves, serves, "{path}");
+        }
+    }
+
+    #[test]
+    fn usage_data_needs_a_scope_that_grants_it() {
+        let window = window();
+        let feed = "/Batch/Subscription/5";
+        let blocks = "/Subscription/5/UsagePoint/1/MeterReading/2/IntervalBlock";
+        let summaries = "/Subscription/5/UsagePoint/1/UsageSummary";
+        // The empty scope, a customer-only scope and a services-only scope grant no
+        // usage data: not the feed, not a reading.
+        for text in ["", "FB=51_53_64_65_69", "FB=1_3_13_31_37_39"] {
+            let scope = scope(text);
+            let state = state(&scope);
+            let auth = auth(&state, &scope, &window, SUBSCRIPTION);
+            for (path, serves) in [
+                (feed, Serves::Usage),
+                (blocks, Serves::IntervalReadings),
+                ("/ReadingType/1", Serves::UsageContext),
+            ] {
+                assert!(
+                    matches!(
+                        deny(decide(&auth, &get(path, ""), GRANT + DAY)),
+                        Reason::NotInScope { serves: s, .. } if s == serves
+                    ),
+                    "{text:?} {path}"
+                );
+            }
+        }
+        // Summaries only: the feed, the summaries and what describes them, no readings.
+        let summary = scope("FB=1_3_15");
+        let summary_state = state(&summary);
+        let summary_auth = auth(&summary_state, &summary, &window, SUBSCRIPTION);
+        for path in [feed, summaries, "/ReadingType/1", "/LocalTimeParameters"] {
+            assert!(
+                matches!(
+                    decide(&summary_auth, &get(path, ""), GRANT + DAY),
+                    Access::Allow { .. }
+                ),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            deny(decide(&summary_auth, &get(blocks, ""), GRANT + DAY)),
+            Reason::NotInScope {
+                endpoint: "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock",
+                serves: Serves::IntervalReadings
+            }
+        );
+        // The Data Custodian's own token is not limited by a scope.
+        let empty = Scope::default();
+        let empty_state =
+            AuthorizationState::grant(GRANT, &empty, 365 * DAY as u64, None).expect("grant");
+        let mut custodian = auth(
+            &empty_state,
+            &empty,
+            &window,
+            "https://example.com/espi/1_1/resource/",
+        );
+        custodian.token = TokenKind::DataCustodian;
+        assert!(matches!(
+            decide(&custodian, &get(blocks, ""), GRANT + DAY),
+            Access::Allow { .. }
         ));
-        assert!(is_customer_endpoint(
-            "Batch/BulkRetailCustomerInfo/{bulkId}"
+        // The Third Party's own records need no Function Block.
+        let mut client = auth(
+            &empty_state,
+            &empty,
+            &window,
+            "https://example.com/espi/1_1/resource/*",
+        );
+        client.token = TokenKind::Client;
+        assert!(matches!(
+            decide(&client, &get("/Authorization", ""), GRANT + DAY),
+            Access::Allow { .. }
         ));
-        assert!(is_customer_endpoint("Meter/{id}"));
-        assert!(!is_customer_endpoint(
-            "Batch/RetailCustomer/{retailCustomerId}/UsagePoint"
-        ));
-        assert!(!is_customer_endpoint("MeterReading/{id}"));
-        assert!(!is_customer_endpoint("Batch/Subscription/{subscriptionId}"));
     }
 
     #[test]

@@ -5,24 +5,14 @@
 //! numbering (espi-reference §3.4). Its fields are structured; `Display` writes one
 //! sentence per line.
 //!
-//! Besides the terms, an explanation says which **data kinds**, **resource families**
-//! and **endpoint paths** the scope reaches. These come from one data table,
-//! [`DATA_KINDS`]: each row maps a Function Block number (in the catalogues it belongs
-//! to) to a [`DataKind`] and to the [`EndpointFamily`]s that serve it, with its source in
-//! espi-reference. The families are then matched against the endpoint catalogue of
-//! [`crate::token::ENDPOINTS`], keeping the paths a Third Party's token (access or
-//! client) may GET. `BR` adds [`EndpointFamily::Bulk`]. Choices:
-//!
-//! - Function Blocks about services rather than data (FB_01, FB_03, FB_13, FB_31,
-//!   FB_37, FB_39, …) grant no data kind of their own.
-//! - Every usage-data kind reaches the subscription feed (`Batch/Subscription`), its
-//!   UsagePoints and LocalTimeParameters (espi-reference §1.3, FB_3/FB_32 rows); interval
-//!   kinds add MeterReading, IntervalBlock and ReadingType; summaries add UsageSummary
-//!   (and its deprecated name ElectricPowerUsageSummary); FB_17 adds
-//!   ElectricPowerQualitySummary.
-//! - Customer (PII) kinds reach `Batch/RetailCustomer/{id}` and the `RetailCustomer/…`
-//!   hierarchy (espi-reference §1.4). The PII bulk (`Batch/BulkRetailCustomerInfo`) is
-//!   not listed: [`crate::token`] reads that row as data-custodian only.
+//! Besides the terms, an explanation says which **data kinds** the Function Blocks
+//! grant, what is **served** and on which **endpoint paths**. All three come from the
+//! table the access decision reads too ([`crate::data_kind`]): the endpoints are the
+//! rows of [`crate::token::ENDPOINTS`] a Third Party's token (access, client or
+//! registration) may GET and the scope reaches ([`Scope::reaches`]), so
+//! [`crate::decision::decide`] serves nothing the explanation does not list. The
+//! resources about the Third Party itself, which carry no customer data, are listed
+//! for every scope.
 //!
 //! ```
 //! use espi_auth::{Catalogue, Scope};
@@ -37,527 +27,10 @@
 
 use std::fmt;
 
+use crate::data_kind::{DataKind, data_kind_rows};
 use crate::function_block::{self, Catalogue, FunctionBlockInfo, Group, Violation};
 use crate::scope::{BulkId, ExtensionTerm, HistoryLength, NamedFrequency, Period, Scope};
-use crate::token::{ENDPOINTS, Endpoint, RESOURCE_PREFIX, TokenKind};
-
-/// A kind of data a Function Block grants (espi-reference §3.1–§3.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DataKind {
-    /// Interval readings in general: MeterReadings, IntervalBlocks and their ReadingTypes
-    /// (FB_04; the commodity comes from FB_05, FB_10, FB_11 or FB_29).
-    IntervalReadings,
-    /// Electricity interval usage (FB_05).
-    ElectricityInterval,
-    /// Electricity demand (FB_06).
-    ElectricityDemand,
-    /// Net electricity metering (FB_07).
-    NetMetering,
-    /// Forward and reverse (delivered and received) electricity (FB_08).
-    ForwardAndReverse,
-    /// Electricity register values (FB_09).
-    RegisterValues,
-    /// Natural gas interval usage (FB_10).
-    GasInterval,
-    /// Water interval usage (FB_11).
-    WaterInterval,
-    /// Temperature intervals (FB_29).
-    TemperatureInterval,
-    /// The cost of interval data (FB_12).
-    IntervalCost,
-    /// Usage summaries: billing-period totals (FB_15).
-    UsageSummary,
-    /// Usage summaries with cost (FB_16).
-    UsageSummaryWithCost,
-    /// Usage summaries with demands and previous-day attributes (FB_27).
-    UsageSummaryWithDemands,
-    /// Usage summary costs for the current billing period (FB_28).
-    CurrentBillingPeriodCost,
-    /// Electricity power quality summaries (FB_17).
-    PowerQualitySummary,
-    /// Retail customer information in general (legacy FB_46, FB_50; current FB_51, FB_53).
-    RetailCustomer,
-    /// Customer basic information (current FB_54).
-    CustomerBasic,
-    /// Customer demographic information (current FB_55).
-    CustomerDemographic,
-    /// Customer billing information (current FB_56).
-    CustomerBilling,
-    /// Customer account and agreement (current FB_57).
-    AccountAgreement,
-    /// Service location (current FB_58).
-    ServiceLocation,
-    /// Service supplier (current FB_59).
-    ServiceSupplier,
-    /// Meter information (current FB_60).
-    MeterInformation,
-    /// End-device information (current FB_61).
-    EndDeviceInformation,
-    /// Program date id mappings (current FB_62).
-    ProgramDateIdMappings,
-    /// Retail customer data in bulk (legacy FB_47, FB_48; current FB_66, FB_67).
-    RetailCustomerBulk,
-}
-
-impl DataKind {
-    /// The kind in plain words, for a consent page.
-    pub fn description(self) -> &'static str {
-        match self {
-            DataKind::IntervalReadings => "interval readings",
-            DataKind::ElectricityInterval => "electricity interval usage",
-            DataKind::ElectricityDemand => "electricity demand",
-            DataKind::NetMetering => "net electricity metering",
-            DataKind::ForwardAndReverse => "electricity delivered and received",
-            DataKind::RegisterValues => "electricity register values",
-            DataKind::GasInterval => "natural gas interval usage",
-            DataKind::WaterInterval => "water interval usage",
-            DataKind::TemperatureInterval => "temperature intervals",
-            DataKind::IntervalCost => "cost of interval data",
-            DataKind::UsageSummary => "usage summaries",
-            DataKind::UsageSummaryWithCost => "usage summaries with cost",
-            DataKind::UsageSummaryWithDemands => {
-                "usage summaries with demands and previous-day attributes"
-            }
-            DataKind::CurrentBillingPeriodCost => "costs of the current billing period",
-            DataKind::PowerQualitySummary => "electricity power quality summaries",
-            DataKind::RetailCustomer => "retail customer information",
-            DataKind::CustomerBasic => "customer basic information",
-            DataKind::CustomerDemographic => "customer demographic information",
-            DataKind::CustomerBilling => "customer billing information",
-            DataKind::AccountAgreement => "customer account and agreement",
-            DataKind::ServiceLocation => "service location",
-            DataKind::ServiceSupplier => "service supplier",
-            DataKind::MeterInformation => "meter information",
-            DataKind::EndDeviceInformation => "end-device information",
-            DataKind::ProgramDateIdMappings => "program date id mappings",
-            DataKind::RetailCustomerBulk => "retail customer data in bulk",
-        }
-    }
-
-    /// Whether the kind is retail customer (PII) data.
-    pub fn is_customer_data(self) -> bool {
-        matches!(
-            self,
-            DataKind::RetailCustomer
-                | DataKind::CustomerBasic
-                | DataKind::CustomerDemographic
-                | DataKind::CustomerBilling
-                | DataKind::AccountAgreement
-                | DataKind::ServiceLocation
-                | DataKind::ServiceSupplier
-                | DataKind::MeterInformation
-                | DataKind::EndDeviceInformation
-                | DataKind::ProgramDateIdMappings
-                | DataKind::RetailCustomerBulk
-        )
-    }
-}
-
-impl fmt::Display for DataKind {
-    /// Writes [`DataKind::description`].
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.description())
-    }
-}
-
-/// A family of endpoints of [`ENDPOINTS`] (espi-reference §1.3–§1.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EndpointFamily {
-    /// `Batch/Subscription/{subscriptionId}[/UsagePoint/{usagePointId}]`: the CMD feed.
-    Subscription,
-    /// `Subscription/{subscriptionId}/UsagePoint[/{usagePointId}]`.
-    UsagePoint,
-    /// `…/UsagePoint/{usagePointId}/MeterReading[/{meterReadingId}]`.
-    MeterReading,
-    /// `…/MeterReading/{meterReadingId}/IntervalBlock[/{intervalBlockId}]`.
-    IntervalBlock,
-    /// `ReadingType[/{id}]`.
-    ReadingType,
-    /// `LocalTimeParameters[/{id}]`.
-    LocalTimeParameters,
-    /// `…/UsagePoint/{usagePointId}/UsageSummary[/{id}]` and its deprecated name
-    /// `ElectricPowerUsageSummary`.
-    UsageSummary,
-    /// `…/UsagePoint/{usagePointId}/ElectricPowerQualitySummary[/{id}]`.
-    ElectricPowerQualitySummary,
-    /// `Batch/RetailCustomer/{retailCustomerId}` and the `RetailCustomer/…` hierarchy.
-    RetailCustomer,
-    /// `Batch/Bulk/{bulkId}`: every authorization of the Third Party at once.
-    Bulk,
-}
-
-impl EndpointFamily {
-    /// The resource name, as in the paths (`Batch/Subscription`, `UsagePoint`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            EndpointFamily::Subscription => "Batch/Subscription",
-            EndpointFamily::UsagePoint => "UsagePoint",
-            EndpointFamily::MeterReading => "MeterReading",
-            EndpointFamily::IntervalBlock => "IntervalBlock",
-            EndpointFamily::ReadingType => "ReadingType",
-            EndpointFamily::LocalTimeParameters => "LocalTimeParameters",
-            EndpointFamily::UsageSummary => "UsageSummary",
-            EndpointFamily::ElectricPowerQualitySummary => "ElectricPowerQualitySummary",
-            EndpointFamily::RetailCustomer => "Batch/RetailCustomer",
-            EndpointFamily::Bulk => "Batch/Bulk",
-        }
-    }
-
-    /// Whether the catalogue path `path` (as in [`Endpoint::path`]) is of this family.
-    pub fn matches(self, path: &str) -> bool {
-        let under_subscription = path.starts_with("Subscription/");
-        let last_two = |name: &str| {
-            let mut segments = path.rsplit('/');
-            let last = segments.next().unwrap_or_default();
-            let before = segments.next().unwrap_or_default();
-            last == name || (before == name && last.starts_with('{'))
-        };
-        match self {
-            EndpointFamily::Subscription => path.starts_with("Batch/Subscription/"),
-            EndpointFamily::UsagePoint => under_subscription && last_two("UsagePoint"),
-            EndpointFamily::MeterReading => under_subscription && last_two("MeterReading"),
-            EndpointFamily::IntervalBlock => under_subscription && last_two("IntervalBlock"),
-            EndpointFamily::ReadingType => path.starts_with("ReadingType"),
-            EndpointFamily::LocalTimeParameters => path.starts_with("LocalTimeParameters"),
-            EndpointFamily::UsageSummary => {
-                under_subscription
-                    && (last_two("UsageSummary") || last_two("ElectricPowerUsageSummary"))
-            }
-            EndpointFamily::ElectricPowerQualitySummary => {
-                under_subscription && last_two("ElectricPowerQualitySummary")
-            }
-            EndpointFamily::RetailCustomer => {
-                path == "Batch/RetailCustomer/{retailCustomerId}"
-                    || path.starts_with("RetailCustomer/")
-            }
-            EndpointFamily::Bulk => path.starts_with("Batch/Bulk/"),
-        }
-    }
-
-    /// The rows of [`ENDPOINTS`] in this family that a Third Party's token (access or
-    /// client) may GET, in catalogue order.
-    pub fn endpoints(self) -> impl Iterator<Item = &'static Endpoint> {
-        ENDPOINTS.iter().filter(move |endpoint| {
-            self.matches(endpoint.path)
-                && endpoint
-                    .get
-                    .iter()
-                    .any(|kind| matches!(kind, TokenKind::Access | TokenKind::Client))
-        })
-    }
-}
-
-impl fmt::Display for EndpointFamily {
-    /// Writes [`EndpointFamily::name`].
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// One row of [`DATA_KINDS`]: what a Function Block grants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DataKindRow {
-    /// The Function Block number.
-    pub number: u16,
-    /// The catalogues in which the number has this meaning.
-    pub catalogues: &'static [Catalogue],
-    /// The data the block grants.
-    pub kind: DataKind,
-    /// The endpoint families that serve it.
-    pub families: &'static [EndpointFamily],
-    /// Where the mapping comes from, in espi-reference.
-    pub source: &'static str,
-}
-
-const BOTH: &[Catalogue] = &[Catalogue::Legacy, Catalogue::Current];
-const LEGACY: &[Catalogue] = &[Catalogue::Legacy];
-const CURRENT: &[Catalogue] = &[Catalogue::Current];
-
-use EndpointFamily as E;
-
-/// Interval data: the feed, its UsagePoints, readings and their types.
-const INTERVALS: &[EndpointFamily] = &[
-    E::Subscription,
-    E::UsagePoint,
-    E::MeterReading,
-    E::IntervalBlock,
-    E::ReadingType,
-    E::LocalTimeParameters,
-];
-/// Usage summaries.
-const SUMMARIES: &[EndpointFamily] = &[
-    E::Subscription,
-    E::UsagePoint,
-    E::LocalTimeParameters,
-    E::UsageSummary,
-];
-/// Power quality summaries.
-const QUALITY: &[EndpointFamily] = &[
-    E::Subscription,
-    E::UsagePoint,
-    E::LocalTimeParameters,
-    E::ElectricPowerQualitySummary,
-];
-/// Retail customer (PII) data.
-const CUSTOMER: &[EndpointFamily] = &[E::RetailCustomer];
-/// Data custodian only (the PII bulk, see the module documentation).
-const NO_ENDPOINT: &[EndpointFamily] = &[];
-
-const fn kind(
-    number: u16,
-    catalogues: &'static [Catalogue],
-    kind: DataKind,
-    families: &'static [EndpointFamily],
-    source: &'static str,
-) -> DataKindRow {
-    DataKindRow {
-        number,
-        catalogues,
-        kind,
-        families,
-        source,
-    }
-}
-
-/// What each data-bearing Function Block grants, by number and catalogue. Numbers not
-/// listed (services such as FB_01, FB_03, FB_13, FB_31, FB_37, FB_39) grant no data kind
-/// of their own.
-pub static DATA_KINDS: &[DataKindRow] = &[
-    kind(
-        4,
-        BOTH,
-        DataKind::IntervalReadings,
-        INTERVALS,
-        "§3.1–§3.3 FB_04; §1.3 MeterReading, IntervalBlock, ReadingType rows",
-    ),
-    kind(
-        5,
-        BOTH,
-        DataKind::ElectricityInterval,
-        INTERVALS,
-        "§3.1–§3.2 FB_05",
-    ),
-    kind(
-        6,
-        BOTH,
-        DataKind::ElectricityDemand,
-        INTERVALS,
-        "§3.1–§3.2 FB_06; §3.3 electricity variant of FB_04",
-    ),
-    kind(
-        7,
-        BOTH,
-        DataKind::NetMetering,
-        INTERVALS,
-        "§3.1–§3.2 FB_07; §3.3 electricity variant of FB_04",
-    ),
-    kind(
-        8,
-        BOTH,
-        DataKind::ForwardAndReverse,
-        INTERVALS,
-        "§3.1–§3.2 FB_08; §3.3 electricity variant of FB_04",
-    ),
-    kind(
-        9,
-        BOTH,
-        DataKind::RegisterValues,
-        INTERVALS,
-        "§3.1–§3.2 FB_09; §3.3 electricity variant of FB_04",
-    ),
-    kind(
-        10,
-        BOTH,
-        DataKind::GasInterval,
-        INTERVALS,
-        "§3.1–§3.2 FB_10; §3.3 data rules of /fb10",
-    ),
-    kind(
-        11,
-        BOTH,
-        DataKind::WaterInterval,
-        INTERVALS,
-        "§3.1–§3.2 FB_11",
-    ),
-    kind(
-        12,
-        BOTH,
-        DataKind::IntervalCost,
-        INTERVALS,
-        "§3.1–§3.2 FB_12; §3.3 cost added to FB_04 data",
-    ),
-    kind(
-        15,
-        BOTH,
-        DataKind::UsageSummary,
-        SUMMARIES,
-        "§3.1–§3.2 FB_15; §3.3 /fb15 UsageSummary; §1.3 UsageSummary row",
-    ),
-    kind(
-        16,
-        BOTH,
-        DataKind::UsageSummaryWithCost,
-        SUMMARIES,
-        "§3.1–§3.2 FB_16; §3.3 extends FB_15",
-    ),
-    kind(
-        17,
-        BOTH,
-        DataKind::PowerQualitySummary,
-        QUALITY,
-        "§3.1–§3.2 FB_17; §1.3 ElectricPowerQualitySummary row",
-    ),
-    kind(
-        27,
-        BOTH,
-        DataKind::UsageSummaryWithDemands,
-        SUMMARIES,
-        "§3.1–§3.2 FB_27; §3.3 extends FB_15",
-    ),
-    kind(
-        28,
-        BOTH,
-        DataKind::CurrentBillingPeriodCost,
-        SUMMARIES,
-        "§3.1–§3.2 FB_28; §3.3 extends FB_15",
-    ),
-    kind(
-        29,
-        BOTH,
-        DataKind::TemperatureInterval,
-        INTERVALS,
-        "§3.1–§3.2 FB_29",
-    ),
-    kind(
-        46,
-        LEGACY,
-        DataKind::RetailCustomer,
-        CUSTOMER,
-        "§3.1 FB_46 Core RetailCustomer; §1.3 Batch/RetailCustomer row",
-    ),
-    kind(
-        47,
-        LEGACY,
-        DataKind::RetailCustomerBulk,
-        NO_ENDPOINT,
-        "§3.1 FB_47; §1.3 BulkRetailCustomerInfo row",
-    ),
-    kind(
-        48,
-        LEGACY,
-        DataKind::RetailCustomerBulk,
-        NO_ENDPOINT,
-        "§3.1 FB_48 (SFTP)",
-    ),
-    kind(
-        50,
-        LEGACY,
-        DataKind::RetailCustomer,
-        CUSTOMER,
-        "§3.1 FB_50; §1.4 hierarchical read",
-    ),
-    kind(
-        51,
-        CURRENT,
-        DataKind::RetailCustomer,
-        CUSTOMER,
-        "§3.2 FB_51 Retail Customer Common",
-    ),
-    kind(
-        53,
-        CURRENT,
-        DataKind::RetailCustomer,
-        CUSTOMER,
-        "§3.2 FB_53 RC Connect My Data",
-    ),
-    kind(
-        54,
-        CURRENT,
-        DataKind::CustomerBasic,
-        CUSTOMER,
-        "§3.2 FB_54; §1.4 Customer",
-    ),
-    kind(
-        55,
-        CURRENT,
-        DataKind::CustomerDemographic,
-        CUSTOMER,
-        "§3.2 FB_55; §1.4 Customer",
-    ),
-    kind(
-        56,
-        CURRENT,
-        DataKind::CustomerBilling,
-        CUSTOMER,
-        "§3.2 FB_56; §1.4 CustomerAccount",
-    ),
-    kind(
-        57,
-        CURRENT,
-        DataKind::AccountAgreement,
-        CUSTOMER,
-        "§3.2 FB_57; §1.4 CustomerAccount, CustomerAgreement",
-    ),
-    kind(
-        58,
-        CURRENT,
-        DataKind::ServiceLocation,
-        CUSTOMER,
-        "§3.2 FB_58; §1.4 ServiceLocation",
-    ),
-    kind(
-        59,
-        CURRENT,
-        DataKind::ServiceSupplier,
-        CUSTOMER,
-        "§3.2 FB_59; §1.4 ServiceSupplier",
-    ),
-    kind(
-        60,
-        CURRENT,
-        DataKind::MeterInformation,
-        CUSTOMER,
-        "§3.2 FB_60; §1.4 Meter",
-    ),
-    kind(
-        61,
-        CURRENT,
-        DataKind::EndDeviceInformation,
-        CUSTOMER,
-        "§3.2 FB_61; §1.4 EndDevice",
-    ),
-    kind(
-        62,
-        CURRENT,
-        DataKind::ProgramDateIdMappings,
-        CUSTOMER,
-        "§3.2 FB_62; §1.4 ProgramDateIdMappings",
-    ),
-    kind(
-        66,
-        CURRENT,
-        DataKind::RetailCustomerBulk,
-        NO_ENDPOINT,
-        "§3.2 FB_66 (SFTP)",
-    ),
-    kind(
-        67,
-        CURRENT,
-        DataKind::RetailCustomerBulk,
-        NO_ENDPOINT,
-        "§3.2 FB_67; §1.3 BulkRetailCustomerInfo row",
-    ),
-];
-
-/// The rows of [`DATA_KINDS`] for block `number` read in `catalogue`.
-pub fn data_kind_rows(
-    number: u16,
-    catalogue: Catalogue,
-) -> impl Iterator<Item = &'static DataKindRow> {
-    DATA_KINDS
-        .iter()
-        .filter(move |row| row.number == number && row.catalogues.contains(&catalogue))
-}
+use crate::token::{ENDPOINTS, RESOURCE_PREFIX, Serves};
 
 /// One Function Block of the scope with its catalogue entry, if the catalogue names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -602,13 +75,13 @@ pub struct Explanation {
     pub extensions: Vec<ExtensionTerm>,
     /// Broken dependency rules of the catalogue ([`function_block::check`]).
     pub violations: Vec<Violation>,
-    /// The data kinds the Function Blocks grant ([`DATA_KINDS`]), without repeats, in
-    /// the scope's order.
+    /// The data kinds the Function Blocks grant
+    /// ([`DATA_KINDS`](crate::data_kind::DATA_KINDS)), without repeats, in the scope's
+    /// order.
     pub data_kinds: Vec<DataKind>,
-    /// The endpoint families that serve them, plus [`EndpointFamily::Bulk`] when `BR` is
-    /// present; in the order of [`EndpointFamily`], without repeats.
-    pub endpoint_families: Vec<EndpointFamily>,
-    /// The catalogue paths of those families a Third Party may GET (under
+    /// What the listed endpoints serve, in the order of [`Serves`], without repeats.
+    pub served: Vec<Serves>,
+    /// The catalogue paths a Third Party's token may GET and the scope reaches (under
     /// `/espi/1_1/resource`, without a leading `/`), in [`ENDPOINTS`] order.
     pub endpoints: Vec<&'static str>,
 }
@@ -630,33 +103,27 @@ impl Scope {
                 .is_some_and(|info| info.group == Group::RetailCustomer)
         });
         let mut data_kinds = Vec::new();
-        let mut endpoint_families = Vec::new();
         for &number in &self.function_blocks {
             for row in data_kind_rows(number, catalogue) {
                 if !data_kinds.contains(&row.kind) {
                     data_kinds.push(row.kind);
                 }
-                endpoint_families.extend_from_slice(row.families);
             }
         }
-        if self.bulk_id.is_some() {
-            endpoint_families.push(EndpointFamily::Bulk);
-        }
-        endpoint_families.sort_unstable();
-        endpoint_families.dedup();
-        let endpoints = ENDPOINTS
+        let listed: Vec<_> = ENDPOINTS
             .iter()
             .filter(|endpoint| {
-                endpoint_families
-                    .iter()
-                    .any(|family| family.endpoints().any(|e| e.path == endpoint.path))
+                endpoint.get.iter().any(|kind| kind.is_third_party())
+                    && self.reaches(endpoint, catalogue)
             })
-            .map(|endpoint| endpoint.path)
             .collect();
+        let mut served: Vec<Serves> = listed.iter().map(|endpoint| endpoint.serves).collect();
+        served.sort_unstable();
+        served.dedup();
         Explanation {
             data_kinds,
-            endpoint_families,
-            endpoints,
+            served,
+            endpoints: listed.iter().map(|endpoint| endpoint.path).collect(),
             catalogue,
             function_blocks,
             includes_customer_data,
@@ -693,9 +160,8 @@ impl Explanation {
             let kinds: Vec<&str> = self.data_kinds.iter().map(|k| k.description()).collect();
             lines.push(format!("Data: {}", kinds.join("; ")));
         }
-        if !self.endpoint_families.is_empty() {
-            let names: Vec<&str> = self.endpoint_families.iter().map(|f| f.name()).collect();
-            lines.push(format!("Resources: {}", names.join(", ")));
+        for serves in &self.served {
+            lines.push(format!("Resources: {serves}"));
         }
         if !self.interval_lengths.is_empty() {
             lines.push(format!(
@@ -835,8 +301,12 @@ mod tests {
                  FB_19 Partial update data; FB_31 Core REST Services; FB_34 SFTP for Bulk; \
                  FB_35 REST for Bulk; FB_39 PUSH model (notification followed by GET)",
                 "Data: interval readings; electricity interval usage; electricity delivered and received",
-                "Resources: Batch/Subscription, UsagePoint, MeterReading, IntervalBlock, ReadingType, \
-                 LocalTimeParameters, Batch/Bulk",
+                "Resources: the usage feed and its usage points (Batch/Subscription, UsagePoint)",
+                "Resources: interval readings (MeterReading, IntervalBlock)",
+                "Resources: what the usage data means: reading types and local time \
+                 (ReadingType, LocalTimeParameters)",
+                "Resources: the application's own registration and authorizations and the service \
+                 status, without customer data (ApplicationInformation, Authorization, ReadServiceStatus)",
                 "Readings in intervals of 15 minutes or 1 hour",
                 "Readings grouped in blocks of a day",
                 "History: up to 395 days (34128000 seconds)",
@@ -887,20 +357,18 @@ mod tests {
             ]
         );
         assert_eq!(
-            explanation.endpoint_families,
+            explanation.served,
             vec![
-                E::Subscription,
-                E::UsagePoint,
-                E::MeterReading,
-                E::IntervalBlock,
-                E::ReadingType,
-                E::LocalTimeParameters,
-                E::UsageSummary,
+                Serves::Usage,
+                Serves::IntervalReadings,
+                Serves::UsageSummaries,
+                Serves::UsageContext,
+                Serves::Administration,
             ]
         );
         assert!(!explanation.includes_customer_data);
         let paths = &explanation.endpoints;
-        assert_eq!(paths.len(), 16, "{paths:#?}");
+        assert_eq!(paths.len(), 20, "{paths:#?}");
         for expected in [
             "Batch/Subscription/{subscriptionId}",
             "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock/{intervalBlockId}",
@@ -908,22 +376,28 @@ mod tests {
             "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary/{id}",
             "ReadingType/{id}",
             "LocalTimeParameters",
+            "Authorization",
+            "ApplicationInformation/{applicationInformationId}",
+            "ReadServiceStatus",
         ] {
             assert!(paths.contains(&expected), "{expected}");
         }
-        // Nothing beyond the families: no PQS, no customer, no bulk, no admin roots.
+        // Nothing beyond what is granted: no PQS, no customer, no bulk, no admin roots.
         assert!(!paths.iter().any(|p| p.contains("Quality")
             || p.contains("RetailCustomer")
             || p.starts_with("Batch/Bulk")
             || p.starts_with("UsagePoint")
             || p.starts_with("MeterReading")));
-        // Every listed path is reachable by an access token.
+        // Every listed path is reachable by a Third Party's token.
         for path in paths {
             let endpoint = ENDPOINTS
                 .iter()
                 .find(|e| e.path == *path)
                 .expect("in table");
-            assert!(endpoint.get.contains(&TokenKind::Access), "{path}");
+            assert!(
+                endpoint.get.iter().any(|kind| kind.is_third_party()),
+                "{path}"
+            );
         }
         let text = explanation.to_string();
         assert!(
@@ -934,6 +408,27 @@ mod tests {
             text.contains("Endpoint: GET /espi/1_1/resource/Batch/Subscription/{subscriptionId}\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_scope_without_data_lists_only_the_third_partys_own_records() {
+        for text in ["", "FB=1_3_13_31_37_39", "FB=64_65_69"] {
+            let explanation = Scope::parse_strict(text)
+                .expect("parses")
+                .explain(Catalogue::Current);
+            assert!(explanation.data_kinds.is_empty(), "{text}");
+            assert_eq!(explanation.served, vec![Serves::Administration], "{text}");
+            assert_eq!(
+                explanation.endpoints,
+                vec![
+                    "ReadServiceStatus",
+                    "ApplicationInformation/{applicationInformationId}",
+                    "Authorization",
+                    "Authorization/{authorizationId}",
+                ],
+                "{text}"
+            );
+        }
     }
 
     #[test]
@@ -956,15 +451,15 @@ mod tests {
                 .iter()
                 .all(|k| k.is_customer_data())
         );
+        // The PII bulk is the Data Custodian's to read: it is not served to a Third Party.
         assert_eq!(
-            explanation.endpoint_families,
+            explanation.served,
             vec![
-                E::Subscription,
-                E::UsagePoint,
-                E::LocalTimeParameters,
-                E::ElectricPowerQualitySummary,
-                E::RetailCustomer,
-                E::Bulk
+                Serves::Usage,
+                Serves::PowerQualitySummaries,
+                Serves::UsageContext,
+                Serves::CustomerData,
+                Serves::Administration,
             ]
         );
         let paths = &explanation.endpoints;
@@ -992,28 +487,18 @@ mod tests {
         let legacy_customer = Scope::parse_strict("FB=46")
             .expect("parses")
             .explain(Catalogue::Legacy);
-        assert_eq!(legacy_customer.endpoint_families, vec![E::RetailCustomer]);
-    }
-
-    #[test]
-    fn data_table_agrees_with_the_catalogues() {
-        for row in DATA_KINDS {
-            for &catalogue in row.catalogues {
-                let info = catalogue
-                    .lookup(row.number)
-                    .expect("the catalogue names the block");
-                assert_eq!(
-                    info.group == Group::RetailCustomer,
-                    row.kind.is_customer_data(),
-                    "FB_{} in {catalogue}",
-                    row.number
-                );
-            }
-            for family in row.families {
-                assert!(family.endpoints().next().is_some(), "{family}");
-            }
-            assert!(!row.source.is_empty());
-        }
+        assert_eq!(
+            legacy_customer.served,
+            vec![Serves::CustomerData, Serves::Administration]
+        );
+        // Without BR there is no bulk to list.
+        let without_br = Scope::parse_strict("FB=4_5_35").expect("parses");
+        assert!(
+            !without_br
+                .explain(Catalogue::Current)
+                .endpoints
+                .contains(&"Batch/Bulk/{bulkId}")
+        );
     }
 
     #[test]

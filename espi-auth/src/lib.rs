@@ -7,7 +7,9 @@
 //!   [`OfferedScopes`] for the several scopes an ApplicationInformation offers.
 //! - [`function_block`]: the Function Block catalogues (legacy and current GBA numbering,
 //!   espi-reference §3.1–§3.4) and the dependency rules of §3.3.
-//! - [`explanation`]: what a scope grants, in plain words, for a consent page.
+//! - [`data_kind`]: what each Function Block grants, read by both the access decision and
+//!   the consent text. [`explanation`]: what a scope grants, in plain words, for a
+//!   consent page.
 //! - [`negotiation`]: the scope a Data Custodian's offers can grant, or why not.
 //! - [`lifecycle`]: Active / Revoked / Denied, grant, refresh, revoke and expire;
 //!   `expires_in` ↔ `expires_at`. [`token`]: which endpoints each token kind may reach.
@@ -31,6 +33,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod data_kind;
 pub mod decision;
 pub mod eligibility;
 pub mod explanation;

@@ -12,6 +12,9 @@
 //!   client token bound to one Bulk only that bulk, an upload token bound to one
 //!   RetailCustomer only that customer's upload path.
 //!
+//! Each row also says what it serves ([`Serves`]): what a Third Party's scope must
+//! grant to reach it is decided from that column ([`crate::data_kind`]), not here.
+//!
 //! Paths are relative to `.../espi/1_1/resource`; a full URL is cut after that
 //! prefix. `{…}` segments of the catalogue match any one non-empty segment and ids
 //! are compared as opaque strings. Paths outside the catalogue are denied for every
@@ -87,6 +90,16 @@ impl TokenKind {
         }
     }
 
+    /// Whether a Third Party holds tokens of this kind (access, client, registration):
+    /// the kinds whose reach the granted scope limits. The data custodian and upload
+    /// tokens are the Data Custodian's own, issued by administrative action.
+    pub fn is_third_party(self) -> bool {
+        matches!(
+            self,
+            TokenKind::Access | TokenKind::Client | TokenKind::Registration
+        )
+    }
+
     /// The OAuth name of the token (espi-reference §1.2).
     pub fn oauth_name(self) -> &'static str {
         match self {
@@ -129,13 +142,98 @@ impl fmt::Display for Method {
     }
 }
 
-/// One row of the endpoint catalogue: a path pattern and the token kinds allowed for
-/// each method (an empty list: the method is not defined there).
+/// What a row of the endpoint catalogue serves: the column that ties the catalogue to
+/// the scope.
+///
+/// A Third Party's token (access, client or registration) reaches a row only when its
+/// scope grants what the row serves, and [`Scope::explain`](crate::Scope::explain)
+/// lists a row on the same rule ([`Scope::reaches`](crate::Scope::reaches)); which
+/// Function Blocks grant which of these is the table
+/// [`DATA_KINDS`](crate::data_kind::DATA_KINDS). Resources describing usage data
+/// (ReadingType for units and multipliers — a SummaryMeasurement refers to one too —
+/// and LocalTimeParameters for local time) come with any usage data; the resources
+/// about the Third Party itself come with every scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Serves {
+    /// Usage data of every kind the scope grants: the subscription feed
+    /// (`Batch/Subscription`), its UsagePoints, a bulk (`Batch/Bulk`), the upload path.
+    Usage,
+    /// MeterReadings and IntervalBlocks.
+    IntervalReadings,
+    /// UsageSummary (and its deprecated name ElectricPowerUsageSummary).
+    UsageSummaries,
+    /// ElectricPowerQualitySummary.
+    PowerQualitySummaries,
+    /// What usage data means: ReadingType and LocalTimeParameters.
+    UsageContext,
+    /// Retail customer (PII) data: `Batch/RetailCustomer`, the `RetailCustomer/…`
+    /// hierarchy and the root customer collections.
+    CustomerData,
+    /// Retail customer data in bulk (`Batch/BulkRetailCustomerInfo`).
+    CustomerBulk,
+    /// No customer data: the Third Party's registration (ApplicationInformation), its
+    /// authorizations (Authorization) and the service status (ReadServiceStatus).
+    /// Granted by every scope.
+    Administration,
+}
+
+impl Serves {
+    /// Every variant, in order.
+    pub const ALL: [Serves; 8] = [
+        Serves::Usage,
+        Serves::IntervalReadings,
+        Serves::UsageSummaries,
+        Serves::PowerQualitySummaries,
+        Serves::UsageContext,
+        Serves::CustomerData,
+        Serves::CustomerBulk,
+        Serves::Administration,
+    ];
+
+    /// What is served, in plain words with the resource names, for a consent page.
+    pub fn description(self) -> &'static str {
+        match self {
+            Serves::Usage => "the usage feed and its usage points (Batch/Subscription, UsagePoint)",
+            Serves::IntervalReadings => "interval readings (MeterReading, IntervalBlock)",
+            Serves::UsageSummaries => "usage summaries (UsageSummary)",
+            Serves::PowerQualitySummaries => {
+                "power quality summaries (ElectricPowerQualitySummary)"
+            }
+            Serves::UsageContext => {
+                "what the usage data means: reading types and local time (ReadingType, LocalTimeParameters)"
+            }
+            Serves::CustomerData => {
+                "retail customer information: customers, accounts, agreements, service locations and suppliers, meters and end devices (RetailCustomer)"
+            }
+            Serves::CustomerBulk => "retail customer information in bulk (BulkRetailCustomerInfo)",
+            Serves::Administration => {
+                "the application's own registration and authorizations and the service status, without customer data (ApplicationInformation, Authorization, ReadServiceStatus)"
+            }
+        }
+    }
+
+    /// Whether this is retail customer (PII) data.
+    pub fn is_customer_data(self) -> bool {
+        matches!(self, Serves::CustomerData | Serves::CustomerBulk)
+    }
+}
+
+impl fmt::Display for Serves {
+    /// Writes [`Serves::description`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+/// One row of the endpoint catalogue: a path pattern, what it serves and the token
+/// kinds allowed for each method (an empty list: the method is not defined there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
     /// Path under `.../espi/1_1/resource`, without a leading `/`; `{name}` segments
     /// stand for one id.
     pub path: &'static str,
+    /// What the row serves, and so what a Third Party's scope must grant to reach it.
+    pub serves: Serves,
     /// Kinds allowed to GET.
     pub get: &'static [TokenKind],
     /// Kinds allowed to POST.
@@ -147,6 +245,19 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The names of the row's `{…}` segments, in path order.
+    ///
+    /// ```
+    /// use espi_auth::token::find_endpoint;
+    /// let (endpoint, _) = find_endpoint("Batch/Bulk/1").unwrap();
+    /// assert_eq!(endpoint.placeholders().collect::<Vec<_>>(), ["bulkId"]);
+    /// ```
+    pub fn placeholders(&self) -> impl Iterator<Item = &'static str> {
+        self.path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+    }
+
     /// The kinds allowed to use `method` here.
     pub fn kinds(&self, method: Method) -> &'static [TokenKind] {
         match method {
@@ -173,6 +284,7 @@ const DCU: &[TokenKind] = &[
 /// A row in the catalogue's compact form.
 const fn row(
     path: &'static str,
+    serves: Serves,
     get: &'static [TokenKind],
     post: &'static [TokenKind],
     put: &'static [TokenKind],
@@ -180,6 +292,7 @@ const fn row(
 ) -> Endpoint {
     Endpoint {
         path,
+        serves,
         get,
         post,
         put,
@@ -188,82 +301,138 @@ const fn row(
 }
 
 /// A collection readable by `get`, created by the data custodian (POST D).
-const fn collection(path: &'static str, get: &'static [TokenKind]) -> Endpoint {
-    row(path, get, D, NONE, NONE)
+const fn collection(path: &'static str, serves: Serves, get: &'static [TokenKind]) -> Endpoint {
+    row(path, serves, get, D, NONE, NONE)
 }
 
 /// A member readable by `get`, updated and deleted by the data custodian (PUT, DELETE D).
-const fn member(path: &'static str, get: &'static [TokenKind]) -> Endpoint {
-    row(path, get, NONE, D, D)
+const fn member(path: &'static str, serves: Serves, get: &'static [TokenKind]) -> Endpoint {
+    row(path, serves, get, NONE, D, D)
 }
 
+use Serves as S;
+
 /// The endpoint catalogue: the §1.3 energy-usage rows and the §1.4 customer (PII)
-/// rows of espi-reference, with the token columns of the source table.
+/// rows of espi-reference, with what each serves and the token columns of the source
+/// table.
 ///
 /// Collections that the table gives as "GET, POST, PUT, DELETE (D)" take GET/POST on
 /// the collection and GET/PUT/DELETE on the member, as the §1.4 rows spell out.
 pub const ENDPOINTS: &[Endpoint] = &[
     // §1.3 energy usage.
-    row("ReadServiceStatus", DCU, NONE, NONE, NONE),
-    row("ApplicationInformation", D, D, NONE, NONE),
+    row(
+        "ReadServiceStatus",
+        S::Administration,
+        DCU,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    row(
+        "ApplicationInformation",
+        S::Administration,
+        D,
+        D,
+        NONE,
+        NONE,
+    ),
     row(
         "ApplicationInformation/{applicationInformationId}",
+        S::Administration,
         DR,
         NONE,
         DR,
         DR,
     ),
-    row("Authorization", DC, NONE, NONE, NONE),
-    row("Authorization/{authorizationId}", DC, NONE, DC, DC),
-    row("Batch/Subscription/{subscriptionId}", DA, NONE, NONE, NONE),
+    row("Authorization", S::Administration, DC, NONE, NONE, NONE),
     row(
-        "Batch/Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
+        "Authorization/{authorizationId}",
+        S::Administration,
+        DC,
+        NONE,
+        DC,
+        DC,
+    ),
+    row(
+        "Batch/Subscription/{subscriptionId}",
+        S::Usage,
         DA,
         NONE,
         NONE,
         NONE,
     ),
-    row("Batch/Bulk/{bulkId}", DC, NONE, NONE, NONE),
+    row(
+        "Batch/Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
+        S::Usage,
+        DA,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    row("Batch/Bulk/{bulkId}", S::Usage, DC, NONE, NONE, NONE),
     row(
         "Batch/RetailCustomer/{retailCustomerId}/UsagePoint",
+        S::Usage,
         DU,
         DU,
         NONE,
         NONE,
     ),
-    row("Batch/RetailCustomer/{retailCustomerId}", DA, NONE, D, D),
-    row("Batch/BulkRetailCustomerInfo/{bulkId}", D, NONE, NONE, NONE),
-    collection("Subscription/{subscriptionId}/UsagePoint", DA),
+    row(
+        "Batch/RetailCustomer/{retailCustomerId}",
+        S::CustomerData,
+        DA,
+        NONE,
+        D,
+        D,
+    ),
+    row(
+        "Batch/BulkRetailCustomerInfo/{bulkId}",
+        S::CustomerBulk,
+        D,
+        NONE,
+        NONE,
+        NONE,
+    ),
+    collection("Subscription/{subscriptionId}/UsagePoint", S::Usage, DA),
     member(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
+        S::Usage,
         DA,
     ),
     collection(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading",
+        S::IntervalReadings,
         DA,
     ),
     member(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}",
+        S::IntervalReadings,
         DA,
     ),
     collection(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock",
+        S::IntervalReadings,
         DA,
     ),
     member(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock/{intervalBlockId}",
+        S::IntervalReadings,
         DA,
     ),
     collection(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary",
+        S::PowerQualitySummaries,
         DA,
     ),
     member(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary/{id}",
+        S::PowerQualitySummaries,
         DA,
     ),
     row(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary",
+        S::UsageSummaries,
         DA,
         NONE,
         NONE,
@@ -271,6 +440,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     row(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary/{id}",
+        S::UsageSummaries,
         DA,
         NONE,
         NONE,
@@ -279,6 +449,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     // The deprecated name of UsageSummary, still sent by older clients (§1.3).
     row(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary",
+        S::UsageSummaries,
         DA,
         NONE,
         NONE,
@@ -286,90 +457,108 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     row(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary/{id}",
+        S::UsageSummaries,
         DA,
         NONE,
         NONE,
         NONE,
     ),
-    collection("LocalTimeParameters", DA),
-    member("LocalTimeParameters/{id}", DA),
-    collection("ReadingType", DA),
-    member("ReadingType/{id}", DA),
-    collection("UsagePoint", D),
-    member("UsagePoint/{id}", D),
-    collection("MeterReading", D),
-    member("MeterReading/{id}", D),
-    collection("IntervalBlock", D),
-    member("IntervalBlock/{id}", D),
+    collection("LocalTimeParameters", S::UsageContext, DA),
+    member("LocalTimeParameters/{id}", S::UsageContext, DA),
+    collection("ReadingType", S::UsageContext, DA),
+    member("ReadingType/{id}", S::UsageContext, DA),
+    collection("UsagePoint", S::Usage, D),
+    member("UsagePoint/{id}", S::Usage, D),
+    collection("MeterReading", S::IntervalReadings, D),
+    member("MeterReading/{id}", S::IntervalReadings, D),
+    collection("IntervalBlock", S::IntervalReadings, D),
+    member("IntervalBlock/{id}", S::IntervalReadings, D),
     // §1.4 customer (PII): root collections, data custodian only.
-    collection("Customer", D),
-    member("Customer/{id}", D),
-    collection("CustomerAccount", D),
-    member("CustomerAccount/{id}", D),
-    collection("CustomerAgreement", D),
-    member("CustomerAgreement/{id}", D),
-    collection("ServiceLocation", D),
-    member("ServiceLocation/{id}", D),
-    collection("ServiceSupplier", D),
-    member("ServiceSupplier/{id}", D),
-    collection("EndDevice", D),
-    member("EndDevice/{id}", D),
-    collection("Meter", D),
-    member("Meter/{id}", D),
+    collection("Customer", S::CustomerData, D),
+    member("Customer/{id}", S::CustomerData, D),
+    collection("CustomerAccount", S::CustomerData, D),
+    member("CustomerAccount/{id}", S::CustomerData, D),
+    collection("CustomerAgreement", S::CustomerData, D),
+    member("CustomerAgreement/{id}", S::CustomerData, D),
+    collection("ServiceLocation", S::CustomerData, D),
+    member("ServiceLocation/{id}", S::CustomerData, D),
+    collection("ServiceSupplier", S::CustomerData, D),
+    member("ServiceSupplier/{id}", S::CustomerData, D),
+    collection("EndDevice", S::CustomerData, D),
+    member("EndDevice/{id}", S::CustomerData, D),
+    collection("Meter", S::CustomerData, D),
+    member("Meter/{id}", S::CustomerData, D),
     // §1.4 customer (PII): the RetailCustomer hierarchy, read by D and A (FB_50),
     // managed by D (FB_49).
-    member("RetailCustomer/{retailCustomerId}", DA),
-    collection("RetailCustomer/{retailCustomerId}/Customer", DA),
+    member("RetailCustomer/{retailCustomerId}", S::CustomerData, DA),
+    collection(
+        "RetailCustomer/{retailCustomerId}/Customer",
+        S::CustomerData,
+        DA,
+    ),
     member(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}",
+        S::CustomerData,
         DA,
     ),
     collection(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount",
+        S::CustomerData,
         DA,
     ),
     member(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}",
+        S::CustomerData,
         DA,
     ),
     collection(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement",
+        S::CustomerData,
         DA,
     ),
     member(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}",
+        S::CustomerData,
         DA,
     ),
     collection(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation",
+        S::CustomerData,
         DA,
     ),
     member(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}",
+        S::CustomerData,
         DA,
     ),
     collection(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceSupplier",
+        S::CustomerData,
         DA,
     ),
     member(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceSupplier/{serviceSupplierId}",
+        S::CustomerData,
         DA,
     ),
     collection(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/EndDevice",
+        S::CustomerData,
         DA,
     ),
     member(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/EndDevice/{endDeviceId}",
+        S::CustomerData,
         DA,
     ),
     collection(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/Meter",
+        S::CustomerData,
         DA,
     ),
     member(
         "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/Meter/{meterId}",
+        S::CustomerData,
         DA,
     ),
 ];

@@ -6,7 +6,7 @@
 //! | no or garbled bearer header, unknown or replaced token | 401 `invalid_token` |
 //! | revoked, denied or ended authorization, expired access token | 401 `invalid_token` |
 //! | the token does not reach the path (another subscription, wrong token kind) | 403 |
-//! | customer data without a retail-customer Function Block | 403 |
+//! | data the scope does not grant (usage data without a usage Function Block, customer data without a retail-customer one) | 403 |
 //! | a bulk the scope's `BR` does not name | 403 |
 //! | the window leaves nothing of the requested range | 403 |
 //! | malformed or repeated `published-min` / `published-max` | 400 |
@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::grants::{CATALOGUE, Presented, utc_text};
 use crate::state::{Shared, lock, read};
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use espi_auth::decision::{Access, Authorization, Reason, Request, decide, is_customer_endpoint};
+use espi_auth::decision::{Access, Authorization, Reason, Request, decide};
 use espi_auth::lifecycle::Unusable;
 use espi_auth::token::{self, TokenKind, find_endpoint};
 
@@ -155,7 +155,7 @@ fn bound_for(presented: &Presented, path: &str, resource_base: &str) -> String {
     if presented.kind == TokenKind::Access
         && let Some(customer) = &presented.retail_customer
         && let Some((endpoint, _)) = find_endpoint(path)
-        && is_customer_endpoint(endpoint.path)
+        && endpoint.serves.is_customer_data()
     {
         return format!("{resource_base}/Batch/RetailCustomer/{customer}");
     }
@@ -193,7 +193,7 @@ fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
             ApiError::bad_request(format!("{reason}"))
         }
         Reason::Unreachable(_)
-        | Reason::CustomerScopeRequired { .. }
+        | Reason::NotInScope { .. }
         | Reason::BulkNotInScope { .. }
         | Reason::Window(_) => {
             ApiError::forbidden(format!("{whose} may not read {path}: {reason}"))
@@ -355,7 +355,7 @@ mod tests {
         denied(
             get(&shared, &usage, "Batch/RetailCustomer/1", ""),
             StatusCode::FORBIDDEN,
-            "no retail-customer function block",
+            "serves retail customer information",
         );
         let pii = customer_token(&shared, "1", CUSTOMER);
         let permit = get(&shared, &pii, "Batch/RetailCustomer/1", "").expect("allowed");

@@ -21,7 +21,8 @@
 //!   instant (UTC calendar months) and publishes the result as the Authorization's
 //!   `authorizedPeriod` and `publishedPeriod`.
 //! - **Function Blocks** are read in the current GBA numbering ([`CATALOGUE`]): a grant
-//!   with one of FB_51–FB_70 gets a `customerResourceURI`.
+//!   whose scope grants retail customer data (one of FB_51–FB_62) gets a
+//!   `customerResourceURI`.
 //! - The Data Custodian's own token (D), the registration token (R) and the upload
 //!   token (U) are made on demand, live a century and are not Authorizations.
 //!
@@ -31,14 +32,13 @@ use crate::error::ApiError;
 use crate::state::Shared;
 use base64::Engine as _;
 use espi_auth::calendar::MonthClock;
-use espi_auth::decision::has_customer_scope;
 use espi_auth::function_block::Catalogue;
 use espi_auth::lifecycle::{
     AuthorizationState, AuthorizedPeriod, LifecycleError, Status, Unusable,
 };
 use espi_auth::negotiation::negotiate_scopes;
 use espi_auth::scope::Scope;
-use espi_auth::token::TokenKind;
+use espi_auth::token::{Serves, TokenKind};
 use espi_auth::window::{Window, WindowPolicy};
 use espi_model::code_list::GrantType;
 use espi_model::interval::DateTimeInterval;
@@ -353,7 +353,7 @@ pub struct AuthorizationRecord {
     pub resource_uri: String,
     /// `authorizationURI`.
     pub authorization_uri: String,
-    /// `customerResourceURI`, when a retail-customer Function Block was granted.
+    /// `customerResourceURI`, when the scope grants retail customer data.
     pub customer_resource_uri: Option<String>,
     access_token: String,
     refresh_token: Option<String>,
@@ -991,7 +991,9 @@ impl AuthStore {
         let (resource_uri, customer_resource_uri, grant_type) = match &grant.customer {
             Some(customer) => (
                 format!("{base}/Batch/Subscription/{}", customer.subscription),
-                has_customer_scope(&grant.scope, CATALOGUE)
+                grant
+                    .scope
+                    .grants(Serves::CustomerData, CATALOGUE)
                     .then(|| format!("{base}/Batch/RetailCustomer/{}", customer.retail_customer)),
                 GrantType::AuthorizationCode,
             ),

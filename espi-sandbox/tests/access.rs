@@ -503,6 +503,11 @@ async fn a_customer_token_reads_its_own_subscription_only() {
     let (status, body) = fetch(&sandbox, "Batch/Subscription/2", &customer.access_token).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(body.contains("cannot reach subscriptionId \"2\""), "{body}");
+    // The scope grants interval data, not usage summaries (no FB_15).
+    let summaries = "Subscription/1/UsagePoint/1/UsageSummary";
+    let (status, body) = fetch(&sandbox, summaries, &customer.access_token).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("which the scope does not grant"), "{body}");
 }
 
 #[tokio::test]
@@ -511,7 +516,10 @@ async fn customer_data_needs_a_retail_customer_function_block() {
     let usage_only = authorize(&sandbox, "1", USAGE_SCOPE).await;
     let (status, body) = fetch(&sandbox, "Batch/RetailCustomer/1", &usage_only.access_token).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert!(body.contains("no retail-customer function block"), "{body}");
+    assert!(
+        body.contains("serves retail customer information"),
+        "{body}"
+    );
     let with_customer = authorize(&sandbox, "1", CUSTOMER_SCOPE).await;
     let uri = with_customer
         .customer_resource_uri

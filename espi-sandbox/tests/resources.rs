@@ -622,8 +622,13 @@ async fn malformed_parameters_are_400_with_the_parameter_and_value() {
 
 #[tokio::test]
 async fn nothing_to_serve_is_204_and_unknown_ids_are_404() {
-    let (sandbox, _clock) = common::start().await;
-    let token = common::authorize(&sandbox, "2", USAGE_SCOPE).await;
+    // Summaries (FB_15) and power quality summaries (FB_17) too: an unknown one is 404
+    // only when the scope grants it (403 otherwise).
+    const ALL_USAGE: &str = "FB=1_3_4_5_13_14_15_17_39;IntervalDuration=3600;BlockDuration=monthly";
+    let (mut config, _clock) = common::config();
+    config.client.scopes.push(ALL_USAGE.to_owned());
+    let sandbox = common::start_with(config).await;
+    let token = common::authorize(&sandbox, "2", ALL_USAGE).await;
     let subscription = token.resource_uri.replace("Batch/", "");
     // A week in June 2013 has no data; a start past the end selects nothing.
     for query in [

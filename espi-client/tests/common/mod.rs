@@ -26,9 +26,10 @@ pub const NOW: i64 = 1_393_632_000;
 /// The usage scope the sandbox offers first (13 months of history).
 pub const USAGE_SCOPE: &str =
     "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13";
-/// A scope with usage and retail-customer (PII) Function Blocks.
-pub const CUSTOMER_SCOPE: &str =
-    "FB=1_3_4_5_13_31_37_39_51_53_64_65_69;IntervalDuration=900_3600;BlockDuration=daily_monthly";
+/// A scope with every kind of usage data (intervals, summaries, power quality) and
+/// retail-customer (PII) Function Blocks, so that every endpoint answers.
+pub const CUSTOMER_SCOPE: &str = "FB=1_3_4_5_13_15_17_31_37_39_51_53_64_65_69;\
+     IntervalDuration=900_3600;BlockDuration=daily_monthly";
 /// A bulk scope for client_credentials tokens.
 pub const BULK_SCOPE: &str = "FB=1_3_4_5_13_35;IntervalDuration=3600;BlockDuration=daily;BR=1";
 
