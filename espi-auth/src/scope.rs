@@ -21,9 +21,21 @@
 //!   other cases are [`Irregularity::KeyCase`] / [`Irregularity::ValueCase`].
 //! - **HistoryLength in months.** Values up to [`MONTHS_THRESHOLD`] (120) are read as
 //!   months ([`Irregularity::HistoryLengthInMonths`]); see [`HistoryLength`].
-//! - **Duplicate keys** of the grammar are an error in both modes: nothing says which
-//!   one wins, and picking one could grant more than the customer saw. Unknown keys may
-//!   repeat; they are kept as given.
+//! - **What lenient parsing tolerates** is what cannot change the meaning: besides the
+//!   above, empty terms (`;;`, a leading `;`), empty list items (`FB=4__5`, `FB=_4`,
+//!   `FB=4_`), whitespace around list items, a Function Block or period listed twice in
+//!   one list, FB lists out of order, and a term repeated with the same value
+//!   ([`Irregularity::DuplicateTerm`]; lists compared as sets). Each is one
+//!   [`Irregularity`], a positioned warning in lenient mode and an error in strict mode.
+//! - **What stays an error in both modes** is anything ambiguous: a grammar key
+//!   repeated with another value ([`ScopeError::DuplicateKey`]: nothing says which one
+//!   wins, and picking one could grant more than the customer saw), a value with no item
+//!   (`FB=`, `FB=_`), another list separator (`FB=4,5`, `FB=4 5`: commas and spaces
+//!   delimit OAuth scope tokens), `_` in a single-valued term, a malformed number or
+//!   name. Unknown keys may repeat; they are kept as given.
+//! - **Leading zeros** (`FB=04`, `HistoryLength=013`) are grammatical (`nonNegativeNumber
+//!   = digit { digit }`) and read as decimal numbers in both modes, without a warning;
+//!   canonical form drops them. A `BR` id is not a number: `BR=01` stays `01`.
 //! - **Term order.** The grammar puts `FB` first, then the value terms, then
 //!   `AccountCollection`/`BR`; other orders are [`Irregularity::TermOutOfOrder`]. Unknown
 //!   terms are not in the grammar and may appear anywhere; canonical form puts them last.
@@ -411,9 +423,19 @@ pub enum Irregularity {
     /// The scope ends with `;`.
     #[error("trailing `;`; expected the scope to end after the last term")]
     TrailingDelimiter,
-    /// Whitespace around a term, after `;`, or around `=`.
-    #[error("whitespace; expected none around `;` and `=`")]
+    /// Nothing between two `;`, or before the first: `FB=4;;BR=1`, `;FB=4`.
+    #[error("empty term; expected `key=value` between `;`")]
+    EmptyTerm,
+    /// Whitespace around a term, after `;`, around `=` or around a list's `_`.
+    #[error("whitespace; expected none around `;`, `=` and `_`")]
     Whitespace,
+    /// Nothing between two `_` of a list, or before the first or after the last:
+    /// `FB=4__5`, `FB=_4`, `FB=4_`.
+    #[error("empty item in `{key}`; expected one `_` between items")]
+    EmptyListItem {
+        /// The key as the grammar spells it.
+        key: &'static str,
+    },
     /// A grammar key in another case (`fb=`, `historylength=`).
     #[error("key `{found}`; expected `{expected}` (keys are case-sensitive)")]
     KeyCase {
@@ -444,6 +466,24 @@ pub enum Irregularity {
         /// The repeated number.
         number: u16,
     },
+    /// A period listed twice in the same `IntervalDuration` or `BlockDuration` term
+    /// (`900_900`, `daily_Daily`).
+    #[error("{period} listed twice in `{key}`; expected each period once")]
+    DuplicatePeriod {
+        /// The key as the grammar spells it.
+        key: &'static str,
+        /// The repeated period.
+        period: Period,
+    },
+    /// A grammar term given again with the same value (lists compared as sets): the
+    /// repeat is dropped. A different value is [`ScopeError::DuplicateKey`].
+    #[error("`{key}` given again with the same value (first at byte {first}); expected it once")]
+    DuplicateTerm {
+        /// The key as the grammar spells it.
+        key: &'static str,
+        /// Byte offset of the first occurrence.
+        first: usize,
+    },
     /// `HistoryLength` at most [`MONTHS_THRESHOLD`]: read as months.
     #[error("HistoryLength={value} read as months; expected seconds (above {MONTHS_THRESHOLD})")]
     HistoryLengthInMonths {
@@ -466,12 +506,6 @@ pub enum Irregularity {
 /// in the input where the problem starts.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ScopeError {
-    /// Nothing between two `;` (or before the first).
-    #[error("byte {position}: empty term; expected `key=value`")]
-    EmptyTerm {
-        /// Byte offset of the empty term.
-        position: usize,
-    },
     /// A term without `=`.
     #[error("byte {position}: `{term}` has no `=`; expected `key=value`")]
     MissingEquals {
@@ -486,7 +520,7 @@ pub enum ScopeError {
         /// Byte offset of the `=`.
         position: usize,
     },
-    /// `key=` with nothing after it.
+    /// `key=` with nothing after it (or, for a list, only `_`).
     #[error("byte {position}: `{key}` has an empty value")]
     EmptyValue {
         /// Byte offset just after the `=`.
@@ -506,8 +540,10 @@ pub enum ScopeError {
         /// What the grammar allows there.
         expected: &'static str,
     },
-    /// A key of the grammar given twice.
-    #[error("byte {position}: `{key}` given twice (first at byte {first}); expected it once")]
+    /// A key of the grammar given twice with different values.
+    #[error(
+        "byte {position}: `{key}` given twice with different values (first at byte {first}); expected it once"
+    )]
     DuplicateKey {
         /// Byte offset of the second occurrence.
         position: usize,
@@ -530,8 +566,7 @@ impl ScopeError {
     /// Byte offset in the input where the problem starts.
     pub fn position(&self) -> usize {
         match self {
-            ScopeError::EmptyTerm { position }
-            | ScopeError::MissingEquals { position, .. }
+            ScopeError::MissingEquals { position, .. }
             | ScopeError::EmptyKey { position }
             | ScopeError::EmptyValue { position, .. }
             | ScopeError::InvalidValue { position, .. }
@@ -572,6 +607,9 @@ impl Scope {
             warnings: Vec::new(),
         };
         let scope = parser.scope()?;
+        // A repeated term is known to repeat only after its value (and that value's
+        // warnings) is read.
+        parser.warnings.sort_by_key(|warning| warning.position);
         Ok(Parsed {
             scope,
             warnings: parser.warnings,
@@ -744,6 +782,48 @@ impl Key {
     }
 }
 
+/// The value of one grammar term, before it is put in the [`Scope`].
+enum Value {
+    FunctionBlocks(Vec<u16>),
+    IntervalDuration(Vec<Period>),
+    BlockDuration(Vec<Period>),
+    HistoryLength(HistoryLength),
+    SubscriptionFrequency(Period),
+    AccountCollection(u64),
+    BulkId(BulkId),
+}
+
+impl Value {
+    fn set(self, scope: &mut Scope) {
+        match self {
+            Value::FunctionBlocks(blocks) => scope.function_blocks = blocks,
+            Value::IntervalDuration(periods) => scope.interval_duration = periods,
+            Value::BlockDuration(periods) => scope.block_duration = periods,
+            Value::HistoryLength(history) => scope.history_length = Some(history),
+            Value::SubscriptionFrequency(period) => scope.subscription_frequency = Some(period),
+            Value::AccountCollection(count) => scope.account_collection = Some(count),
+            Value::BulkId(id) => scope.bulk_id = Some(id),
+        }
+    }
+
+    /// Whether `scope` already holds this value (a list as a set: order and repeats
+    /// do not change what it grants).
+    fn same_as_in(&self, scope: &Scope) -> bool {
+        fn same_set<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+            a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x))
+        }
+        match self {
+            Value::FunctionBlocks(blocks) => same_set(blocks, &scope.function_blocks),
+            Value::IntervalDuration(periods) => same_set(periods, &scope.interval_duration),
+            Value::BlockDuration(periods) => same_set(periods, &scope.block_duration),
+            Value::HistoryLength(history) => scope.history_length == Some(*history),
+            Value::SubscriptionFrequency(period) => scope.subscription_frequency == Some(*period),
+            Value::AccountCollection(count) => scope.account_collection == Some(*count),
+            Value::BulkId(id) => scope.bulk_id.as_ref() == Some(id),
+        }
+    }
+}
+
 /// One parse of one input; `strict` decides whether an [`Irregularity`] is a warning or an error.
 struct Parser<'a> {
     input: &'a str,
@@ -822,23 +902,24 @@ impl Parser<'_> {
             position: 0,
         };
         let terms: Vec<Span<'_>> = whole.split(';').collect();
-        // Where each grammar key was first seen, for duplicate errors.
+        // Where each grammar key was first seen, for duplicates.
         let mut seen: Vec<(Key, usize)> = Vec::new();
+        let mut previous_empty = false;
         for (index, raw) in terms.iter().enumerate() {
             let is_last = index + 1 == terms.len();
             if raw.text.trim_matches(is_space).is_empty() {
-                if is_last {
-                    // The empty piece after a final `;` (or an empty or blank input).
-                    self.trim_start(*raw)?;
-                    if index > 0 {
-                        self.tolerate(raw.position - 1, Irregularity::TrailingDelimiter)?;
-                    }
-                    break;
+                self.trim_start(*raw)?;
+                if !is_last {
+                    self.tolerate(raw.position, Irregularity::EmptyTerm)?;
+                } else if index > 0 && !previous_empty {
+                    // The empty piece after a final `;`; after an empty term, that `;`
+                    // was reported as ending it.
+                    self.tolerate(raw.position - 1, Irregularity::TrailingDelimiter)?;
                 }
-                return Err(ScopeError::EmptyTerm {
-                    position: raw.position,
-                });
+                previous_empty = true;
+                continue;
             }
+            previous_empty = false;
             // Whitespace is tolerated in input order: before the key, after the key,
             // before the value, after the value.
             let term = self.trim_start(*raw)?;
@@ -895,13 +976,6 @@ impl Parser<'_> {
                 },
             )?;
         }
-        if let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == key) {
-            return Err(ScopeError::DuplicateKey {
-                position: term.position,
-                key: key.as_str(),
-                first,
-            });
-        }
         // espi-reference §3.5: FBTerms, then ValueTerms, then ResourceTerms.
         if let Some(&(later, _)) = seen.iter().find(|(k, _)| k.group() > key.group()) {
             self.tolerate(
@@ -912,12 +986,34 @@ impl Parser<'_> {
                 },
             )?;
         }
-        seen.push((key, term.position));
+        let parsed = self.value(key, key_text, value)?;
+        match seen.iter().find(|(k, _)| *k == key) {
+            None => {
+                seen.push((key, term.position));
+                parsed.set(scope);
+                Ok(())
+            }
+            Some(&(_, first)) if parsed.same_as_in(scope) => self.tolerate(
+                term.position,
+                Irregularity::DuplicateTerm {
+                    key: key.as_str(),
+                    first,
+                },
+            ),
+            Some(&(_, first)) => Err(ScopeError::DuplicateKey {
+                position: term.position,
+                key: key.as_str(),
+                first,
+            }),
+        }
+    }
 
-        match key {
-            Key::FunctionBlocks => scope.function_blocks = self.function_blocks(key_text, value)?,
-            Key::IntervalDuration => scope.interval_duration = self.periods(key_text, value)?,
-            Key::BlockDuration => scope.block_duration = self.periods(key_text, value)?,
+    /// The value of a grammar term.
+    fn value(&mut self, key: Key, key_text: &str, value: Span<'_>) -> Result<Value, ScopeError> {
+        Ok(match key {
+            Key::FunctionBlocks => Value::FunctionBlocks(self.function_blocks(key_text, value)?),
+            Key::IntervalDuration => Value::IntervalDuration(self.periods(key, key_text, value)?),
+            Key::BlockDuration => Value::BlockDuration(self.periods(key, key_text, value)?),
             Key::HistoryLength => {
                 let months_or_seconds = number(key_text, value)?;
                 if months_or_seconds <= MONTHS_THRESHOLD {
@@ -928,12 +1024,12 @@ impl Parser<'_> {
                         },
                     )?;
                 }
-                scope.history_length = Some(HistoryLength(months_or_seconds));
+                Value::HistoryLength(HistoryLength(months_or_seconds))
             }
             Key::SubscriptionFrequency => {
-                scope.subscription_frequency = Some(self.period(key_text, value)?)
+                Value::SubscriptionFrequency(self.period(key_text, value)?)
             }
-            Key::AccountCollection => scope.account_collection = Some(number(key_text, value)?),
+            Key::AccountCollection => Value::AccountCollection(number(key_text, value)?),
             Key::BulkId => {
                 if let Some(bad) = value.text.bytes().position(|b| !is_bulk_id_byte(b)) {
                     return Err(ScopeError::InvalidValue {
@@ -943,10 +1039,9 @@ impl Parser<'_> {
                         expected: "a bulk id of 0-9, A-Z, a-z and `-`",
                     });
                 }
-                scope.bulk_id = Some(BulkId(value.text.to_string()));
+                Value::BulkId(BulkId(value.text.to_string()))
             }
-        }
-        Ok(())
+        })
     }
 
     fn extension(
@@ -979,9 +1074,34 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// The items of a `_`-separated list, trimmed; empty items and whitespace around
+    /// items are tolerated, a list without any item is [`ScopeError::EmptyValue`].
+    fn list_items<'s>(&mut self, key: Key, value: Span<'s>) -> Result<Vec<Span<'s>>, ScopeError> {
+        let mut items = Vec::new();
+        for item in value.split('_') {
+            let trimmed = self.trim_start(item)?;
+            let trimmed = self.trim_end(trimmed)?;
+            if trimmed.text.is_empty() {
+                self.tolerate(
+                    item.position,
+                    Irregularity::EmptyListItem { key: key.as_str() },
+                )?;
+            } else {
+                items.push(trimmed);
+            }
+        }
+        if items.is_empty() {
+            return Err(ScopeError::EmptyValue {
+                position: value.position,
+                key: key.as_str().to_string(),
+            });
+        }
+        Ok(items)
+    }
+
     fn function_blocks(&mut self, key: &str, value: Span<'_>) -> Result<Vec<u16>, ScopeError> {
         let mut numbers: Vec<u16> = Vec::new();
-        for item in value.split('_') {
+        for item in self.list_items(Key::FunctionBlocks, value)? {
             // espi-reference §3.4: FB ids are arbitrary positive integers, leading zeros allowed.
             let parsed = digits(item.text).and_then(|d| d.parse::<u16>().ok());
             let Some(number) = parsed else {
@@ -1011,11 +1131,27 @@ impl Parser<'_> {
         Ok(numbers)
     }
 
-    fn periods(&mut self, key: &str, value: Span<'_>) -> Result<Vec<Period>, ScopeError> {
-        value
-            .split('_')
-            .map(|item| self.period(key, item))
-            .collect()
+    fn periods(
+        &mut self,
+        key: Key,
+        key_text: &str,
+        value: Span<'_>,
+    ) -> Result<Vec<Period>, ScopeError> {
+        let mut periods: Vec<Period> = Vec::new();
+        for item in self.list_items(key, value)? {
+            let period = self.period(key_text, item)?;
+            if periods.contains(&period) {
+                self.tolerate(
+                    item.position,
+                    Irregularity::DuplicatePeriod {
+                        key: key.as_str(),
+                        period,
+                    },
+                )?;
+            }
+            periods.push(period);
+        }
+        Ok(periods)
     }
 
     fn period(&mut self, key: &str, item: Span<'_>) -> Result<Period, ScopeError> {
@@ -1433,6 +1569,219 @@ mod tests {
         );
     }
 
+    /// An input, the warnings of its lenient parse and its canonical form.
+    type Tolerated = (&'static str, Vec<(usize, Irregularity)>, &'static str);
+
+    /// Every irregularity lenient parsing tolerates. Strict parsing rejects each input
+    /// at its first warning.
+    fn tolerated() -> Vec<Tolerated> {
+        use Irregularity::*;
+        let duplicate = |key, first| DuplicateTerm { key, first };
+        vec![
+            ("FB=4;", vec![(4, TrailingDelimiter)], "FB=4"),
+            ("FB=4;;BR=1", vec![(5, EmptyTerm)], "FB=4;BR=1"),
+            (";FB=4", vec![(0, EmptyTerm)], "FB=4"),
+            ("FB=4;;", vec![(5, EmptyTerm)], "FB=4"),
+            (
+                "FB=4; ;BR=1",
+                vec![(5, Whitespace), (5, EmptyTerm)],
+                "FB=4;BR=1",
+            ),
+            (";", vec![(0, EmptyTerm)], ""),
+            (
+                " FB = 4",
+                vec![(0, Whitespace), (3, Whitespace), (5, Whitespace)],
+                "FB=4",
+            ),
+            ("FB=4_ 5", vec![(5, Whitespace)], "FB=4_5"),
+            ("FB=4 _5", vec![(4, Whitespace)], "FB=4_5"),
+            ("FB=4__5", vec![(5, EmptyListItem { key: "FB" })], "FB=4_5"),
+            ("FB=_4_5", vec![(3, EmptyListItem { key: "FB" })], "FB=4_5"),
+            ("FB=4_5_", vec![(7, EmptyListItem { key: "FB" })], "FB=4_5"),
+            (
+                "IntervalDuration=900__3600_",
+                vec![
+                    (
+                        21,
+                        EmptyListItem {
+                            key: "IntervalDuration",
+                        },
+                    ),
+                    (
+                        27,
+                        EmptyListItem {
+                            key: "IntervalDuration",
+                        },
+                    ),
+                ],
+                "IntervalDuration=900_3600",
+            ),
+            (
+                "fb=4",
+                vec![(
+                    0,
+                    KeyCase {
+                        found: "fb".into(),
+                        expected: "FB",
+                    },
+                )],
+                "FB=4",
+            ),
+            (
+                "BlockDuration=Daily",
+                vec![(14, value_case("Daily", NamedFrequency::Daily))],
+                "BlockDuration=daily",
+            ),
+            (
+                "FB=5_4",
+                vec![(
+                    5,
+                    FunctionBlocksOutOfOrder {
+                        previous: 5,
+                        found: 4,
+                    },
+                )],
+                "FB=5_4",
+            ),
+            (
+                "FB=4_4",
+                vec![(5, DuplicateFunctionBlock { number: 4 })],
+                "FB=4_4",
+            ),
+            (
+                "IntervalDuration=900_900",
+                vec![(
+                    21,
+                    DuplicatePeriod {
+                        key: "IntervalDuration",
+                        period: Period::Seconds(900),
+                    },
+                )],
+                "IntervalDuration=900_900",
+            ),
+            (
+                "BlockDuration=daily_Daily",
+                vec![
+                    (20, value_case("Daily", NamedFrequency::Daily)),
+                    (
+                        20,
+                        DuplicatePeriod {
+                            key: "BlockDuration",
+                            period: Period::Named(NamedFrequency::Daily),
+                        },
+                    ),
+                ],
+                "BlockDuration=daily_daily",
+            ),
+            ("FB=4_5;FB=4_5", vec![(7, duplicate("FB", 0))], "FB=4_5"),
+            // The same set in another order and case; the first spelling is kept.
+            (
+                "FB=4_5;fb=5_4",
+                vec![
+                    (
+                        7,
+                        KeyCase {
+                            found: "fb".into(),
+                            expected: "FB",
+                        },
+                    ),
+                    (7, duplicate("FB", 0)),
+                    (
+                        12,
+                        FunctionBlocksOutOfOrder {
+                            previous: 5,
+                            found: 4,
+                        },
+                    ),
+                ],
+                "FB=4_5",
+            ),
+            ("BR=1;BR=1", vec![(5, duplicate("BR", 0))], "BR=1"),
+            (
+                "HistoryLength=34128000;HistoryLength=034128000",
+                vec![(23, duplicate("HistoryLength", 0))],
+                "HistoryLength=34128000",
+            ),
+            (
+                "FB=4;BR=1;FB=4",
+                vec![
+                    (
+                        10,
+                        TermOutOfOrder {
+                            key: "FB",
+                            after: "BR",
+                        },
+                    ),
+                    (10, duplicate("FB", 0)),
+                ],
+                "FB=4;BR=1",
+            ),
+            (
+                "HistoryLength=13",
+                vec![(14, HistoryLengthInMonths { value: 13 })],
+                "HistoryLength=13",
+            ),
+            (
+                "BR=1;FB=4",
+                vec![(
+                    5,
+                    TermOutOfOrder {
+                        key: "FB",
+                        after: "BR",
+                    },
+                )],
+                "FB=4;BR=1",
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_tolerated_irregularity_is_a_positioned_warning_and_a_strict_error() {
+        for (input, expected, canonical) in tolerated() {
+            let parsed = Scope::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            let got: Vec<(usize, Irregularity)> = parsed
+                .warnings
+                .iter()
+                .map(|w| (w.position, w.kind.clone()))
+                .collect();
+            assert_eq!(got, expected, "{input:?}");
+            assert_eq!(parsed.scope.to_string(), canonical, "{input:?}");
+            // The canonical form means the same.
+            assert_eq!(
+                Scope::parse(canonical).map(|p| p.scope),
+                Ok(parsed.scope),
+                "{input:?}"
+            );
+            let (position, kind) = expected[0].clone();
+            assert_eq!(
+                Scope::parse_strict(input),
+                Err(ScopeError::Irregular { position, kind }),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn leading_zeros_are_decimal_numbers_in_both_modes() {
+        let input =
+            "FB=01_004;IntervalDuration=0900;HistoryLength=034128000;AccountCollection=05;BR=01";
+        let scope = Scope::parse_strict(input).expect("grammatical");
+        assert_eq!(
+            Scope::parse(input).map(|p| (p.scope, p.warnings)),
+            Ok((scope.clone(), Vec::new()))
+        );
+        // A bulk id is not a number: its zero stays.
+        assert_eq!(
+            scope.to_string(),
+            "FB=1_4;IntervalDuration=900;HistoryLength=34128000;AccountCollection=5;BR=01"
+        );
+        assert_eq!(
+            Scope::parse("HistoryLength=013")
+                .map(|p| p.scope.history_length.and_then(|h| h.months())),
+            Ok(Some(13))
+        );
+    }
+
     #[test]
     fn duplicate_keys_are_errors_in_both_modes() {
         let input = "FB=4;IntervalDuration=900;intervalduration=3600";
@@ -1447,6 +1796,20 @@ mod tests {
             Scope::parse_strict(input).map_err(|e| e.position()),
             Err(26)
         );
+        // Another value is ambiguous whatever the spelling: which one would be granted?
+        for (input, position, first) in [
+            ("FB=4;FB=5", 5, 0),
+            ("FB=4_5;FB=4", 7, 0),
+            ("BR=1;BR=01", 5, 0),
+            ("FB=4;HistoryLength=13;HistoryLength=14", 22, 5),
+        ] {
+            let lenient = Scope::parse(input).map(|p| p.scope);
+            assert!(
+                matches!(lenient, Err(ScopeError::DuplicateKey { position: p, first: f, .. }) if p == position && f == first),
+                "{input}: {lenient:?}"
+            );
+            assert!(Scope::parse_strict(input).is_err(), "{input}");
+        }
         // Unknown keys may repeat.
         let scope = Scope::parse_strict("AdditionalScope=a;AdditionalScope=b").expect("strict");
         assert_eq!(scope.extensions.len(), 2);
@@ -1455,15 +1818,17 @@ mod tests {
     #[test]
     fn errors_carry_position_and_expectation() {
         let cases: &[(&str, usize)] = &[
-            ("FB=4;;BR=1", 5),
-            (";FB=4", 0),
             ("FB=4;IntervalDuration", 5),
             ("FB=4;=3", 5),
             ("FB=4;BR=", 8),
             ("FB=4_x", 5),
-            ("FB=4__5", 5),
             ("FB=70000", 3),
             ("FB=", 3),
+            // A list of nothing, and separators that are not the grammar's.
+            ("FB=_", 3),
+            ("FB=4,5", 3),
+            ("FB=4 5", 3),
+            ("HistoryLength=13_", 14),
             ("IntervalDuration=900_hourly", 21),
             ("HistoryLength=-1", 14),
             ("HistoryLength=99999999999999999999", 14),
@@ -1498,10 +1863,11 @@ mod tests {
         assert!(Scope::default().is_empty());
         assert_eq!(Scope::default().to_string(), "");
         assert_eq!(warnings("  "), vec![(0, Irregularity::Whitespace)]);
-        // A lone `;` has an empty term before it, not a trailing delimiter after one.
+        // A lone `;` ends an empty term; it is not a trailing delimiter as well.
+        assert_eq!(warnings(";"), vec![(0, Irregularity::EmptyTerm)]);
         assert_eq!(
-            Scope::parse(";"),
-            Err(ScopeError::EmptyTerm { position: 0 })
+            warnings(";;"),
+            vec![(0, Irregularity::EmptyTerm), (1, Irregularity::EmptyTerm)]
         );
     }
 
@@ -1629,6 +1995,14 @@ mod tests {
             let mut scope = scope;
             scope.function_blocks.sort_unstable();
             scope.function_blocks.dedup();
+            for periods in [&mut scope.interval_duration, &mut scope.block_duration] {
+                let mut seen = Vec::new();
+                periods.retain(|period| {
+                    let first = !seen.contains(period);
+                    seen.push(*period);
+                    first
+                });
+            }
             scope.history_length = scope
                 .history_length
                 .map(|h| HistoryLength::from_wire(h.wire_value().max(MONTHS_THRESHOLD + 1)));
