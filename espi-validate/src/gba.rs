@@ -6,18 +6,24 @@
 //! (so counts match GBA's occurrences). Like GBA's, every rule is anchored at `/atom:feed`: a document
 //! whose root is an `atom:entry` or a bare resource fails only `D000` (FB_01) and is not tested further.
 //!
-//! Semantics kept from XPath on purpose: an element "exists" when it is present, whatever its value;
-//! node-set comparisons are "some member equals some member"; hrefs are compared exactly as written.
+//! Semantics kept from XPath on purpose: an element "exists" when it is present, whatever its value
+//! (typed, or kept as raw XML because its text did not parse, as espi-xml's lenient reading does);
+//! node-set comparisons are "some member equals some member", of string values (starts compared as
+//! text) or of numbers (codes compared with `number()`); hrefs are compared exactly as written.
 //! The summaries are our own words; GBA's messages are "verify the presence of a valid value".
 
+mod xpath;
+
 use crate::{Finding, Location, Rule, Severity};
-use espi_model::code_list::CodeList;
+use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::IntervalBlock;
+use espi_model::quality_summary::ElectricPowerQualitySummary;
 use espi_model::reading_type::ReadingType;
 use espi_model::usage_summary::SummaryMeasurement;
 use espi_model::{Document, Entry, Feed, Resource};
 use std::collections::HashSet;
+use xpath::{Numbers, atom_exists, exists, texts};
 
 /// The Function Blocks GBA has data tests for, all implemented here.
 pub const FUNCTION_BLOCKS: &[u16] = &[1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 17, 27, 28, 29, 99];
@@ -291,19 +297,42 @@ fn has_link(entry: &Entry, rel: &str) -> bool {
     hrefs(entry, rel).next().is_some()
 }
 
-fn code<C: CodeList>(value: Option<C>) -> Option<i64>
-where
-    C::Code: Into<i64>,
-{
-    value.map(|value| value.code().into())
+/// Whether the interval has a `start` element.
+fn has_start(interval: &DateTimeInterval) -> bool {
+    exists(interval.start, &interval.unknown_elements, "start")
 }
 
-/// The fields GBA reads from UsageSummary and the deprecated ElectricPowerUsageSummary alike.
+/// Whether the interval has a `duration` element.
+fn has_duration(interval: &DateTimeInterval) -> bool {
+    exists(interval.duration, &interval.unknown_elements, "duration")
+}
+
+/// The string values of the interval's `start` elements.
+fn start_texts(interval: &DateTimeInterval) -> Vec<String> {
+    texts(interval.start, &interval.unknown_elements, "start")
+}
+
+/// Whether the measurement has a `powerOfTenMultiplier` element.
+fn has_multiplier(measurement: &SummaryMeasurement) -> bool {
+    exists(
+        measurement.power_of_ten_multiplier,
+        &measurement.unknown_elements,
+        "powerOfTenMultiplier",
+    )
+}
+
+/// Whether the measurement has a `uom` element.
+fn has_uom(measurement: &SummaryMeasurement) -> bool {
+    exists(measurement.uom, &measurement.unknown_elements, "uom")
+}
+
+/// The elements GBA reads from UsageSummary and the deprecated ElectricPowerUsageSummary
+/// alike: whether each simple one exists, and the complex ones.
 struct SummaryView<'a> {
     billing_period: Option<&'a DateTimeInterval>,
-    bill_last_period: Option<i64>,
-    bill_to_date: Option<i64>,
-    cost_additional_last_period: Option<i64>,
+    bill_last_period: bool,
+    bill_to_date: bool,
+    cost_additional_last_period: bool,
     currency: bool,
     overall_consumption_last_period: bool,
     current_billing_period: Option<&'a SummaryMeasurement>,
@@ -313,7 +342,7 @@ struct SummaryView<'a> {
     quality_of_reading: bool,
     ratchet_demand: Option<&'a SummaryMeasurement>,
     ratchet_demand_period: Option<&'a DateTimeInterval>,
-    status_time_stamp: Option<i64>,
+    status_time_stamp: bool,
     name: &'static str,
 }
 
@@ -321,19 +350,31 @@ macro_rules! summary_view {
     ($s:expr, $name:literal) => {
         SummaryView {
             billing_period: $s.billing_period.as_ref(),
-            bill_last_period: $s.bill_last_period,
-            bill_to_date: $s.bill_to_date,
-            cost_additional_last_period: $s.cost_additional_last_period,
-            currency: $s.currency.is_some(),
+            bill_last_period: exists($s.bill_last_period, &$s.unknown_elements, "billLastPeriod"),
+            bill_to_date: exists($s.bill_to_date, &$s.unknown_elements, "billToDate"),
+            cost_additional_last_period: exists(
+                $s.cost_additional_last_period,
+                &$s.unknown_elements,
+                "costAdditionalLastPeriod",
+            ),
+            currency: exists($s.currency, &$s.unknown_elements, "currency"),
             overall_consumption_last_period: $s.overall_consumption_last_period.is_some(),
             current_billing_period: $s.current_billing_period_over_all_consumption.as_ref(),
             current_day_overall: $s.current_day_overall_consumption.as_ref(),
             peak_demand: $s.peak_demand.as_ref(),
             previous_day_overall: $s.previous_day_overall_consumption.as_ref(),
-            quality_of_reading: $s.quality_of_reading.is_some(),
+            quality_of_reading: exists(
+                $s.quality_of_reading,
+                &$s.unknown_elements,
+                "qualityOfReading",
+            ),
             ratchet_demand: $s.ratchet_demand.as_ref(),
             ratchet_demand_period: $s.ratchet_demand_period.as_ref(),
-            status_time_stamp: $s.status_time_stamp,
+            status_time_stamp: exists(
+                $s.status_time_stamp,
+                &$s.unknown_elements,
+                "statusTimeStamp",
+            ),
             name: $name,
         }
     };
@@ -349,25 +390,36 @@ fn summary_view(resource: &Resource) -> Option<SummaryView<'_>> {
     }
 }
 
-/// A ReadingType predicate over (accumulationBehaviour, commodity, flowDirection, kind, uom) codes.
-type RtTest = fn(&ReadingType) -> bool;
+/// A ReadingType predicate over its (accumulationBehaviour, commodity, flowDirection, kind,
+/// uom) codes.
+type RtTest = fn(&RtCodes) -> bool;
 
+/// The numbers XPath reads from a ReadingType's codes.
 struct RtCodes {
-    acc: Option<i64>,
-    commodity: Option<i64>,
-    flow: Option<i64>,
-    kind: Option<i64>,
-    uom: Option<i64>,
+    acc: Numbers,
+    commodity: Numbers,
+    flow: Numbers,
+    kind: Numbers,
+    uom: Numbers,
 }
 
 fn rt_codes(rt: &ReadingType) -> RtCodes {
+    let raw = &rt.unknown_elements;
     RtCodes {
-        acc: code(rt.accumulation_behaviour),
-        commodity: code(rt.commodity),
-        flow: code(rt.flow_direction),
-        kind: code(rt.kind),
-        uom: code(rt.uom),
+        acc: Numbers::of(rt.accumulation_behaviour, raw, "accumulationBehaviour"),
+        commodity: Numbers::of(rt.commodity, raw, "commodity"),
+        flow: Numbers::of(rt.flow_direction, raw, "flowDirection"),
+        kind: Numbers::of(rt.kind, raw, "kind"),
+        uom: Numbers::of(rt.uom, raw, "uom"),
     }
+}
+
+/// XPath `UsagePoint[ServiceCategory/kind = service]`.
+fn is_service(resource: &Resource, service: i64) -> bool {
+    matches!(resource, Resource::UsagePoint(up)
+    if up.service_category.as_ref().is_some_and(|category| {
+        Numbers::of(category.kind, &category.unknown_elements, "kind").is(service)
+    }))
 }
 
 struct Gba<'a> {
@@ -405,7 +457,7 @@ impl<'a> Gba<'a> {
     /// The common Atom checks of an entry: id, self, up, published, title, updated.
     fn atom_checks(&self, out: &mut Out, index: usize, entry: &Entry, ids: [&'static str; 6]) {
         let meta = &entry.meta;
-        out.require(meta.id.is_some(), ids[0], index, entry, "id");
+        out.require(has_id(meta), ids[0], index, entry, "id");
         out.require(
             has_link(entry, "self"),
             ids[1],
@@ -420,9 +472,9 @@ impl<'a> Gba<'a> {
             entry,
             "link[@rel='up']",
         );
-        out.require(meta.published.is_some(), ids[3], index, entry, "published");
-        out.require(meta.title.is_some(), ids[4], index, entry, "title");
-        out.require(meta.updated.is_some(), ids[5], index, entry, "updated");
+        out.require(has_published(meta), ids[3], index, entry, "published");
+        out.require(has_title(meta), ids[4], index, entry, "title");
+        out.require(has_updated(meta), ids[5], index, entry, "updated");
     }
 
     /// `count(entries of kind / self links whose href = my self href) = 1`.
@@ -450,16 +502,16 @@ impl<'a> Gba<'a> {
         }
         let meta = &self.feed.meta;
         for (ok, id, path) in [
-            (meta.id.is_some(), "D001", "feed/id"),
-            (meta.title.is_some(), "D002", "feed/title"),
-            (meta.updated.is_some(), "D003", "feed/updated"),
+            (has_id(meta), "D001", "feed/id"),
+            (has_title(meta), "D002", "feed/title"),
+            (has_updated(meta), "D003", "feed/updated"),
         ] {
             if !ok {
                 out.push(id, None, path.into());
             }
         }
         for (index, entry) in self.entries.iter().enumerate() {
-            out.require(entry.meta.id.is_some(), "D004", index, entry, "id");
+            out.require(has_id(&entry.meta), "D004", index, entry, "id");
         }
         for (index, entry) in self.with(is_ltp) {
             self.atom_checks(
@@ -476,7 +528,7 @@ impl<'a> Gba<'a> {
         for (index, entry) in self.with(is_up) {
             let kind = entry.content.iter().any(|r| {
                 matches!(r, Resource::UsagePoint(up)
-                    if up.service_category.as_ref().is_some_and(|c| c.kind.is_some()))
+                    if up.service_category.as_ref().is_some_and(|c| exists(c.kind, &c.unknown_elements, "kind")))
             });
             out.require(
                 kind,
@@ -485,7 +537,7 @@ impl<'a> Gba<'a> {
                 entry,
                 "content/UsagePoint/ServiceCategory/kind",
             );
-            out.require(entry.meta.id.is_some(), "D011", index, entry, "id");
+            out.require(has_id(&entry.meta), "D011", index, entry, "id");
             out.require(
                 has_link(entry, "related"),
                 "D016",
@@ -508,20 +560,14 @@ impl<'a> Gba<'a> {
                 "link[@rel='up']",
             );
             out.require(
-                entry.meta.published.is_some(),
+                has_published(&entry.meta),
                 "D009",
                 index,
                 entry,
                 "published",
             );
-            out.require(entry.meta.title.is_some(), "D012", index, entry, "title");
-            out.require(
-                entry.meta.updated.is_some(),
-                "D010",
-                index,
-                entry,
-                "updated",
-            );
+            out.require(has_title(&entry.meta), "D012", index, entry, "title");
+            out.require(has_updated(&entry.meta), "D010", index, entry, "updated");
             let related: Vec<&str> = hrefs(entry, "related").collect();
             let ok = self.count_links(is_ltp, "self", &related) == 1;
             out.require(ok, "D007", index, entry, "link[@rel='related']");
@@ -550,40 +596,41 @@ impl<'a> Gba<'a> {
             let periods = || readings().filter_map(|r| r.time_period.as_ref());
             let p = "content/IntervalBlock";
             out.require(
-                intervals().any(|i| i.start.is_some()),
+                intervals().any(has_start),
                 "D039",
                 index,
                 entry,
                 &format!("{p}/interval/start"),
             );
-            let starts: HashSet<i64> = periods().filter_map(|t| t.start).collect();
+            // `interval/start = IntervalReading/timePeriod/start`: some string equal.
+            let starts: HashSet<String> = periods().flat_map(start_texts).collect();
             let ok = intervals()
-                .filter_map(|i| i.start)
+                .flat_map(start_texts)
                 .any(|s| starts.contains(&s));
             out.require(ok, "D042", index, entry, &format!("{p}/interval/start"));
             out.require(
-                periods().any(|t| t.duration.is_some()),
+                periods().any(has_duration),
                 "D044",
                 index,
                 entry,
                 &format!("{p}/IntervalReading/timePeriod/duration"),
             );
             out.require(
-                periods().any(|t| t.start.is_some()),
+                periods().any(has_start),
                 "D045",
                 index,
                 entry,
                 &format!("{p}/IntervalReading/timePeriod/start"),
             );
             out.require(
-                readings().any(|r| r.value.is_some()),
+                readings().any(|r| exists(r.value, &r.unknown_elements, "value")),
                 "D046",
                 index,
                 entry,
                 &format!("{p}/IntervalReading/value"),
             );
             out.require(
-                intervals().any(|i| i.duration.is_some()),
+                intervals().any(has_duration),
                 "D038",
                 index,
                 entry,
@@ -605,12 +652,12 @@ impl<'a> Gba<'a> {
             .flat_map(|(_, e)| hrefs(e, "self"))
             .collect();
         let bulk_selves: Vec<&str> = self
-            .with(|r| matches!(r, Resource::ReadingType(rt) if code(rt.accumulation_behaviour) == Some(4)))
+            .with(|r| matches!(r, Resource::ReadingType(rt) if rt_codes(rt).acc.is(4)))
             .flat_map(|(_, e)| hrefs(e, "self"))
             .collect();
         for (index, entry) in self.with(is_mr) {
             // D028 (content/MeterReading exists) holds by construction for these entries.
-            out.require(entry.meta.id.is_some(), "D018", index, entry, "id");
+            out.require(has_id(&entry.meta), "D018", index, entry, "id");
             out.require(
                 has_link(entry, "self"),
                 "D020",
@@ -626,20 +673,14 @@ impl<'a> Gba<'a> {
                 "link[@rel='up']",
             );
             out.require(
-                entry.meta.published.is_some(),
+                has_published(&entry.meta),
                 "D029",
                 index,
                 entry,
                 "published",
             );
-            out.require(entry.meta.title.is_some(), "D019", index, entry, "title");
-            out.require(
-                entry.meta.updated.is_some(),
-                "D030",
-                index,
-                entry,
-                "updated",
-            );
+            out.require(has_title(&entry.meta), "D019", index, entry, "title");
+            out.require(has_updated(&entry.meta), "D030", index, entry, "updated");
             let related: Vec<&str> = hrefs(entry, "related").collect();
             let up: Vec<&str> = hrefs(entry, "up").collect();
             // The blocks of entries whose up link is one of this MeterReading's related links, in order.
@@ -649,13 +690,17 @@ impl<'a> Gba<'a> {
                 .filter(|e| hrefs(e, "up").any(|h| related.contains(&h)))
                 .flat_map(blocks_of)
                 .collect();
+            // `IntervalReading[timePeriod/start = preceding-sibling::IntervalReading/timePeriod/start]`,
+            // as strings.
             let repeated_reading = blocks.iter().any(|block| {
-                let mut seen = HashSet::new();
-                block
-                    .interval_reading
-                    .iter()
-                    .filter_map(|r| r.time_period.as_ref().and_then(|t| t.start))
-                    .any(|start| !seen.insert(start))
+                let mut seen: HashSet<String> = HashSet::new();
+                block.interval_reading.iter().any(|reading| {
+                    let starts: Vec<String> =
+                        reading.time_period.iter().flat_map(start_texts).collect();
+                    let repeated = starts.iter().any(|start| seen.contains(start));
+                    seen.extend(starts);
+                    repeated
+                })
             });
             out.require(
                 !repeated_reading,
@@ -664,11 +709,15 @@ impl<'a> Gba<'a> {
                 entry,
                 "link[@rel='related']",
             );
-            let mut seen = HashSet::new();
-            let repeated_block = blocks
-                .iter()
-                .filter_map(|b| b.interval.as_ref().and_then(|i| i.start))
-                .any(|start| !seen.insert(start));
+            // `interval/start[. = preceding::IntervalBlock[…]/interval/start]`, as strings: a
+            // block's own starts do not precede one another (the block is their ancestor).
+            let mut seen: HashSet<String> = HashSet::new();
+            let repeated_block = blocks.iter().any(|block| {
+                let starts: Vec<String> = block.interval.iter().flat_map(start_texts).collect();
+                let repeated = starts.iter().any(|start| seen.contains(start));
+                seen.extend(starts);
+                repeated
+            });
             out.require(
                 !repeated_block,
                 "D146",
@@ -699,28 +748,37 @@ impl<'a> Gba<'a> {
             let rts: Vec<&ReadingType> = reading_types_of(entry).collect();
             let p = "content/ReadingType";
             out.require(
-                rts.iter().any(|r| r.interval_length.is_some()),
+                rts.iter()
+                    .any(|r| exists(r.interval_length, &r.unknown_elements, "intervalLength")),
                 "D062",
                 index,
                 entry,
                 &format!("{p}/intervalLength"),
             );
             out.require(
-                rts.iter().any(|r| r.kind.is_some()),
+                rts.iter()
+                    .any(|r| exists(r.kind, &r.unknown_elements, "kind")),
                 "D063",
                 index,
                 entry,
                 &format!("{p}/kind"),
             );
             out.require(
-                rts.iter().any(|r| r.power_of_ten_multiplier.is_some()),
+                rts.iter().any(|r| {
+                    exists(
+                        r.power_of_ten_multiplier,
+                        &r.unknown_elements,
+                        "powerOfTenMultiplier",
+                    )
+                }),
                 "D065",
                 index,
                 entry,
                 &format!("{p}/powerOfTenMultiplier"),
             );
             out.require(
-                rts.iter().any(|r| r.uom.is_some()),
+                rts.iter()
+                    .any(|r| exists(r.uom, &r.unknown_elements, "uom")),
                 "D068",
                 index,
                 entry,
@@ -740,7 +798,7 @@ impl<'a> Gba<'a> {
     /// feed/entry/content/UsagePoint[ServiceCategory/kind = service]/../../link[related]`.
     fn usage_point_with_reading(&self, test: RtTest, service: i64) -> bool {
         let selves: Vec<&str> = self
-            .with(|r| matches!(r, Resource::ReadingType(rt) if test(rt)))
+            .with(|r| matches!(r, Resource::ReadingType(rt) if test(&rt_codes(rt))))
             .flat_map(|(_, e)| hrefs(e, "self"))
             .collect();
         let ups: HashSet<&str> = self
@@ -748,27 +806,22 @@ impl<'a> Gba<'a> {
             .filter(|(_, e)| hrefs(e, "related").any(|h| selves.contains(&h)))
             .flat_map(|(_, e)| hrefs(e, "up"))
             .collect();
-        self.with(|r| {
-            matches!(r, Resource::UsagePoint(up)
-                if code(up.service_category.as_ref().and_then(|c| c.kind)) == Some(service))
-        })
-        .flat_map(|(_, e)| hrefs(e, "related"))
-        .any(|h| ups.contains(h))
+        self.with(|r| is_service(r, service))
+            .flat_map(|(_, e)| hrefs(e, "related"))
+            .any(|h| ups.contains(h))
     }
 
     fn fb05(&self, out: &mut Out) {
-        let delivered_kwh: RtTest = |rt| {
-            let c = rt_codes(rt);
-            (c.acc, c.commodity, c.flow, c.kind, c.uom)
-                == (Some(4), Some(1), Some(1), Some(12), Some(72))
-        };
+        let delivered_kwh: RtTest =
+            |c| c.acc.is(4) && c.commodity.is(1) && c.flow.is(1) && c.kind.is(12) && c.uom.is(72);
         if !self.usage_point_with_reading(delivered_kwh, 0) {
             out.push("D078", None, "feed".into());
         }
         let electric =
-            |r: &Resource| matches!(r, Resource::ReadingType(rt) if code(rt.commodity) == Some(1));
+            |r: &Resource| matches!(r, Resource::ReadingType(rt) if rt_codes(rt).commodity.is(1));
         for (index, entry) in self.with(electric) {
-            let ok = reading_types_of(entry).any(|rt| rt.phase.is_some());
+            let ok =
+                reading_types_of(entry).any(|rt| exists(rt.phase, &rt.unknown_elements, "phase"));
             out.require(ok, "D064", index, entry, "content/ReadingType/phase");
         }
     }
@@ -798,12 +851,12 @@ impl<'a> Gba<'a> {
         for &(id, acc, commodity, flow, kind, uom) in wants {
             let found = self.entries.iter().flat_map(reading_types_of).any(|rt| {
                 let c = rt_codes(rt);
-                let matches = |want: Option<i64>, have: Option<i64>| want.is_none() || want == have;
-                matches(acc, c.acc)
-                    && matches(commodity, c.commodity)
-                    && matches(flow, c.flow)
-                    && c.kind == Some(kind)
-                    && c.uom == Some(uom)
+                let matches = |want: Option<i64>, have: &Numbers| want.is_none_or(|n| have.is(n));
+                matches(acc, &c.acc)
+                    && matches(commodity, &c.commodity)
+                    && matches(flow, &c.flow)
+                    && c.kind.is(kind)
+                    && c.uom.is(uom)
             });
             if !found {
                 out.push(id, None, "feed".into());
@@ -812,19 +865,22 @@ impl<'a> Gba<'a> {
     }
 
     fn commodity_usage_point(&self, block: u16, out: &mut Out) {
-        let gas: RtTest = |rt| {
-            let c = rt_codes(rt);
-            let energy = (c.acc, c.commodity, c.flow, c.kind)
-                == (Some(4), Some(7), Some(1), Some(12))
-                && matches!(c.uom, Some(31 | 132 | 169));
+        let gas: RtTest = |c| {
+            let energy = c.acc.is(4)
+                && c.commodity.is(7)
+                && c.flow.is(1)
+                && c.kind.is(12)
+                && c.uom.is_any(&[31, 132, 169]);
             // XPath precedence: `a and … and (uom…) or kind=58 and (uom…)` — the second branch
             // does not test commodity or accumulation.
-            energy || (c.kind == Some(58) && matches!(c.uom, Some(42 | 119)))
+            energy || (c.kind.is(58) && c.uom.is_any(&[42, 119]))
         };
-        let water: RtTest = |rt| {
-            let c = rt_codes(rt);
-            (c.acc, c.commodity, c.flow, c.kind) == (Some(4), Some(9), Some(1), Some(58))
-                && matches!(c.uom, Some(128 | 119 | 42))
+        let water: RtTest = |c| {
+            c.acc.is(4)
+                && c.commodity.is(9)
+                && c.flow.is(1)
+                && c.kind.is(58)
+                && c.uom.is_any(&[128, 119, 42])
         };
         let (id, test, service) = if block == 10 {
             ("D079", gas, 1)
@@ -840,7 +896,7 @@ impl<'a> Gba<'a> {
         for (index, entry) in self.with(|r| matches!(r, Resource::IntervalBlock(_))) {
             let ok = blocks_of(entry)
                 .flat_map(|b| b.interval_reading.iter())
-                .any(|r| r.cost.is_some());
+                .any(|r| exists(r.cost, &r.unknown_elements, "cost"));
             out.require(
                 ok,
                 "D043",
@@ -850,7 +906,8 @@ impl<'a> Gba<'a> {
             );
         }
         for (index, entry) in self.with(|r| matches!(r, Resource::ReadingType(_))) {
-            let ok = reading_types_of(entry).any(|rt| rt.currency.is_some());
+            let ok = reading_types_of(entry)
+                .any(|rt| exists(rt.currency, &rt.unknown_elements, "currency"));
             out.require(ok, "D058", index, entry, "content/ReadingType/currency");
         }
     }
@@ -867,20 +924,18 @@ impl<'a> Gba<'a> {
                     out.require(ok, id, index, entry, &path(rest));
                 };
                 let both = |m: Option<&SummaryMeasurement>| {
-                    m.is_some_and(|m| m.power_of_ten_multiplier.is_some() && m.uom.is_some())
+                    m.is_some_and(|m| has_multiplier(m) && has_uom(m))
                 };
-                let p10 = |m: Option<&SummaryMeasurement>| {
-                    m.is_some_and(|m| m.power_of_ten_multiplier.is_some())
-                };
+                let p10 = |m: Option<&SummaryMeasurement>| m.is_some_and(has_multiplier);
                 match block {
                     15 => {
                         need(
-                            summary.billing_period.is_some_and(|b| b.duration.is_some()),
+                            summary.billing_period.is_some_and(has_duration),
                             "D089",
                             "billingPeriod/duration",
                         );
                         need(
-                            summary.billing_period.is_some_and(|b| b.start.is_some()),
+                            summary.billing_period.is_some_and(has_start),
                             "D090",
                             "billingPeriod/start",
                         );
@@ -890,27 +945,32 @@ impl<'a> Gba<'a> {
                             "overallConsumptionLastPeriod",
                         );
                         need(summary.quality_of_reading, "D099", "qualityOfReading");
-                        need(
-                            summary.status_time_stamp.is_some(),
-                            "D100",
-                            "statusTimeStamp",
-                        );
+                        need(summary.status_time_stamp, "D100", "statusTimeStamp");
                         if let Some(m) = summary.current_billing_period {
                             let rest = "currentBillingPeriodOverAllConsumption";
+                            let raw = &m.unknown_elements;
                             need(
-                                m.power_of_ten_multiplier.is_some(),
+                                has_multiplier(m),
                                 "D095",
                                 &format!("{rest}/powerOfTenMultiplier"),
                             );
-                            need(m.time_stamp.is_some(), "D096", &format!("{rest}/timeStamp"));
-                            need(m.uom.is_some(), "D097", &format!("{rest}/uom"));
-                            need(m.value.is_some(), "D098", &format!("{rest}/value"));
+                            need(
+                                exists(m.time_stamp, raw, "timeStamp"),
+                                "D096",
+                                &format!("{rest}/timeStamp"),
+                            );
+                            need(has_uom(m), "D097", &format!("{rest}/uom"));
+                            need(
+                                exists(m.value, raw, "value"),
+                                "D098",
+                                &format!("{rest}/value"),
+                            );
                         }
                     }
                     16 => {
-                        need(summary.bill_last_period.is_some(), "D091", "billLastPeriod");
+                        need(summary.bill_last_period, "D091", "billLastPeriod");
                         need(
-                            summary.cost_additional_last_period.is_some(),
+                            summary.cost_additional_last_period,
                             "D093",
                             "costAdditionalLastPeriod",
                         );
@@ -948,12 +1008,12 @@ impl<'a> Gba<'a> {
                         );
                         let period = summary.ratchet_demand_period;
                         need(
-                            period.is_some_and(|p| p.duration.is_some() && p.start.is_some()),
+                            period.is_some_and(|p| has_duration(p) && has_start(p)),
                             "D109",
                             "ratchetDemandPeriod",
                         );
                     }
-                    _ => need(summary.bill_to_date.is_some(), "D092", "billToDate"),
+                    _ => need(summary.bill_to_date, "D092", "billToDate"),
                 }
             }
             if block == 15 {
@@ -976,8 +1036,27 @@ impl<'a> Gba<'a> {
         if self.with(is_pq).next().is_none() {
             out.push("D126", None, "feed".into());
         }
+        type Value = fn(&ElectricPowerQualitySummary) -> Option<i64>;
+        let fields: [(&str, &str, Value); 12] = [
+            ("D113", "flickerPlt", |s| s.flicker_plt),
+            ("D114", "flickerPst", |s| s.flicker_pst),
+            ("D115", "harmonicVoltage", |s| s.harmonic_voltage),
+            ("D116", "longInterruptions", |s| s.long_interruptions),
+            ("D117", "mainsVoltage", |s| s.mains_voltage),
+            ("D118", "powerFrequency", |s| s.power_frequency),
+            ("D119", "rapidVoltageChanges", |s| s.rapid_voltage_changes),
+            ("D120", "shortInterruptions", |s| s.short_interruptions),
+            ("D122", "supplyVoltageDips", |s| s.supply_voltage_dips),
+            ("D123", "supplyVoltageImbalance", |s| {
+                s.supply_voltage_imbalance
+            }),
+            ("D124", "supplyVoltageVariations", |s| {
+                s.supply_voltage_variations
+            }),
+            ("D125", "tempOvervoltage", |s| s.temp_overvoltage),
+        ];
         for (index, entry) in self.with(is_pq) {
-            let summaries: Vec<_> = entry
+            let summaries: Vec<&ElectricPowerQualitySummary> = entry
                 .content
                 .iter()
                 .filter_map(|r| match r {
@@ -985,81 +1064,29 @@ impl<'a> Gba<'a> {
                     _ => None,
                 })
                 .collect();
-            let any =
-                |f: &dyn Fn(&espi_model::quality_summary::ElectricPowerQualitySummary) -> bool| {
-                    summaries.iter().any(|s| f(s))
-                };
             let p = "content/ElectricPowerQualitySummary";
-            for (ok, id, field) in [
-                (any(&|s| s.flicker_plt.is_some()), "D113", "flickerPlt"),
-                (any(&|s| s.flicker_pst.is_some()), "D114", "flickerPst"),
-                (
-                    any(&|s| s.harmonic_voltage.is_some()),
-                    "D115",
-                    "harmonicVoltage",
-                ),
-                (
-                    any(&|s| s.long_interruptions.is_some()),
-                    "D116",
-                    "longInterruptions",
-                ),
-                (any(&|s| s.mains_voltage.is_some()), "D117", "mainsVoltage"),
-                (
-                    any(&|s| s.power_frequency.is_some()),
-                    "D118",
-                    "powerFrequency",
-                ),
-                (
-                    any(&|s| s.rapid_voltage_changes.is_some()),
-                    "D119",
-                    "rapidVoltageChanges",
-                ),
-                (
-                    any(&|s| s.short_interruptions.is_some()),
-                    "D120",
-                    "shortInterruptions",
-                ),
-                (
-                    any(&|s| s.summary_interval.is_some()),
-                    "D121",
-                    "summaryInterval",
-                ),
-                (
-                    any(&|s| {
-                        s.summary_interval
-                            .as_ref()
-                            .is_some_and(|i| i.duration.is_some())
-                    }) && any(&|s| {
-                        s.summary_interval
-                            .as_ref()
-                            .is_some_and(|i| i.start.is_some())
-                    }),
-                    "D134",
-                    "summaryInterval",
-                ),
-                (
-                    any(&|s| s.supply_voltage_dips.is_some()),
-                    "D122",
-                    "supplyVoltageDips",
-                ),
-                (
-                    any(&|s| s.supply_voltage_imbalance.is_some()),
-                    "D123",
-                    "supplyVoltageImbalance",
-                ),
-                (
-                    any(&|s| s.supply_voltage_variations.is_some()),
-                    "D124",
-                    "supplyVoltageVariations",
-                ),
-                (
-                    any(&|s| s.temp_overvoltage.is_some()),
-                    "D125",
-                    "tempOvervoltage",
-                ),
-            ] {
+            for (id, field, value) in fields {
+                let ok = summaries
+                    .iter()
+                    .any(|s| exists(value(s), &s.unknown_elements, field));
                 out.require(ok, id, index, entry, &format!("{p}/{field}"));
             }
+            let intervals = || summaries.iter().filter_map(|s| s.summary_interval.as_ref());
+            out.require(
+                intervals().next().is_some(),
+                "D121",
+                index,
+                entry,
+                &format!("{p}/summaryInterval"),
+            );
+            // `summaryInterval/duration and summaryInterval/start`: each in some summary.
+            out.require(
+                intervals().any(has_duration) && intervals().any(has_start),
+                "D134",
+                index,
+                entry,
+                &format!("{p}/summaryInterval"),
+            );
             self.atom_checks(
                 out,
                 index,
@@ -1075,7 +1102,7 @@ impl<'a> Gba<'a> {
             let ok = blocks_of(entry)
                 .flat_map(|b| b.interval_reading.iter())
                 .flat_map(|r| r.reading_quality.iter())
-                .any(|q| q.quality.is_some());
+                .any(|q| exists(q.quality, &q.unknown_elements, "quality"));
             out.require(
                 ok,
                 "D047",
@@ -1084,44 +1111,33 @@ impl<'a> Gba<'a> {
                 "content/IntervalBlock/IntervalReading/ReadingQuality/quality",
             );
         }
+        type Present = fn(&ReadingType) -> bool;
+        let reading_type_fields: [(&str, &str, Present); 5] = [
+            ("D057", "consumptionTier", |r| {
+                exists(r.consumption_tier, &r.unknown_elements, "consumptionTier")
+            }),
+            ("D059", "dataQualifier", |r| {
+                exists(r.data_qualifier, &r.unknown_elements, "dataQualifier")
+            }),
+            ("D060", "defaultQuality", |r| {
+                exists(r.default_quality, &r.unknown_elements, "defaultQuality")
+            }),
+            ("D066", "timeAttribute", |r| {
+                exists(r.time_attribute, &r.unknown_elements, "timeAttribute")
+            }),
+            ("D067", "tou", |r| exists(r.tou, &r.unknown_elements, "tou")),
+        ];
         for (index, entry) in self.with(|r| matches!(r, Resource::ReadingType(_))) {
-            let rts: Vec<&ReadingType> = reading_types_of(entry).collect();
-            let p = "content/ReadingType";
-            out.require(
-                rts.iter().any(|r| r.consumption_tier.is_some()),
-                "D057",
-                index,
-                entry,
-                &format!("{p}/consumptionTier"),
-            );
-            out.require(
-                rts.iter().any(|r| r.data_qualifier.is_some()),
-                "D059",
-                index,
-                entry,
-                &format!("{p}/dataQualifier"),
-            );
-            out.require(
-                rts.iter().any(|r| r.default_quality.is_some()),
-                "D060",
-                index,
-                entry,
-                &format!("{p}/defaultQuality"),
-            );
-            out.require(
-                rts.iter().any(|r| r.time_attribute.is_some()),
-                "D066",
-                index,
-                entry,
-                &format!("{p}/timeAttribute"),
-            );
-            out.require(
-                rts.iter().any(|r| r.tou.is_some()),
-                "D067",
-                index,
-                entry,
-                &format!("{p}/tou"),
-            );
+            for (id, field, present) in reading_type_fields {
+                let ok = reading_types_of(entry).any(present);
+                out.require(
+                    ok,
+                    id,
+                    index,
+                    entry,
+                    &format!("content/ReadingType/{field}"),
+                );
+            }
         }
         for (index, entry) in self.with(|r| matches!(r, Resource::UsagePoint(_))) {
             let ups: Vec<_> = entry
@@ -1133,14 +1149,16 @@ impl<'a> Gba<'a> {
                 })
                 .collect();
             out.require(
-                ups.iter().any(|u| u.role_flags.is_some()),
+                ups.iter()
+                    .any(|u| exists(u.role_flags.as_ref(), &u.unknown_elements, "roleFlags")),
                 "D017",
                 index,
                 entry,
                 "content/UsagePoint/roleFlags",
             );
             out.require(
-                ups.iter().any(|u| u.status.is_some()),
+                ups.iter()
+                    .any(|u| exists(u.status, &u.unknown_elements, "status")),
                 "D005",
                 index,
                 entry,
@@ -1148,6 +1166,26 @@ impl<'a> Gba<'a> {
             );
         }
     }
+}
+
+/// Whether the feed or entry has an `atom:id`.
+fn has_id(meta: &Metadata) -> bool {
+    atom_exists(meta, &meta.id, "id")
+}
+
+/// Whether the feed or entry has an `atom:title`.
+fn has_title(meta: &Metadata) -> bool {
+    atom_exists(meta, &meta.title, "title")
+}
+
+/// Whether the entry has an `atom:published`.
+fn has_published(meta: &Metadata) -> bool {
+    atom_exists(meta, &meta.published, "published")
+}
+
+/// Whether the feed or entry has an `atom:updated`.
+fn has_updated(meta: &Metadata) -> bool {
+    atom_exists(meta, &meta.updated, "updated")
 }
 
 fn blocks_of(entry: &Entry) -> impl Iterator<Item = &IntervalBlock> {
