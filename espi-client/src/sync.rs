@@ -78,7 +78,10 @@ pub struct SyncOptions {
     /// The Authorization resource of the grant, when the caller could read it (it
     /// takes a client or Data Custodian token, espi-reference §1.3).
     pub authorization: Option<Authorization>,
-    /// The subscription to sync; the token's `resourceURI` when `None`.
+    /// The subscription to sync; when `None`, the feed of the subscription the token's
+    /// `resourceURI` names ([`TokenSet::subscription_feed`](crate::TokenSet::subscription_feed),
+    /// which reads GBA's `…/resource/Subscription/{id}` form too), else `resourceURI` as
+    /// given.
     pub subscription_uri: Option<String>,
     /// Seconds added to each month's `published-max` so that blocks crossing the
     /// month's end are delivered; from the scope's `BlockDuration` when `None`.
@@ -665,6 +668,7 @@ pub async fn sync_subscription(
     let subscription = options
         .subscription_uri
         .clone()
+        .or_else(|| tokens.subscription_feed())
         .or_else(|| tokens.resource_uri.clone())
         .ok_or_else(|| {
             Error::Window(

@@ -83,7 +83,8 @@ pub struct TokenSet {
     /// (espi-reference §2.2).
     pub scope: Option<String>,
     /// `resourceURI`: the data the token reads (`…/Batch/Subscription/{id}` for a
-    /// customer grant, `…/Batch/Bulk/{id}` for a bulk grant).
+    /// customer grant — GBA's own samples write `…/resource/Subscription/{id}` — and
+    /// `…/Batch/Bulk/{id}` for a bulk grant).
     pub resource_uri: Option<String>,
     /// `authorizationURI`: the Authorization resource of the grant.
     pub authorization_uri: Option<String>,
@@ -157,9 +158,41 @@ impl TokenSet {
         last_segment(self.authorization_uri.as_deref()?)
     }
 
-    /// The subscription id: the segment after `Batch/Subscription/` in `resourceURI`.
+    /// The subscription id of `resourceURI`: the segment after `Batch/Subscription/`,
+    /// or the last segment of GBA's form `…/resource/Subscription/{id}`.
+    ///
+    /// ```
+    /// use espi_client::{Grant, Secret, TokenSet};
+    /// let mut tokens = TokenSet::new(Secret::new("abc"), Grant::AuthorizationCode, 0);
+    /// tokens.resource_uri = Some("https://dc/DataCustodian/espi/1_1/resource/Subscription/7".into());
+    /// assert_eq!(tokens.subscription_id(), Some("7"));
+    /// ```
     pub fn subscription_id(&self) -> Option<&str> {
-        segment_after(self.resource_uri.as_deref()?, "/Batch/Subscription/")
+        subscription_binding(self.resource_uri.as_deref()?).map(|(_, id)| id)
+    }
+
+    /// The URL of the subscription's feed, `…/Batch/Subscription/{id}`: `resourceURI`
+    /// itself when it has that form, the same URL built from GBA's form
+    /// `…/resource/Subscription/{id}` (which names the subscription, not its feed);
+    /// `None` when `resourceURI` names no subscription.
+    ///
+    /// ```
+    /// use espi_client::{Grant, Secret, TokenSet};
+    /// let mut tokens = TokenSet::new(Secret::new("abc"), Grant::AuthorizationCode, 0);
+    /// tokens.resource_uri = Some("https://dc/espi/1_1/resource/Subscription/7".into());
+    /// assert_eq!(
+    ///     tokens.subscription_feed().as_deref(),
+    ///     Some("https://dc/espi/1_1/resource/Batch/Subscription/7")
+    /// );
+    /// ```
+    pub fn subscription_feed(&self) -> Option<String> {
+        let uri = self.resource_uri.as_deref()?;
+        let (resource, id) = subscription_binding(uri)?;
+        if uri.contains(BATCH_SUBSCRIPTION) {
+            Some(uri.to_owned())
+        } else {
+            Some(format!("{resource}{BATCH_SUBSCRIPTION}{id}"))
+        }
     }
 
     /// The retail customer id of `customerResourceURI`.
@@ -174,6 +207,22 @@ impl TokenSet {
     pub fn bulk_id(&self) -> Option<&str> {
         segment_after(self.resource_uri.as_deref()?, "/Batch/Bulk/")
     }
+}
+
+const BATCH_SUBSCRIPTION: &str = "/Batch/Subscription/";
+
+/// The subscription a resource URI names: the URI up to `/Batch/Subscription/` (the
+/// resource endpoint) and the id after it; or, in GBA's form
+/// `…/resource/Subscription/{id}`, the URI up to `/Subscription/` and the last segment.
+fn subscription_binding(uri: &str) -> Option<(&str, &str)> {
+    let path = uri.split(['?', '#']).next()?;
+    if let Some(at) = path.find(BATCH_SUBSCRIPTION) {
+        let id = segment_after(path, BATCH_SUBSCRIPTION)?;
+        return Some((&path[..at], id));
+    }
+    let (before, id) = path.trim_end_matches('/').rsplit_once('/')?;
+    let resource = before.strip_suffix("/Subscription")?;
+    (resource.ends_with("/resource") && !id.is_empty()).then_some((resource, id))
 }
 
 fn last_segment(uri: &str) -> Option<&str> {
@@ -281,8 +330,49 @@ mod tests {
         assert_eq!(tokens.subscription_id(), Some("5"));
         assert_eq!(tokens.retail_customer_id(), Some("9"));
         assert_eq!(tokens.bulk_id(), None);
+        assert_eq!(
+            tokens.subscription_feed().as_deref(),
+            Some("https://dc/r/Batch/Subscription/5")
+        );
         assert!(tokens.expires_within(950, 60));
         assert!(!tokens.expires_within(900, 60));
+    }
+
+    #[test]
+    fn gbas_resource_uri_form_names_the_subscription() {
+        let mut tokens = tokens();
+        let base = "https://data.greenbuttonconnect.org/DataCustodian/espi/1_1/resource";
+        for (resource_uri, id, feed) in [
+            (
+                format!("{base}/Subscription/407593"),
+                Some("407593"),
+                Some(format!("{base}/Batch/Subscription/407593")),
+            ),
+            (
+                format!("{base}/Subscription/407593/"),
+                Some("407593"),
+                Some(format!("{base}/Batch/Subscription/407593")),
+            ),
+            (
+                format!("{base}/Batch/Subscription/5?x=1"),
+                Some("5"),
+                Some(format!("{base}/Batch/Subscription/5?x=1")),
+            ),
+            // Not a subscription: a usage point under one, OpenESPI's per-customer
+            // route, a bulk.
+            (format!("{base}/Subscription/5/UsagePoint/1"), None, None),
+            (
+                format!("{base}/RetailCustomer/1/Subscription/5"),
+                None,
+                None,
+            ),
+            (format!("{base}/Batch/Bulk/1"), None, None),
+            (format!("{base}/Subscription/"), None, None),
+        ] {
+            tokens.resource_uri = Some(resource_uri.clone());
+            assert_eq!(tokens.subscription_id(), id, "{resource_uri}");
+            assert_eq!(tokens.subscription_feed(), feed, "{resource_uri}");
+        }
     }
 
     #[test]

@@ -418,3 +418,61 @@ async fn a_range_without_data_is_an_empty_result() {
     assert!(summary.no_content);
     assert_eq!(summary.entries, 0);
 }
+
+/// GBA's own Authorization samples bind a grant to `…/resource/Subscription/{id}`
+/// rather than `…/resource/Batch/Subscription/{id}`. The sandbox issues the latter, so
+/// its token is handed over in a token response of GBA's form, and the client must
+/// still find the subscription: its id, its feed, a sync of all its readings.
+#[tokio::test]
+async fn a_resource_uri_in_gbas_form_binds_the_subscription() {
+    let clock = TestClock::at(NOW);
+    let sandbox = start(sandbox_config(&clock)).await;
+    let client = client(&sandbox, &clock);
+    let issued = authorize(&client, "2", USAGE_SCOPE).await;
+    let batch = issued.resource_uri.clone().expect("a resourceURI");
+    let gba_form = batch.replace("/Batch/Subscription/", "/Subscription/");
+    assert!(
+        gba_form.ends_with("/espi/1_1/resource/Subscription/2"),
+        "{gba_form}"
+    );
+    let body = serde_json::json!({
+        "access_token": issued.access_token.expose(),
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "scope": USAGE_SCOPE,
+        "resourceURI": gba_form,
+    });
+    let tokens = espi_client::read_token_response(
+        body.to_string().as_bytes(),
+        espi_client::Grant::AuthorizationCode,
+        NOW,
+    )
+    .expect("a token response");
+    assert_eq!(tokens.subscription_id(), Some("2"));
+    assert_eq!(tokens.subscription_feed().as_deref(), Some(batch.as_str()));
+    let key = client.insert_tokens(tokens).expect("stored");
+    let session = client.session(key);
+
+    let mut feed = session
+        .batch_subscription("2", &Query::new())
+        .await
+        .expect("the feed");
+    let mut entries = 0;
+    while let Some(entry) = feed.next().await {
+        entry.expect("an entry");
+        entries += 1;
+    }
+    assert!(entries > 0);
+
+    let store = MemorySyncStore::new();
+    let report = sync_subscription(&session, &store, &SyncOptions::new())
+        .await
+        .expect("the sync completes");
+    assert_eq!(report.subscription, batch);
+    assert!(
+        report.context_notes.is_empty(),
+        "{:?}",
+        report.context_notes
+    );
+    assert_complete(&store, &batch);
+}
