@@ -3,13 +3,17 @@
 //!
 //! | Outcome | Status |
 //! |---|---|
-//! | no or garbled bearer header, unknown or replaced token | 401 `invalid_token` |
+//! | no `Authorization` header, or one of another scheme | 401 (a challenge without an error code) |
+//! | several `Authorization` headers, `Bearer` without a token | 400 `invalid_request` |
+//! | a malformed, unknown or replaced token | 401 `invalid_token` |
 //! | revoked, denied or ended authorization, expired access token | 401 `invalid_token` |
-//! | the token does not reach the path (another subscription, wrong token kind) | 403 |
-//! | data the scope does not grant (usage data without a usage Function Block, customer data without a retail-customer one) | 403 |
-//! | a bulk the scope's `BR` does not name | 403 |
-//! | the window leaves nothing of the requested range | 403 |
-//! | malformed or repeated `published-min` / `published-max` | 400 |
+//! | a malformed or repeated query parameter, a minimum after its maximum | 400 |
+//! | the token does not reach the path (another subscription, wrong token kind) | 403 `insufficient_scope` |
+//! | data the scope does not grant (usage data without a usage Function Block, customer data without a retail-customer one) | 403 `insufficient_scope` |
+//! | a bulk the scope's `BR` does not name | 403 `insufficient_scope` |
+//! | the window leaves nothing of the requested range | 403 `insufficient_scope` |
+//!
+//! (see [`crate::error`] for the challenges).
 //!
 //! A customer (access) token is bound to its subscription, `…/Batch/Subscription/{id}`.
 //! For the customer (PII) endpoints it is judged against the customer's
@@ -97,7 +101,9 @@ pub fn check(
     })
 }
 
-/// The bearer token of a request, or a 401 saying what is wrong with the header.
+/// The bearer token of a request, or the RFC 6750 §3.1 error for its header: 401
+/// without an error code when there are no Bearer credentials, 400 `invalid_request`
+/// for a malformed header or several, 401 `invalid_token` for a malformed token.
 pub fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let Some(value) = values.next() else {
@@ -106,23 +112,28 @@ pub fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
         ));
     };
     if values.next().is_some() {
-        return Err(ApiError::invalid_token(
+        return Err(ApiError::invalid_request(
             "more than one Authorization header",
         ));
     }
     let value = value
         .to_str()
-        .map_err(|_| ApiError::invalid_token("the Authorization header is not ASCII"))?;
+        .map_err(|_| ApiError::invalid_request("the Authorization header is not ASCII"))?;
     let (scheme, token) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::invalid_token(format!(
-            "the Authorization header uses the {scheme:?} scheme; resources take Bearer tokens"
+        return Err(ApiError::unauthenticated(format!(
+            "the Authorization header uses the {scheme:?} scheme; resources take Bearer tokens (RFC 6750)"
         )));
     }
     let token = token.trim();
-    if token.is_empty() || !token.bytes().all(is_b64token_byte) {
+    if token.is_empty() {
+        return Err(ApiError::invalid_request(
+            "the Authorization header names the Bearer scheme but carries no token",
+        ));
+    }
+    if !token.bytes().all(is_b64token_byte) {
         return Err(ApiError::invalid_token(
-            "the bearer token is empty or has characters RFC 6750 does not allow",
+            "the bearer token has characters RFC 6750 section 2.1 does not allow",
         ));
     }
     Ok(token)
@@ -223,10 +234,22 @@ mod tests {
         assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
         assert!(missing.reason.contains("no access token"), "{missing}");
         let basic = bearer(&headers("Basic dXNlcjpwdw==")).expect_err("basic");
+        assert_eq!(
+            (basic.status, basic.oauth),
+            (StatusCode::UNAUTHORIZED, None)
+        );
         assert!(basic.reason.contains("\"Basic\""), "{basic}");
         let empty = bearer(&headers("Bearer")).expect_err("empty");
-        assert!(empty.reason.contains("empty"), "{empty}");
+        assert_eq!(
+            (empty.status, empty.oauth),
+            (StatusCode::BAD_REQUEST, Some("invalid_request"))
+        );
+        assert!(empty.reason.contains("carries no token"), "{empty}");
         let odd = bearer(&headers("Bearer a,b")).expect_err("comma");
+        assert_eq!(
+            (odd.status, odd.oauth),
+            (StatusCode::UNAUTHORIZED, Some("invalid_token"))
+        );
         assert!(odd.reason.contains("RFC 6750"), "{odd}");
     }
 

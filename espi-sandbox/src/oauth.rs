@@ -27,6 +27,7 @@
 //! Parameters given twice are refused (`invalid_request`, RFC 6749 §3.1); an empty
 //! value counts as absent.
 
+use crate::error::description_text;
 use crate::grants::{
     ApprovedRequest, CATALOGUE, CONSENT_LIFETIME, CodeChallenge, Customer, GrantError, Issued,
     Terms, utc_date,
@@ -834,22 +835,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// An `error_description` within the characters RFC 6749 allows (§4.1.2.1, §5.2:
-/// printable ASCII without `"` and `\`); `§` becomes "section ".
-fn description_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '"' => out.push('\''),
-            '\\' => out.push('/'),
-            '\u{a7}' => out.push_str("section "),
-            ' '..='~' => out.push(character),
-            _ => out.push('?'),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -879,11 +864,7 @@ mod tests {
     }
 
     #[test]
-    fn descriptions_keep_to_the_allowed_characters() {
-        assert_eq!(
-            description_text("scope \"x\": §3.5 \\ é"),
-            "scope 'x': section 3.5 / ?"
-        );
+    fn html_is_escaped() {
         assert_eq!(
             escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"

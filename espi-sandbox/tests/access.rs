@@ -64,22 +64,125 @@ async fn no_token_is_401_with_a_bearer_challenge() {
     assert!(body.contains("no access token"), "{body}");
 }
 
-#[tokio::test]
-async fn a_garbled_authorization_header_is_401() {
-    let (sandbox, _clock) = start().await;
-    for (header, words) in [
-        ("Basic dGhpcmRfcGFydHk6c2VjcmV0", "\"Basic\" scheme"),
-        ("Bearer", "empty"),
-        ("Bearer a\"b", "RFC 6750"),
-    ] {
-        let response = http()
-            .get(resource_url(&sandbox, "Authorization"))
-            .header("Authorization", header)
-            .send()
-            .await
-            .expect("answers");
-        assert_unauthorized(response, words).await;
+/// The `WWW-Authenticate` value of a response, empty when there is none.
+fn challenge_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all(WWW_AUTHENTICATE)
+        .iter()
+        .map(|value| value.to_str().expect("an ASCII challenge").to_owned())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// A GET of the Authorization feed with these `Authorization` header values.
+async fn with_headers(
+    sandbox: &espi_sandbox::RunningSandbox,
+    values: &[&str],
+) -> reqwest::Response {
+    let mut request = http().get(resource_url(sandbox, "Authorization"));
+    for value in values {
+        request = request.header("Authorization", *value);
     }
+    request.send().await.expect("answers")
+}
+
+#[tokio::test]
+async fn credentials_of_another_scheme_get_a_bare_challenge_and_malformed_ones_an_error() {
+    let (sandbox, _clock) = start().await;
+    // RFC 6750 §3.1: a request with no Bearer credentials (here Basic) gets a challenge
+    // without error information; the body still says what to send.
+    let response = with_headers(&sandbox, &["Basic dGhpcmRfcGFydHk6c2VjcmV0"]).await;
+    assert_eq!(challenge_of(&response), "Bearer realm=\"espi-sandbox\"");
+    let (status, body) = status_and_body(response).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("\"Basic\" scheme"), "{body}");
+    // A malformed request is invalid_request (400), a malformed token invalid_token.
+    for (values, status, code, words) in [
+        (
+            &["Bearer"][..],
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "carries no token",
+        ),
+        (
+            &["Bearer abc", "Bearer def"][..],
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "more than one Authorization header",
+        ),
+        (
+            &["Bearer a\"b"][..],
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "RFC 6750",
+        ),
+    ] {
+        let response = with_headers(&sandbox, values).await;
+        let challenge = challenge_of(&response);
+        let (got, body) = status_and_body(response).await;
+        assert_eq!(got, status, "{values:?}: {body}");
+        assert!(
+            challenge.starts_with(&format!(
+                "Bearer realm=\"espi-sandbox\", error=\"{code}\", error_description=\""
+            )),
+            "{values:?}: {challenge}"
+        );
+        assert!(body.contains(words), "{values:?}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn every_403_carries_insufficient_scope() {
+    let (sandbox, _clock) = start().await;
+    let customer = authorize(&sandbox, "1", USAGE_SCOPE).await;
+    let client = client_token(&sandbox, None).await;
+    let another_subscription = resource_url(&sandbox, "Batch/Subscription/2");
+    let admin_revoke = format!("{}/admin/Authorization/1/revoke", sandbox.base_url());
+    for (method, url, token) in [
+        // Refused by the decision: another customer's subscription, a window before history.
+        (
+            Method::GET,
+            another_subscription,
+            customer.access_token.clone(),
+        ),
+        (
+            Method::GET,
+            resource_url(&sandbox, "Authorization?published-max=2011-01-01T00:00:00Z"),
+            client.access_token.clone(),
+        ),
+        // Refused by the admin route itself.
+        (Method::POST, admin_revoke, client.access_token.clone()),
+    ] {
+        let response = request(&sandbox, method.clone(), &url, &token).await;
+        let challenge = challenge_of(&response);
+        let (status, body) = status_and_body(response).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {url}: {body}");
+        assert!(
+            challenge.starts_with(
+                "Bearer realm=\"espi-sandbox\", error=\"insufficient_scope\", error_description=\""
+            ),
+            "{method} {url}: {challenge}"
+        );
+        // The description is the reason in the characters RFC 6750 §3 allows.
+        let description = challenge
+            .split_once("error_description=\"")
+            .map(|(_, rest)| rest.trim_end_matches('"'))
+            .unwrap_or_default();
+        assert!(
+            !description.is_empty() && body.starts_with(&description[..20.min(description.len())]),
+            "{description} / {body}"
+        );
+    }
+    // Errors that are not about the token carry no challenge.
+    let response = get(
+        &sandbox,
+        "Authorization?start-index=0",
+        &sandbox.data_custodian_token(),
+    )
+    .await;
+    assert_eq!(challenge_of(&response), "");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
