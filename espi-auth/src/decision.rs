@@ -27,7 +27,8 @@
 //!    UTC written with `Z` and whole seconds (`YYYY-MM-DDThh:mm:ssZ`, the form
 //!    espi-reference §1.6 says to send); anything else, or the parameter given twice,
 //!    is a deny reason naming the parameter. Other parameters (`updated-min`,
-//!    `max-results`, …) do not bear on the decision and are ignored.
+//!    `max-results`, …) do not bear on the decision and are ignored. A server that
+//!    reads the query itself passes the range to [`decide_range`] instead.
 //! 5. **Window** ([`Window::clamp`]): the requested range is intersected with the data
 //!    the window permits at `now`; when nothing is left, the window's [`DenyReason`]
 //!    is the reason.
@@ -183,16 +184,65 @@ pub enum Reason {
 /// Decides whether `request` may be served under `authorization` at `now` (see the
 /// [module documentation](self) for the steps and their order).
 pub fn decide(authorization: &Authorization<'_>, request: &Request<'_>, now: i64) -> Access {
-    match try_decide(authorization, request, now) {
+    access(try_decide(
+        authorization,
+        request,
+        || published_range(request.query),
+        now,
+    ))
+}
+
+/// [`decide`] for a caller that has read the query itself: `requested` is the range
+/// asked for, half-open `[min, max)` in epoch seconds (`None` for a bound not given),
+/// and takes the place of step 4; `request.query` is not read. A server whose query
+/// syntax is wider than step 4's (time-zone offsets, fractions, inclusive bounds)
+/// passes what it read, so that the decision and the selection agree.
+///
+/// ```
+/// # use espi_auth::calendar::MonthClock;
+/// # use espi_auth::decision::{decide_range, Access, Authorization, Request};
+/// # use espi_auth::lifecycle::AuthorizationState;
+/// # use espi_auth::token::{Method, TokenKind};
+/// # use espi_auth::window::WindowPolicy;
+/// # use espi_auth::{Catalogue, Scope};
+/// # let grant = 1_710_072_000;
+/// # let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
+/// # let state = AuthorizationState::grant(grant, &scope, 3600, None)?;
+/// # let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
+/// # let authorization = Authorization {
+/// #     state: &state, scope: &scope, catalogue: Catalogue::Current, window: &window,
+/// #     revoked_at: None, last_activity: None, token: TokenKind::Access,
+/// #     bound: "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5",
+/// # };
+/// let request = Request { method: Method::Get, path: "Batch/Subscription/5", query: "" };
+/// // 2024-03-01T01:00:00+01:00 read as 2024-03-01T00:00:00Z by the server's own parser.
+/// assert_eq!(
+///     decide_range(&authorization, &request, (Some(1_709_251_200), None), grant + 60),
+///     Access::Allow { range: (Some(1_709_251_200), grant + 60) }
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decide_range(
+    authorization: &Authorization<'_>,
+    request: &Request<'_>,
+    requested: (Option<i64>, Option<i64>),
+    now: i64,
+) -> Access {
+    access(try_decide(authorization, request, || Ok(requested), now))
+}
+
+fn access(decision: Result<(Option<i64>, i64), Reason>) -> Access {
+    match decision {
         Ok(range) => Access::Allow { range },
         Err(reason) => Access::Deny(reason),
     }
 }
 
-/// [`decide`] with `?`.
+/// [`decide`] with `?`; `requested` reads the range of step 4 once steps 1–3 pass.
 fn try_decide(
     authorization: &Authorization<'_>,
     request: &Request<'_>,
+    requested: impl FnOnce() -> Result<(Option<i64>, Option<i64>), Reason>,
     now: i64,
 ) -> Result<(Option<i64>, i64), Reason> {
     authorization.state.check_usable(now)?;
@@ -225,7 +275,7 @@ fn try_decide(
             }
         }
     }
-    let requested = published_range(request.query)?;
+    let requested = requested()?;
     let (min, max) = authorization.window.clamp(
         authorization.revoked_at,
         authorization.last_activity,
@@ -385,6 +435,49 @@ mod tests {
             Access::Deny(reason) => reason,
             Access::Allow { range } => panic!("allowed {range:?}"),
         }
+    }
+
+    #[test]
+    fn decide_range_takes_the_range_given_and_reads_no_query() {
+        let (scope, window) = (usage_scope(), window());
+        let state = state(&scope);
+        let auth = auth(&state, &scope, &window, SUBSCRIPTION);
+        let now = GRANT + 10 * DAY;
+        let (min, max) = (GRANT - 20 * DAY, GRANT + DAY);
+        let query = format!(
+            "published-min={}&published-max={}",
+            format(min),
+            format(max)
+        );
+        let path = "Batch/Subscription/5";
+        assert_eq!(
+            decide_range(
+                &auth,
+                &get(path, "published-min=garbage"),
+                (Some(min), Some(max)),
+                now
+            ),
+            decide(&auth, &get(path, &query), now)
+        );
+        assert_eq!(
+            deny(decide_range(
+                &auth,
+                &get(path, ""),
+                (Some(max), Some(min)),
+                now
+            )),
+            Reason::Window(DenyReason::InvalidInterval)
+        );
+        // Steps 1–3 still come first.
+        assert!(matches!(
+            deny(decide_range(
+                &auth,
+                &get("Batch/Subscription/6", ""),
+                (None, None),
+                now
+            )),
+            Reason::Unreachable(_)
+        ));
     }
 
     #[test]

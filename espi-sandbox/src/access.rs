@@ -24,9 +24,10 @@
 
 use crate::error::ApiError;
 use crate::grants::{CATALOGUE, Presented, utc_text};
+use crate::query::Query;
 use crate::state::{Shared, lock, read};
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use espi_auth::decision::{Access, Authorization, Reason, Request, decide};
+use espi_auth::decision::{Access, Authorization, Reason, Request, decide_range};
 use espi_auth::lifecycle::Unusable;
 use espi_auth::token::{self, TokenKind, find_endpoint};
 
@@ -35,9 +36,12 @@ use espi_auth::token::{self, TokenKind, find_endpoint};
 pub struct Permit {
     /// The kind of token presented.
     pub token: TokenKind,
-    /// The clamped `[published-min, published-max)` range, epoch seconds (espi-auth
-    /// `Access::Allow`).
-    pub range: (Option<i64>, i64),
+    /// The data the token may see now, `[min, max)` in epoch seconds (espi-auth's
+    /// `Access::Allow` range without the query's bounds): the program's window, the
+    /// scope's history and the token's reach applied.
+    pub window: (Option<i64>, i64),
+    /// The request's query parameters ([`Query`]), read once by the one rule.
+    pub query: Query,
     /// The retail customers whose data the request may read: one for a customer
     /// (subscription) token, every customer with an active authorization for a bulk
     /// (client) token, all for the Data Custodian's own token and the upload token,
@@ -48,7 +52,12 @@ pub struct Permit {
 }
 
 /// Checks the `Authorization: Bearer` header of a request for `path` (relative to
-/// `…/espi/1_1/resource`, e.g. `Batch/Subscription/5`) and `query` (without `?`).
+/// `…/espi/1_1/resource`, e.g. `Batch/Subscription/5`) and reads its `query` (without
+/// `?`). In order: the credentials (401, or 400 for a malformed header), the
+/// decision without the query's bounds (401 for a token that cannot be used, 403 for
+/// one that may not make the request), the query ([`Query::parse`], 400), and the
+/// decision again with the published range the query asks for (403 when the window
+/// leaves nothing of it).
 ///
 /// Takes the authorization store's lock and, for the Data Custodian's token, the data
 /// store's read lock, one after the other and briefly: call it without holding either.
@@ -77,12 +86,20 @@ pub fn check(
     let request = Request {
         method: espi_method,
         path,
-        query,
+        query: "",
     };
-    let range = match decide(&authorization, &request, now) {
-        Access::Allow { range } => range,
-        Access::Deny(reason) => return Err(denial(&presented, &reason, path)),
+    let decide = |requested| match decide_range(&authorization, &request, requested, now) {
+        Access::Allow { range } => Ok(range),
+        Access::Deny(reason) => Err(denial(&presented, &reason, path)),
     };
+    let window = decide((None, None))?;
+    let query = Query::parse(query)?;
+    if query.published_min.is_some() || query.published_max.is_some() {
+        // The query's bounds are inclusive whole seconds; the decision's range is
+        // half-open.
+        let max = query.published_max.map(|max| max.saturating_add(1));
+        decide((query.published_min, max))?;
+    }
     let retail_customers = match presented.kind {
         TokenKind::Access => presented.retail_customer.iter().cloned().collect(),
         TokenKind::Client => lock(&shared.auth).active_customers(now),
@@ -95,7 +112,8 @@ pub fn check(
     }
     Ok(Permit {
         token: presented.kind,
-        range,
+        window,
+        query,
         retail_customers,
         subscription_id: presented.subscription.clone(),
     })
@@ -340,7 +358,7 @@ mod tests {
         let token = customer_token(&shared, "1", USAGE);
         let permit = get(&shared, &token, "Batch/Subscription/1", "").expect("allowed");
         // HistoryLength=13 months is shorter than Ameren's 24: 2013-02-01.
-        assert_eq!(permit.range, (Some(1_359_676_800), NOW));
+        assert_eq!(permit.window, (Some(1_359_676_800), NOW));
         assert_eq!(permit.retail_customers, ["1"]);
         assert_eq!(permit.subscription_id.as_deref(), Some("1"));
         assert_eq!(permit.token, TokenKind::Access);
@@ -366,6 +384,39 @@ mod tests {
                 "Batch/Subscription/1",
                 "published-max=2012-01-01T00:00:00Z",
             ),
+            StatusCode::FORBIDDEN,
+            "before the history window",
+        );
+    }
+
+    #[test]
+    fn the_decision_reads_the_query_as_the_selection_does() {
+        let shared = shared();
+        let token = customer_token(&shared, "1", USAGE);
+        let feed = "Batch/Subscription/1";
+        for query in [
+            "published-min=2014-01-01T01:00:00%2B01:00",
+            "published-min=2013-12-31T19:00:00-05:00&published-max=2014-01-01T00:00:00.25Z",
+            "published-max=2014-01-01T00:00:00",
+            "published-min=2014-01-01T00:00:00Z&published-max=2014-01-01T00:00:00Z",
+            // An inclusive maximum on the first second of the history is one second of it.
+            "published-max=2013-02-01T00:00:00Z",
+        ] {
+            let permit = get(&shared, &token, feed, query).expect(query);
+            assert_eq!(permit.window, (Some(1_359_676_800), NOW), "{query}");
+        }
+        denied(
+            get(
+                &shared,
+                &token,
+                feed,
+                "published-min=2014-01-02T00:00:00Z&published-max=2014-01-01T00:00:00Z",
+            ),
+            StatusCode::BAD_REQUEST,
+            "the minimum is after the maximum",
+        );
+        denied(
+            get(&shared, &token, feed, "published-max=2013-01-31T23:59:59Z"),
             StatusCode::FORBIDDEN,
             "before the history window",
         );
@@ -430,7 +481,7 @@ mod tests {
             .expect("a token");
         let permit = get(&shared, &token, "Batch/RetailCustomer/2", "").expect("allowed");
         assert_eq!(permit.retail_customers, ["1", "2"]);
-        assert_eq!(permit.range, (None, NOW));
+        assert_eq!(permit.window, (None, NOW));
         assert!(get(&shared, &token, "Batch/Subscription/2/UsagePoint/7", "").is_ok());
     }
 

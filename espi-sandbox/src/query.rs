@@ -9,10 +9,16 @@
 //! | `max-results` | integer ≥ 0 | at most this many entries |
 //! | `depth` | integer ≥ 0 | at most this many entries (GBA words it as `max-results`; both apply, the smaller wins) |
 //!
-//! Bounds are inclusive. A date-time without a time zone is taken as UTC. A parameter
-//! given twice, a malformed value, `start-index` below 1, a negative count or a minimum
-//! after its maximum is a 400 whose reason names the parameter and the value. Other
-//! parameters are ignored.
+//! Bounds are inclusive. One rule reads all four date parameters, xs:dateTime
+//! ([`DateTimeValue`]): a time-zone offset is applied, a date-time without one is taken
+//! as UTC, `24:00:00` is midnight of the next day. The data's times are whole seconds,
+//! so a fraction rounds a minimum up and a maximum down, and the bounds select exactly
+//! what the exact instants would. The access decision is given the published range
+//! read here (as its half-open `[published-min, published-max + 1 s)`), never the raw
+//! text, so the two cannot read a value differently. A parameter given twice, a
+//! malformed value, `start-index` below 1, a negative count, or a minimum after its
+//! maximum (or, with fractions, a range that holds no whole second) is a 400 whose
+//! reason names the parameter and the value. Other parameters are ignored.
 //!
 //! The program's window (the [`Permit::range`](crate::access::Permit) of the request
 //! without its published bounds) restricts the data further, by the time of the data:
@@ -26,7 +32,7 @@
 
 use crate::data::Item;
 use crate::error::ApiError;
-use chrono::{DateTime, NaiveDateTime};
+use chrono::DateTime;
 use espi_model::ResourceKind;
 
 /// The parsed query parameters of one request.
@@ -61,6 +67,8 @@ impl Query {
     pub fn parse(query: &str) -> Result<Query, ApiError> {
         let mut parsed = Query::default();
         let mut seen: Vec<&str> = Vec::new();
+        // The exact instants, to tell a reversed range from one holding no whole second.
+        let mut exact: [Option<DateTimeValue>; 4] = [None; 4];
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             let (name, raw) = pair.split_once('=').unwrap_or((pair, ""));
             let Some(name) = DATE_PARAMETERS
@@ -82,11 +90,18 @@ impl Query {
                     "query parameter {name}: {raw:?} is not valid percent-encoded UTF-8"
                 ))
             })?;
+            if let Some(slot) = DATE_PARAMETERS.iter().position(|known| *known == name) {
+                let (whole, instant) = date(name, &value)?;
+                exact[slot] = Some(instant);
+                *match slot {
+                    0 => &mut parsed.published_min,
+                    1 => &mut parsed.published_max,
+                    2 => &mut parsed.updated_min,
+                    _ => &mut parsed.updated_max,
+                } = Some(whole);
+                continue;
+            }
             match name {
-                "published-min" => parsed.published_min = Some(date(name, &value)?),
-                "published-max" => parsed.published_max = Some(date(name, &value)?),
-                "updated-min" => parsed.updated_min = Some(date(name, &value)?),
-                "updated-max" => parsed.updated_max = Some(date(name, &value)?),
                 "start-index" => {
                     let index = count(name, &value)?;
                     if index == 0 {
@@ -100,19 +115,33 @@ impl Query {
                 _ => parsed.depth = Some(count(name, &value)?),
             }
         }
-        for (low, high, name) in [
-            (parsed.published_min, parsed.published_max, "published"),
-            (parsed.updated_min, parsed.updated_max, "updated"),
+        for (name, (low, high), (exact_low, exact_high)) in [
+            (
+                "published",
+                (parsed.published_min, parsed.published_max),
+                (exact[0], exact[1]),
+            ),
+            (
+                "updated",
+                (parsed.updated_min, parsed.updated_max),
+                (exact[2], exact[3]),
+            ),
         ] {
-            if let (Some(low), Some(high)) = (low, high)
-                && low > high
-            {
-                return Err(ApiError::bad_request(format!(
-                    "query parameters {name}-min ({}) and {name}-max ({}) leave no range: the minimum is after the maximum",
-                    format_time(low),
-                    format_time(high)
-                )));
-            }
+            let (Some(exact_low), Some(exact_high)) = (exact_low, exact_high) else {
+                continue;
+            };
+            let why = if exact_low > exact_high {
+                "the minimum is after the maximum"
+            } else if low > high {
+                "no whole second lies between them (the data's times are whole seconds)"
+            } else {
+                continue;
+            };
+            return Err(ApiError::bad_request(format!(
+                "query parameters {name}-min ({}) and {name}-max ({}) leave no range: {why}",
+                exact_low.to_utc_text(),
+                exact_high.to_utc_text()
+            )));
         }
         Ok(parsed)
     }
@@ -219,12 +248,40 @@ fn within(value: Option<i64>, bounds: (Option<i64>, Option<i64>)) -> bool {
     }
 }
 
-fn date(name: &str, value: &str) -> Result<i64, ApiError> {
-    parse_date_time(value).ok_or_else(|| {
+/// A lower (`published-min`, `updated-min`) or an upper bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Min,
+    Max,
+}
+
+impl Bound {
+    fn of(name: &str) -> Bound {
+        if name.ends_with("-min") {
+            Bound::Min
+        } else {
+            Bound::Max
+        }
+    }
+}
+
+/// A date parameter as an inclusive bound in whole seconds (see the module
+/// documentation), with the exact instant for comparing a minimum with its maximum.
+fn date(name: &str, value: &str) -> Result<(i64, DateTimeValue), ApiError> {
+    let parsed = DateTimeValue::parse(value).map_err(|error| {
+        ApiError::bad_request(format!("query parameter {name}: {value:?} {error}"))
+    })?;
+    let whole = match Bound::of(name) {
+        Bound::Min => parsed.seconds_up(),
+        Bound::Max => Some(parsed.seconds),
+    };
+    let whole = whole.ok_or_else(|| {
         ApiError::bad_request(format!(
-            "query parameter {name}: {value:?} is not an xs:dateTime (YYYY-MM-DDThh:mm:ssZ)"
+            "query parameter {name}: {value:?} {}",
+            DateTimeError::OutOfRange
         ))
-    })
+    })?;
+    Ok((whole, parsed))
 }
 
 fn count(name: &str, value: &str) -> Result<u64, ApiError> {
@@ -240,19 +297,127 @@ fn count(name: &str, value: &str) -> Result<u64, ApiError> {
     })
 }
 
-/// Parses an `xs:dateTime` to epoch seconds: RFC 3339, or without a time zone (taken
-/// as UTC). Fractions of a second are dropped.
+/// An `xs:dateTime` (XML Schema 1.0, the lexical form
+/// [`espi_model::atom::is_xsd_date_time`] accepts) as an instant: the whole second it
+/// falls in, epoch seconds, and the nanoseconds after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTimeValue {
+    /// Epoch seconds, rounded down.
+    pub seconds: i64,
+    /// Nanoseconds after `seconds` (digits beyond the ninth are dropped).
+    pub nanos: u32,
+}
+
+/// Why a text is not a [`DateTimeValue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DateTimeError {
+    /// Not in the lexical space of xs:dateTime.
+    #[error("is not an xs:dateTime (YYYY-MM-DDThh:mm:ss[.fraction][Z|+hh:mm|-hh:mm])")]
+    NotXsdDateTime,
+    /// An xs:dateTime outside the years the sandbox counts in (about ±262 000).
+    #[error("is an xs:dateTime outside the years the sandbox handles (about -262000 to 262000)")]
+    OutOfRange,
+}
+
+impl DateTimeValue {
+    /// Parses `text` (surrounding whitespace ignored, as the schema's whitespace facet
+    /// does): the time-zone offset is applied, a date-time without one is taken as UTC,
+    /// and `24:00:00` is midnight of the next day.
+    pub fn parse(text: &str) -> Result<DateTimeValue, DateTimeError> {
+        let text = text.trim();
+        if !espi_model::atom::is_xsd_date_time(text) {
+            return Err(DateTimeError::NotXsdDateTime);
+        }
+        // The lexical form is checked: what follows only splits it.
+        let malformed = DateTimeError::NotXsdDateTime;
+        let (date, time) = text.split_once('T').ok_or(malformed)?;
+        let (year, rest) = match date.strip_prefix('-') {
+            Some(unsigned) => {
+                let (year, rest) = unsigned.split_once('-').ok_or(malformed)?;
+                (format!("-{year}"), rest)
+            }
+            None => {
+                let (year, rest) = date.split_once('-').ok_or(malformed)?;
+                (year.to_owned(), rest)
+            }
+        };
+        let (month, day) = rest.split_once('-').ok_or(malformed)?;
+        let (clock, offset_seconds) = match time.strip_suffix('Z') {
+            Some(clock) => (clock, 0),
+            None => match time.rfind(['+', '-']) {
+                Some(sign) => {
+                    let (hours, minutes) = time[sign + 1..].split_once(':').ok_or(malformed)?;
+                    let magnitude = number(hours)? * 3600 + number(minutes)? * 60;
+                    let offset = if time[sign..].starts_with('-') {
+                        -magnitude
+                    } else {
+                        magnitude
+                    };
+                    (&time[..sign], offset)
+                }
+                None => (time, 0),
+            },
+        };
+        let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+        let mut fields = hms.splitn(3, ':');
+        let mut field = || fields.next().ok_or(malformed).and_then(number);
+        let (hour, minute, second) = (field()?, field()?, field()?);
+        let year: i32 = year.parse().map_err(|_| DateTimeError::OutOfRange)?;
+        let date = u32::try_from(number(month)?)
+            .ok()
+            .zip(u32::try_from(number(day)?).ok())
+            .and_then(|(month, day)| chrono::NaiveDate::from_ymd_opt(year, month, day))
+            .ok_or(DateTimeError::OutOfRange)?;
+        let midnight = date
+            .and_hms_opt(0, 0, 0)
+            .ok_or(DateTimeError::OutOfRange)?
+            .and_utc()
+            .timestamp();
+        let seconds = midnight
+            .checked_add(hour * 3600 + minute * 60 + second - offset_seconds)
+            .ok_or(DateTimeError::OutOfRange)?;
+        // Nine digits of nanoseconds: "5" is 500 000 000.
+        let nanos = fraction
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(9)
+            .fold(0u32, |nanos, digit| nanos * 10 + u32::from(digit - b'0'));
+        Ok(DateTimeValue { seconds, nanos })
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss[.fraction]Z`.
+    pub fn to_utc_text(self) -> String {
+        let whole = format_time(self.seconds);
+        if self.nanos == 0 {
+            return whole;
+        }
+        let fraction = format!("{:09}", self.nanos);
+        format!(
+            "{}.{}Z",
+            whole.trim_end_matches('Z'),
+            fraction.trim_end_matches('0')
+        )
+    }
+
+    /// The first whole second at or after the instant; `None` past `i64::MAX`.
+    pub fn seconds_up(self) -> Option<i64> {
+        if self.nanos == 0 {
+            Some(self.seconds)
+        } else {
+            self.seconds.checked_add(1)
+        }
+    }
+}
+
+/// A field of digits the lexical check has passed.
+fn number(digits: &str) -> Result<i64, DateTimeError> {
+    digits.parse().map_err(|_| DateTimeError::NotXsdDateTime)
+}
+
+/// Parses an `xs:dateTime` to epoch seconds, a fraction of a second dropped (see
+/// [`DateTimeValue::parse`]).
 pub fn parse_date_time(text: &str) -> Option<i64> {
-    let text = text.trim();
-    if !espi_model::atom::is_xsd_date_time(text) {
-        return None;
-    }
-    if let Ok(parsed) = DateTime::parse_from_rfc3339(text) {
-        return Some(parsed.timestamp());
-    }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .map(|naive| naive.and_utc().timestamp())
+    DateTimeValue::parse(text).ok().map(|value| value.seconds)
 }
 
 /// Formats epoch seconds as `YYYY-MM-DDThh:mm:ssZ`, the form espi-reference §1.6 says
@@ -282,18 +447,61 @@ fn percent_decode(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn date_times_are_rfc_3339_or_utc_without_a_zone() {
-        assert_eq!(super::parse_date_time("1970-01-01T00:01:00Z"), Some(60));
-        assert_eq!(super::parse_date_time("1970-01-01T00:01:00"), Some(60));
+    fn date_times_are_xs_date_times_with_offsets_fractions_and_24_00() {
+        let at = |text: &str| DateTimeValue::parse(text);
+        let value = |seconds, nanos| Ok(DateTimeValue { seconds, nanos });
+        assert_eq!(at("1970-01-01T00:01:00Z"), value(60, 0));
+        assert_eq!(at("1970-01-01T00:01:00"), value(60, 0));
+        assert_eq!(at(" 1970-01-01T01:01:00+01:00 "), value(60, 0));
+        assert_eq!(at("1969-12-31T23:01:00-01:00"), value(60, 0));
+        assert_eq!(at("1970-01-01T00:01:00.25Z"), value(60, 250_000_000));
+        assert_eq!(at("1970-01-01T00:01:00.0000000019Z"), value(60, 1));
+        assert_eq!(at("1969-12-31T24:00:00Z"), value(0, 0));
+        assert_eq!(at("2000-02-29T12:00:00+14:00"), value(951_775_200, 0));
+        assert_eq!(at("-0001-01-01T00:00:00Z"), value(-62_198_755_200, 0));
+        assert_eq!(at("10000-01-01T00:00:00Z"), value(253_402_300_800, 0));
+        for bad in [
+            "1970-01-01",
+            "1970-01-01T24:00:01Z",
+            "2001-02-29T00:00:00Z",
+            "1970-01-01T00:00:00+15:00",
+            "1970-01-01T00:00:00.Z",
+            "yesterday",
+        ] {
+            assert_eq!(at(bad), Err(DateTimeError::NotXsdDateTime), "{bad}");
+        }
         assert_eq!(
-            super::parse_date_time("1970-01-01T01:01:00+01:00"),
-            Some(60)
+            at("9999999999-01-01T00:00:00Z"),
+            Err(DateTimeError::OutOfRange)
         );
-        assert_eq!(super::parse_date_time("1970-01-01"), None);
+        assert_eq!(parse_date_time("1970-01-01T00:01:00.999Z"), Some(60));
     }
 
-    use super::*;
+    #[test]
+    fn fractions_round_a_minimum_up_and_a_maximum_down() {
+        let query = Query::parse(
+            "published-min=1970-01-01T00:01:00.5Z&published-max=1970-01-01T00:02:00.5Z\
+             &updated-min=1970-01-01T00:01:00.000Z&updated-max=1970-01-01T01:02:00.9%2B01:00",
+        )
+        .unwrap();
+        assert_eq!(
+            (query.published_min, query.published_max),
+            (Some(61), Some(120))
+        );
+        assert_eq!(
+            (query.updated_min, query.updated_max),
+            (Some(60), Some(120))
+        );
+        // Equal bounds are one instant, not an empty range.
+        let one = Query::parse(
+            "published-min=1970-01-01T00:01:00Z&published-max=1970-01-01T01:01:00%2B01:00",
+        )
+        .unwrap();
+        assert_eq!((one.published_min, one.published_max), (Some(60), Some(60)));
+    }
 
     #[test]
     fn parses_every_parameter() {
@@ -322,7 +530,19 @@ mod tests {
             ),
             (
                 "published-min=2013-12-11T00:00:00Z&published-max=2013-12-10T00:00:00Z",
-                "published-min (2013-12-11T00:00:00Z) and published-max",
+                "published-min (2013-12-11T00:00:00Z) and published-max (2013-12-10T00:00:00Z) leave no range: the minimum is after the maximum",
+            ),
+            (
+                "updated-min=2013-12-10T00:00:00.7Z&updated-max=2013-12-10T01:00:00.5%2B01:00",
+                "updated-min (2013-12-10T00:00:00.7Z) and updated-max (2013-12-10T00:00:00.5Z) leave no range: the minimum is after the maximum",
+            ),
+            (
+                "updated-min=2013-12-10T00:00:00.5Z&updated-max=2013-12-10T00:00:00.7Z",
+                "no whole second lies between them",
+            ),
+            (
+                "published-max=9999999999-01-01T00:00:00Z",
+                "outside the years the sandbox handles",
             ),
             ("published-min=%zz", "not valid percent-encoded"),
         ] {

@@ -27,7 +27,7 @@
 use crate::access::{self, Permit};
 use crate::data::{DataStore, Item, entry_id};
 use crate::error::ApiError;
-use crate::query::{DateFilter, Query, format_time};
+use crate::query::{DateFilter, format_time};
 use crate::state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared, read};
 use crate::stream::{self, AtomBody};
 use axum::Router;
@@ -91,22 +91,15 @@ async fn resource(
     if path == "ReadServiceStatus" {
         return service_status();
     }
-    let query = Query::parse(raw_query)?;
-    // The permit's range is the query's published bounds clamped by the program's
-    // window; the window alone is what the token may see without them.
-    let window = if query.published_min.is_some() || query.published_max.is_some() {
-        access::check(&shared, &headers, &method, path, "")?.range
-    } else {
-        permit.range
-    };
+    let query = &permit.query;
     let request = Target::of(path)?;
     // The data lock is held while selecting, never while writing.
     let (selection, items) = {
         let data = read(&shared.data);
         let selection = select(&data, &request, &permit)?;
         let filter = match selection.namespace {
-            Namespace::Customer => DateFilter::query_only(&query),
-            Namespace::Espi => DateFilter::new(&query, window),
+            Namespace::Customer => DateFilter::query_only(query),
+            Namespace::Espi => DateFilter::new(query, permit.window),
         };
         let items: Vec<Arc<Item>> = selection
             .items

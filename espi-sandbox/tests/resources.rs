@@ -467,6 +467,41 @@ async fn published_bounds_select_interval_blocks_by_their_interval() {
 }
 
 #[tokio::test]
+async fn one_date_rule_reads_all_four_parameters() {
+    let (sandbox, _clock) = common::start().await;
+    let token = common::authorize(&sandbox, "1", USAGE_SCOPE).await;
+    let ids_of = |query: String| {
+        let sandbox = &sandbox;
+        let token = &token;
+        async move {
+            let url = format!("{}?{query}", token.resource_uri);
+            ids(&atom(sandbox, &url, &token.access_token).await.document)
+        }
+    };
+    // The second day of every meter reading, and the sample's whole `updated` span.
+    let plain = ids_of(
+        "published-min=2014-01-02T05:00:00Z&published-max=2014-01-03T05:00:00Z\
+         &updated-min=2013-01-01T00:00:00Z&updated-max=2014-02-01T00:00:00Z"
+            .to_owned(),
+    )
+    .await;
+    assert!(!plain.is_empty());
+    // The same instants with offsets, fractions (a minimum rounds up, a maximum down)
+    // and without a time zone (UTC): the decision and the selection read them alike.
+    for query in [
+        "published-min=2014-01-02T00:00:00-05:00&published-max=2014-01-03T06:00:00%2B01:00\
+         &updated-min=2012-12-31T19:00:00-05:00&updated-max=2014-02-01T05:30:00%2B05:30",
+        "published-min=2014-01-02T04:59:59.001Z&published-max=2014-01-03T05:00:00.999Z\
+         &updated-min=2012-12-31T23:59:59.5Z&updated-max=2014-02-01T00:00:00.5Z",
+        "published-min=2014-01-02T05:00:00&published-max=2014-01-03T05:00:00\
+         &updated-min=2013-01-01T00:00:00&updated-max=2014-01-31T24:00:00",
+    ] {
+        assert_eq!(ids_of(query.to_owned()).await, plain, "{query}");
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
 async fn updated_bounds_select_by_the_atom_updated() {
     let (sandbox, _clock) = common::start().await;
     let token = common::authorize(&sandbox, "1", USAGE_SCOPE).await;
