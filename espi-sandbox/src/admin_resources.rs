@@ -141,10 +141,8 @@ async fn application_information(
             title: Some(format!("ApplicationInformation {id}")),
             published: Some(utc_text(0)),
             updated: Some(utc_text(now)),
-            links: vec![
-                Link::new("self", &self_href),
-                Link::new("up", &format!("{resource_base}/ApplicationInformation")),
-            ],
+            // No `up`: the collection of every registration is not served.
+            links: vec![Link::new("self", &self_href)],
             ..Metadata::default()
         },
         content: vec![Resource::ApplicationInformation(application)],

@@ -24,17 +24,27 @@
 //!
 //! A UsagePoint always links its three collections, so an empty one answers 204.
 //!
-//! Resources that do not link into a UsagePoint's tree (an IntervalBlock whose `up`
-//! matches no MeterReading, a MeterReading or summary whose UsagePoint is not in the
-//! data, a ReadingType no MeterReading uses) are still served: in the subscription's
-//! Batch feed and the bulk feed, with `self` links at the Data Custodian's root paths
-//! (`IntervalBlock/{id}`, `MeterReading/{id}`, `UsageSummary/{id}`…). Of those root
-//! paths the sandbox routes only `ReadingType/{id}` and `LocalTimeParameters/{id}`;
-//! [`DataStore::notes`] lists each such resource. Entries that are not usage data
-//! (ApplicationInformation, Authorization, customer resources inside a usage document,
-//! unknown elements) are not served and are noted too.
+//! Every link an entry is served with resolves in the sandbox: the links above are
+//! made from the placement (the source's hrefs are not served), and what the Atom
+//! links do not place is placed by its hierarchical hrefs. A MeterReading whose `up`
+//! or `self` extends the `self` of a UsagePoint in the data
+//! (`…/UsagePoint/{id}/MeterReading/…`, as Burlington Hydro's files have it without a
+//! `related` link from the UsagePoint) goes under that UsagePoint, and so on down. A
+//! MeterReading, summary or IntervalBlock whose parent is not in the data at all (a
+//! file holding only IntervalBlocks, say) goes under a UsagePoint or MeterReading path
+//! made for the parent its hrefs name (one per named parent, shared by its children;
+//! one per customer when nothing is named): its `self` and its `up` collection are
+//! served, the absent parent itself answers 404 and is linked from nowhere. A
+//! ReadingType or LocalTimeParameters no MeterReading or UsagePoint uses is served at
+//! its root path all the same. [`DataStore::notes`] lists each resource placed so.
+//! Entries that are not usage data (ApplicationInformation, Authorization, customer
+//! resources inside a usage document, unknown elements) are not served and are noted
+//! too.
 //!
-//! Customer (PII) documents are served as loaded, only by `Batch/RetailCustomer/{id}`.
+//! Customer (PII) documents are served only by `Batch/RetailCustomer/{id}`, as loaded
+//! but without their entries' Atom links: those name the source Data Custodian's
+//! paths, which the sandbox does not serve (nor would a client's bearer token belong
+//! there). The notes say how many links were dropped.
 //!
 //! Memory: the store keeps no copy of any resource it loaded. An [`Item`] holds the
 //! rewritten Atom metadata and the position of its content in the sandbox's
@@ -274,6 +284,7 @@ impl DataStore {
                 content,
             )));
         }
+        let mut dropped_links = 0;
         for (document, doc) in data.customer.iter().enumerate() {
             for (position, entry) in doc.entries().iter().enumerate() {
                 let kind = entry
@@ -287,7 +298,9 @@ impl DataStore {
                     ));
                     continue;
                 }
-                let meta = entry.meta.clone();
+                let mut meta = entry.meta.clone();
+                dropped_links += meta.links.len();
+                meta.links.clear();
                 customer.customer.push(Arc::new(Item {
                     kind,
                     id: String::new(),
@@ -306,6 +319,12 @@ impl DataStore {
                     },
                 }));
             }
+        }
+        if dropped_links > 0 {
+            self.notes.push(format!(
+                "retail customer {sid}: the customer data is served without its {dropped_links} \
+                 Atom links, which name the source's paths"
+            ));
         }
         customer
     }
@@ -468,6 +487,27 @@ struct Keys {
     usage_point_collections: HashMap<String, (String, String)>,
     /// A MeterReading's IntervalBlock collections → (usage point id, its path).
     meter_reading_collections: HashMap<String, (String, String)>,
+    /// UsagePoints named by hierarchical hrefs but not in the data, by source key.
+    absent_usage_points: HashMap<String, (String, String)>,
+    /// MeterReadings named by hierarchical hrefs but not in the data, by source key.
+    absent_meter_readings: HashMap<String, (String, String)>,
+}
+
+impl Keys {
+    /// The collection → owner map of `map`.
+    fn owners(&self, map: OwnerMap) -> &HashMap<String, (String, String)> {
+        match map {
+            OwnerMap::UsagePoint => &self.usage_point_collections,
+            OwnerMap::MeterReading => &self.meter_reading_collections,
+        }
+    }
+
+    fn owners_mut(&mut self, map: OwnerMap) -> &mut HashMap<String, (String, String)> {
+        match map {
+            OwnerMap::UsagePoint => &mut self.usage_point_collections,
+            OwnerMap::MeterReading => &mut self.meter_reading_collections,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -587,75 +627,75 @@ impl<'a> Placer<'a> {
     /// An entry left out of the tree: linked to earlier data, or an orphan.
     fn leftover(&mut self, index: usize, strict: bool) {
         let kind = self.nodes[index].kind;
-        match kind {
+        let map = match kind {
             ResourceKind::ReadingType | ResourceKind::LocalTimeParameters => {
                 self.shared(index);
                 return;
             }
-            ResourceKind::MeterReading => {
-                if let Some(owner) = self.owner(index, OwnerMap::UsagePoint) {
-                    let reading_type = self.reading_type_of(index);
-                    self.meter_reading(index, &owner.0, &owner.1, reading_type);
-                    return;
-                }
-            }
-            ResourceKind::IntervalBlock => {
-                if let Some(owner) = self.owner(index, OwnerMap::MeterReading) {
-                    self.child(index, &owner.0, &owner.1);
-                    return;
-                }
-            }
-            _ => {
-                if let Some(owner) = self.owner(index, OwnerMap::UsagePoint) {
-                    self.child(index, &owner.0, &owner.1);
-                    return;
-                }
-            }
-        }
-        let up = self.nodes[index].up_href.as_deref().unwrap_or("-");
-        let problem = format!(
-            "{kind:?} {} (up {up}) links to no {} of this customer",
-            self.self_href(index),
-            if kind == ResourceKind::IntervalBlock {
-                "MeterReading"
-            } else {
-                "UsagePoint"
-            }
-        );
-        if strict {
-            self.done[index] = true;
-            self.problems.push(problem);
-            return;
-        }
-        let Some(segment) = segment(kind) else {
-            return;
+            ResourceKind::IntervalBlock => OwnerMap::MeterReading,
+            _ => OwnerMap::UsagePoint,
         };
-        let id = self.ids.next(segment);
-        let path = format!("{segment}/{id}");
-        self.problems.push(format!(
-            "{problem}; served as {path}, outside any UsagePoint"
-        ));
-        self.put(
-            index,
-            Placement {
-                kind,
-                id,
-                path,
-                collection: segment.to_owned(),
-                usage_point: None,
-                refs: Vec::new(),
-                related: Vec::new(),
-            },
-        );
+        let parent = match map {
+            OwnerMap::MeterReading => "MeterReading",
+            OwnerMap::UsagePoint => "UsagePoint",
+        };
+        let owner = match self.owner(index, map) {
+            Some(owner) => owner,
+            None if strict => {
+                let up = self.nodes[index].up_href.as_deref().unwrap_or("-");
+                self.problems.push(format!(
+                    "{kind:?} {} (up {up}) links to no {parent} of this customer",
+                    self.self_href(index),
+                ));
+                self.done[index] = true;
+                return;
+            }
+            // Placed by its hierarchical hrefs under a parent that is not in the
+            // data, so that every link it is served with resolves.
+            None => {
+                let named = self.named_parent(index, map);
+                match map {
+                    OwnerMap::MeterReading => self.absent_meter_reading(named),
+                    OwnerMap::UsagePoint => self.absent_usage_point(named),
+                }
+            }
+        };
+        if kind == ResourceKind::MeterReading {
+            let reading_type = self.reading_type_of(index);
+            self.meter_reading(index, &owner.0, &owner.1, reading_type);
+        } else {
+            self.child(index, &owner.0, &owner.1);
+        }
+        let absent = match map {
+            OwnerMap::MeterReading => &self.keys.absent_meter_readings,
+            OwnerMap::UsagePoint => &self.keys.absent_usage_points,
+        };
+        if absent.values().any(|absent| absent.1 == owner.1)
+            && let Some(path) = &self.paths[index]
+        {
+            self.problems.push(format!(
+                "{kind:?} {} (up {}) is served as {path}: its {parent} is not in the data",
+                self.self_href(index),
+                self.nodes[index].up_href.as_deref().unwrap_or("-"),
+            ));
+        }
+    }
+
+    /// The parent an entry's hierarchical hrefs name, as a [`key`]: its `up` without
+    /// the collection segment, or else its `self` without the collection segment and
+    /// its id.
+    fn named_parent(&self, index: usize, map: OwnerMap) -> Option<String> {
+        let node = &self.nodes[index];
+        node.up_href
+            .as_deref()
+            .and_then(|up| parent_of_collection(&key(up), map.collections()))
+            .or_else(|| parent_of_member(&self.source_self(index)?, map.collections()))
     }
 
     /// The owner of an entry left out of the tree: its `up` (or the parent of its
     /// `self`) is a known collection.
     fn owner(&self, index: usize, map: OwnerMap) -> Option<(String, String)> {
-        let map = match map {
-            OwnerMap::UsagePoint => &self.keys.usage_point_collections,
-            OwnerMap::MeterReading => &self.keys.meter_reading_collections,
-        };
+        let map = self.keys.owners(map);
         let node = &self.nodes[index];
         if let Some(owner) = node.up_href.as_deref().and_then(|up| map.get(&key(up))) {
             return Some(owner.clone());
@@ -787,22 +827,13 @@ impl<'a> Placer<'a> {
                 (id, path)
             }
         };
-        let collections = [
-            "MeterReading",
-            "UsageSummary",
-            "ElectricPowerUsageSummary",
-            "ElectricPowerQualitySummary",
-        ]
-        .iter()
-        .map(|collection| format!("{path}/{collection}"));
-        for collection in node_related.into_iter().chain(collections) {
-            if !self.keys.selves.contains_key(&collection) {
-                self.keys
-                    .usage_point_collections
-                    .entry(collection)
-                    .or_insert_with(|| (id.clone(), path.clone()));
-            }
-        }
+        let parents = [Some(path.clone()), self.source_self(index)];
+        self.remember_collections(
+            OwnerMap::UsagePoint,
+            node_related,
+            parents,
+            (id.clone(), path.clone()),
+        );
         (id, path)
     }
 
@@ -843,16 +874,94 @@ impl<'a> Placer<'a> {
                 path
             }
         };
-        let own = format!("{path}/IntervalBlock");
-        for collection in node_related.into_iter().chain([own]) {
+        let parents = [Some(path.clone()), self.source_self(index)];
+        self.remember_collections(
+            OwnerMap::MeterReading,
+            node_related,
+            parents,
+            (upid.to_owned(), path.clone()),
+        );
+        path
+    }
+
+    /// An entry's own `self`, as a [`key`].
+    fn source_self(&self, index: usize) -> Option<String> {
+        self.nodes[index].self_href.as_deref().map(key)
+    }
+
+    /// Records the hrefs that name a UsagePoint's or a MeterReading's collections as
+    /// belonging to `owner` (usage point id, path): the `related` links of its entry,
+    /// and the collection segments under each of `parents` — its sandbox path and
+    /// its source `self`, the hierarchical href its children's `up` links extend. A
+    /// href that is the `self` of a resource is no collection.
+    fn remember_collections(
+        &mut self,
+        map: OwnerMap,
+        related: Vec<String>,
+        parents: [Option<String>; 2],
+        owner: (String, String),
+    ) {
+        let segments = map.collections();
+        let hierarchical = parents.into_iter().flatten().flat_map(|parent| {
+            segments
+                .iter()
+                .map(move |segment| format!("{parent}/{segment}"))
+        });
+        for collection in related.into_iter().chain(hierarchical) {
             if !self.keys.selves.contains_key(&collection) {
                 self.keys
-                    .meter_reading_collections
+                    .owners_mut(map)
                     .entry(collection)
-                    .or_insert_with(|| (upid.to_owned(), path.clone()));
+                    .or_insert_with(|| owner.clone());
             }
         }
-        path
+    }
+
+    /// A UsagePoint that is not in the data but that entries name by their
+    /// hierarchical hrefs (`source`, a [`key`]; `None` when nothing names it): it gets
+    /// a sandbox path once, which every entry naming it shares. It is not served
+    /// itself; its collections are.
+    fn absent_usage_point(&mut self, source: Option<String>) -> (String, String) {
+        let name = source.clone().unwrap_or_default();
+        if let Some(known) = self.keys.absent_usage_points.get(&name) {
+            return known.clone();
+        }
+        let id = self.ids.next("UsagePoint");
+        let path = format!("Subscription/{}/UsagePoint/{id}", self.sid);
+        let owner = (id, path.clone());
+        self.keys.absent_usage_points.insert(name, owner.clone());
+        self.remember_collections(
+            OwnerMap::UsagePoint,
+            Vec::new(),
+            [Some(path), source],
+            owner.clone(),
+        );
+        owner
+    }
+
+    /// A MeterReading that is not in the data (see
+    /// [`absent_usage_point`](Self::absent_usage_point)), under the UsagePoint its own
+    /// href names.
+    fn absent_meter_reading(&mut self, source: Option<String>) -> (String, String) {
+        let name = source.clone().unwrap_or_default();
+        if let Some(known) = self.keys.absent_meter_readings.get(&name) {
+            return known.clone();
+        }
+        let point = source
+            .as_deref()
+            .and_then(|source| parent_of_member(source, OwnerMap::UsagePoint.collections()));
+        let (upid, up_path) = self.absent_usage_point(point);
+        let id = self.ids.next("MeterReading");
+        let path = format!("{up_path}/MeterReading/{id}");
+        let owner = (upid, path.clone());
+        self.keys.absent_meter_readings.insert(name, owner.clone());
+        self.remember_collections(
+            OwnerMap::MeterReading,
+            Vec::new(),
+            [Some(path), source],
+            owner.clone(),
+        );
+        owner
     }
 
     /// An IntervalBlock under a MeterReading, or a summary under a UsagePoint.
@@ -881,10 +990,41 @@ impl<'a> Placer<'a> {
     }
 }
 
+/// The owners of collections: UsagePoints (MeterReading and summary collections) or
+/// MeterReadings (IntervalBlock collections).
 #[derive(Debug, Clone, Copy)]
 enum OwnerMap {
     UsagePoint,
     MeterReading,
+}
+
+impl OwnerMap {
+    /// The collection segments under an owner, as source files name them.
+    fn collections(self) -> &'static [&'static str] {
+        match self {
+            OwnerMap::UsagePoint => &[
+                "MeterReading",
+                "UsageSummary",
+                "ElectricPowerUsageSummary",
+                "ElectricPowerQualitySummary",
+            ],
+            OwnerMap::MeterReading => &["IntervalBlock"],
+        }
+    }
+}
+
+/// The parent a member href `…/{parent}/{segment}/{id}` names, for a `segment` of
+/// `collections`.
+fn parent_of_member(member: &str, collections: &[&str]) -> Option<String> {
+    let (collection, _id) = member.rsplit_once('/')?;
+    parent_of_collection(collection, collections)
+}
+
+/// The parent a collection href `…/{parent}/{segment}` names, for a `segment` of
+/// `collections`.
+fn parent_of_collection(collection: &str, collections: &[&str]) -> Option<String> {
+    let (parent, segment) = collection.rsplit_once('/')?;
+    (collections.contains(&segment) && !parent.is_empty()).then(|| parent.to_owned())
 }
 
 /// The path segment of a usage resource kind; `None` for what is not usage data.
@@ -1112,15 +1252,115 @@ mod tests {
     }
 
     #[test]
-    fn unlinked_resources_are_served_at_root_paths_and_noted() {
+    fn resources_whose_parent_is_absent_are_placed_by_their_hrefs_and_noted() {
         const BLOCK: &[u8] =
             include_bytes!("../../testdata/samples/gba-cmd-test/interval_block_1.xml");
         let store = DataStore::load(&[customer(BLOCK)], "http://h/r");
         assert_eq!(store.usage(0).len(), 1);
-        assert_eq!(store.usage(0)[0].path, "IntervalBlock/1");
+        let block = &store.usage(0)[0];
+        assert_eq!(
+            block.path,
+            "Subscription/1/UsagePoint/1/MeterReading/1/IntervalBlock/1"
+        );
+        assert_eq!(
+            block.collection,
+            "Subscription/1/UsagePoint/1/MeterReading/1/IntervalBlock"
+        );
         assert_eq!(store.notes().len(), 1);
         assert!(
-            store.notes()[0].contains("served as IntervalBlock/1"),
+            store.notes()[0].contains("its MeterReading is not in the data"),
+            "{:?}",
+            store.notes()
+        );
+    }
+
+    #[test]
+    fn children_named_by_hierarchical_hrefs_go_under_their_parents() {
+        // Burlington Hydro: the UsagePoint links no MeterReading collection; the
+        // MeterReading's and the blocks' hrefs extend the UsagePoint's `self`.
+        const BURLINGTON: &[u8] =
+            include_bytes!("../../testdata/samples/burlington-hydro/usage_60min.xml");
+        let store = DataStore::load(&[customer(BURLINGTON)], "http://h/r");
+        assert!(store.notes().is_empty(), "{:?}", store.notes());
+        let paths: Vec<&str> = store
+            .usage(0)
+            .iter()
+            .map(|item| item.path.as_str())
+            .collect();
+        assert!(
+            paths.contains(&"Subscription/1/UsagePoint/1/MeterReading/1"),
+            "{paths:?}"
+        );
+        for block in store
+            .usage(0)
+            .iter()
+            .filter(|item| item.kind == ResourceKind::IntervalBlock)
+        {
+            assert_eq!(
+                block.collection,
+                "Subscription/1/UsagePoint/1/MeterReading/1/IntervalBlock"
+            );
+        }
+    }
+
+    #[test]
+    fn blocks_of_one_absent_meter_reading_share_its_path() {
+        let feed = |selves: &[&str]| {
+            let entries: String = selves
+                .iter()
+                .map(|href| {
+                    format!(
+                        r#"<entry><id>urn:uuid:{href}</id><title/><link rel="self" href="{href}"/>
+                        <content><IntervalBlock xmlns="http://naesb.org/espi"><interval><duration>3600</duration>
+                        <start>1388556000</start></interval></IntervalBlock></content>
+                        <updated>2014-01-01T00:00:00Z</updated></entry>"#
+                    )
+                })
+                .collect();
+            format!(r#"<feed xmlns="http://www.w3.org/2005/Atom">{entries}</feed>"#)
+        };
+        let xml = feed(&[
+            "https://x/espi/1_1/resource/Subscription/9/UsagePoint/4/MeterReading/7/IntervalBlock/1",
+            "https://x/espi/1_1/resource/Subscription/9/UsagePoint/4/MeterReading/8/IntervalBlock/1",
+            "https://x/espi/1_1/resource/Subscription/9/UsagePoint/4/MeterReading/7/IntervalBlock/2",
+            "https://x/IntervalBlock/3",
+        ]);
+        let store = DataStore::load(&[customer(xml.as_bytes())], "http://h/r");
+        let collections: Vec<&str> = store
+            .usage(0)
+            .iter()
+            .map(|item| item.collection.as_str())
+            .collect();
+        assert_eq!(
+            collections,
+            [
+                "Subscription/1/UsagePoint/1/MeterReading/1/IntervalBlock",
+                "Subscription/1/UsagePoint/1/MeterReading/2/IntervalBlock",
+                "Subscription/1/UsagePoint/1/MeterReading/1/IntervalBlock",
+                "Subscription/1/UsagePoint/2/MeterReading/3/IntervalBlock",
+            ]
+        );
+        assert_eq!(store.notes().len(), 4, "{:?}", store.notes());
+    }
+
+    #[test]
+    fn customer_data_is_served_without_the_sources_links() {
+        const PII: &[u8] =
+            include_bytes!("../../testdata/samples/peter279k/retail_customer_data.xml");
+        let data = CustomerData {
+            usage: Vec::new(),
+            customer: vec![espi_xml::read_document(PII).unwrap().document],
+        };
+        let store = DataStore::load(&[data], "http://h/r");
+        assert!(!store.customer_data(0).is_empty());
+        assert!(
+            store
+                .customer_data(0)
+                .iter()
+                .all(|item| item.meta.links.is_empty())
+        );
+        assert!(
+            store.notes()[0].contains("without its"),
             "{:?}",
             store.notes()
         );

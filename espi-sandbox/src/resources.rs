@@ -337,12 +337,18 @@ fn permitted<'a>(data: &'a DataStore, permit: &'a Permit) -> impl Iterator<Item 
         .filter_map(|id| data.customer_index(id))
 }
 
-/// A collection's parent (the subscription or a UsagePoint/MeterReading) must exist.
+/// A collection exists when its parent (the subscription or a UsagePoint or
+/// MeterReading) does, or when it has members (those placed under a parent that is not
+/// in the data, see [`crate::data`]).
 fn parent_exists(items: &[Arc<Item>], sid: &str, collection: &str) -> Result<(), ApiError> {
     let Some((parent, _)) = collection.rsplit_once('/') else {
         return Ok(());
     };
-    if parent == format!("Subscription/{sid}") || items.iter().any(|item| item.path == parent) {
+    if parent == format!("Subscription/{sid}")
+        || items
+            .iter()
+            .any(|item| item.path == parent || item.collection == collection)
+    {
         return Ok(());
     }
     Err(ApiError::not_found(format!(

@@ -365,8 +365,15 @@ async fn customer_data_is_served_alone_in_its_own_namespace() {
         "no usage data in the customer feed"
     );
     let customer = espi_xml::read_document(body.as_bytes()).unwrap();
-    let source = common::sample("verdigris-pge/PGERetailCustomer.xml");
-    assert_eq!(customer.document.entries(), source.entries());
+    // As loaded, without the links to the source's paths, which the sandbox does not serve.
+    let mut source = common::sample("verdigris-pge/PGERetailCustomer.xml")
+        .entries()
+        .to_vec();
+    assert!(source.iter().any(|entry| !entry.meta.links.is_empty()));
+    for entry in &mut source {
+        entry.meta.links.clear();
+    }
+    assert_eq!(customer.document.entries(), source);
     let namespace_of = |kind: ResourceKind| {
         ResourceKind::KNOWN
             .iter()
