@@ -201,7 +201,11 @@ fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
         Reason::Unusable(unusable) => {
             let why = match unusable {
                 Unusable::Revoked => match presented.revoked_at {
-                    Some(at) => format!("the authorization was revoked at {}", utc_text(at)),
+                    Some(at) => format!(
+                        "the authorization was revoked at {}{}",
+                        utc_text(at),
+                        presented.revocation.map_or("", |cause| cause.because())
+                    ),
                     None => "the authorization is revoked (its authorized period ended)".to_owned(),
                 },
                 Unusable::Denied => "the authorization was denied".to_owned(),

@@ -82,6 +82,50 @@ pub struct Faults {
     pub cut_off_after: usize,
 }
 
+/// Bounds on what clients can make the sandbox hold, and on how long it waits for
+/// them. What happens at each limit is documented where it applies: the OAuth
+/// records in the authorization server, the connections and timeouts in the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Consent pages waiting for the customer's answer (each expires after ten
+    /// minutes); more are refused with `temporarily_unavailable`. Default 1 000.
+    pub pending_consents: usize,
+    /// Authorization codes kept, live (a minute) or remembered after their use or
+    /// expiry (an hour, so that a replay is recognised). Default 1 000.
+    pub codes: usize,
+    /// Authorizations kept; those that can never serve again make room for new grants.
+    /// Default 10 000.
+    pub authorizations: usize,
+    /// Connections served at once; more wait in the listen backlog. Default 1 024.
+    pub connections: usize,
+    /// How long a client may take to send a request's headers, from the moment the
+    /// connection is ready for them: after it opens, and after each response on a
+    /// kept-alive connection, so this is also the longest idle keep-alive. Default 30 s.
+    pub header_read_timeout: Duration,
+    /// How long a response may wait for the client to take more of it before the
+    /// connection is dropped. Default 30 s.
+    pub write_timeout: Duration,
+    /// How long a request body may pause between two of its pieces. Default 30 s.
+    pub body_read_timeout: Duration,
+    /// The largest body of the admin route that adds usage data. Default 512 MiB.
+    pub upload_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            pending_consents: 1_000,
+            codes: 1_000,
+            authorizations: 10_000,
+            connections: 1_024,
+            header_read_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(30),
+            upload_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
 /// The sandbox's configuration. Build it with [`SandboxConfig::new`] and the `with_`
 /// methods.
 #[derive(Clone)]
@@ -102,6 +146,8 @@ pub struct SandboxConfig {
     pub clock: Clock,
     /// Fault injection.
     pub faults: Faults,
+    /// Bounds on records, connections and waits.
+    pub limits: Limits,
     /// A seed for the fault dice and generated secrets, so test runs repeat.
     pub seed: u64,
 }
@@ -131,6 +177,7 @@ impl SandboxConfig {
             policy: WindowPolicy::ameren_share_my_usage(),
             clock: system_clock(),
             faults: Faults::default(),
+            limits: Limits::default(),
             seed: 1,
         }
     }

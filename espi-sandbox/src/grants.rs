@@ -7,10 +7,22 @@
 //! - **One live access token per Authorization.** The ESPI Authorization resource has one
 //!   `expires_at` (espi-reference §4.2), so an Authorization has one access token at a
 //!   time. A refresh issues a new access token *and* a new refresh token (rotation); the
-//!   old access token stops working at once (401 "replaced by a refresh") and the old
-//!   refresh token is refused (`invalid_grant`).
+//!   old access token stops working at once (401 "replaced by a refresh").
+//! - **A replaced refresh token presented again revokes the Authorization** and with it
+//!   every token of the grant (RFC 9700 §4.14.2: the server cannot tell whether the
+//!   client or a thief presents it, so neither keeps the grant). Refresh tokens are
+//!   made so that every one a grant was given is recognised ([`crate::refresh_token`]).
 //! - **Codes** are single-use and live [`CODE_LIFETIME`] seconds. A code presented a
 //!   second time revokes the Authorization it produced (RFC 6749 §4.1.2).
+//! - **Bounded records** ([`Limits`]): consent pages wait at most
+//!   [`CONSENT_LIFETIME`] seconds and codes are remembered [`CODE_MEMORY`] seconds after
+//!   their use or expiry; beyond the limits on how many are kept, the oldest
+//!   remembered codes go first, and a new consent page or code is refused with
+//!   `temporarily_unavailable` while the live ones fill the limit. Authorizations that
+//!   can never serve again (revoked, denied, ended, or with every token expired) make
+//!   room for new grants, oldest first, with their tokens; when all are usable a grant
+//!   is refused the same way. An Authorization keeps its current access token and the
+//!   one its last refresh replaced, no more.
 //! - **PKCE** (RFC 7636): a code issued for a request with a [`CodeChallenge`] is
 //!   exchanged only with the matching `code_verifier`; a code issued without one refuses
 //!   a `code_verifier` (RFC 9700 §2.1.1: otherwise an attacker could strip the challenge
@@ -28,7 +40,9 @@
 //!
 //! Times are epoch seconds from the sandbox's clock; nothing here reads a clock.
 
+use crate::config::Limits;
 use crate::error::ApiError;
+use crate::refresh_token::RefreshKey;
 use crate::state::Shared;
 use base64::Engine as _;
 use espi_auth::calendar::MonthClock;
@@ -54,6 +68,10 @@ pub const CODE_LIFETIME: i64 = 60;
 
 /// Seconds a consent page stays answerable.
 pub const CONSENT_LIFETIME: i64 = 600;
+
+/// Seconds a used or expired code is remembered, so that a replay is recognised (and
+/// answered by revocation) rather than reported as unknown.
+pub const CODE_MEMORY: i64 = 3600;
 
 /// Lifetime of the Data Custodian's and the registration token: a century, so that a
 /// stepping test clock never ends them.
@@ -127,6 +145,14 @@ impl GrantError {
     pub fn server_error(description: impl Into<String>) -> Self {
         GrantError {
             error: "server_error",
+            description: description.into(),
+        }
+    }
+
+    /// `temporarily_unavailable` (RFC 6749 §4.1.2.1): a record limit is reached.
+    pub fn temporarily_unavailable(description: impl Into<String>) -> Self {
+        GrantError {
+            error: "temporarily_unavailable",
             description: description.into(),
         }
     }
@@ -299,11 +325,39 @@ enum TokenEntry {
     Admin(usize),
 }
 
-/// What a refresh token string maps to.
+/// Why an Authorization was revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// The customer or the Data Custodian withdrew it (admin route, DELETE).
+    Withdrawn,
+    /// Its authorization code was presented a second time (RFC 6749 §4.1.2).
+    CodeReplayed,
+    /// A refresh token it had replaced was presented again (RFC 9700 §4.14.2).
+    RefreshTokenReplayed,
+}
+
+impl Revocation {
+    /// Why, in words, after "revoked at …"; empty for a plain withdrawal.
+    pub fn because(self) -> &'static str {
+        match self {
+            Revocation::Withdrawn => "",
+            Revocation::CodeReplayed => {
+                " because its authorization code was presented a second time (RFC 6749 section 4.1.2)"
+            }
+            Revocation::RefreshTokenReplayed => {
+                " because a refresh token it had replaced was presented again (RFC 9700 section 4.14.2)"
+            }
+        }
+    }
+}
+
+/// The refresh token of a customer grant: its family and current generation
+/// ([`crate::refresh_token`]).
 #[derive(Debug, Clone)]
-enum RefreshEntry {
-    Current(u64),
-    Rotated { authorization: u64, at: i64 },
+struct RefreshFamily {
+    family: String,
+    generation: u64,
+    expires_at: i64,
 }
 
 /// A token that is not an Authorization: D, R or U.
@@ -347,6 +401,8 @@ pub struct AuthorizationRecord {
     pub updated_at: i64,
     /// When it was revoked.
     pub revoked_at: Option<i64>,
+    /// Why it was revoked.
+    pub revocation: Option<Revocation>,
     /// The last request served with its token.
     pub last_activity: Option<i64>,
     /// `resourceURI`.
@@ -356,8 +412,9 @@ pub struct AuthorizationRecord {
     /// `customerResourceURI`, when the scope grants retail customer data.
     pub customer_resource_uri: Option<String>,
     access_token: String,
-    refresh_token: Option<String>,
-    refresh_expires_at: Option<i64>,
+    /// The access token the last refresh replaced.
+    replaced_access_token: Option<String>,
+    refresh: Option<RefreshFamily>,
 }
 
 impl std::fmt::Debug for AuthorizationRecord {
@@ -387,6 +444,19 @@ impl AuthorizationRecord {
     /// The status at `now`, with the end of the authorizedPeriod applied.
     pub fn status(&self, now: i64) -> Status {
         self.state.expire(now).status()
+    }
+
+    /// Whether any token of the grant can serve at or after `now`: in force, and
+    /// either its access token or its refresh token unexpired.
+    fn may_serve_again(&self, now: i64) -> bool {
+        match self.state.expire(now).check_usable(now) {
+            Ok(()) => true,
+            Err(Unusable::TokenExpired { .. }) => self
+                .refresh
+                .as_ref()
+                .is_some_and(|refresh| now < refresh.expires_at),
+            Err(_) => false,
+        }
     }
 }
 
@@ -446,6 +516,8 @@ pub struct Presented {
     pub window: Window,
     /// When it was revoked.
     pub revoked_at: Option<i64>,
+    /// Why it was revoked.
+    pub revocation: Option<Revocation>,
     /// The last request served.
     pub last_activity: Option<i64>,
     /// The resource URI the token is bound to.
@@ -467,12 +539,16 @@ pub enum RevokeError {
 /// Applications, authorizations, authorization codes and tokens.
 #[derive(Default)]
 pub struct AuthStore {
+    limits: Limits,
     next_id: u64,
     authorizations: BTreeMap<u64, AuthorizationRecord>,
     consents: HashMap<String, PendingConsent>,
     codes: HashMap<String, CodeRecord>,
     access_tokens: HashMap<String, TokenEntry>,
-    refresh_tokens: HashMap<String, RefreshEntry>,
+    /// Refresh token families → Authorization.
+    refresh_families: HashMap<String, u64>,
+    /// Made on the first customer grant.
+    refresh_key: Option<RefreshKey>,
     admin: Vec<AdminToken>,
 }
 
@@ -488,6 +564,14 @@ impl std::fmt::Debug for AuthStore {
 }
 
 impl AuthStore {
+    /// An empty store keeping at most the records `limits` allows.
+    pub fn new(limits: Limits) -> AuthStore {
+        AuthStore {
+            limits,
+            ..AuthStore::default()
+        }
+    }
+
     /// The subscriptions of `retail_customer_id` with an authorization in force at
     /// `now` (notifications of new data go to these). "In force" means Active and
     /// inside the authorizedPeriod; an expired access token does not matter, since the
@@ -538,6 +622,13 @@ impl AuthStore {
         challenge: Option<CodeChallenge>,
     ) -> Result<String, GrantError> {
         self.consents.retain(|_, pending| pending.expires_at > now);
+        if self.consents.len() >= self.limits.pending_consents {
+            return Err(GrantError::temporarily_unavailable(format!(
+                "{} consent pages are waiting for an answer, the most this sandbox keeps; \
+                 each expires {CONSENT_LIFETIME} s after it was shown",
+                self.consents.len()
+            )));
+        }
         let nonce = random_token()?;
         self.consents.insert(
             nonce.clone(),
@@ -582,10 +673,9 @@ impl AuthStore {
         challenge: Option<CodeChallenge>,
         customer: Customer,
     ) -> Result<String, GrantError> {
-        // Redeemed and expired codes are kept an hour, so that a replay is still
-        // recognised (and answered by revocation) rather than reported as unknown.
         self.codes
-            .retain(|_, code| code.expires_at.saturating_add(3600) > now);
+            .retain(|_, code| code.expires_at.saturating_add(CODE_MEMORY) > now);
+        self.make_room_for_a_code(now)?;
         let code = random_token()?;
         self.codes.insert(
             code.clone(),
@@ -632,7 +722,9 @@ impl AuthStore {
             .cloned()
             .ok_or_else(|| GrantError::invalid_grant("unknown authorization code"))?;
         if let Some(authorization) = record.redeemed {
-            let revoked = self.revoke(&authorization, now).is_ok();
+            let revoked = self
+                .revoke_because(&authorization, now, Revocation::CodeReplayed)
+                .is_ok();
             return Err(GrantError::invalid_grant(if revoked {
                 format!(
                     "the authorization code was already used; Authorization {authorization} \
@@ -715,8 +807,9 @@ impl AuthStore {
     }
 
     /// The refresh_token grant (RFC 6749 §6): a new access token and a new refresh
-    /// token; both old ones stop working. `scope`, when given, must lie within the
-    /// granted scope; the grant keeps the granted scope.
+    /// token; both old ones stop working, and the old refresh token presented again
+    /// revokes the Authorization (RFC 9700 §4.14.2). `scope`, when given, must lie
+    /// within the granted scope; the grant keeps the granted scope.
     pub fn refresh(
         &mut self,
         now: i64,
@@ -725,17 +818,34 @@ impl AuthStore {
         refresh_token: &str,
         scope: Option<&Scope>,
     ) -> Result<Issued, GrantError> {
-        let key = match self.refresh_tokens.get(refresh_token) {
-            Some(RefreshEntry::Current(key)) => *key,
-            Some(RefreshEntry::Rotated { authorization, at }) => {
-                return Err(GrantError::invalid_grant(format!(
-                    "the refresh token of Authorization {authorization} was replaced at {}: \
-                     use the refresh token issued then",
-                    utc_text(*at)
-                )));
-            }
-            None => return Err(GrantError::invalid_grant("unknown refresh token")),
-        };
+        let unknown = || GrantError::invalid_grant("unknown refresh token");
+        let reading = self
+            .refresh_key
+            .as_ref()
+            .and_then(|key| key.read(refresh_token))
+            .ok_or_else(unknown)?;
+        let key = *self
+            .refresh_families
+            .get(&reading.family)
+            .ok_or_else(unknown)?;
+        let current = self
+            .authorizations
+            .get(&key)
+            .and_then(|record| record.refresh.as_ref())
+            .map(|refresh| refresh.generation)
+            .ok_or_else(unknown)?;
+        if reading.generation < current {
+            let id = key.to_string();
+            let _ = self.revoke_because(&id, now, Revocation::RefreshTokenReplayed);
+            return Err(GrantError::invalid_grant(format!(
+                "the refresh token of Authorization {id} was replaced by a refresh and is \
+                 presented again: Authorization {id} and its tokens are now revoked \
+                 (RFC 9700 section 4.14.2); start a new authorization"
+            )));
+        }
+        if reading.generation > current {
+            return Err(unknown());
+        }
         let record = self
             .authorizations
             .get_mut(&key)
@@ -747,7 +857,7 @@ impl AuthStore {
         }
         record.state = record.state.expire(now);
         let id = record.id.clone();
-        if let Some(expires_at) = record.refresh_expires_at
+        if let Some(expires_at) = record.refresh.as_ref().map(|refresh| refresh.expires_at)
             && now >= expires_at
         {
             return Err(GrantError::invalid_grant(format!(
@@ -784,14 +894,22 @@ impl AuthStore {
                     }
                 })?;
         let access_token = random_token()?;
-        let new_refresh = random_token()?;
         let old_access = std::mem::replace(&mut record.access_token, access_token.clone());
-        let old_refresh = record.refresh_token.replace(new_refresh.clone());
+        let older = record.replaced_access_token.replace(old_access.clone());
         record.state = state;
         record.updated_at = now;
         record.grant_type = GrantType::RefreshToken;
-        record.refresh_expires_at = Some(now.saturating_add(seconds(terms.refresh_lifetime)));
-        let issued = issued(record, terms.access_lifetime);
+        let refresh = record
+            .refresh
+            .as_mut()
+            .ok_or_else(|| GrantError::server_error("a refresh of a grant without one"))?;
+        refresh.generation = current + 1;
+        refresh.expires_at = now.saturating_add(seconds(terms.refresh_lifetime));
+        let refresh_token = refresh_token_text(self.refresh_key.as_ref(), refresh)?;
+        let issued = issued(record, terms.access_lifetime, Some(refresh_token));
+        if let Some(older) = older {
+            self.access_tokens.remove(&older);
+        }
         self.access_tokens.insert(
             old_access,
             TokenEntry::Superseded {
@@ -799,25 +917,24 @@ impl AuthStore {
                 at: now,
             },
         );
-        if let Some(old) = old_refresh {
-            self.refresh_tokens.insert(
-                old,
-                RefreshEntry::Rotated {
-                    authorization: key,
-                    at: now,
-                },
-            );
-        }
         self.access_tokens
             .insert(access_token, TokenEntry::Current(key));
-        self.refresh_tokens
-            .insert(new_refresh, RefreshEntry::Current(key));
         Ok(issued)
     }
 
-    /// Revokes Authorization `id` at `now` (status Revoked, `revoked_at` recorded).
-    /// Revoking a revoked or ended Authorization changes nothing and succeeds.
+    /// Revokes Authorization `id` at `now` (status Revoked, `revoked_at` recorded), as
+    /// the customer or the Data Custodian does. Revoking a revoked or ended
+    /// Authorization changes nothing and succeeds.
     pub fn revoke(&mut self, id: &str, now: i64) -> Result<(), RevokeError> {
+        self.revoke_because(id, now, Revocation::Withdrawn)
+    }
+
+    fn revoke_because(
+        &mut self,
+        id: &str,
+        now: i64,
+        revocation: Revocation,
+    ) -> Result<(), RevokeError> {
         let record = id
             .parse::<u64>()
             .ok()
@@ -827,6 +944,7 @@ impl AuthStore {
         if let Ok(revoked) = record.state.revoke(now) {
             record.state = revoked;
             record.revoked_at = Some(now);
+            record.revocation = Some(revocation);
             record.updated_at = now;
         }
         Ok(())
@@ -857,6 +975,7 @@ impl AuthStore {
                     scope: admin.scope.clone(),
                     window: admin.window,
                     revoked_at: None,
+                    revocation: None,
                     last_activity: None,
                     resource_uri: admin.bound.clone(),
                     retail_customer: None,
@@ -876,6 +995,7 @@ impl AuthStore {
                     scope: record.scope.clone(),
                     window: record.window,
                     revoked_at: record.revoked_at,
+                    revocation: record.revocation,
                     last_activity: record.last_activity,
                     resource_uri: record.resource_uri.clone(),
                     retail_customer: record.retail_customer.clone(),
@@ -956,6 +1076,71 @@ impl AuthStore {
         Ok(token)
     }
 
+    /// Makes room for a code under the limit: the remembered (used or expired) codes
+    /// go first, oldest first; refused while live codes fill it.
+    fn make_room_for_a_code(&mut self, now: i64) -> Result<(), GrantError> {
+        let limit = self.limits.codes;
+        if self.codes.len() < limit {
+            return Ok(());
+        }
+        let mut remembered: Vec<(i64, String)> = self
+            .codes
+            .iter()
+            .filter(|(_, code)| code.redeemed.is_some() || code.expires_at <= now)
+            .map(|(text, code)| (code.expires_at, text.clone()))
+            .collect();
+        remembered.sort();
+        let excess = self.codes.len() + 1 - limit;
+        for (_, text) in remembered.into_iter().take(excess) {
+            self.codes.remove(&text);
+        }
+        if self.codes.len() < limit {
+            return Ok(());
+        }
+        Err(GrantError::temporarily_unavailable(format!(
+            "{} authorization codes are waiting to be exchanged, the most this sandbox keeps; \
+             each expires {CODE_LIFETIME} s after it was issued",
+            self.codes.len()
+        )))
+    }
+
+    /// Makes room for a grant under the limit: the Authorizations that can never serve
+    /// again go first, oldest first, with their tokens; refused while every
+    /// Authorization can.
+    fn make_room_for_a_grant(&mut self, now: i64) -> Result<(), GrantError> {
+        let limit = self.limits.authorizations;
+        if self.authorizations.len() < limit {
+            return Ok(());
+        }
+        let excess = self.authorizations.len() + 1 - limit;
+        let finished: Vec<u64> = self
+            .authorizations
+            .iter()
+            .filter(|(_, record)| !record.may_serve_again(now))
+            .map(|(key, _)| *key)
+            .take(excess)
+            .collect();
+        for key in finished {
+            if let Some(record) = self.authorizations.remove(&key) {
+                self.access_tokens.remove(&record.access_token);
+                if let Some(replaced) = &record.replaced_access_token {
+                    self.access_tokens.remove(replaced);
+                }
+                if let Some(refresh) = &record.refresh {
+                    self.refresh_families.remove(&refresh.family);
+                }
+            }
+        }
+        if self.authorizations.len() < limit {
+            return Ok(());
+        }
+        Err(GrantError::temporarily_unavailable(format!(
+            "{} Authorizations can still be used, the most this sandbox keeps; revoke some \
+             or wait until their tokens expire",
+            self.authorizations.len()
+        )))
+    }
+
     /// Grants an Authorization: applies the window, makes the state and the tokens.
     fn grant(
         &mut self,
@@ -984,6 +1169,7 @@ impl AuthStore {
         let state =
             AuthorizationState::grant(now, &grant.scope, terms.access_lifetime, Some(period))
                 .map_err(|error| GrantError::server_error(format!("granting: {error}")))?;
+        self.make_room_for_a_grant(now)?;
         let key = self.next_id.saturating_add(1);
         self.next_id = key;
         let id = key.to_string();
@@ -1007,13 +1193,28 @@ impl AuthStore {
             ),
         };
         let access_token = random_token()?;
-        let (refresh_token, refresh_expires_at) = match grant.kind {
-            TokenKind::Access => (
-                Some(random_token()?),
-                Some(now.saturating_add(seconds(terms.refresh_lifetime))),
-            ),
-            _ => (None, None),
+        let refresh = match grant.kind {
+            TokenKind::Access => {
+                let no_randomness = |error: getrandom::Error| {
+                    GrantError::server_error(format!(
+                        "the operating system gave no randomness for a refresh token: {error}"
+                    ))
+                };
+                if self.refresh_key.is_none() {
+                    self.refresh_key = Some(RefreshKey::random().map_err(no_randomness)?);
+                }
+                Some(RefreshFamily {
+                    family: RefreshKey::new_family().map_err(no_randomness)?,
+                    generation: 0,
+                    expires_at: now.saturating_add(seconds(terms.refresh_lifetime)),
+                })
+            }
+            _ => None,
         };
+        let refresh_token = refresh
+            .as_ref()
+            .map(|refresh| refresh_token_text(self.refresh_key.as_ref(), refresh))
+            .transpose()?;
         let record = AuthorizationRecord {
             authorization_uri: format!("{base}/Authorization/{id}"),
             id: id.clone(),
@@ -1029,19 +1230,19 @@ impl AuthStore {
             granted_at: now,
             updated_at: now,
             revoked_at: None,
+            revocation: None,
             last_activity: None,
             resource_uri,
             customer_resource_uri,
             access_token: access_token.clone(),
-            refresh_token: refresh_token.clone(),
-            refresh_expires_at,
+            replaced_access_token: None,
+            refresh,
         };
-        let response = issued(&record, terms.access_lifetime);
+        let response = issued(&record, terms.access_lifetime, refresh_token);
         self.access_tokens
             .insert(access_token, TokenEntry::Current(key));
-        if let Some(refresh) = refresh_token {
-            self.refresh_tokens
-                .insert(refresh, RefreshEntry::Current(key));
+        if let Some(refresh) = &record.refresh {
+            self.refresh_families.insert(refresh.family.clone(), key);
         }
         self.authorizations.insert(key, record);
         Ok((id, response))
@@ -1056,13 +1257,22 @@ struct Grant<'a> {
     customer: Option<Customer>,
 }
 
+/// The text of a refresh token ([`crate::refresh_token`]).
+fn refresh_token_text(
+    key: Option<&RefreshKey>,
+    refresh: &RefreshFamily,
+) -> Result<String, GrantError> {
+    let key = key.ok_or_else(|| GrantError::server_error("no refresh token key"))?;
+    Ok(key.token(&refresh.family, refresh.generation))
+}
+
 /// The token response of a record.
-fn issued(record: &AuthorizationRecord, expires_in: u64) -> Issued {
+fn issued(record: &AuthorizationRecord, expires_in: u64, refresh_token: Option<String>) -> Issued {
     Issued {
         access_token: record.access_token.clone(),
         token_type: "Bearer",
         expires_in,
-        refresh_token: record.refresh_token.clone(),
+        refresh_token,
         scope: record.scope.to_string(),
         resource_uri: record.resource_uri.clone(),
         authorization_uri: record.authorization_uri.clone(),
@@ -1181,6 +1391,49 @@ mod tests {
         assert_eq!(error(check_verifier(None, Some(VERIFIER))), "invalid_grant");
         assert_eq!(check_verifier(None, None), Ok(()));
         assert_eq!(check_verifier(Some(&challenge), Some(VERIFIER)), Ok(()));
+    }
+
+    #[test]
+    fn an_authorization_keeps_its_access_token_and_the_one_replaced_last() {
+        const NOW: i64 = 1_393_632_000;
+        let mut store = AuthStore::default();
+        let terms = Terms {
+            resource_base: "http://h/r".to_owned(),
+            policy: WindowPolicy::ameren_share_my_usage(),
+            access_lifetime: 3600,
+            refresh_lifetime: 86_400,
+        };
+        let request = ApprovedRequest {
+            client_id: "c".to_owned(),
+            redirect_uri: "http://127.0.0.1/callback".to_owned(),
+            redirect_uri_given: false,
+            scope: Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")
+                .expect("a scope")
+                .scope,
+            state: None,
+        };
+        let customer = Customer {
+            retail_customer: "1".to_owned(),
+            subscription: "1".to_owned(),
+        };
+        let code = store.issue_code(NOW, request, customer).expect("a code");
+        let mut issued = store
+            .exchange_code(NOW, &terms, "c", &code, None)
+            .expect("a grant");
+        let mut access = vec![issued.access_token.clone()];
+        for step in 1..=3 {
+            let refresh = issued.refresh_token.clone().expect("a refresh token");
+            issued = store
+                .refresh(NOW + step, &terms, "c", &refresh, None)
+                .expect("a refresh");
+            access.push(issued.access_token.clone());
+        }
+        let mut reason = |token: &str| store.present(token, NOW + 4).err().map(|e| e.reason);
+        assert!(reason(&access[0]).is_some_and(|r| r.contains("unknown access token")));
+        assert!(reason(&access[2]).is_some_and(|r| r.contains("replaced by a refresh")));
+        assert_eq!(reason(&access[3]), None);
+        assert_eq!(store.access_tokens.len(), 2);
+        assert_eq!(store.refresh_families.len(), 1);
     }
 
     #[test]

@@ -36,11 +36,14 @@ mod grants;
 pub mod notify;
 mod oauth;
 mod query;
+mod refresh_token;
 mod resources;
 mod state;
 mod stream;
 
-pub use config::{ClientRegistration, Clock, CustomerData, Faults, SandboxConfig, system_clock};
+pub use config::{
+    ClientRegistration, Clock, CustomerData, Faults, Limits, SandboxConfig, system_clock,
+};
 pub use error::ApiError;
 pub use query::Query;
 
@@ -66,11 +69,12 @@ pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Resul
     let address = listener.local_addr()?;
     let base = format!("http://{address}{DATA_CUSTODIAN}");
     let data = data::DataStore::load(&config.customers, &format!("{base}{RESOURCE_PATH}"));
+    let auth = grants::AuthStore::new(config.limits);
     let shared = Arc::new(Shared {
         config,
         base,
         data: RwLock::new(data),
-        auth: Mutex::new(grants::AuthStore::default()),
+        auth: Mutex::new(auth),
         faults: Mutex::new(faults::FaultState::default()),
         http: reqwest::Client::new(),
     });

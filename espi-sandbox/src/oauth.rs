@@ -540,6 +540,7 @@ impl From<GrantError> for TokenFailure {
         let status = match error.error {
             "invalid_client" => StatusCode::UNAUTHORIZED,
             "server_error" => StatusCode::INTERNAL_SERVER_ERROR,
+            "temporarily_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         };
         TokenFailure { status, error }

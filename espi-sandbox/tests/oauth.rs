@@ -4,7 +4,8 @@
 //!
 //! Decision tested here: a refresh replaces the access token at once (the ESPI
 //! Authorization has one `expires_at`, so one live access token); the old access token
-//! gets 401 "replaced by a refresh" and the old refresh token `invalid_grant`.
+//! gets 401 "replaced by a refresh", and the old refresh token presented again revokes
+//! the grant (RFC 9700 §4.14.2).
 
 mod common;
 
@@ -619,26 +620,6 @@ async fn refresh_rotates_both_tokens_and_the_old_ones_stop_working() {
         (&first.scope, &first.resource_uri, &first.authorization_uri),
         "the same grant"
     );
-    // The old refresh token is spent.
-    let (status, error, description) = oauth_error(
-        token_request(
-            &sandbox,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh_token),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, error.as_str()),
-        (StatusCode::BAD_REQUEST, "invalid_grant")
-    );
-    assert!(
-        description.contains("was replaced at 2014-03-01T00:10:00Z"),
-        "{description}"
-    );
     // The old access token is refused as replaced; the new one is a valid token (an
     // access token may not list Authorizations: 403, not 401).
     let (status, body) =
@@ -652,6 +633,123 @@ async fn refresh_rotates_both_tokens_and_the_old_ones_stop_working() {
     let authorization = authorization_resource(&sandbox, &second.authorization_uri).await;
     assert_eq!(authorization.expires_at, Some(NOW + 600 + 3600));
     assert_eq!(authorization.grant_type, Some(GrantType::RefreshToken));
+    // The new refresh token rotates again.
+    clock.advance(600);
+    let third = token_response(
+        token_request(
+            &sandbox,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", second.refresh_token.as_deref().unwrap()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_ne!(third.refresh_token, second.refresh_token);
+}
+
+/// A refresh with `refresh_token`: status, OAuth error and description.
+async fn refresh_with(
+    sandbox: &espi_sandbox::RunningSandbox,
+    refresh_token: &str,
+) -> (StatusCode, String, String) {
+    oauth_error(
+        token_request(
+            sandbox,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+            ],
+        )
+        .await,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_replayed_refresh_token_revokes_the_grant_and_all_its_tokens() {
+    let (sandbox, clock) = start().await;
+    let first = authorize(&sandbox, "1", USAGE_SCOPE).await;
+    let other = authorize(&sandbox, "2", USAGE_SCOPE).await;
+    // Two rotations: the first refresh token is two generations old, the second one.
+    let mut tokens = vec![first.clone()];
+    for _ in 0..2 {
+        clock.advance(60);
+        let refresh_token = tokens.last().unwrap().refresh_token.clone().unwrap();
+        let next = token_response(
+            token_request(
+                &sandbox,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", &refresh_token),
+                ],
+            )
+            .await,
+        )
+        .await;
+        tokens.push(next);
+    }
+    let current = tokens.last().unwrap().clone();
+    assert_eq!(
+        get(&sandbox, &current.resource_uri, &current.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // RFC 9700 §4.14.2: a replaced refresh token presented again (by a thief, or by the
+    // client) revokes the grant's tokens, the current ones included.
+    clock.advance(60);
+    let (status, error, description) =
+        refresh_with(&sandbox, first.refresh_token.as_deref().unwrap()).await;
+    assert_eq!(
+        (status, error.as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_grant")
+    );
+    assert!(
+        description.contains("Authorization 1 and its tokens are now revoked")
+            && description.contains("RFC 9700 section 4.14.2"),
+        "{description}"
+    );
+    let (status, body) =
+        status_and_body(get(&sandbox, &current.resource_uri, &current.access_token).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(
+        body.contains("revoked at 2014-03-01T00:03:00Z because a refresh token it had replaced was presented again"),
+        "{body}"
+    );
+    let (status, error, description) =
+        refresh_with(&sandbox, current.refresh_token.as_deref().unwrap()).await;
+    assert_eq!(
+        (status, error.as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_grant")
+    );
+    assert!(
+        description.contains("can no longer be refreshed"),
+        "{description}"
+    );
+    assert_eq!(
+        sandbox.authorizations(),
+        [
+            ("1".to_owned(), AuthorizationStatus::Revoked),
+            ("2".to_owned(), AuthorizationStatus::Active)
+        ]
+    );
+    // Another grant is untouched; a token the sandbox never issued is only unknown.
+    assert_eq!(
+        get(&sandbox, &other.resource_uri, &other.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let genuine = current.refresh_token.as_deref().unwrap();
+    let last = if genuine.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{last}", &genuine[..111]);
+    let (_, error, description) = refresh_with(&sandbox, &forged).await;
+    assert_eq!(
+        (error.as_str(), description.as_str()),
+        ("invalid_grant", "unknown refresh token")
+    );
 }
 
 #[tokio::test]
@@ -1076,4 +1174,146 @@ async fn a_code_verifier_without_a_challenge_is_invalid_grant() {
     assert!(description.contains("no code_challenge"), "{description}");
     // Without PKCE the flow is as before.
     token_response(exchange(&sandbox, &code, None).await).await;
+}
+
+/// The `error` of an authorization endpoint redirect, or `None` for a page.
+async fn authorize_outcome(
+    sandbox: &espi_sandbox::RunningSandbox,
+    customer: &str,
+) -> Option<String> {
+    let response = http()
+        .get(authorize_url(sandbox, Some(customer), USAGE_SCOPE, "s"))
+        .send()
+        .await
+        .expect("the authorization endpoint answers");
+    if response.status() == StatusCode::OK {
+        return None;
+    }
+    let parameters = redirect_parameters(&response);
+    Some(
+        parameters
+            .get("error")
+            .cloned()
+            .unwrap_or_else(|| "code".to_owned()),
+    )
+}
+
+#[tokio::test]
+async fn waiting_consent_pages_are_bounded_and_expire() {
+    let (mut config, clock) = config();
+    config.auto_approve = false;
+    config.limits.pending_consents = 3;
+    let sandbox = start_with(config).await;
+    for _ in 0..3 {
+        assert_eq!(
+            authorize_outcome(&sandbox, "1").await,
+            None,
+            "a consent page"
+        );
+    }
+    assert_eq!(
+        authorize_outcome(&sandbox, "1").await.as_deref(),
+        Some("temporarily_unavailable")
+    );
+    // Unanswered pages expire after ten minutes and make room.
+    clock.advance(601);
+    assert_eq!(authorize_outcome(&sandbox, "1").await, None);
+}
+
+#[tokio::test]
+async fn authorization_codes_are_bounded_and_expire() {
+    let (mut config, clock) = config();
+    config.limits.codes = 3;
+    let sandbox = start_with(config).await;
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        codes.push(authorization_code(&sandbox, "1", USAGE_SCOPE).await);
+    }
+    assert_eq!(
+        authorize_outcome(&sandbox, "1").await.as_deref(),
+        Some("temporarily_unavailable")
+    );
+    // A code exchanged is only remembered (to recognise a replay): it makes room.
+    token_response(
+        token_request(
+            &sandbox,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &codes[0]),
+                ("redirect_uri", REDIRECT_URI),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        authorize_outcome(&sandbox, "1").await.as_deref(),
+        Some("code")
+    );
+    assert_eq!(
+        authorize_outcome(&sandbox, "1").await.as_deref(),
+        Some("temporarily_unavailable")
+    );
+    // Unused codes expire after a minute and make room.
+    clock.advance(61);
+    for _ in 0..3 {
+        assert_eq!(
+            authorize_outcome(&sandbox, "1").await.as_deref(),
+            Some("code")
+        );
+    }
+}
+
+#[tokio::test]
+async fn authorizations_that_can_no_longer_serve_make_room_for_new_grants() {
+    let (mut config, clock) = config();
+    config.limits.authorizations = 3;
+    let sandbox = start_with(config).await;
+    let customer = authorize(&sandbox, "1", USAGE_SCOPE).await;
+    for _ in 0..2 {
+        client_token(&sandbox, Some(BULK_SCOPE)).await;
+    }
+    let full = |response: reqwest::Response| async move {
+        let (status, error, description) = oauth_error(response).await;
+        assert_eq!(
+            (status, error.as_str()),
+            (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
+            "{description}"
+        );
+    };
+    full(token_request(&sandbox, &[("grant_type", "client_credentials")]).await).await;
+    // A revoked Authorization makes room, and goes with its tokens.
+    sandbox.revoke("2").expect("Authorization 2");
+    client_token(&sandbox, Some(BULK_SCOPE)).await;
+    let ids: Vec<String> = sandbox
+        .authorizations()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ids, ["1", "3", "4"]);
+    full(token_request(&sandbox, &[("grant_type", "client_credentials")]).await).await;
+    // Client grants whose token expired can never serve again; the customer's can be
+    // refreshed, so it stays.
+    clock.advance(3600);
+    for _ in 0..2 {
+        client_token(&sandbox, Some(BULK_SCOPE)).await;
+    }
+    let ids: Vec<String> = sandbox
+        .authorizations()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ids, ["1", "5", "6"]);
+    let refreshed = token_response(
+        token_request(
+            &sandbox,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", customer.refresh_token.as_deref().unwrap()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(refreshed.authorization_uri, customer.authorization_uri);
 }
