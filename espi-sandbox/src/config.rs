@@ -86,6 +86,7 @@ pub struct Faults {
 /// them. What happens at each limit is documented where it applies: the OAuth
 /// records in the authorization server, the connections and timeouts in the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Consent pages waiting for the customer's answer (each expires after ten
     /// minutes); more are refused with `temporarily_unavailable`. Default 1 000.
@@ -109,6 +110,10 @@ pub struct Limits {
     pub body_read_timeout: Duration,
     /// The largest body of the admin route that adds usage data. Default 512 MiB.
     pub upload_bytes: usize,
+    /// The kernel's send buffer of each connection, bytes; `None` leaves it to the
+    /// system's autotuning (on Linux up to `net.ipv4.tcp_wmem`'s maximum, 4 MiB by
+    /// default), which a client that never reads fills. Default `None`.
+    pub send_buffer: Option<usize>,
 }
 
 impl Default for Limits {
@@ -122,6 +127,7 @@ impl Default for Limits {
             write_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
             upload_bytes: 512 * 1024 * 1024,
+            send_buffer: None,
         }
     }
 }

@@ -28,6 +28,7 @@
 
 mod access;
 mod admin_resources;
+mod body;
 mod config;
 mod data;
 mod error;
@@ -38,6 +39,7 @@ mod oauth;
 mod query;
 mod refresh_token;
 mod resources;
+mod server;
 mod state;
 mod stream;
 
@@ -65,11 +67,12 @@ pub struct RunningSandbox {
 /// Starts a sandbox on `address` (use port 0 for any free port) and returns once it
 /// accepts connections.
 pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Result<RunningSandbox> {
-    let listener = tokio::net::TcpListener::bind(address).await?;
+    let listener = listen(address, &config.limits)?;
     let address = listener.local_addr()?;
     let base = format!("http://{address}{DATA_CUSTODIAN}");
     let data = data::DataStore::load(&config.customers, &format!("{base}{RESOURCE_PATH}"));
-    let auth = grants::AuthStore::new(config.limits);
+    let limits = config.limits;
+    let auth = grants::AuthStore::new(limits);
     let shared = Arc::new(Shared {
         config,
         base,
@@ -90,25 +93,30 @@ pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Resul
         ))
         .with_state(Arc::clone(&shared));
     let (stop, stopped) = oneshot::channel::<()>();
-    // Without TCP_NODELAY a small response waits ~40 ms for the client's delayed ACK.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!("TCP_NODELAY not set: {error}");
-        }
-    });
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let server = tokio::spawn(server::serve(listener, app, limits, async {
+        let _ = stopped.await;
+    }));
     Ok(RunningSandbox {
         address,
         shared,
         stop: Some(stop),
         server: Some(server),
     })
+}
+
+/// A listening socket on `address`, its accepted connections' send buffer bounded
+/// as `limits` says (the accepted sockets inherit it).
+fn listen(address: SocketAddr, limits: &Limits) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match address {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    if let Some(bytes) = limits.send_buffer {
+        socket.set_send_buffer_size(u32::try_from(bytes).unwrap_or(u32::MAX))?;
+    }
+    socket.bind(address)?;
+    socket.listen(1024)
 }
 
 impl RunningSandbox {
@@ -148,7 +156,8 @@ impl RunningSandbox {
         &self.shared.config.client.client_secret
     }
 
-    /// Stops accepting connections and waits for the server to finish.
+    /// Stops accepting connections and waits for the server to finish: idle
+    /// connections close at once, responses in progress get five seconds.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -13,9 +13,11 @@
 //! ```
 //!
 //! The token is judged as for ESPI's upload route `Batch/RetailCustomer/{id}/UsagePoint`
-//! (POST: data custodian or upload tokens). The answer is 201 with a JSON summary
-//! (`added`, `paths`, `notification`); 400 for a body that is not ESPI XML or does not
-//! link to the customer's data (nothing is added then), 404 for an unknown customer.
+//! (POST: data custodian or upload tokens), before the body is read. The answer is 201
+//! with a JSON summary (`added`, `paths`, `notification`); 400 for a body that is not
+//! ESPI XML or does not link to the customer's data (nothing is added then), 404 for an
+//! unknown customer, 413 for a body over [`Limits::upload_bytes`](crate::Limits) (512
+//! MiB by default), 408 for one that stalls.
 //!
 //! What links where: the posted entries are linked among themselves first (the rules of
 //! [`espi_model::link`]); what does not link there must link to the customer's data by
@@ -39,13 +41,14 @@
 //! outcome is returned and logged; a failed notification does not undo the addition.
 
 use crate::access;
+use crate::body::read_body;
 use crate::error::ApiError;
 use crate::query::format_time;
 use crate::state::{Shared, lock, write};
 use crate::stream::ATOM;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::Body;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -58,9 +61,6 @@ use std::time::Duration;
 /// The admin route adding usage data, under the server root.
 pub const ADD_USAGE_ROUTE: &str =
     "/DataCustodian/admin/RetailCustomer/{retailCustomerId}/UsagePoint";
-
-/// The largest document the admin route accepts.
-const MAX_UPLOAD: usize = 512 * 1024 * 1024;
 
 /// How long the notification POST may take.
 const NOTIFY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -272,17 +272,16 @@ async fn notify(
 
 /// The admin route (see the module documentation).
 pub fn routes() -> Router<Arc<Shared>> {
-    Router::new().route(
-        ADD_USAGE_ROUTE,
-        post(add_usage_route).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
-    )
+    Router::new().route(ADD_USAGE_ROUTE, post(add_usage_route))
 }
 
+/// The body is read only once the token is known to be allowed, and at most
+/// `Limits::upload_bytes` of it.
 async fn add_usage_route(
     State(shared): State<Arc<Shared>>,
     Path(retail_customer): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let path = format!("Batch/RetailCustomer/{retail_customer}/UsagePoint");
     let permit = access::check(&shared, &headers, &Method::POST, &path, "")?;
@@ -292,6 +291,15 @@ async fn add_usage_route(
             permit.token
         )));
     }
+    let limits = &shared.config.limits;
+    let body = read_body(
+        &headers,
+        body,
+        limits.upload_bytes,
+        limits.body_read_timeout,
+    )
+    .await
+    .map_err(|error| ApiError::new(error.status(), None, error.to_string()))?;
     let parsed = tokio::task::spawn_blocking(move || espi_xml::read_document(&body[..]))
         .await
         .map_err(|error| {

@@ -25,8 +25,11 @@
 //!   `code_verifier` for a code issued without one is refused too (RFC 9700 §2.1.1).
 //!
 //! Parameters given twice are refused (`invalid_request`, RFC 6749 §3.1); an empty
-//! value counts as absent.
+//! value counts as absent. The token endpoint authenticates the client from its
+//! `Authorization` header before it reads the form; forms are read up to
+//! [`MAX_FORM_BYTES`] (413 beyond, 408 when one stalls).
 
+use crate::body::{BodyError, read_body};
 use crate::error::description_text;
 use crate::grants::{
     ApprovedRequest, CATALOGUE, CONSENT_LIFETIME, CodeChallenge, Customer, GrantError, Issued,
@@ -34,7 +37,7 @@ use crate::grants::{
 };
 use crate::state::{Shared, lock, read};
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -182,8 +185,15 @@ async fn authorize_page(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
 }
 
 /// `POST /oauth/authorize`: the answer of a consent page.
-async fn consent_answer(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let parameters = Parameters::parse(&body);
+async fn consent_answer(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let parameters = match read_form(&shared, &headers, body).await {
+        Ok(parameters) => parameters,
+        Err(error) => return error_page(error.status(), &error.to_string()),
+    };
     let nonce = match parameters.get("consent") {
         Ok(Some(nonce)) => nonce,
         Ok(None) => {
@@ -583,8 +593,8 @@ impl IntoResponse for TokenFailure {
 }
 
 /// `POST /oauth/token`.
-async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    match grant(&shared, &headers, &body) {
+async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
+    match grant(&shared, &headers, body).await {
         Ok(issued) => match serde_json::to_string(&issued) {
             Ok(body) => json(StatusCode::OK, body),
             Err(error) => TokenFailure::from(GrantError::server_error(format!(
@@ -596,8 +606,9 @@ async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byte
     }
 }
 
-/// Authenticates the client and runs the grant.
-fn grant(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Issued, TokenFailure> {
+/// Authenticates the client (from the headers alone), then reads the form and runs the
+/// grant.
+async fn grant(shared: &Shared, headers: &HeaderMap, body: Body) -> Result<Issued, TokenFailure> {
     if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
         let essence = content_type
             .to_str()
@@ -612,8 +623,14 @@ fn grant(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Issued, To
             )));
         }
     }
-    let parameters = Parameters::parse(body);
-    let client_id = authenticate(shared, headers, &parameters)?;
+    let client_id = authenticate(shared, headers)?;
+    let parameters = read_form(shared, headers, body)
+        .await
+        .map_err(|error| TokenFailure {
+            status: error.status(),
+            error: GrantError::invalid_request(error.to_string()),
+        })?;
+    check_posted_client(&parameters, &client_id)?;
     let get = |name: &str| parameters.get(name).map_err(TokenFailure::invalid_request);
     let now = shared.now();
     let terms = Terms::of(shared);
@@ -673,29 +690,15 @@ fn grant(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Issued, To
     }
 }
 
-/// client_secret_basic (RFC 6749 §2.3.1): returns the authenticated client id.
-fn authenticate(
-    shared: &Shared,
-    headers: &HeaderMap,
-    parameters: &Parameters,
-) -> Result<String, TokenFailure> {
-    let posted_secret = parameters
-        .get("client_secret")
-        .map_err(TokenFailure::invalid_request)?;
+/// client_secret_basic (RFC 6749 §2.3.1), from the `Authorization` header alone, so
+/// that no body is read for an unknown client: returns the authenticated client id.
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<String, TokenFailure> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(TokenFailure::invalid_client(if posted_secret.is_some() {
-            "client_secret in the body (client_secret_post) is not accepted: \
-             authenticate with HTTP Basic (client_secret_basic)"
-        } else {
+        return Err(TokenFailure::invalid_client(
             "client authentication is required: HTTP Basic with the client id and secret \
-             (client_secret_basic)"
-        }));
-    };
-    if posted_secret.is_some() {
-        return Err(TokenFailure::invalid_request(
-            "the client authenticated twice (HTTP Basic and client_secret in the body)",
+             (client_secret_basic; client_secret_post is not accepted)",
         ));
-    }
+    };
     let garbled = || {
         TokenFailure::invalid_client(
             "the Authorization header is not HTTP Basic with base64 of client_id:client_secret",
@@ -725,16 +728,45 @@ fn authenticate(
             "unknown client or wrong client secret",
         ));
     }
+    Ok(id)
+}
+
+/// The client credentials a form may not carry besides HTTP Basic: a `client_secret`
+/// (the client would authenticate twice) or a `client_id` of another client.
+fn check_posted_client(parameters: &Parameters, client_id: &str) -> Result<(), TokenFailure> {
+    if parameters
+        .get("client_secret")
+        .map_err(TokenFailure::invalid_request)?
+        .is_some()
+    {
+        return Err(TokenFailure::invalid_request(
+            "the client authenticated twice (HTTP Basic and client_secret in the body)",
+        ));
+    }
     if let Some(named) = parameters
         .get("client_id")
         .map_err(TokenFailure::invalid_request)?
-        && named != id
+        && named != client_id
     {
         return Err(TokenFailure::invalid_client(
             "client_id in the body is not the authenticated client",
         ));
     }
-    Ok(id)
+    Ok(())
+}
+
+/// The largest form the token endpoint and the consent answer read.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Reads a form body (at most [`MAX_FORM_BYTES`]).
+async fn read_form(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Parameters, BodyError> {
+    let pause = shared.config.limits.body_read_timeout;
+    let bytes = read_body(headers, body, MAX_FORM_BYTES, pause).await?;
+    Ok(Parameters::parse(&bytes))
 }
 
 /// Compares secrets in time independent of where they differ.
