@@ -137,6 +137,20 @@ async fn bodies_are_refused_before_they_are_read() {
             ),
             "413",
         ),
+        // Routes that take no body answer without waiting for one.
+        (
+            "POST /DataCustodian/admin/Authorization/1/revoke HTTP/1.1\r\nHost: s\r\n\
+             Content-Length: 536870912\r\n\r\n"
+                .to_owned(),
+            "401",
+        ),
+        (
+            format!(
+                "DELETE /DataCustodian/espi/1_1/resource/Authorization/1 HTTP/1.1\r\nHost: s\r\n\
+                 Authorization: Bearer {custodian}\r\nContent-Length: 536870912\r\n\r\n"
+            ),
+            "204",
+        ),
     ];
     for (head, status) in cases {
         let line = status_without_body(&sandbox, &head, Duration::from_secs(10)).await;

@@ -635,17 +635,7 @@ async fn refresh_rotates_both_tokens_and_the_old_ones_stop_working() {
     assert_eq!(authorization.grant_type, Some(GrantType::RefreshToken));
     // The new refresh token rotates again.
     clock.advance(600);
-    let third = token_response(
-        token_request(
-            &sandbox,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", second.refresh_token.as_deref().unwrap()),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let third = refreshed(&sandbox, second.refresh_token.as_deref().unwrap()).await;
     assert_ne!(third.refresh_token, second.refresh_token);
 }
 
@@ -655,6 +645,24 @@ async fn refresh_with(
     refresh_token: &str,
 ) -> (StatusCode, String, String) {
     oauth_error(
+        token_request(
+            sandbox,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+            ],
+        )
+        .await,
+    )
+    .await
+}
+
+/// A successful refresh with `refresh_token`.
+async fn refreshed(
+    sandbox: &espi_sandbox::RunningSandbox,
+    refresh_token: &str,
+) -> common::TokenResponse {
+    token_response(
         token_request(
             sandbox,
             &[
@@ -677,18 +685,7 @@ async fn a_replayed_refresh_token_revokes_the_grant_and_all_its_tokens() {
     for _ in 0..2 {
         clock.advance(60);
         let refresh_token = tokens.last().unwrap().refresh_token.clone().unwrap();
-        let next = token_response(
-            token_request(
-                &sandbox,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &refresh_token),
-                ],
-            )
-            .await,
-        )
-        .await;
-        tokens.push(next);
+        tokens.push(refreshed(&sandbox, &refresh_token).await);
     }
     let current = tokens.last().unwrap().clone();
     assert_eq!(
@@ -1304,16 +1301,6 @@ async fn authorizations_that_can_no_longer_serve_make_room_for_new_grants() {
         .map(|(id, _)| id)
         .collect();
     assert_eq!(ids, ["1", "5", "6"]);
-    let refreshed = token_response(
-        token_request(
-            &sandbox,
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", customer.refresh_token.as_deref().unwrap()),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(refreshed.authorization_uri, customer.authorization_uri);
+    let renewed = refreshed(&sandbox, customer.refresh_token.as_deref().unwrap()).await;
+    assert_eq!(renewed.authorization_uri, customer.authorization_uri);
 }
