@@ -20,9 +20,9 @@
 //! maximum (or, with fractions, a range that holds no whole second) is a 400 whose
 //! reason names the parameter and the value. Other parameters are ignored.
 //!
-//! The program's window (the [`Permit::range`](crate::access::Permit) of the request
-//! without its published bounds) restricts the data further, by the time of the data:
-//! IntervalBlocks must lie within it; summaries must have been published in it or have
+//! The program's window (the [`Permit::window`](crate::access::Permit) of the
+//! request) restricts the data further, by the time of the data: IntervalBlocks must
+//! lie within it; summaries must have been published in it or have
 //! a billing period (a quality summary's summary interval) that starts in it — a period
 //! in progress is served, and so are the samples whose summaries carry placeholder
 //! dates in one or the other. The entries that describe rather
@@ -248,32 +248,16 @@ fn within(value: Option<i64>, bounds: (Option<i64>, Option<i64>)) -> bool {
     }
 }
 
-/// A lower (`published-min`, `updated-min`) or an upper bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Bound {
-    Min,
-    Max,
-}
-
-impl Bound {
-    fn of(name: &str) -> Bound {
-        if name.ends_with("-min") {
-            Bound::Min
-        } else {
-            Bound::Max
-        }
-    }
-}
-
 /// A date parameter as an inclusive bound in whole seconds (see the module
 /// documentation), with the exact instant for comparing a minimum with its maximum.
 fn date(name: &str, value: &str) -> Result<(i64, DateTimeValue), ApiError> {
     let parsed = DateTimeValue::parse(value).map_err(|error| {
         ApiError::bad_request(format!("query parameter {name}: {value:?} {error}"))
     })?;
-    let whole = match Bound::of(name) {
-        Bound::Min => parsed.seconds_up(),
-        Bound::Max => Some(parsed.seconds),
+    let whole = if name.ends_with("-min") {
+        parsed.seconds_up()
+    } else {
+        Some(parsed.seconds)
     };
     let whole = whole.ok_or_else(|| {
         ApiError::bad_request(format!(
