@@ -119,8 +119,9 @@ pub fn scale(value: i64, exponent: i16) -> Option<Decimal> {
         result.set_scale(u32::from(exponent.unsigned_abs())).ok()?;
         Some(result)
     } else {
-        let factor =
-            Decimal::from_i128_with_scale(10i128.checked_pow(u32::try_from(exponent).ok()?)?, 0);
+        let power = 10i128.checked_pow(u32::try_from(exponent).ok()?)?;
+        // 10^29 to 10^38 fit an i128 but not a 96-bit decimal.
+        let factor = Decimal::try_from_i128_with_scale(power, 0).ok()?;
         result.checked_mul(factor)
     }
 }
@@ -152,6 +153,13 @@ mod tests {
         }
         assert_eq!(scale(-5, 3).unwrap().to_string(), "-5000");
         assert_eq!(scale(1, 40), None);
+        for exponent in [29, 30, 38] {
+            assert_eq!(
+                scale(1, exponent),
+                None,
+                "10^{exponent} is beyond a 96-bit decimal"
+            );
+        }
         assert_eq!(scale(1, -40), None);
     }
 
