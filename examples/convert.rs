@@ -11,11 +11,19 @@
 //!
 //! - `xml` reads the document through the model and writes it back: the output of a
 //!   schema-valid file validates against the ESPI 4.0 schemas and has the same facts.
-//! - `csv` writes one row per linked interval reading: usage point, meter reading,
-//!   service kind, start UTC, start local, duration, raw value, power of ten, exact
-//!   scaled value, unit, cost in currency, currency, quality, flow direction. It
-//!   streams: memory does not grow with the file (IntervalBlocks that come before
-//!   their MeterReading or ReadingType are held, up to 100 000 readings).
+//! - `csv` writes one row per interval reading: usage point, meter reading, linked,
+//!   service kind, start UTC, start local, local clock, duration, raw value, power of
+//!   ten, exact scaled value, unit, cost in currency, currency, quality, flow
+//!   direction. `scaled_value` is `raw_value × 10^power_of_ten` in `unit`, the
+//!   ReadingType's unit of measure (58.000 m³). Readings of IntervalBlocks whose links
+//!   do not resolve are written too, last, with `linked` false (their `meter_reading`
+//!   is the block's `up` href when no MeterReading is known), and each such block is
+//!   named on stderr. `start_local` is on the usage point's clock (`local_clock`
+//!   "local"); when its DST rules do not decode, on standard time (`local_clock`
+//!   "standard") with a warning on stderr; without LocalTimeParameters it is empty,
+//!   with a warning too. It streams: memory does not grow with the file
+//!   (IntervalBlocks that come before their MeterReading or ReadingType are held, up
+//!   to 100 000 readings).
 //! - `json` writes the linked usage tree (every UsagePoint with its
 //!   LocalTimeParameters, MeterReadings, ReadingTypes, IntervalBlocks and summaries,
 //!   each as its whole entry) plus what could not be linked. It reads the whole
@@ -183,6 +191,15 @@ fn convert_csv(
     }
     for problem in &report.problems {
         eprintln!("{name}: not linked: {problem}");
+    }
+    if report.unlinked_rows > 0 {
+        eprintln!(
+            "{name}: {} of {} rows are of IntervalBlocks the links do not place (linked false)",
+            report.unlinked_rows, report.rows
+        );
+    }
+    for warning in &report.warnings {
+        eprintln!("{name}: warning: {warning}");
     }
     Ok(())
 }

@@ -19,14 +19,14 @@
 //! `registration_access_token`) are never shown.
 
 use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
-use espi_model::reading_type::{cost_amount, scale};
+use espi_model::quantity::Quantity;
+use espi_model::reading_type::cost_amount;
 use espi_model::resource::Namespace;
 use espi_model::summary::{MeterReadingFacts, Summary, UsagePointFacts};
 use espi_model::{Entry, Resource};
 use espi_xml::{Diagnostic, ReaderOptions, StreamSummary, summarize_with};
-use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Write};
 use std::process::ExitCode;
 
 /// A GBA sample with three usage points, costs and local time parameters (Apache-2.0,
@@ -69,38 +69,66 @@ fn main() -> ExitCode {
             }
         },
     };
+    let options = Options { json, show_pii };
+    let mut out = std::io::stdout().lock();
+    match inspect(&name, input, options, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("inspect: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// One JSON object instead of the human summary.
+    pub json: bool,
+    /// Show customer (PII) values.
+    pub show_pii: bool,
+}
+
+/// Summarises `input` (named `name` in messages) onto `out` in one streaming pass.
+pub fn inspect(
+    name: &str,
+    input: impl BufRead,
+    options: Options,
+    out: &mut dyn Write,
+) -> Result<(), String> {
     // Usage entries are totalled by the summary; only the (few) admin and customer
     // entries are kept for their details.
     let mut details = Vec::new();
     let keep = |entry: &Entry| {
         for resource in &entry.content {
-            if let Some(detail) = describe(entry, resource, show_pii) {
+            if let Some(detail) = describe(entry, resource, options.show_pii) {
                 details.push(detail);
             }
         }
     };
-    match summarize_with(input, ReaderOptions::default(), keep) {
-        Ok(StreamSummary {
-            mut summary,
-            diagnostics,
-            diagnostic_count,
-            ..
-        }) => {
-            if !show_pii {
-                redact_customer_links(&mut summary);
-            }
-            if json {
-                print_json(&summary, &details, &diagnostics, diagnostic_count);
-            } else {
-                print_human(&name, &summary, &details, &diagnostics, diagnostic_count);
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("inspect: cannot read {name}: {error}");
-            ExitCode::FAILURE
-        }
+    let StreamSummary {
+        mut summary,
+        diagnostics,
+        diagnostic_count,
+        ..
+    } = summarize_with(input, ReaderOptions::default(), keep)
+        .map_err(|error| format!("cannot read {name}: {error}"))?;
+    if !options.show_pii {
+        redact_customer_links(&mut summary);
     }
+    let written = if options.json {
+        print_json(out, &summary, &details, &diagnostics, diagnostic_count)
+    } else {
+        print_human(
+            out,
+            name,
+            &summary,
+            &details,
+            &diagnostics,
+            diagnostic_count,
+        )
+    };
+    written.map_err(|error| format!("cannot write: {error}"))
 }
 
 const USAGE: &str = "inspect [--json] [--show-pii] [FILE]";
@@ -167,15 +195,17 @@ fn describe(entry: &Entry, resource: &Resource, show_pii: bool) -> Option<Detail
 }
 
 fn print_json(
+    out: &mut dyn Write,
     summary: &Summary,
     details: &[Detail],
     diagnostics: &[Diagnostic],
     diagnostic_count: u64,
-) {
+) -> io::Result<()> {
     let mut object = match serde_json::to_value(summary) {
         Ok(serde_json::Value::Object(object)) => object,
         _ => serde_json::Map::new(),
     };
+    add_totals(&mut object, summary);
     // As in expected.json, `linked` is null when some link did not resolve; the part
     // that did resolve is still given, as `linked_partial`.
     if !summary.link_problems.is_empty()
@@ -202,50 +232,77 @@ fn print_json(
             .collect();
         object.insert(key.into(), list.into());
     }
-    println!("{}", serde_json::Value::Object(object));
+    writeln!(out, "{}", serde_json::Value::Object(object))
+}
+
+/// Adds to each meter reading of `linked` the `unit` its scaled values are in and its
+/// `total`: `sum_value × 10^powerOfTenMultiplier` in that unit, as an exact decimal
+/// string (null when the unit is unknown).
+fn add_totals(object: &mut serde_json::Map<String, Value>, summary: &Summary) {
+    let Some(Value::Array(points)) = object.get_mut("linked") else {
+        return;
+    };
+    for (point_json, point) in points.iter_mut().zip(&summary.linked) {
+        let Some(Value::Array(readings)) = point_json.get_mut("meter_readings") else {
+            continue;
+        };
+        for (reading_json, reading) in readings.iter_mut().zip(&point.meter_readings) {
+            let total = reading.total();
+            reading_json["unit"] = json!(total.map(|total| total.unit_label()));
+            reading_json["total"] = json!(total.map(|total| total.value.to_string()));
+        }
+    }
 }
 
 fn print_human(
+    out: &mut dyn Write,
     name: &str,
     summary: &Summary,
     details: &[Detail],
     diagnostics: &[Diagnostic],
     diagnostic_count: u64,
-) {
-    println!("{name}");
+) -> io::Result<()> {
+    writeln!(out, "{name}")?;
     let resources: Vec<String> = summary
         .resources
         .iter()
         .map(|(key, count)| format!("{key} ×{count}"))
         .collect();
-    println!("  {} entries: {}", summary.entries, resources.join(", "));
+    writeln!(
+        out,
+        "  {} entries: {}",
+        summary.entries,
+        resources.join(", ")
+    )?;
     let readings = &summary.interval_readings;
-    println!(
+    writeln!(
+        out,
         "  {} interval readings, {} with cost, {} ReadingQuality",
         readings.count, readings.with_cost, summary.reading_qualities
-    );
+    )?;
     for point in &summary.linked {
-        print_usage_point(point);
+        print_usage_point(out, point)?;
     }
     for problem in summary.link_problems.iter().chain(&summary.unlinked) {
-        println!("  not linked: {problem}");
+        writeln!(out, "  not linked: {problem}")?;
     }
     for detail in details {
-        print_detail(detail);
+        print_detail(out, detail)?;
     }
     if !summary.customer_linked.is_empty() {
-        println!("  customer resources as linked:");
+        writeln!(out, "  customer resources as linked:")?;
     }
     for linked in &summary.customer_linked {
-        print_linked(linked, 2);
+        print_linked(out, linked, 2)?;
     }
     for admin in &summary.admin_linked {
         if let Some(grants) = &admin.grants {
-            println!(
+            writeln!(
+                out,
                 "  {:?} {} grants {grants}",
                 admin.kind,
                 admin.self_href.as_deref().unwrap_or("-")
-            );
+            )?;
         }
     }
     for problem in summary
@@ -253,23 +310,25 @@ fn print_human(
         .iter()
         .chain(&summary.admin_link_problems)
     {
-        println!("  not linked: {problem}");
+        writeln!(out, "  not linked: {problem}")?;
     }
-    println!("  {diagnostic_count} diagnostics");
+    writeln!(out, "  {diagnostic_count} diagnostics")?;
     for diagnostic in diagnostics.iter().take(20) {
-        println!("    {diagnostic}");
+        writeln!(out, "    {diagnostic}")?;
     }
     if diagnostic_count > 20 {
-        println!("    … and {} more (see --json)", diagnostic_count - 20);
+        writeln!(out, "    … and {} more (see --json)", diagnostic_count - 20)?;
     }
+    Ok(())
 }
 
-fn print_detail(detail: &Detail) {
-    println!(
+fn print_detail(out: &mut dyn Write, detail: &Detail) -> io::Result<()> {
+    writeln!(
+        out,
         "  {} {}",
         detail.kind,
         detail.self_href.as_deref().unwrap_or("")
-    );
+    )?;
     let hidden: Vec<&str> = detail
         .fields
         .iter()
@@ -284,7 +343,7 @@ fn print_detail(detail: &Detail) {
             Value::String(text) => text.clone(),
             other => other.to_string(),
         };
-        println!("    {name}: {text}");
+        writeln!(out, "    {name}: {text}")?;
     }
     if !hidden.is_empty() {
         let why = if detail.namespace == Namespace::Customer {
@@ -292,8 +351,9 @@ fn print_detail(detail: &Detail) {
         } else {
             " (secrets)"
         };
-        println!("    hidden: {}{why}", hidden.join(", "));
+        writeln!(out, "    hidden: {}{why}", hidden.join(", "))?;
     }
+    Ok(())
 }
 
 /// Customer hrefs carry account and meter identifiers: without `--show-pii` the
@@ -313,53 +373,81 @@ fn redact_customer_links(summary: &mut Summary) {
 }
 
 /// One linked customer resource and those under it.
-fn print_linked(resource: &espi_model::summary::LinkedResource, depth: usize) {
+fn print_linked(
+    out: &mut dyn Write,
+    resource: &espi_model::summary::LinkedResource,
+    depth: usize,
+) -> io::Result<()> {
     let href = resource.self_href.as_deref().unwrap_or_default();
-    println!("{}{:?} {href}", "  ".repeat(depth), resource.kind);
+    writeln!(out, "{}{:?} {href}", "  ".repeat(depth), resource.kind)?;
     for child in &resource.children {
-        print_linked(child, depth + 1);
+        print_linked(out, child, depth + 1)?;
     }
+    Ok(())
 }
 
-fn print_usage_point(point: &UsagePointFacts) {
+fn print_usage_point(out: &mut dyn Write, point: &UsagePointFacts) -> io::Result<()> {
     let kind = point.service_kind.map(ServiceKind::from_code);
     let kind_name = kind
         .and_then(ServiceKind::human_name)
         .unwrap_or("unknown service");
-    println!(
+    writeln!(
+        out,
         "  UsagePoint {} ({kind_name})",
         point.self_href.as_deref().unwrap_or("-")
-    );
-    if point.local_time.is_none() {
-        println!("    no LocalTimeParameters: times shown in UTC");
+    )?;
+    match point.local_time.map(|rules| (rules, rules.validate())) {
+        None => writeln!(out, "    no LocalTimeParameters: times shown in UTC")?,
+        Some((rules, Err(error))) => writeln!(
+            out,
+            "    LocalTimeParameters cannot be applied ({error}): times shown on standard time, \
+             UTC{}",
+            offset(rules.tz_offset)
+        )?,
+        Some((_, Ok(()))) => {}
     }
     for reading in &point.meter_readings {
-        print_meter_reading(point, reading);
+        print_meter_reading(out, point, reading)?;
     }
+    Ok(())
 }
 
-fn print_meter_reading(point: &UsagePointFacts, reading: &MeterReadingFacts) {
+fn print_meter_reading(
+    out: &mut dyn Write,
+    point: &UsagePointFacts,
+    reading: &MeterReadingFacts,
+) -> io::Result<()> {
     let facts = reading.reading_type.as_ref();
-    let unit = facts.map_or_else(
-        || "(no ReadingType)".to_owned(),
-        |facts| facts.unit_label.clone(),
-    );
+    // The unit scaled values are in, and how the raw values are scaled into it.
+    let unit = match facts {
+        None => "(no ReadingType)".to_owned(),
+        Some(facts) if facts.uom.is_none() => "(unit unknown)".to_owned(),
+        Some(facts) => match facts.power_of_ten_multiplier.unwrap_or(0) {
+            0 => facts.unit_label.clone(),
+            power => format!("{} (raw × 10^{power})", facts.unit_label),
+        },
+    };
     let interval = facts.and_then(|facts| facts.interval_length).map_or_else(
         || "interval unknown".to_owned(),
         |seconds| format!("every {}", duration(seconds)),
     );
-    println!(
+    writeln!(
+        out,
         "    MeterReading {} — {unit}, {interval}",
         reading.self_href.as_deref().unwrap_or("-")
-    );
+    )?;
     let time = |epoch: Option<i64>| -> String {
         let Some(epoch) = epoch else {
             return "?".into();
         };
-        match point
-            .local_time
-            .and_then(|rules| rules.to_local(epoch).ok())
-        {
+        // On standard time when the DST rules cannot be applied (said above).
+        let local = point.local_time.and_then(|rules| {
+            rules
+                .to_local(epoch)
+                .or_else(|_| rules.to_standard(epoch))
+                .ok()
+        });
+        match local {
             Some(local) => local.format("%Y-%m-%d %H:%M %:z").to_string(),
             None => chrono::DateTime::from_timestamp(epoch, 0).map_or_else(
                 || epoch.to_string(),
@@ -367,32 +455,21 @@ fn print_meter_reading(point: &UsagePointFacts, reading: &MeterReadingFacts) {
             ),
         }
     };
-    println!(
+    writeln!(
+        out,
         "      {} readings in {} blocks, {} to {}",
         reading.readings,
         reading.interval_blocks,
         time(reading.min_start),
         time(reading.max_end)
-    );
-    // Totals are exact: the raw sum times 10^powerOfTenMultiplier in the base unit,
-    // shown in kWh for energy in Wh because that is how bills count it.
-    let exponent = facts
-        .and_then(|facts| facts.power_of_ten_multiplier)
-        .unwrap_or(0);
-    let symbol = facts
-        .and_then(|facts| facts.uom)
-        .and_then(|uom| UnitSymbolKind::from_code(uom).symbol())
-        .unwrap_or("(unit unknown)");
-    let total = i64::try_from(reading.sum_value)
-        .ok()
-        .and_then(|sum| scale(sum, exponent));
-    match total {
-        Some(total) if symbol == "Wh" => println!(
-            "      total {} kWh",
-            (total / Decimal::from(1000)).normalize()
-        ),
-        Some(total) => println!("      total {} {symbol}", total.normalize()),
-        None => println!("      total (raw, ×10^{exponent}) {}", reading.sum_value),
+    )?;
+    match reading.total() {
+        Some(total) => writeln!(out, "      total {}", shown_total(total))?,
+        None => writeln!(
+            out,
+            "      total (raw values, unit unknown) {}",
+            reading.sum_value
+        )?,
     }
     if reading.sum_cost != 0 {
         let currency = facts
@@ -400,10 +477,35 @@ fn print_meter_reading(point: &UsagePointFacts, reading: &MeterReadingFacts) {
             .and_then(|currency| currency.alpha_code())
             .unwrap_or("(currency unknown)");
         match i64::try_from(reading.sum_cost) {
-            Ok(cost) => println!("      cost {} {currency}", cost_amount(cost).round_dp(2)),
-            Err(_) => println!("      cost (1/100 000 units) {}", reading.sum_cost),
+            Ok(cost) => writeln!(
+                out,
+                "      cost {} {currency}",
+                cost_amount(cost).round_dp(2)
+            )?,
+            Err(_) => writeln!(out, "      cost (1/100 000 units) {}", reading.sum_cost)?,
         }
     }
+    Ok(())
+}
+
+/// A total as shown: exact, without trailing zeros, energy in watt-hours as kWh
+/// because that is how bills count it.
+fn shown_total(total: Quantity) -> Quantity {
+    let shown = match total.unit {
+        UnitSymbolKind::Wh => total.kwh().map_or(total, |kwh| kwh.quantity),
+        _ => total,
+    };
+    Quantity {
+        value: shown.value.normalize(),
+        ..shown
+    }
+}
+
+/// An offset in seconds as `-05:00`.
+fn offset(seconds: i64) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 fn duration(seconds: u32) -> String {

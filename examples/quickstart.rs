@@ -31,7 +31,6 @@ use espi_model::interval::DateTimeInterval;
 use espi_model::link::link_entries;
 use espi_model::local_time::LocalTimeRules;
 use espi_model::reading::{FlatReading, flat_readings};
-use espi_model::reading_type::scale;
 use espi_model::{Entry, Resource};
 use espi_sandbox::{CustomerData, RunningSandbox, SandboxConfig};
 use rust_decimal::Decimal;
@@ -319,7 +318,13 @@ impl Usage {
             (first.min(start), last.max(end))
         }));
         self.local_time = self.local_time.or(reading.local_time);
-        let local = reading.local_start().map(|local| local.naive_local());
+        // On standard time when the DST rules cannot be applied (the table says so).
+        let local = reading
+            .local_start()
+            .or_else(|_| reading.standard_start())
+            .ok()
+            .flatten()
+            .map(|local| local.naive_local());
         let utc = reading.start_utc().map(|utc| utc.naive_utc());
         let Some(when) = local.or(utc) else {
             self.skipped += 1;
@@ -378,6 +383,10 @@ impl Usage {
     /// "local time, UTC-08:00 and UTC-07:00 in summer time" or "UTC".
     fn clock_words(&self) -> String {
         match self.local_time {
+            Some(rules) if rules.validate().is_err() => format!(
+                "standard time UTC{}: the LocalTimeParameters' DST rules cannot be applied",
+                offset(rules.tz_offset)
+            ),
             Some(rules) if rules.has_dst() => format!(
                 "local time: UTC{} and UTC{} in summer time",
                 offset(rules.tz_offset),
@@ -393,25 +402,29 @@ impl Usage {
         let Some((first, last)) = self.span else {
             return "no readings".to_owned();
         };
-        let show = |instant: i64| match self.local_time.map(|rules| rules.to_local(instant)) {
-            Some(Ok(local)) => local.format("%Y-%m-%d %H:%M").to_string(),
-            _ => date_time(instant),
+        let show = |instant: i64| {
+            let local = self.local_time.map(|rules| {
+                rules
+                    .to_local(instant)
+                    .or_else(|_| rules.to_standard(instant))
+            });
+            match local {
+                Some(Ok(local)) => local.format("%Y-%m-%d %H:%M").to_string(),
+                _ => date_time(instant),
+            }
         };
         format!("covering {} to {}", show(first), show(last))
     }
 }
 
-/// A reading's energy in kWh: value × 10^(powerOfTenMultiplier − 3) for a ReadingType
-/// in Wh; `None` for other units (gas, demand) and readings without a value.
+/// A reading's energy in kWh (exact from Wh); `None` for other units (gas, demand)
+/// and readings without a value.
 fn kilowatt_hours(reading: &FlatReading<'_>) -> Option<Decimal> {
-    let reading_type = reading.reading_type?;
-    if reading_type.uom != Some(UnitSymbolKind::Wh) {
+    let quantity = reading.quantity()?;
+    if quantity.unit != UnitSymbolKind::Wh {
         return None;
     }
-    scale(
-        reading.reading.value?,
-        reading_type.exponent().checked_sub(3)?,
-    )
+    Some(quantity.kwh().ok()?.quantity.value)
 }
 
 // ---------------------------------------------------------------------------------

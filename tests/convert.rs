@@ -21,18 +21,23 @@ fn testdata() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
-/// `(path, facts)` of every well-formed sample whose usage tree the oracle linked.
-fn linked_samples() -> Vec<(String, Value)> {
+/// `(path, facts)` of every well-formed sample.
+fn well_formed_samples() -> Vec<(String, Value)> {
     let text = std::fs::read_to_string(testdata().join("expected.json")).expect("expected.json");
     let Value::Object(samples) = serde_json::from_str(&text).expect("expected.json is JSON") else {
         panic!("expected.json is not an object");
     };
     samples
         .into_iter()
-        .filter(|(_, facts)| {
-            facts["well_formed"] == Value::Bool(true) && !facts["linked"].is_null()
-        })
+        .filter(|(_, facts)| facts["well_formed"] == Value::Bool(true))
         .collect()
+}
+
+/// `(path, facts)` of every well-formed sample whose usage tree the oracle linked.
+fn linked_samples() -> Vec<(String, Value)> {
+    let mut samples = well_formed_samples();
+    samples.retain(|(_, facts)| !facts["linked"].is_null());
+    samples
 }
 
 fn sample(path: &str) -> Vec<u8> {
@@ -248,12 +253,143 @@ fn too_many_blocks_before_their_meter_reading_is_an_error_naming_the_entry() {
 }
 
 #[test]
-fn blocks_no_meter_reading_claims_are_reported_not_written() {
+fn blocks_no_meter_reading_claims_are_written_unlinked_and_reported() {
     // expected.json: burlington-hydro's MeterReading matches no UsagePoint collection.
+    // Its blocks still name the MeterReading (their `up` is one of its related links),
+    // and the MeterReading's `up` lies under the UsagePoint.
     let (report, rows) = csv_of(&sample("burlington-hydro/usage_60min.xml"));
-    assert!(rows.is_empty());
-    assert_eq!(report.skipped_readings, 6);
+    assert_eq!(rows.len(), 6);
+    assert_eq!(report.unlinked_rows, 6);
     assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+    assert!(
+        report.problems[0].contains("written with linked false"),
+        "{:?}",
+        report.problems
+    );
+    for row in &rows {
+        assert_eq!(&row[column("linked")], "false");
+        assert!(
+            row[column("usage_point")]
+                .ends_with("/UsagePoint/00000000-0000-4000-8000-000000000002")
+        );
+        assert!(
+            row[column("meter_reading")]
+                .ends_with("/MeterReading/00000000-0000-4000-8000-000000000003")
+        );
+        assert_eq!(&row[column("unit")], "Wh");
+        assert_eq!(&row[column("local_clock")], "local");
+    }
+}
+
+#[test]
+fn every_reading_of_every_sample_is_a_row_even_where_links_do_not_resolve() {
+    let (mut unlinked_samples, mut unlinked_rows) = (0, 0);
+    for (path, facts) in well_formed_samples() {
+        let (report, rows) = csv_of(&sample(&path));
+        let readings = &facts["interval_readings"];
+        assert_eq!(
+            rows.len() as u64,
+            readings["count"].as_u64().expect("count"),
+            "{path}"
+        );
+        let sum: i128 = rows
+            .iter()
+            .filter(|row| !row[column("raw_value")].is_empty())
+            .map(|row| i128::from_str(&row[column("raw_value")]).expect("an integer"))
+            .sum();
+        assert_eq!(
+            sum,
+            i128::from(readings["sum_value"].as_i64().expect("sum")),
+            "{path}"
+        );
+        let unlinked = rows
+            .iter()
+            .filter(|row| &row[column("linked")] == "false")
+            .count();
+        assert_eq!(unlinked as u64, report.unlinked_rows, "{path}");
+        if facts["linked"].is_null() {
+            // Where the oracle could not link, every unlinked block is named.
+            assert_eq!(report.problems.is_empty(), unlinked == 0, "{path}");
+            if unlinked > 0 {
+                unlinked_samples += 1;
+                unlinked_rows += unlinked;
+            }
+        } else {
+            assert_eq!(unlinked, 0, "{path}");
+        }
+    }
+    // burlington-hydro, interval_block_1, the two GBA OpenAPI IntervalBlock feeds,
+    // the NGMA gas bill, verdigris' sandbox and PG&E IntervalBlock collections.
+    assert_eq!(unlinked_samples, 7);
+    assert_eq!(unlinked_rows, 6 + 96 + 2 + 3 + 35 + 444 + 2556);
+}
+
+#[test]
+fn a_gas_bill_whose_links_name_resources_directly_keeps_its_meter_reading_and_unit() {
+    // The NGMA file links its UsagePoint to the MeterReading's own href and the
+    // MeterReading to the block's own href, not to collections; the oracle cannot link
+    // it. The readings keep their MeterReading, ReadingType (therm, 10^-3) and cost.
+    let path = "greenbutton-objects/ngma_natural_gas_billing_billing_data_Service_1_1_2021-05-26_to_2024-04-25.xml";
+    let (report, rows) = csv_of(&sample(path));
+    assert_eq!(rows.len(), 35);
+    let first = &rows[0];
+    assert_eq!(&first[column("linked")], "false");
+    assert_eq!(
+        &first[column("usage_point")],
+        "/v1/BillingAccount/1234567890/UsagePoint/NET_USAGE"
+    );
+    assert_eq!(
+        &first[column("meter_reading")],
+        "/v1/User/1234567890/UsagePoint/NET_USAGE/MeterReading/1"
+    );
+    assert_eq!(&first[column("scaled_value")], "37.000");
+    assert_eq!(&first[column("unit")], "therm");
+    assert_eq!(&first[column("cost")], "51.00000");
+    assert_eq!(&first[column("start_local")], "");
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|warning| warning.contains("no LocalTimeParameters")),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn start_local_falls_back_to_standard_time_with_a_warning_when_dst_rules_do_not_decode() {
+    // Enbridge writes epoch seconds where the 32-bit DST rules belong.
+    let (report, rows) = csv_of(&sample(
+        "enbridge-gas/EGD_Gas_EnergyUsage_20221225_20241225.xml",
+    ));
+    assert_eq!(rows.len(), 20);
+    for row in &rows {
+        assert_eq!(&row[column("local_clock")], "standard", "{row:?}");
+        let utc = chrono::DateTime::parse_from_rfc3339(&row[column("start_utc")]).expect("UTC");
+        let local = chrono::DateTime::parse_from_rfc3339(&row[column("start_local")])
+            .expect("a local start on standard time");
+        assert_eq!(local, utc, "the same instant");
+        assert_eq!(
+            local.offset().local_minus_utc(),
+            -18_000,
+            "EST, tzOffset alone"
+        );
+    }
+    assert_eq!(report.standard_time_rows, 20);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("dst_end rule 67271F70")
+            && report.warnings[0].contains("standard time"),
+        "{:?}",
+        report.warnings
+    );
+    // Decodable rules: the local clock, no warning.
+    let (report, rows) = csv_of(&sample("gba-cmd-test/threeusagepointsonecustomer.xml"));
+    assert!(
+        rows.iter()
+            .all(|row| &row[column("local_clock")] == "local")
+    );
+    assert_eq!((report.standard_time_rows, report.warnings.len()), (0, 0));
 }
 
 #[test]

@@ -1256,23 +1256,33 @@ impl QualityOfReading {
     }
 }
 
-/// A printable unit for a multiplier and a unit of measure, e.g. "kWh", "m³", "therm".
+/// The unit of a value written in `10^multiplier × uom`, e.g. "kWh", "m³", "×10^-3 m³".
 ///
-/// A listed multiplier is written as its SI prefix glued to the symbol. When
-/// that is not possible the power of ten is spelled out: "×10^5 Wh" for an
-/// unlisted multiplier, "×10^3" for a multiplier on [`UnitSymbolKind::None`].
-/// An unlisted unit is written "uom 999".
+/// This labels a value *as it is on the wire* (a raw `value` with its
+/// `powerOfTenMultiplier`) or any value deliberately expressed in a prefixed unit
+/// (a [`Quantity`](crate::quantity::Quantity) converted to kWh). A value already
+/// multiplied by 10^multiplier, such as [`ReadingType::scaled_value`](crate::reading_type::ReadingType::scaled_value),
+/// is in the bare `uom`: label it with `unit_label(UnitMultiplierKind::None, uom)`.
+///
+/// A listed multiplier is written as its SI prefix glued to the symbol. When that
+/// would change the meaning it is spelled out as a power of ten: on a symbol whose
+/// leading unit carries an exponent ("×10^-3 m³", since "mm³", cubic millimetres,
+/// would be 10⁻⁹ m³), for an unlisted multiplier ("×10^5 Wh") and on
+/// [`UnitSymbolKind::None`] ("×10^3"). An unlisted unit is written "uom 999".
 ///
 /// ```
 /// use espi_model::code_list::{unit_label, UnitMultiplierKind, UnitSymbolKind};
 ///
 /// assert_eq!(unit_label(UnitMultiplierKind::Kilo, UnitSymbolKind::Wh), "kWh");
+/// assert_eq!(unit_label(UnitMultiplierKind::Milli, UnitSymbolKind::M3), "×10^-3 m³");
 /// assert_eq!(unit_label(UnitMultiplierKind::Other(5), UnitSymbolKind::Wh), "×10^5 Wh");
 /// assert_eq!(unit_label(UnitMultiplierKind::None, UnitSymbolKind::Other(999)), "uom 999");
 /// ```
 pub fn unit_label(multiplier: UnitMultiplierKind, uom: UnitSymbolKind) -> String {
     match (multiplier.prefix(), uom.symbol()) {
-        (Some(prefix), Some(symbol)) if !symbol.is_empty() => format!("{prefix}{symbol}"),
+        (Some(prefix), Some(symbol)) if !symbol.is_empty() && takes_prefix(symbol) => {
+            format!("{prefix}{symbol}")
+        }
         (_, symbol) => {
             let unit = match symbol {
                 Some(symbol) => symbol.to_owned(),
@@ -1285,6 +1295,14 @@ pub fn unit_label(multiplier: UnitMultiplierKind, uom: UnitSymbolKind) -> String
             }
         }
     }
+}
+
+/// Whether an SI prefix glued to `symbol` scales the whole unit: not when the
+/// leading unit is raised to a power, since a prefix binds before the exponent
+/// (km² is (km)², 10⁶ m², not 10³ m²).
+fn takes_prefix(symbol: &str) -> bool {
+    let after_leading_unit = symbol.trim_start_matches(char::is_alphabetic);
+    !after_leading_unit.starts_with(['²', '³'])
 }
 
 // ---------------------------------------------------------------------------
@@ -1742,6 +1760,17 @@ mod tests {
         assert_eq!(unit_label(Mul::Kilo, Uom::Other(999)), "×10^3 uom 999");
         assert_eq!(unit_label(Mul::None, Uom::None), "");
         assert_eq!(unit_label(Mul::Kilo, Uom::None), "×10^3");
+        // A prefix binds before an exponent: 10^-3 m³ is not mm³ (10^-9 m³).
+        assert_eq!(unit_label(Mul::Milli, Uom::M3), "×10^-3 m³");
+        assert_eq!(unit_label(Mul::Kilo, Uom::M2), "×10^3 m²");
+        assert_eq!(unit_label(Mul::Hecto, Uom::Ft3), "×10^2 ft³");
+        assert_eq!(unit_label(Mul::Kilo, Uom::M3PerH), "×10^3 m³/h");
+        assert_eq!(unit_label(Mul::Kilo, Uom::A2h), "×10^3 A²h");
+        // Exponents after the leading unit do not stop the prefix.
+        assert_eq!(unit_label(Mul::Kilo, Uom::WhPerM3), "kWh/m³");
+        assert_eq!(unit_label(Mul::Kilo, Uom::KgPerM3), "kg/m³");
+        assert_eq!(unit_label(Mul::Kilo, Uom::GM2), "kg·m²");
+        assert_eq!(unit_label(Mul::Kilo, Uom::Ohm), "kΩ");
     }
 
     #[test]

@@ -214,15 +214,7 @@ fn build(index: usize, nodes: &[LinkNode], children: &HashMap<usize, Vec<usize>>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn node(kind: ResourceKind, self_href: &str, up: Option<&str>, related: &[&str]) -> LinkNode {
-        LinkNode {
-            kind,
-            self_href: Some(self_href.to_owned()),
-            up_href: up.map(str::to_owned),
-            related: related.iter().map(|href| (*href).to_owned()).collect(),
-        }
-    }
+    use crate::link::test_node as node;
 
     const BASE: &str = "https://dc.example/espi/1_1/resource/RetailCustomer/9/Customer/1";
 

@@ -34,6 +34,7 @@ pub mod local_time_parameters;
 pub mod meter_reading;
 pub mod program_id_mappings;
 pub mod quality_summary;
+pub mod quantity;
 pub mod raw;
 pub mod reading;
 pub mod reading_type;

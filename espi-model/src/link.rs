@@ -10,14 +10,22 @@
 //! - a MeterReading's `related` links must hit exactly one ReadingType `self`;
 //! - an IntervalBlock belongs to the MeterReading with a `related` link equal to its `up`.
 //!
-//! Nothing is guessed: a MeterReading or IntervalBlock that cannot be placed is a
-//! [`LinkProblem`], and any other usage resource left outside the tree is listed in
-//! [`UsageTree::unlinked`].
+//! Nothing is guessed in the tree: a MeterReading or IntervalBlock that cannot be
+//! placed is a [`LinkProblem`], and any other usage resource left outside the tree is
+//! listed in [`UsageTree::unlinked`]. The readings of IntervalBlocks the tree could not
+//! place are not dropped: [`UsageTree::unplaced`] groups them with what their links
+//! still tell (their MeterReading, ReadingType and UsagePoint when known; see
+//! [`UnplacedBlocks`]).
 
 use crate::atom::Entry;
 use crate::resource::ResourceKind;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::fmt;
+
+mod unplaced;
+
+pub use unplaced::UnplacedBlocks;
 
 /// The links of one entry that linking needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +55,22 @@ impl LinkNode {
                 .map(str::to_owned)
                 .collect(),
         }
+    }
+}
+
+/// A node built by hand, for the linking tests.
+#[cfg(test)]
+pub(crate) fn test_node(
+    kind: ResourceKind,
+    self_href: &str,
+    up: Option<&str>,
+    related: &[&str],
+) -> LinkNode {
+    LinkNode {
+        kind,
+        self_href: Some(self_href.to_owned()),
+        up_href: up.map(str::to_owned),
+        related: related.iter().map(|href| (*href).to_owned()).collect(),
     }
 }
 
@@ -153,6 +177,14 @@ pub struct LinkProblem {
     pub message: String,
 }
 
+/// `entry 5: IntervalBlock … matches no MeterReading related link`, counting entries
+/// from 1 in document order (`entry` + 1).
+impl fmt::Display for LinkProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "entry {}: {}", self.entry + 1, self.message)
+    }
+}
+
 /// The result of linking a feed's entries.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageTree {
@@ -163,6 +195,9 @@ pub struct UsageTree {
     /// Other usage resources (ReadingTypes, summaries, LocalTimeParameters) left
     /// outside the tree, with the reason.
     pub unlinked: Vec<LinkProblem>,
+    /// The IntervalBlocks among `problems`, grouped with what their links still tell,
+    /// so that their readings are not lost.
+    pub unplaced: Vec<UnplacedBlocks>,
 }
 
 /// Links entries (see the module documentation for the rules).
@@ -360,6 +395,7 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
     }
     tree.problems.sort_by_key(|problem| problem.entry);
     tree.unlinked.sort_by_key(|problem| problem.entry);
+    tree.unplaced = unplaced::group(nodes, &tree);
     tree
 }
 

@@ -211,15 +211,32 @@ impl LocalTimeRules {
     /// # Ok::<(), espi_model::local_time::LocalTimeError>(())
     /// ```
     pub fn to_local(&self, utc: i64) -> Result<DateTime<FixedOffset>, LocalTimeError> {
-        let offset = fixed(self.offset_at(utc)?);
-        let out_of_range = LocalTimeError::InstantOutOfRange { utc };
-        let instant = DateTime::from_timestamp(utc, 0).ok_or(out_of_range.clone())?;
-        // chrono's `DateTime::naive_local` panics when the local time falls outside its
-        // range, so refuse such an instant here rather than hand it out.
-        if instant.naive_utc().checked_add_offset(offset).is_none() {
-            return Err(out_of_range);
-        }
-        Ok(instant.with_timezone(&offset))
+        at_offset(utc, self.offset_at(utc)?)
+    }
+
+    /// The date-time at `utc` (epoch seconds) on standard time: `tz_offset` alone,
+    /// whatever the DST rules say. Only the offset is checked, so this works when a
+    /// DST rule does not decode and [`Self::to_local`] fails; the result is the right
+    /// instant, shown on the clock the utility keeps outside DST.
+    ///
+    /// ```
+    /// use espi_model::dst::DstRule;
+    /// use espi_model::local_time::LocalTimeRules;
+    ///
+    /// // A DST start rule that holds epoch seconds (2024-03-10T07:00:00Z) instead.
+    /// let broken = LocalTimeRules {
+    ///     tz_offset: -18000,
+    ///     dst_offset: 3600,
+    ///     dst_start: DstRule(0x65ED_5A70),
+    ///     dst_end: DstRule(0x6727_1F70),
+    /// };
+    /// assert!(broken.to_local(1_719_835_200).is_err());
+    /// assert_eq!(broken.to_standard(1_719_835_200)?.to_rfc3339(), "2024-07-01T07:00:00-05:00");
+    /// # Ok::<(), espi_model::local_time::LocalTimeError>(())
+    /// ```
+    pub fn to_standard(&self, utc: i64) -> Result<DateTime<FixedOffset>, LocalTimeError> {
+        check_offset("tz_offset", self.tz_offset)?;
+        at_offset(utc, self.tz_offset)
     }
 
     /// The instant(s) a local wall-clock date-time stands for.
@@ -309,6 +326,19 @@ fn check_offset(field: &'static str, value: i64) -> Result<(), LocalTimeError> {
     } else {
         Err(LocalTimeError::OffsetOutOfRange { field, value })
     }
+}
+
+/// The instant `utc` shown at a checked `offset`.
+fn at_offset(utc: i64, offset: i64) -> Result<DateTime<FixedOffset>, LocalTimeError> {
+    let offset = fixed(offset);
+    let out_of_range = LocalTimeError::InstantOutOfRange { utc };
+    let instant = DateTime::from_timestamp(utc, 0).ok_or(out_of_range.clone())?;
+    // chrono's `DateTime::naive_local` panics when the local time falls outside its
+    // range, so refuse such an instant here rather than hand it out.
+    if instant.naive_utc().checked_add_offset(offset).is_none() {
+        return Err(out_of_range);
+    }
+    Ok(instant.with_timezone(&offset))
 }
 
 /// A [`FixedOffset`] for an offset already checked by [`LocalTimeRules::validate`].

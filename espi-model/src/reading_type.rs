@@ -6,6 +6,7 @@ use crate::code_list::{
     UnitMultiplierKind, UnitSymbolKind, unit_label,
 };
 use crate::identified_object::BatchItemInfo;
+use crate::quantity::Quantity;
 use crate::raw::{RawElement, RawList};
 use rust_decimal::Decimal;
 
@@ -76,13 +77,33 @@ impl ReadingType {
             .map_or(0, |multiplier| multiplier.code())
     }
 
-    /// A short label of the scaled unit, e.g. "kWh", "Wh", "therm".
+    /// The unit of [`ReadingType::scaled_value`]: the symbol of `uom`, e.g. "Wh", "m³",
+    /// "therm" ("" without a `uom`). The power of ten is already in the scaled value, so
+    /// it is not in the label: raw 58 000 with multiplier −3 in m³ is 58.000 m³.
+    ///
+    /// ```
+    /// use espi_model::reading_type::ReadingType;
+    /// use espi_model::code_list::{UnitMultiplierKind, UnitSymbolKind};
+    /// let rt = ReadingType {
+    ///     power_of_ten_multiplier: Some(UnitMultiplierKind::Milli),
+    ///     uom: Some(UnitSymbolKind::M3),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(rt.unit_label(), "m³");
+    /// assert_eq!(rt.quantity(58_000).unwrap().to_string(), "58.000 m³");
+    /// ```
     pub fn unit_label(&self) -> String {
         unit_label(
-            self.power_of_ten_multiplier
-                .unwrap_or(UnitMultiplierKind::from_code(0)),
-            self.uom.unwrap_or(UnitSymbolKind::from_code(0)),
+            UnitMultiplierKind::None,
+            self.uom.unwrap_or(UnitSymbolKind::None),
         )
+    }
+
+    /// A raw `value` scaled into its unit: `value × 10^powerOfTenMultiplier` in `uom`.
+    /// `None` without a `uom` (the unit is unknown) or when the value does not fit a
+    /// decimal (see [`ReadingType::scaled_value`]).
+    pub fn quantity(&self, value: i64) -> Option<Quantity> {
+        Some(Quantity::new(self.scaled_value(value)?, self.uom?))
     }
 
     /// `value × 10^powerOfTenMultiplier` as an exact decimal in [`ReadingType::uom`].
@@ -112,9 +133,10 @@ impl ReadingType {
     }
 }
 
-/// `value × 10^exponent` as an exact decimal, `None` when it overflows.
-pub fn scale(value: i64, exponent: i16) -> Option<Decimal> {
-    let mut result = Decimal::from(value);
+/// `value × 10^exponent` as an exact decimal, `None` when it overflows (an `i64`
+/// reading or an `i128` sum of readings).
+pub fn scale(value: impl Into<i128>, exponent: i16) -> Option<Decimal> {
+    let mut result = Decimal::try_from_i128_with_scale(value.into(), 0).ok()?;
     if exponent < 0 {
         result.set_scale(u32::from(exponent.unsigned_abs())).ok()?;
         Some(result)
@@ -143,7 +165,7 @@ mod tests {
     #[test]
     fn scaling_is_exact_for_every_schema_multiplier() {
         for exponent in [-12i16, -9, -6, -3, -2, -1, 0, 1, 2, 3, 6, 9, 12] {
-            let value = scale(140_737_488_355_327, exponent).unwrap();
+            let value = scale(140_737_488_355_327i64, exponent).unwrap();
             let expected: Decimal = if exponent < 0 {
                 Decimal::new(140_737_488_355_327, u32::from(exponent.unsigned_abs()))
             } else {

@@ -7,12 +7,13 @@
 
 use crate::admin_link::{AdminUris, link_admin};
 use crate::atom::Entry;
-use crate::code_list::ServiceKind;
+use crate::code_list::{CodeList, ServiceKind, UnitSymbolKind};
 use crate::customer_link::{CustomerNode, link_customer};
 use crate::interval_block::IntervalReading;
 use crate::link::{LinkNode, LinkProblem, link, normalize_href};
 use crate::local_time::LocalTimeRules;
-use crate::reading_type::ReadingType;
+use crate::quantity::Quantity;
+use crate::reading_type::{ReadingType, scale};
 use crate::resource::{CUSTOMER_NS, ESPI_NS, Resource, ResourceKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -111,7 +112,8 @@ pub struct ReadingTypeFacts {
     /// Accumulation behaviour code.
     #[serde(rename = "accumulationBehaviour")]
     pub accumulation_behaviour: Option<u16>,
-    /// Human label of the scaled unit, e.g. "kWh" (not in `expected.json`).
+    /// The unit scaled values are in, e.g. "Wh", "m³" ([`ReadingType::unit_label`];
+    /// not in `expected.json`).
     #[serde(skip)]
     pub unit_label: String,
     /// Currency of costs (not in `expected.json`).
@@ -121,7 +123,6 @@ pub struct ReadingTypeFacts {
 
 impl ReadingTypeFacts {
     fn new(self_href: Option<String>, reading_type: &ReadingType) -> Self {
-        use crate::code_list::CodeList;
         ReadingTypeFacts {
             self_href,
             uom: reading_type.uom.map(CodeList::code),
@@ -161,6 +162,18 @@ pub struct MeterReadingFacts {
     pub min_start: Option<i64>,
     /// Latest end.
     pub max_end: Option<i64>,
+}
+
+impl MeterReadingFacts {
+    /// The sum of the values scaled into their unit: `sum_value × 10^powerOfTenMultiplier`
+    /// in the ReadingType's `uom`. `None` without a ReadingType or `uom`, or when the
+    /// sum does not fit a decimal.
+    pub fn total(&self) -> Option<Quantity> {
+        let facts = self.reading_type.as_ref()?;
+        let exponent = facts.power_of_ten_multiplier.unwrap_or(0);
+        let value = scale(self.sum_value, exponent)?;
+        Some(Quantity::new(value, UnitSymbolKind::from_code(facts.uom?)))
+    }
 }
 
 /// A linked UsagePoint.
@@ -368,7 +381,7 @@ impl SummaryBuilder {
             .map(|point| UsagePointFacts {
                 self_href: href(point.entry),
                 service_kind: match &self.kept[point.entry] {
-                    Kept::UsagePoint(kind) => kind.map(crate::code_list::CodeList::code),
+                    Kept::UsagePoint(kind) => kind.map(CodeList::code),
                     _ => None,
                 },
                 local_time: point

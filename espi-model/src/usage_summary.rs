@@ -27,6 +27,30 @@ crate::espi_element! {
     }
 }
 
+impl SummaryMeasurement {
+    /// The value scaled into its unit: `value × 10^powerOfTenMultiplier` in `uom`.
+    /// `None` without a value or a `uom`, or when it does not fit a decimal.
+    ///
+    /// ```
+    /// use espi_model::usage_summary::SummaryMeasurement;
+    /// use espi_model::code_list::{UnitMultiplierKind, UnitSymbolKind};
+    /// let measurement = SummaryMeasurement {
+    ///     power_of_ten_multiplier: Some(UnitMultiplierKind::Kilo),
+    ///     uom: Some(UnitSymbolKind::Wh),
+    ///     value: Some(754),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(measurement.quantity().unwrap().to_string(), "754000 Wh");
+    /// ```
+    pub fn quantity(&self) -> Option<crate::quantity::Quantity> {
+        let exponent = self
+            .power_of_ten_multiplier
+            .map_or(0, UnitMultiplierKind::exponent);
+        let value = crate::reading_type::scale(self.value?, exponent)?;
+        Some(crate::quantity::Quantity::new(value, self.uom?))
+    }
+}
+
 crate::espi_element! {
     /// One line of a bill's additional costs (espi.xsd `LineItem`, espi-reference §4.7).
     pub struct LineItem: "LineItem" {

@@ -26,7 +26,27 @@ pub struct ParsedDocument {
 }
 
 impl ParsedDocument {
-    /// Every linked reading with its derived values (UTC and local start, scaled value, cost, quality).
+    /// Every interval reading with its derived values (UTC and local start, scaled
+    /// value in its unit, cost, quality): those of the linked tree, then those of
+    /// IntervalBlocks whose links did not resolve, with `linked` false and whatever
+    /// their links still tell (see [`espi_model::link::UnplacedBlocks`]; why each
+    /// block could not be placed is in `tree.problems`). No reading is left out.
+    ///
+    /// ```
+    /// // An IntervalBlock whose MeterReading is not in the document.
+    /// let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+    ///   <link rel="up" href="/espi/1_1/resource/Subscription/1/UsagePoint/1/MeterReading/1/IntervalBlock"/>
+    ///   <content><IntervalBlock xmlns="http://naesb.org/espi"><IntervalReading><value>42</value></IntervalReading></IntervalBlock>
+    ///   </content></entry></feed>"#;
+    /// let parsed = espi_xml::read_document(&xml[..]).unwrap();
+    /// let readings: Vec<_> = parsed.readings().collect();
+    /// assert_eq!(readings.len(), 1);
+    /// assert!(!readings[0].linked);
+    /// assert_eq!(readings[0].reading.value, Some(42));
+    /// let problem = parsed.tree.problems[0].to_string();
+    /// assert!(problem.starts_with("entry 1: IntervalBlock"));
+    /// assert!(problem.ends_with("matches no MeterReading related link"));
+    /// ```
     pub fn readings(&self) -> impl Iterator<Item = FlatReading<'_>> {
         flat_readings(self.document.entries(), &self.tree)
     }

@@ -8,22 +8,11 @@
 //! reading count and sums), and where it could not link, we report link problems too.
 //! Strict reading accepts a usage-data sample exactly when xmllint accepts it.
 
+mod common;
+
+use common::{expected, testdata};
 use espi_xml::{Mode, ReaderOptions, RootKind, StreamSummary, summarize};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
-}
-
-fn expected() -> serde_json::Map<String, Value> {
-    let text =
-        std::fs::read_to_string(testdata().join("expected.json")).expect("testdata/expected.json");
-    match serde_json::from_str(&text).expect("expected.json is JSON") {
-        Value::Object(map) => map,
-        _ => panic!("expected.json is not an object"),
-    }
-}
 
 fn read(bytes: &[u8], mode: Mode) -> Result<StreamSummary, espi_xml::Error> {
     summarize(bytes, ReaderOptions::with_mode(mode))

@@ -77,17 +77,29 @@ fn the_flat_view_derives_time_value_cost_and_quality() {
     assert_eq!(readings.len(), 2);
     // 2024-03-10 07:00 UTC is 01:00 CST, one hour before the spring transition.
     assert_eq!(
-        readings[0].local_start().unwrap().to_rfc3339(),
+        readings[0].local_start().unwrap().unwrap().to_rfc3339(),
         "2024-03-10T01:00:00-06:00"
     );
     // The second reading has no timePeriod: it follows the first, at 03:00 CDT (02:00 does not exist).
     assert_eq!(readings[1].start, Some(1_710_057_600));
     assert_eq!(
-        readings[1].local_start().unwrap().to_rfc3339(),
+        readings[1].local_start().unwrap().unwrap().to_rfc3339(),
         "2024-03-10T03:00:00-05:00"
     );
+    // Raw 2 with powerOfTenMultiplier 3 in Wh: the scaled value is in Wh.
     assert_eq!(readings[0].value().unwrap().to_string(), "2000");
-    assert_eq!(readings[0].unit(), "kWh");
+    assert_eq!(readings[0].unit(), "Wh");
+    assert_eq!(readings[0].quantity().unwrap().to_string(), "2000 Wh");
+    assert_eq!(
+        readings[0]
+            .quantity()
+            .unwrap()
+            .kwh()
+            .unwrap()
+            .quantity
+            .to_string(),
+        "2.000 kWh"
+    );
     assert_eq!(readings[0].cost().unwrap().to_string(), "1.50000");
     assert_eq!(
         readings[0].quality(),

@@ -11,11 +11,20 @@
 //! Rows are the model's flat view ([`espi_model::reading::flat_readings`]) of each
 //! block in the linked tree ([`espi_model::link`]), so a row's start, duration,
 //! scaled value and cost are exactly what the model derives for the whole document.
+//! Blocks the tree cannot place are written too, after the others, with `linked`
+//! false and what their links still tell ([`espi_model::link::UnplacedBlocks`]); each
+//! is named in [`CsvReport::problems`].
+//!
+//! `scaled_value` is `raw_value × 10^power_of_ten` and `unit` is the unit it is in (the
+//! ReadingType's `uom`: 58.000 m³, never "mm³"). `start_local` is on the UsagePoint's
+//! clock (`local_clock` "local"); when its DST rules do not decode it is on standard
+//! time (`local_clock` "standard", the `tzOffset` alone, with a warning in
+//! [`CsvReport::warnings`]); without LocalTimeParameters it is empty (a warning too).
 
 use espi_model::atom::{Document, Entry, Metadata};
 use espi_model::code_list::CodeList;
 use espi_model::link::{
-    LinkNode, MeterReadingLinks, UsagePointLinks, UsageTree, link, normalize_href,
+    LinkNode, MeterReadingLinks, UnplacedBlocks, UsagePointLinks, UsageTree, link, normalize_href,
 };
 use espi_model::reading::{FlatReading, flat_readings};
 use espi_model::resource::{Resource, ResourceKind};
@@ -26,12 +35,14 @@ use std::fmt;
 use std::io::{BufRead, Write};
 
 /// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 14] = [
+pub const CSV_HEADER: [&str; 16] = [
     "usage_point",
     "meter_reading",
+    "linked",
     "service_kind",
     "start_utc",
     "start_local",
+    "local_clock",
     "duration_s",
     "raw_value",
     "power_of_ten",
@@ -103,23 +114,27 @@ impl From<std::io::Error> for ConvertError {
 pub struct CsvReport {
     /// Rows written (one per reading).
     pub rows: u64,
-    /// Readings of IntervalBlocks that no MeterReading claims: not written, as in the
-    /// linked tree, and named in `problems`.
-    pub skipped_readings: u64,
+    /// Rows of IntervalBlocks the linked tree could not place (`linked` false).
+    pub unlinked_rows: u64,
     /// One message per IntervalBlock entry that could not be placed.
     pub problems: Vec<String>,
+    /// Why `start_local` is on standard time or empty, once per usage point.
+    pub warnings: Vec<String>,
+    /// Rows whose `start_local` is on standard time (`local_clock` "standard").
+    pub standard_time_rows: u64,
     /// The first [`espi_xml::MAX_KEPT_DIAGNOSTICS`] diagnostics of lenient reading.
     pub diagnostics: Vec<Diagnostic>,
     /// How many diagnostics there were in all.
     pub diagnostic_count: u64,
 }
 
-/// Writes one CSV row per linked interval reading, streaming entry by entry.
+/// Writes one CSV row per interval reading, streaming entry by entry.
 ///
 /// IntervalBlock entries whose MeterReading (and its ReadingType) came earlier are
 /// written at once. A block that comes first is held until they arrive, up to
 /// `max_pending_readings` readings in all (an error beyond); blocks still unplaced at
-/// the end are written if a MeterReading claims them then, and reported otherwise.
+/// the end are written if a MeterReading claims them then, and otherwise written with
+/// `linked` false and what their links tell, and reported.
 /// A block is interpreted with the LocalTimeParameters known when it is written.
 pub fn write_csv<R: BufRead, W: Write>(
     input: R,
@@ -139,14 +154,18 @@ pub fn write_csv<R: BufRead, W: Write>(
         keep_diagnostics(&mut report, entries.take_diagnostics());
         if is_block(&entry) {
             match linker.resolve(&entry, false) {
-                Some(context) => rows.write_block(linker.context_mut(context), entry)?,
+                Some(context) => {
+                    rows.write_block(linker.context_mut(context), entry)?;
+                }
                 None => pending.push(entry, number, max_pending_readings)?,
             }
         } else if linker.add(&entry) {
             // New links may place blocks that were waiting.
             for block in pending.take() {
                 match linker.resolve(&block, false) {
-                    Some(context) => rows.write_block(linker.context_mut(context), block)?,
+                    Some(context) => {
+                        rows.write_block(linker.context_mut(context), block)?;
+                    }
                     None => pending.push(block, number, max_pending_readings)?,
                 }
             }
@@ -155,11 +174,20 @@ pub fn write_csv<R: BufRead, W: Write>(
     keep_diagnostics(&mut report, entries.take_diagnostics());
     for block in pending.take() {
         match linker.resolve(&block, true) {
-            Some(context) => rows.write_block(linker.context_mut(context), block)?,
-            None => report.skip(&block),
+            Some(context) => {
+                rows.write_block(linker.context_mut(context), block)?;
+            }
+            None => {
+                let mut context = linker.unplaced_context(&block);
+                report.unplaced(&block);
+                report.unlinked_rows += rows.write_block(&mut context, block)?;
+            }
         }
     }
-    report.rows = rows.finish()?;
+    report.rows = rows.rows;
+    report.standard_time_rows = rows.standard_time_rows;
+    report.warnings = linker.warnings;
+    rows.finish()?;
     Ok(report)
 }
 
@@ -170,13 +198,13 @@ fn keep_diagnostics(report: &mut CsvReport, new: Vec<Diagnostic>) {
 }
 
 impl CsvReport {
-    fn skip(&mut self, block: &Entry) {
-        let readings = block_readings(block);
-        self.skipped_readings += readings as u64;
+    fn unplaced(&mut self, block: &Entry) {
         self.problems.push(format!(
-            "IntervalBlock {} (up {}) matches no MeterReading related link: {readings} readings not written",
+            "IntervalBlock {} (up {}) matches no MeterReading related link: its {} readings \
+             are written with linked false",
             block.meta.self_href().unwrap_or("-"),
             block.meta.up_href().unwrap_or("-"),
+            block_readings(block),
         ));
     }
 }
@@ -226,12 +254,24 @@ impl Pending {
 /// as it would in the whole document.
 struct BlockContext {
     usage_point: String,
+    /// The MeterReading's `self`; for a block of no known MeterReading, its `up`.
     meter_reading: String,
     service_kind: String,
     currency: String,
     flow_direction: String,
+    /// Why `start_local` will be on standard time or empty, if it will.
+    local_time_warning: Option<String>,
     entries: Vec<Entry>,
     tree: UsageTree,
+}
+
+/// Where a block's context entries are, as indices into the kept entries.
+struct Placement {
+    usage_point: Option<usize>,
+    meter_reading: Option<usize>,
+    reading_type: Option<usize>,
+    local_time_parameters: Option<usize>,
+    linked: bool,
 }
 
 /// The slots of [`BlockContext::entries`].
@@ -249,6 +289,8 @@ struct Linker {
     /// because a new MeterReading, ReadingType or LocalTimeParameters can change them.
     by_up: HashMap<String, usize>,
     contexts: Vec<BlockContext>,
+    /// The local time warnings of the contexts made so far, each once.
+    warnings: Vec<String>,
 }
 
 impl Linker {
@@ -288,19 +330,34 @@ impl Linker {
         if reading.reading_type.is_none() && !last {
             return None;
         }
-        let context = self.context(&point, &reading);
+        let context = self.context(
+            &Placement {
+                usage_point: Some(point.entry),
+                meter_reading: Some(reading.entry),
+                reading_type: reading.reading_type,
+                local_time_parameters: point.local_time_parameters,
+                linked: true,
+            },
+            block,
+        );
+        self.note(&context);
         self.contexts.push(context);
         let index = self.contexts.len() - 1;
         self.by_up.insert(up.to_owned(), index);
         Some(index)
     }
 
+    fn note(&mut self, context: &BlockContext) {
+        if let Some(warning) = &context.local_time_warning
+            && !self.warnings.contains(warning)
+        {
+            self.warnings.push(warning.clone());
+        }
+    }
+
     /// Links the kept entries with the block as a probe, and finds where it went.
     fn place(&mut self, block: &Entry) -> Option<(UsagePointLinks, MeterReadingLinks)> {
-        self.nodes.push(LinkNode::from_entry(block));
-        let probe = self.nodes.len() - 1;
-        let tree = link(&self.nodes);
-        self.nodes.pop();
+        let (tree, probe) = self.link_probe(block);
         tree.usage_points.into_iter().find_map(|point| {
             let reading = point
                 .meter_readings
@@ -311,17 +368,51 @@ impl Linker {
         })
     }
 
-    fn context(&self, point: &UsagePointLinks, reading: &MeterReadingLinks) -> BlockContext {
+    fn link_probe(&mut self, block: &Entry) -> (UsageTree, usize) {
+        self.nodes.push(LinkNode::from_entry(block));
+        let probe = self.nodes.len() - 1;
+        let tree = link(&self.nodes);
+        self.nodes.pop();
+        (tree, probe)
+    }
+
+    /// The context of a block the tree cannot place: what its links still tell.
+    fn unplaced_context(&mut self, block: &Entry) -> BlockContext {
+        let (tree, probe) = self.link_probe(block);
+        let group = tree
+            .unplaced
+            .into_iter()
+            .find(|group| group.interval_blocks.contains(&probe))
+            .unwrap_or_default();
+        let context = self.context(
+            &Placement {
+                usage_point: group.usage_point,
+                meter_reading: group.meter_reading,
+                reading_type: group.reading_type,
+                local_time_parameters: group.local_time_parameters,
+                linked: false,
+            },
+            block,
+        );
+        self.note(&context);
+        context
+    }
+
+    fn context(&self, placement: &Placement, block: &Entry) -> BlockContext {
         let kept = |index: Option<usize>| index.and_then(|index| self.kept.get(index));
-        let local_time = kept(point.local_time_parameters);
-        let reading_type = kept(reading.reading_type);
-        let href = |index: usize| {
-            kept(Some(index))
+        let local_time = kept(placement.local_time_parameters);
+        let reading_type = kept(placement.reading_type);
+        let href = |index: Option<usize>| {
+            kept(index)
                 .and_then(|entry| entry.meta.self_href())
-                .unwrap_or_default()
-                .to_owned()
+                .map(str::to_owned)
         };
-        let service_kind = match kept(Some(point.entry)).and_then(Entry::resource) {
+        let usage_point = href(placement.usage_point).unwrap_or_default();
+        let meter_reading = match placement.meter_reading {
+            Some(index) => href(Some(index)).unwrap_or_default(),
+            None => block.meta.up_href().unwrap_or_default().to_owned(),
+        };
+        let service_kind = match kept(placement.usage_point).and_then(Entry::resource) {
             Some(Resource::UsagePoint(usage_point)) => usage_point.service_kind().map(label),
             _ => None,
         };
@@ -339,31 +430,83 @@ impl Linker {
         let flow_direction = reading_type_resource
             .and_then(|reading_type| reading_type.flow_direction)
             .map(label);
-        BlockContext {
-            usage_point: href(point.entry),
-            meter_reading: href(reading.entry),
-            service_kind: service_kind.unwrap_or_default(),
-            currency: currency.unwrap_or_default(),
-            flow_direction: flow_direction.unwrap_or_default(),
-            entries: vec![
-                local_time.cloned().unwrap_or_default(),
-                reading_type.cloned().unwrap_or_default(),
-                Entry::default(),
-            ],
-            tree: UsageTree {
+        let local_time_warning = local_time_warning(&usage_point, &meter_reading, local_time);
+        let local_time_slot = local_time.map(|_| LOCAL_TIME_SLOT);
+        let reading_type_slot = reading_type.map(|_| READING_TYPE_SLOT);
+        // A one-branch tree over the three slots: linked, or one unplaced group.
+        let tree = if placement.linked {
+            UsageTree {
                 usage_points: vec![UsagePointLinks {
                     entry: LOCAL_TIME_SLOT,
-                    local_time_parameters: local_time.map(|_| LOCAL_TIME_SLOT),
+                    local_time_parameters: local_time_slot,
                     meter_readings: vec![MeterReadingLinks {
                         entry: READING_TYPE_SLOT,
-                        reading_type: reading_type.map(|_| READING_TYPE_SLOT),
+                        reading_type: reading_type_slot,
                         interval_blocks: vec![BLOCK_SLOT],
                     }],
                     ..UsagePointLinks::default()
                 }],
                 ..UsageTree::default()
-            },
+            }
+        } else {
+            UsageTree {
+                unplaced: vec![UnplacedBlocks {
+                    reading_type: reading_type_slot,
+                    local_time_parameters: local_time_slot,
+                    interval_blocks: vec![BLOCK_SLOT],
+                    ..UnplacedBlocks::default()
+                }],
+                ..UsageTree::default()
+            }
+        };
+        BlockContext {
+            usage_point,
+            meter_reading,
+            service_kind: service_kind.unwrap_or_default(),
+            currency: currency.unwrap_or_default(),
+            flow_direction: flow_direction.unwrap_or_default(),
+            local_time_warning,
+            entries: vec![
+                local_time.cloned().unwrap_or_default(),
+                reading_type.cloned().unwrap_or_default(),
+                Entry::default(),
+            ],
+            tree,
         }
+    }
+}
+
+/// Why the rows of a context will have `start_local` on standard time or empty.
+fn local_time_warning(
+    usage_point: &str,
+    meter_reading: &str,
+    local_time: Option<&Entry>,
+) -> Option<String> {
+    let whose = if usage_point.is_empty() {
+        format!("the readings of {meter_reading} (usage point unknown)")
+    } else {
+        format!("usage point {usage_point}")
+    };
+    let parameters = match local_time.and_then(Entry::resource) {
+        Some(Resource::LocalTimeParameters(parameters)) => parameters,
+        _ => {
+            return Some(format!(
+                "{whose}: no LocalTimeParameters, start_local is left empty (start_utc is the instant)"
+            ));
+        }
+    };
+    let href = local_time
+        .and_then(|entry| entry.meta.self_href())
+        .unwrap_or("-");
+    match parameters.rules().map(|rules| rules.validate()) {
+        None => Some(format!(
+            "{whose}: LocalTimeParameters {href} lack an element, start_local is left empty"
+        )),
+        Some(Err(error)) => Some(format!(
+            "{whose}: LocalTimeParameters {href} cannot be applied ({error}); start_local is \
+             on standard time (tzOffset alone, local_clock \"standard\")"
+        )),
+        Some(Ok(())) => None,
     }
 }
 
@@ -380,54 +523,102 @@ where
 struct RowWriter<W: Write> {
     csv: csv::Writer<W>,
     rows: u64,
+    standard_time_rows: u64,
 }
 
 impl<W: Write> RowWriter<W> {
     fn new(output: W) -> Result<Self, ConvertError> {
         let mut csv = csv::Writer::from_writer(output);
         csv.write_record(CSV_HEADER)?;
-        Ok(RowWriter { csv, rows: 0 })
+        Ok(RowWriter {
+            csv,
+            rows: 0,
+            standard_time_rows: 0,
+        })
     }
 
-    /// Writes the rows of one block entry, which is dropped afterwards.
+    /// Writes the rows of one block entry, which is dropped afterwards; returns how
+    /// many.
     fn write_block(
         &mut self,
         context: &mut BlockContext,
         block: Entry,
-    ) -> Result<(), ConvertError> {
+    ) -> Result<u64, ConvertError> {
         context.entries[BLOCK_SLOT] = block;
+        let mut written = 0;
         for reading in flat_readings(&context.entries, &context.tree) {
-            let record = row(context, &reading);
+            let (record, clock) = row(context, &reading);
             self.csv.write_record(&record)?;
-            self.rows += 1;
+            written += 1;
+            if clock == LocalClock::Standard {
+                self.standard_time_rows += 1;
+            }
         }
+        self.rows += written;
         context.entries[BLOCK_SLOT] = Entry::default();
-        Ok(())
+        Ok(written)
     }
 
-    fn finish(mut self) -> Result<u64, ConvertError> {
+    fn finish(mut self) -> Result<(), ConvertError> {
         self.csv.flush()?;
-        Ok(self.rows)
+        Ok(())
     }
 }
 
-/// One reading's fields in [`CSV_HEADER`] order; what is unknown is left empty.
-fn row(context: &BlockContext, reading: &FlatReading<'_>) -> [String; 14] {
+/// The clock of a row's `start_local`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LocalClock {
+    /// The LocalTimeParameters in full.
+    Local,
+    /// Standard time: the DST rules could not be applied.
+    Standard,
+    /// No local time.
+    None,
+}
+
+impl LocalClock {
+    fn label(self) -> &'static str {
+        match self {
+            LocalClock::Local => "local",
+            LocalClock::Standard => "standard",
+            LocalClock::None => "",
+        }
+    }
+}
+
+/// A reading's start on its local clock, falling back to standard time when the
+/// LocalTimeParameters cannot be applied.
+fn local_start(reading: &FlatReading<'_>) -> (Option<String>, LocalClock) {
+    let format = |start: chrono::DateTime<chrono::FixedOffset>| {
+        start.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    };
+    match reading.local_start() {
+        Ok(Some(start)) => (Some(format(start)), LocalClock::Local),
+        Ok(None) => (None, LocalClock::None),
+        Err(_) => match reading.standard_start() {
+            Ok(Some(start)) => (Some(format(start)), LocalClock::Standard),
+            _ => (None, LocalClock::None),
+        },
+    }
+}
+
+/// One reading's fields in [`CSV_HEADER`] order, what is unknown left empty, and the
+/// clock of its `start_local`.
+fn row(context: &BlockContext, reading: &FlatReading<'_>) -> ([String; 16], LocalClock) {
     let text = |value: Option<String>| value.unwrap_or_default();
-    [
+    let (start_local, clock) = local_start(reading);
+    let record = [
         context.usage_point.clone(),
         context.meter_reading.clone(),
+        reading.linked.to_string(),
         context.service_kind.clone(),
         text(
             reading
                 .start_utc()
                 .map(|start| start.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
         ),
-        text(
-            reading
-                .local_start()
-                .map(|start| start.format("%Y-%m-%dT%H:%M:%S%:z").to_string()),
-        ),
+        text(start_local),
+        clock.label().to_owned(),
         text(reading.duration.map(|duration| duration.to_string())),
         text(reading.reading.value.map(|value| value.to_string())),
         text(
@@ -442,7 +633,8 @@ fn row(context: &BlockContext, reading: &FlatReading<'_>) -> [String; 14] {
         context.currency.clone(),
         text(reading.quality().map(label)),
         context.flow_direction.clone(),
-    ]
+    ];
+    (record, clock)
 }
 
 /// The linked usage tree of a document, for `--to json`: each node carries its whole

@@ -1,4 +1,6 @@
-//! What several integration tests share: running xmllint over written documents.
+//! What several integration tests share: the conformance table and running xmllint over
+//! written documents.
+#![allow(dead_code, reason = "each test uses part of what the tests share")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -131,4 +133,20 @@ pub fn redundant_declarations(xml: &[u8]) -> Vec<String> {
         }
     }
     found
+}
+
+/// The repository's `testdata/`.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+/// The facts the independent oracle computed for every sample (`testdata/expected.json`),
+/// by sample path.
+pub fn expected() -> serde_json::Map<String, serde_json::Value> {
+    let text =
+        std::fs::read_to_string(testdata().join("expected.json")).expect("testdata/expected.json");
+    match serde_json::from_str(&text).expect("expected.json is JSON") {
+        serde_json::Value::Object(map) => map,
+        _ => panic!("expected.json is not an object"),
+    }
 }
