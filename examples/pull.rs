@@ -531,8 +531,8 @@ impl<'a> Progress<'a> {
 }
 
 impl SyncStore for Progress<'_> {
-    fn completed_months(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
-        self.inner.completed_months(subscription)
+    fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
+        self.inner.month_records(subscription)
     }
 
     fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {

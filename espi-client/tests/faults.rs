@@ -249,8 +249,8 @@ impl<F: Fn(u32) + Send + Sync> Hooked<F> {
 }
 
 impl<F: Fn(u32) + Send + Sync> SyncStore for Hooked<F> {
-    fn completed_months(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
-        self.inner.completed_months(subscription)
+    fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
+        self.inner.month_records(subscription)
     }
 
     fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
@@ -328,7 +328,7 @@ async fn a_revocation_mid_sync_stops_it_clearly_and_keeps_only_whole_months() {
     assert!(message.contains("revoked"), "{message}");
     assert!(message.contains("invalid_grant"), "{message}");
     let subscription = subscription(&tokens);
-    let months = store.completed_months(&subscription).expect("months");
+    let months = store.month_records(&subscription).expect("months");
     let starts: Vec<i64> = months.iter().map(|month| month.start).collect();
     // November and December, nothing of January.
     assert_eq!(starts, [NOVEMBER_2013, 1_385_856_000]);
@@ -339,10 +339,7 @@ async fn a_revocation_mid_sync_stops_it_clearly_and_keeps_only_whole_months() {
         .await
         .expect_err("still revoked");
     assert!(again.is_authorization_ended());
-    assert_eq!(
-        store.completed_months(&subscription).expect("months").len(),
-        2
-    );
+    assert_eq!(store.month_records(&subscription).expect("months").len(), 2);
 }
 
 #[tokio::test]
@@ -384,7 +381,7 @@ async fn a_failed_sync_resumes_without_gaps_or_duplicates() {
         "{first_error:?}"
     );
     assert!(first_error.is_retryable(), "{first_error}");
-    for month in store.completed_months(&subscription).expect("months") {
+    for month in store.month_records(&subscription).expect("months") {
         months_done.push(month.start);
     }
     eprintln!("the first run committed {months_done:?} and stopped: {first_error}");
@@ -408,10 +405,7 @@ async fn a_failed_sync_resumes_without_gaps_or_duplicates() {
     );
     assert_eq!(report.months_fetched as usize, 4 - months_done.len());
     assert_complete(&store, &subscription);
-    assert_eq!(
-        store.completed_months(&subscription).expect("months").len(),
-        4
-    );
+    assert_eq!(store.month_records(&subscription).expect("months").len(), 4);
 }
 
 #[tokio::test]

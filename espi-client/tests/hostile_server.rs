@@ -658,7 +658,7 @@ async fn a_sync_never_records_a_month_whose_body_turns_invalid() {
     );
     // November is recorded; December, whose first two entries arrived, is neither
     // recorded nor written, so the next run reads it again.
-    let months = store.completed_months(&subscription).expect("the store");
+    let months = store.month_records(&subscription).expect("the store");
     assert_eq!(months.len(), 1, "{months:?}");
     assert_eq!(months[0].start, NOVEMBER_2013);
     assert!(store.entries(&subscription).is_empty());
@@ -821,7 +821,7 @@ async fn against_the_sandbox_a_month_over_the_body_limit_is_never_recorded() {
             if *m == max && (*read > max || (*read == 0 && content_length.is_some_and(|length| length > max)))),
         "{source:?}"
     );
-    let months = store.completed_months(&subscription).expect("the store");
+    let months = store.month_records(&subscription).expect("the store");
     assert_eq!(months.len(), 1, "{months:?}");
     assert!(store.readings(&subscription).is_empty());
 

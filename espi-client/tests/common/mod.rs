@@ -6,6 +6,8 @@
 //! helper, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod scenario;
+
 use espi_client::{
     AcceptedPolicy, AuthorizationOptions, Client, ClientConfig, Endpoints, RetryPolicy, TokenSet,
 };
