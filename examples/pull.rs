@@ -280,7 +280,7 @@ async fn pull(settings: &Settings) -> Result<(), Failure> {
     let result = sync(&client, &key, settings, &store).await;
     // Saved whatever the sync did: a refresh during it rotated the token, and the old
     // one no longer works.
-    save_refresh_token(&client, &key, settings)?;
+    save_refresh_token(&client, &key, settings).await?;
     let report = result?;
     let entries = store.entries(&report.subscription);
     write_feed(
@@ -366,7 +366,9 @@ async fn refresh(
     tokens.refresh_token = Some(refresh_token);
     tokens.expires_at = Some(now);
     tokens.resource_uri = settings.subscription.clone();
-    let key = client.insert_tokens_under(TokenKey::new("stored refresh token"), tokens)?;
+    let key = client
+        .insert_tokens_under(TokenKey::new("stored refresh token"), tokens)
+        .await?;
     let renewed = client.refresh(&key).await.map_err(|error| {
         format!(
             "{error}\nTo authorize again, unset ESPI_REFRESH_TOKEN / refresh_token or remove \
@@ -450,7 +452,7 @@ async fn read_authorization(
     key: &TokenKey,
     scope: &str,
 ) -> Result<espi_model::authorization::Authorization, Failure> {
-    let tokens = client.tokens(key)?;
+    let tokens = client.tokens(key).await?;
     let id = tokens
         .authorization_id()
         .ok_or("the token response has no authorizationURI to read")?;
@@ -471,8 +473,12 @@ async fn read_authorization(
 /// Writes the refresh token the client holds now to `refresh_token_file`, readable by
 /// the owner only. Only a token the Data Custodian issued is written: the placeholder
 /// of a refresh that failed still holds the refresh token it was given.
-fn save_refresh_token(client: &Client, key: &TokenKey, settings: &Settings) -> Result<(), Failure> {
-    let (Some(path), Ok(tokens)) = (&settings.refresh_token_file, client.tokens(key)) else {
+async fn save_refresh_token(
+    client: &Client,
+    key: &TokenKey,
+    settings: &Settings,
+) -> Result<(), Failure> {
+    let (Some(path), Ok(tokens)) = (&settings.refresh_token_file, client.tokens(key).await) else {
         return Ok(());
     };
     let (Some(refresh_token), false) = (tokens.refresh_token, tokens.access_token.is_empty())
@@ -530,12 +536,13 @@ impl<'a> Progress<'a> {
     }
 }
 
+#[async_trait::async_trait]
 impl SyncStore for Progress<'_> {
-    fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
-        self.inner.month_records(subscription)
+    async fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
+        self.inner.month_records(subscription).await
     }
 
-    fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
         let month = batch.month;
         let entries = batch.entries.len();
         let readings = batch
@@ -543,7 +550,7 @@ impl SyncStore for Progress<'_> {
             .iter()
             .map(|entry| readings_of(entry).len())
             .sum();
-        self.inner.commit(subscription, batch)?;
+        self.inner.commit(subscription, batch).await?;
         self.report(month.as_ref(), entries, readings);
         Ok(())
     }

@@ -165,7 +165,7 @@ impl Client {
 
     /// Exchanges an authorization code for tokens (client_secret_basic, the PKCE
     /// verifier and redirect URI of `pending`), stores them under
-    /// [`TokenSet::key`] and returns them.
+    /// [`TokenSet::key`] and returns them once the store has them.
     pub async fn exchange_code(
         &self,
         pending: &PendingAuthorization,
@@ -176,7 +176,7 @@ impl Client {
             .oauth
             .exchange_code(&self.inner.transport, pending, code)
             .await?;
-        self.inner.store.put(&tokens.key(), tokens.clone())?;
+        self.inner.store.put(&tokens.key(), tokens.clone()).await?;
         tracing::info!(key = %tokens.key(), scope = ?tokens.scope, "authorization code exchanged");
         Ok(tokens)
     }
@@ -202,37 +202,41 @@ impl Client {
             .oauth
             .client_credentials(&self.inner.transport, scope)
             .await?;
-        self.inner.store.put(&tokens.key(), tokens.clone())?;
+        self.inner.store.put(&tokens.key(), tokens.clone()).await?;
         tracing::info!(key = %tokens.key(), "client_credentials token obtained");
         Ok(tokens)
     }
 
     /// Stores a token set obtained elsewhere (for example loaded from a file) under
     /// its key, and returns the key.
-    pub fn insert_tokens(&self, tokens: TokenSet) -> Result<TokenKey> {
+    pub async fn insert_tokens(&self, tokens: TokenSet) -> Result<TokenKey> {
         let key = tokens.key();
-        self.inner.store.put(&key, tokens)?;
+        self.inner.store.put(&key, tokens).await?;
         Ok(key)
     }
 
     /// Stores a token set under a key of the caller's choice (for tokens without
     /// URIs, such as a Data Custodian's admin token).
-    pub fn insert_tokens_under(&self, key: TokenKey, tokens: TokenSet) -> Result<TokenKey> {
-        self.inner.store.put(&key, tokens)?;
+    pub async fn insert_tokens_under(&self, key: TokenKey, tokens: TokenSet) -> Result<TokenKey> {
+        self.inner.store.put(&key, tokens).await?;
         Ok(key)
     }
 
     /// Refreshes the token set under `key` now.
     pub async fn refresh(&self, key: &TokenKey) -> Result<TokenSet> {
-        let current = self.tokens(key)?;
+        let current = self.tokens(key).await?;
         self.session(key.clone()).refresh_from(&current).await
     }
 
     /// The token set under `key`, as stored.
-    pub fn tokens(&self, key: &TokenKey) -> Result<TokenSet> {
-        self.inner.store.get(key)?.ok_or_else(|| Error::NoToken {
-            key: key.to_string(),
-        })
+    pub async fn tokens(&self, key: &TokenKey) -> Result<TokenSet> {
+        self.inner
+            .store
+            .get(key)
+            .await?
+            .ok_or_else(|| Error::NoToken {
+                key: key.to_string(),
+            })
     }
 
     /// The handle for requests with the token set under `key`.
@@ -308,7 +312,7 @@ impl Session {
 
     /// The current token set, refreshed first when it is about to expire.
     pub async fn tokens(&self) -> Result<TokenSet> {
-        let tokens = self.client.tokens(&self.key)?;
+        let tokens = self.client.tokens(&self.key).await?;
         let margin = i64::try_from(self.client.config().refresh_margin.as_secs()).unwrap_or(0);
         if !tokens.expires_within(self.client.now(), margin) {
             return Ok(tokens);
@@ -336,7 +340,7 @@ impl Session {
             Arc::clone(locks.entry(self.key.clone()).or_default())
         };
         let _guard = lock.lock().await;
-        let current = self.client.tokens(&self.key)?;
+        let current = self.client.tokens(&self.key).await?;
         if !current.access_token.matches(stale.access_token.expose()) {
             return Ok(current);
         }
@@ -356,7 +360,9 @@ impl Session {
                 },
                 other => other,
             })?;
-        inner.store.put(&self.key, renewed.clone())?;
+        // Committed before it is used: the Data Custodian may have rotated the
+        // refresh token, and the old one no longer works.
+        inner.store.put(&self.key, renewed.clone()).await?;
         Counters::bump(&inner.transport.counters.token_refreshes);
         tracing::info!(key = %self.key, "access token refreshed");
         Ok(renewed)

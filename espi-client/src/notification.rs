@@ -148,13 +148,12 @@ impl Notification {
     ) -> Result<Fetched> {
         let fetched = self.fetch(session).await?;
         let entries: Vec<Entry> = fetched.entries().cloned().collect();
-        store.commit(
-            subscription,
-            Batch {
-                entries,
-                month: None,
-            },
-        )?;
+        let batch = Batch {
+            entries,
+            fetched_at: session.client().now(),
+            month: None,
+        };
+        store.commit(subscription, batch).await?;
         Ok(fetched)
     }
 }

@@ -5,10 +5,25 @@
 //! resource of the grant), which stays the same across refreshes; without one, by the
 //! `resourceURI`, and a client-credentials token without either by its scope.
 //!
-//! The store is a synchronous trait so that it stays object-safe without extra
-//! crates: implementations are called from async code and must not block for long
-//! (a map, a local file or an embedded database are fine; for a network store, keep a
-//! cache in front of it).
+//! # Async and object-safe
+//!
+//! The stores ([`TokenStore`] here, [`SyncStore`](crate::sync::SyncStore) for synced
+//! data) are async traits, because a durable store waits on a disk or a database
+//! server and must not block the runtime while it does. They are used as trait
+//! objects (`Arc<dyn TokenStore>`, `&dyn SyncStore`), which Rust's native `async fn`
+//! in traits does not allow: its futures are unnamed types, so the trait is not
+//! dyn-compatible. The methods are therefore written with the `async-trait` crate,
+//! which boxes each returned future: implementors write plain `async fn`, and the
+//! cost, one allocation per call, is nothing next to the disk write or database
+//! round trip behind it.
+//!
+//! # Committed before used
+//!
+//! The client puts every token response into the store, and waits for the store to
+//! say it is written, before it uses or returns the tokens: a Data Custodian that
+//! rotates refresh tokens has already forgotten the old one, so a new refresh token
+//! that lived only in memory would die with the process. A durable store must make
+//! [`TokenStore::put`] atomic and durable when it returns.
 
 use crate::error::StoreError;
 use crate::secret::Secret;
@@ -242,14 +257,17 @@ fn segment_after<'a>(uri: &'a str, marker: &str) -> Option<&'a str> {
 }
 
 /// Where tokens are kept between requests (and, for a persistent implementation,
-/// between runs). See the [module documentation](self) on blocking.
+/// between runs). See the [module documentation](self).
+#[async_trait::async_trait]
 pub trait TokenStore: Send + Sync {
     /// The token set under `key`.
-    fn get(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError>;
-    /// Stores `tokens` under `key`, replacing what was there.
-    fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), StoreError>;
+    async fn get(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError>;
+    /// Stores `tokens` under `key`, replacing what was there, atomically: when it
+    /// returns `Ok` the new set is what a later `get` (in this process or, for a
+    /// durable store, the next) returns; when it fails, the old one still is.
+    async fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), StoreError>;
     /// Removes and returns the set under `key`.
-    fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError>;
+    async fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError>;
 }
 
 /// A [`TokenStore`] in memory.
@@ -280,17 +298,18 @@ impl MemoryTokenStore {
     }
 }
 
+#[async_trait::async_trait]
 impl TokenStore for MemoryTokenStore {
-    fn get(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError> {
+    async fn get(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError> {
         Ok(self.lock().get(key).cloned())
     }
 
-    fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), StoreError> {
+    async fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), StoreError> {
         self.lock().insert(key.clone(), tokens);
         Ok(())
     }
 
-    fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError> {
+    async fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError> {
         Ok(self.lock().remove(key))
     }
 }
@@ -375,15 +394,15 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_memory_store_keeps_by_key() {
+    #[tokio::test]
+    async fn the_memory_store_keeps_by_key() {
         let store = MemoryTokenStore::new();
         let key = TokenKey::from("k");
-        assert!(store.get(&key).expect("get").is_none());
-        store.put(&key, tokens()).expect("put");
+        assert!(store.get(&key).await.expect("get").is_none());
+        store.put(&key, tokens()).await.expect("put");
         assert_eq!(store.keys(), std::slice::from_ref(&key));
-        assert!(store.get(&key).expect("get").is_some());
-        assert!(store.remove(&key).expect("remove").is_some());
-        assert!(store.get(&key).expect("get").is_none());
+        assert!(store.get(&key).await.expect("get").is_some());
+        assert!(store.remove(&key).await.expect("remove").is_some());
+        assert!(store.get(&key).await.expect("get").is_none());
     }
 }

@@ -121,7 +121,7 @@ async fn retries_are_bounded_and_say_what_failed() {
     config.retry = RetryPolicy::new(100, Duration::from_millis(20), Duration::from_millis(20))
         .with_max_elapsed(Duration::from_millis(200));
     let bounded = Client::new(config).expect("a client");
-    bounded.insert_tokens(tokens.clone()).expect("stored");
+    bounded.insert_tokens(tokens.clone()).await.expect("stored");
     let started = Instant::now();
     let error = bounded
         .session(tokens.key())
@@ -248,14 +248,15 @@ impl<F: Fn(u32) + Send + Sync> Hooked<F> {
     }
 }
 
+#[async_trait::async_trait]
 impl<F: Fn(u32) + Send + Sync> SyncStore for Hooked<F> {
-    fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
-        self.inner.month_records(subscription)
+    async fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
+        self.inner.month_records(subscription).await
     }
 
-    fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
         let month = batch.month.is_some();
-        self.inner.commit(subscription, batch)?;
+        self.inner.commit(subscription, batch).await?;
         if month {
             (self.hook)(self.months.fetch_add(1, Ordering::SeqCst) + 1);
         }
@@ -279,7 +280,7 @@ async fn tokens_expiring_mid_sync_are_refreshed_before_they_expire() {
         .expect("the sync completes");
     let stats = client.stats();
     assert!(stats.token_refreshes >= 2, "{stats:?}");
-    let renewed = client.tokens(&tokens.key()).expect("stored");
+    let renewed = client.tokens(&tokens.key()).await.expect("stored");
     assert!(!renewed.access_token.matches(tokens.access_token.expose()));
     assert_complete(&store.inner, &subscription(&tokens));
 }
@@ -328,7 +329,7 @@ async fn a_revocation_mid_sync_stops_it_clearly_and_keeps_only_whole_months() {
     assert!(message.contains("revoked"), "{message}");
     assert!(message.contains("invalid_grant"), "{message}");
     let subscription = subscription(&tokens);
-    let months = store.month_records(&subscription).expect("months");
+    let months = store.month_records(&subscription).await.expect("months");
     let starts: Vec<i64> = months.iter().map(|month| month.start).collect();
     // November and December, nothing of January.
     assert_eq!(starts, [NOVEMBER_2013, 1_385_856_000]);
@@ -339,7 +340,14 @@ async fn a_revocation_mid_sync_stops_it_clearly_and_keeps_only_whole_months() {
         .await
         .expect_err("still revoked");
     assert!(again.is_authorization_ended());
-    assert_eq!(store.month_records(&subscription).expect("months").len(), 2);
+    assert_eq!(
+        store
+            .month_records(&subscription)
+            .await
+            .expect("months")
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -381,7 +389,7 @@ async fn a_failed_sync_resumes_without_gaps_or_duplicates() {
         "{first_error:?}"
     );
     assert!(first_error.is_retryable(), "{first_error}");
-    for month in store.month_records(&subscription).expect("months") {
+    for month in store.month_records(&subscription).await.expect("months") {
         months_done.push(month.start);
     }
     eprintln!("the first run committed {months_done:?} and stopped: {first_error}");
@@ -389,7 +397,8 @@ async fn a_failed_sync_resumes_without_gaps_or_duplicates() {
     // A patient client resumes.
     let patient = Client::new(client_config(&sandbox, &clock)).expect("a client");
     patient
-        .insert_tokens(impatient.tokens(&tokens.key()).expect("stored"))
+        .insert_tokens(impatient.tokens(&tokens.key()).await.expect("stored"))
+        .await
         .expect("stored");
     let report = sync_subscription(
         &patient.session(tokens.key()),
@@ -405,7 +414,14 @@ async fn a_failed_sync_resumes_without_gaps_or_duplicates() {
     );
     assert_eq!(report.months_fetched as usize, 4 - months_done.len());
     assert_complete(&store, &subscription);
-    assert_eq!(store.month_records(&subscription).expect("months").len(), 4);
+    assert_eq!(
+        store
+            .month_records(&subscription)
+            .await
+            .expect("months")
+            .len(),
+        4
+    );
 }
 
 #[tokio::test]
@@ -458,6 +474,7 @@ async fn a_retry_after_beyond_the_policy_fails_at_once_with_the_status() {
             "k".into(),
             espi_client::TokenSet::new("tok".into(), espi_client::Grant::AuthorizationCode, 0),
         )
+        .await
         .expect("stored");
     let started = Instant::now();
     let error = client

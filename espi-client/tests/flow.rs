@@ -130,7 +130,11 @@ async fn authorize_exchange_and_sync_equal_the_source_file() {
     // A second run a day later: the old months are skipped, the last two and the
     // month in progress are read again, and nothing changes.
     clock.advance(86_400);
-    let months_before = store.month_records(&subscription).expect("months").len();
+    let months_before = store
+        .month_records(&subscription)
+        .await
+        .expect("months")
+        .len();
     let again = sync_subscription(&session, &store, &options)
         .await
         .expect("the second run");
@@ -140,7 +144,11 @@ async fn authorize_exchange_and_sync_equal_the_source_file() {
     assert!(store.redelivered(&subscription) > 0);
     assert_complete(&store, &subscription);
     assert_eq!(
-        store.month_records(&subscription).expect("months").len(),
+        store
+            .month_records(&subscription)
+            .await
+            .expect("months")
+            .len(),
         months_before + 1
     );
 }
@@ -325,6 +333,7 @@ async fn every_endpoint_answers_through_its_typed_call() {
                 NOW,
             ),
         )
+        .await
         .expect("stored");
     match client
         .session(registration)
@@ -379,6 +388,7 @@ async fn pages_are_followed_with_start_index() {
         .expect("a client");
     client
         .insert_tokens(tokens.clone())
+        .await
         .expect("the same tokens");
     let paged = client
         .session(tokens.key())
@@ -450,7 +460,7 @@ async fn a_resource_uri_in_gbas_form_binds_the_subscription() {
     .expect("a token response");
     assert_eq!(tokens.subscription_id(), Some("2"));
     assert_eq!(tokens.subscription_feed().as_deref(), Some(batch.as_str()));
-    let key = client.insert_tokens(tokens).expect("stored");
+    let key = client.insert_tokens(tokens).await.expect("stored");
     let session = client.session(key);
 
     let mut feed = session

@@ -216,7 +216,7 @@ fn ms(millis: u64) -> Duration {
 
 /// A client for `origin` with a token stored under "k": no retries, 2 s timeouts,
 /// then whatever `adjust` changes.
-fn client_for(origin: &str, adjust: impl FnOnce(ClientConfig) -> ClientConfig) -> Client {
+async fn client_for(origin: &str, adjust: impl FnOnce(ClientConfig) -> ClientConfig) -> Client {
     let endpoints = Endpoints::new(
         &format!("{origin}/authorize"),
         &format!("{origin}/token"),
@@ -232,6 +232,7 @@ fn client_for(origin: &str, adjust: impl FnOnce(ClientConfig) -> ClientConfig) -
             "k".into(),
             TokenSet::new(Secret::new("tok"), Grant::AuthorizationCode, 0),
         )
+        .await
         .expect("stored");
     client
 }
@@ -380,7 +381,7 @@ async fn an_endless_body_ends_at_the_size_limit() {
     })
     .await;
     let max = 1 << 20;
-    let client = client_for(&origin, |config| config.with_body_limits(max, 1 << 20));
+    let client = client_for(&origin, |config| config.with_body_limits(max, 1 << 20)).await;
     let (mut feed, entries, error, elapsed) = read_bulk(&client).await;
     let error = error.expect("an endless body never ends cleanly");
     report("endless body", elapsed, &error);
@@ -416,13 +417,14 @@ async fn a_content_length_over_the_limit_is_refused_before_the_body_is_read() {
     for (max, client) in [
         (
             espi_client::config::DEFAULT_MAX_BODY_SIZE,
-            client_for(&origin, long_read),
+            client_for(&origin, long_read).await,
         ),
         (
             1 << 20,
             client_for(&origin, |config| {
                 long_read(config.with_body_limits(1 << 20, 1 << 20))
-            }),
+            })
+            .await,
         ),
     ] {
         let (result, elapsed) = timed(request_bulk(&client)).await;
@@ -454,7 +456,7 @@ async fn a_chunked_body_over_the_limit_stops_at_the_limit() {
     let origin = closing_server(answer).await;
     let max = 1 << 20;
     assert!(length > 2 * max, "the body is {length} bytes");
-    let client = client_for(&origin, |config| config.with_body_limits(max, 1 << 20));
+    let client = client_for(&origin, |config| config.with_body_limits(max, 1 << 20)).await;
     let (mut feed, entries, error, elapsed) = read_bulk(&client).await;
     let error = error.expect("over the limit");
     report("chunked body over the limit", elapsed, &error);
@@ -464,7 +466,7 @@ async fn a_chunked_body_over_the_limit_stops_at_the_limit() {
     assert_not_complete(&mut feed).await;
 
     // The same body under a larger limit is read whole: the limit is what stopped it.
-    let client = client_for(&origin, |config| config.with_body_limits(8 << 20, 1 << 20));
+    let client = client_for(&origin, |config| config.with_body_limits(8 << 20, 1 << 20)).await;
     let (feed, entries, error, _) = read_bulk(&client).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(entries, ENTRIES);
@@ -482,7 +484,8 @@ async fn trickled_headers_end_at_the_request_timeout() {
             // reqwest also counts its read timeout from the request to the headers;
             // it is longer here, so that the request timeout is what ends it.
             .with_timeouts(ms(1000), ms(400), ms(2000))
-    });
+    })
+    .await;
     let (result, elapsed) = timed(request_bulk(&client)).await;
     let error = result.expect_err("the headers never end");
     report("trickled headers", elapsed, &error);
@@ -516,7 +519,7 @@ async fn endless_headers_are_refused() {
         }
     })
     .await;
-    let client = client_for(&origin, |config| config);
+    let client = client_for(&origin, |config| config).await;
     let (result, elapsed) = timed(request_bulk(&client)).await;
     let error = result.expect_err("the headers never end");
     report("endless headers", elapsed, &error);
@@ -532,7 +535,7 @@ async fn a_stalled_body_ends_at_the_read_timeout() {
     let body = open_feed(2);
     let sent = body.len();
     let origin = stalling_server(close_delimited_head("200 OK", ATOM) + &body).await;
-    let client = client_for(&origin, |config| read_timeout(config, ms(300)));
+    let client = client_for(&origin, |config| read_timeout(config, ms(300))).await;
     let (mut feed, entries, error, elapsed) = read_bulk(&client).await;
     let error = error.expect("a stalled body never ends cleanly");
     report("stalled body", elapsed, &error);
@@ -557,7 +560,8 @@ async fn a_body_trickling_forever_ends_at_the_body_timeout() {
     let (origin, _) = trickling_server(head, b' ', ms(50)).await;
     let client = client_for(&origin, |config| {
         read_timeout(config, ms(300)).with_body_timeout(Some(ms(1000)))
-    });
+    })
+    .await;
     let (mut feed, entries, error, elapsed) = read_bulk(&client).await;
     let error = error.expect("a trickle never ends cleanly");
     report("body trickling forever", elapsed, &error);
@@ -579,7 +583,7 @@ async fn invalid_xml_after_good_entries_ends_the_stream_with_its_position() {
         stalling_server(close_delimited_head("200 OK", ATOM) + &open_feed(3) + BROKEN_ENTRY).await;
     // A long read timeout: the XML error must end the request at once, not wait for
     // the silent server.
-    let client = client_for(&origin, |config| read_timeout(config, ms(20_000)));
+    let client = client_for(&origin, |config| read_timeout(config, ms(20_000))).await;
     let (mut feed, entries, error, elapsed) = read_bulk(&client).await;
     let error = error.expect("not a clean end");
     report("invalid XML mid-stream", elapsed, &error);
@@ -636,11 +640,11 @@ async fn a_sync_never_records_a_month_whose_body_turns_invalid() {
     })
     .await;
     let clock = TestClock::at(NOW);
-    let client = client_for(&origin, |config| config.with_clock(clock.clock()));
+    let client = client_for(&origin, |config| config.with_clock(clock.clock())).await;
     let subscription = format!("{origin}/r/Batch/Subscription/1");
     let mut tokens = TokenSet::new(Secret::new("tok"), Grant::AuthorizationCode, NOW);
     tokens.resource_uri = Some(subscription.clone());
-    let key = client.insert_tokens(tokens).expect("stored");
+    let key = client.insert_tokens(tokens).await.expect("stored");
     let store = MemorySyncStore::new();
     let (result, elapsed) = timed(sync_subscription(
         &client.session(key),
@@ -658,7 +662,7 @@ async fn a_sync_never_records_a_month_whose_body_turns_invalid() {
     );
     // November is recorded; December, whose first two entries arrived, is neither
     // recorded nor written, so the next run reads it again.
-    let months = store.month_records(&subscription).expect("the store");
+    let months = store.month_records(&subscription).await.expect("the store");
     assert_eq!(months.len(), 1, "{months:?}");
     assert_eq!(months[0].start, NOVEMBER_2013);
     assert!(store.entries(&subscription).is_empty());
@@ -672,7 +676,7 @@ async fn a_body_short_of_its_content_length_is_truncated_even_when_the_xml_is_wh
     let body = feed(3);
     let sent = body.len() as u64;
     let origin = closing_server(content_length_head(ATOM, sent + 1000) + &body).await;
-    let client = client_for(&origin, |config| config);
+    let client = client_for(&origin, |config| config).await;
     let (mut feed, entries, error, elapsed) = read_bulk(&client).await;
     let error = error.expect("1000 bytes are missing");
     report("short of Content-Length", elapsed, &error);
@@ -695,7 +699,7 @@ async fn a_chunked_body_cut_before_its_last_chunk_is_truncated() {
     let mut answer = chunked_head(ATOM).into_bytes();
     answer.extend(chunked_body(&feed(3), 1000));
     let origin = closing_server(answer).await;
-    let client = client_for(&origin, |config| config);
+    let client = client_for(&origin, |config| config).await;
     let (mut feed, entries, error, elapsed) = read_bulk(&client).await;
     let error = error.expect("the last chunk never came");
     report("chunked body cut", elapsed, &error);
@@ -725,7 +729,8 @@ async fn oversized_or_endless_token_responses_are_refused() {
     for (origin, content_length) in [(declared, Some(DECLARED)), (endless, None)] {
         let client = client_for(&origin, |config| {
             read_timeout(config.with_body_limits(1 << 20, max), ms(20_000))
-        });
+        })
+        .await;
         let (result, elapsed) = timed(client.client_credentials(None)).await;
         let error = result.expect_err("not a token");
         report("oversized token response", elapsed, &error);
@@ -747,7 +752,7 @@ async fn oversized_or_endless_token_responses_are_refused() {
 async fn a_token_response_trickled_slowly_ends_at_the_request_timeout() {
     let head = close_delimited_head("200 OK", JSON) + "{\"access_token\":\"";
     let (origin, _) = trickling_server(head, b'a', ms(50)).await;
-    let client = client_for(&origin, short_timeouts);
+    let client = client_for(&origin, short_timeouts).await;
     let (result, elapsed) = timed(client.client_credentials(None)).await;
     let error = result.expect_err("the token never ends");
     report("trickled token response", elapsed, &error);
@@ -763,7 +768,7 @@ async fn a_token_response_trickled_slowly_ends_at_the_request_timeout() {
 async fn an_error_status_with_a_trickled_body_is_reported_in_time() {
     let head = close_delimited_head("404 Not Found", "text/plain") + "no such subscription ";
     let (origin, _) = trickling_server(head, b'x', ms(50)).await;
-    let client = client_for(&origin, short_timeouts);
+    let client = client_for(&origin, short_timeouts).await;
     let (result, elapsed) = timed(request_bulk(&client)).await;
     let error = result.expect_err("404");
     report("error status with a trickled body", elapsed, &error);
@@ -780,7 +785,7 @@ async fn xml_limits_apply_to_responses() {
     // its position, before the entry is buffered whole.
     let origin = closing_server(close_delimited_head("200 OK", ATOM) + &feed(3)).await;
     let limits = espi_xml::Limits::default().with_max_entry_size(1000);
-    let client = client_for(&origin, |config| config.with_xml_limits(limits));
+    let client = client_for(&origin, |config| config.with_xml_limits(limits)).await;
     let options = client.config().reader_options();
     assert_eq!(
         options.limits.max_document_size,
@@ -821,13 +826,13 @@ async fn against_the_sandbox_a_month_over_the_body_limit_is_never_recorded() {
             if *m == max && (*read > max || (*read == 0 && content_length.is_some_and(|length| length > max)))),
         "{source:?}"
     );
-    let months = store.month_records(&subscription).expect("the store");
+    let months = store.month_records(&subscription).await.expect("the store");
     assert_eq!(months.len(), 1, "{months:?}");
     assert!(store.readings(&subscription).is_empty());
 
     // The default limit lets the same sync finish, complete.
     let client = Client::new(client_config(&sandbox, &clock)).expect("a client");
-    let key = client.insert_tokens(tokens).expect("stored");
+    let key = client.insert_tokens(tokens).await.expect("stored");
     sync_subscription(&client.session(key), &store, &from_november())
         .await
         .expect("the sync resumes and completes");

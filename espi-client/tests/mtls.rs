@@ -236,7 +236,7 @@ async fn fails_at_once<T: std::fmt::Debug>(
 }
 
 /// A session with a token the front never lets reach the sandbox.
-fn session_with_token(client: &Client) -> espi_client::Session {
+async fn session_with_token(client: &Client) -> espi_client::Session {
     let key = client
         .insert_tokens_under(
             "token".into(),
@@ -246,6 +246,7 @@ fn session_with_token(client: &Client) -> espi_client::Session {
                 NOW,
             ),
         )
+        .await
         .expect("stored");
     client.session(key)
 }
@@ -272,7 +273,7 @@ async fn refused_client_certificates_fail_at_once_naming_the_cause() {
             let message = fails_at_once(&client, client.client_credentials(Some(BULK_SCOPE))).await;
             assert!(message.contains("POST"), "{context}: {message}");
             assert!(message.contains(cause), "{context}: {message}");
-            let session = session_with_token(&client);
+            let session = session_with_token(&client).await;
             let message = fails_at_once(&client, session.read_service_status()).await;
             assert!(message.contains("GET"), "{context}: {message}");
             assert!(message.contains(cause), "{context}: {message}");
@@ -304,7 +305,11 @@ async fn untrusted_servers_fail_at_once_naming_the_cause() {
     let message = fails_at_once(&client, client.client_credentials(None)).await;
     assert!(message.contains("unknown issuer"), "{message}");
     assert!(message.contains("with_root_certificates"), "{message}");
-    let message = fails_at_once(&client, session_with_token(&client).read_service_status()).await;
+    let message = fails_at_once(
+        &client,
+        session_with_token(&client).await.read_service_status(),
+    )
+    .await;
     assert!(message.contains("unknown issuer"), "{message}");
 
     // A certificate the trusted root issued for another name.

@@ -60,6 +60,7 @@ async fn resource_urls_off_the_resource_endpoint_are_refused() {
             "k".into(),
             TokenSet::new(Secret::new("tok"), Grant::AuthorizationCode, 0),
         )
+        .await
         .expect("stored");
     let session = client.session("k");
     for url in [
@@ -85,7 +86,7 @@ async fn resource_urls_off_the_resource_endpoint_are_refused() {
 const STATUS: &str = "<ServiceStatus xmlns=\"http://naesb.org/espi\"><currentStatus>1</currentStatus></ServiceStatus>";
 
 /// A client whose resource endpoint is `origin`/r, holding the bearer token "tok".
-fn client_for(origin: &str) -> Client {
+async fn client_for(origin: &str) -> Client {
     let endpoints = Endpoints::new(
         &format!("{origin}/authorize"),
         &format!("{origin}/token"),
@@ -99,6 +100,7 @@ fn client_for(origin: &str) -> Client {
             "k".into(),
             TokenSet::new(Secret::new("tok"), Grant::AuthorizationCode, 0),
         )
+        .await
         .expect("stored");
     client
 }
@@ -110,7 +112,7 @@ async fn the_bearer_token_never_follows_a_redirect_to_another_origin() {
     let target = format!("{}/r/ReadServiceStatus", elsewhere.origin);
     let mut redirector =
         RawServer::start(move |_| http_response("302 Found", &[("Location", &target)], "")).await;
-    let client = client_for(&redirector.origin);
+    let client = client_for(&redirector.origin).await;
     let error = client
         .session("k")
         .read_service_status()
@@ -148,7 +150,7 @@ async fn same_origin_redirects_are_followed_with_the_token() {
         }
     })
     .await;
-    let client = client_for(&server.origin);
+    let client = client_for(&server.origin).await;
     let document = client
         .session("k")
         .read_service_status()

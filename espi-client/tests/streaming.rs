@@ -43,7 +43,7 @@ where
     origin
 }
 
-fn client_for(origin: &str, config: impl FnOnce(ClientConfig) -> ClientConfig) -> Client {
+async fn client_for(origin: &str, config: impl FnOnce(ClientConfig) -> ClientConfig) -> Client {
     let endpoints = Endpoints::new(
         &format!("{origin}/authorize"),
         &format!("{origin}/token"),
@@ -59,6 +59,7 @@ fn client_for(origin: &str, config: impl FnOnce(ClientConfig) -> ClientConfig) -
             "k".into(),
             TokenSet::new(Secret::new("tok"), Grant::AuthorizationCode, 0),
         )
+        .await
         .expect("stored");
     client
 }
@@ -106,7 +107,8 @@ async fn a_stalled_body_is_a_timeout_not_a_short_result() {
             Duration::from_secs(2),
             Duration::from_millis(300),
         )
-    });
+    })
+    .await;
     let started = Instant::now();
     let mut feed = client
         .session("k")
@@ -135,7 +137,7 @@ async fn a_body_ending_before_the_feed_closes_is_an_error() {
         // tell that the feed is not whole.
     })
     .await;
-    let client = client_for(&origin, |config| config);
+    let client = client_for(&origin, |config| config).await;
     let mut feed = client
         .session("k")
         .batch_bulk("1", &Query::new())
@@ -216,7 +218,7 @@ async fn a_gigabyte_bulk_streams_with_flat_memory() {
         let _ = write.write_all(buffer.as_bytes()).await;
     })
     .await;
-    let client = client_for(&origin, |config| config);
+    let client = client_for(&origin, |config| config).await;
     let before = peak_rss_kb();
     let started = Instant::now();
     let mut feed = client

@@ -17,20 +17,21 @@ use std::sync::Arc;
 
 struct Memory(MemorySyncStore);
 
+#[async_trait::async_trait]
 impl espi_client::sync::SyncStore for Memory {
-    fn month_records(
+    async fn month_records(
         &self,
         subscription: &str,
     ) -> Result<Vec<espi_client::sync::MonthRecord>, espi_client::StoreError> {
-        self.0.month_records(subscription)
+        self.0.month_records(subscription).await
     }
 
-    fn commit(
+    async fn commit(
         &self,
         subscription: &str,
         batch: espi_client::sync::Batch,
     ) -> Result<(), espi_client::StoreError> {
-        self.0.commit(subscription, batch)
+        self.0.commit(subscription, batch).await
     }
 }
 

@@ -114,13 +114,12 @@ pub async fn sync_subscription(
                 report.context_entries = entries.len() as u64;
                 report.entries += entries.len() as u64;
                 report.context_notes = notes;
-                store.commit(
-                    &subscription,
-                    Batch {
-                        entries,
-                        month: None,
-                    },
-                )?;
+                let batch = Batch {
+                    entries,
+                    fetched_at: session.client().now(),
+                    month: None,
+                };
+                store.commit(&subscription, batch).await?;
             }
             Err(error) if error.is_authorization_ended() => {
                 return Err(stopped(&subscription, None, &report, error));
@@ -128,7 +127,7 @@ pub async fn sync_subscription(
             Err(error) => report.context_notes.push(error.to_string()),
         }
     }
-    let records = store.month_records(&subscription)?;
+    let records = store.month_records(&subscription).await?;
     for month in months {
         if !month.recent && month.is_covered_by(&records) {
             report.months_skipped += 1;
@@ -142,16 +141,16 @@ pub async fn sync_subscription(
             .iter()
             .map(|entry| readings_of(entry).len() as u64)
             .sum();
-        let record = month.record(entries.len() as u64, readings, session.client().now());
+        let fetched_at = session.client().now();
+        let record = month.record(entries.len() as u64, readings, fetched_at);
         report.entries += record.entries;
         report.readings += readings;
-        store.commit(
-            &subscription,
-            Batch {
-                entries,
-                month: Some(record),
-            },
-        )?;
+        let batch = Batch {
+            entries,
+            fetched_at,
+            month: Some(record),
+        };
+        store.commit(&subscription, batch).await?;
         report.months_fetched += 1;
         tracing::info!(%subscription, start = month.start, entries = record.entries, readings, "month committed");
     }

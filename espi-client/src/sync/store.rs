@@ -30,23 +30,27 @@ pub struct MonthRecord {
 pub struct Batch {
     /// The entries read (whole responses only).
     pub entries: Vec<Entry>,
+    /// When they were read, epoch seconds on the client's clock.
+    pub fetched_at: i64,
     /// The month's record (the range its request covered), written with them;
     /// `None` for context entries and notification deltas.
     pub month: Option<MonthRecord>,
 }
 
-/// Where synced data is kept. Implementations must write a [`Batch`] as one unit: the
-/// month is recorded only together with its entries. Keying entries with
-/// [`entry_key`] and readings with [`readings_of`] makes re-delivery idempotent.
+/// Where synced data is kept.
 ///
-/// Like [`TokenStore`](crate::TokenStore) it is synchronous; see that trait's note on
-/// blocking.
+/// Implementations write a [`Batch`] as one transaction: the month is recorded only
+/// together with its entries, and a crash leaves either all of it or none. Keying
+/// entries with [`entry_key`] and readings with [`readings_of`] makes re-delivery
+/// idempotent. An async trait object, like [`TokenStore`](crate::TokenStore) (see
+/// [`crate::token`] for why `async-trait`).
+#[async_trait::async_trait]
 pub trait SyncStore: Send + Sync {
     /// The months recorded for `subscription` (its resource URI), each with the
     /// range its last request covered.
-    fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError>;
-    /// Writes `batch` for `subscription`.
-    fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError>;
+    async fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError>;
+    /// Writes `batch` for `subscription`, in one transaction.
+    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError>;
 }
 
 /// The key of an entry: its `self` link, else its Atom id.
@@ -169,15 +173,15 @@ pub struct ReadingTotals {
 struct Subscription {
     entries: BTreeMap<String, Entry>,
     readings: BTreeMap<(String, ReadingPosition), StoredReading>,
-    /// The reading keys each block put in, so that a corrected block replaces its
-    /// readings.
-    block_readings: HashMap<String, Vec<(String, ReadingPosition)>>,
     months: BTreeMap<(i64, i64), MonthRecord>,
     commits: u64,
     redelivered: u64,
 }
 
-/// A [`SyncStore`] in memory.
+/// A [`SyncStore`] in memory, for tests and one-off pulls.
+///
+/// A re-delivered block replaces the values of the readings it carries; a reading it
+/// no longer carries is kept (nothing received is dropped), as in espi-store.
 #[derive(Debug, Default)]
 pub struct MemorySyncStore {
     subscriptions: Mutex<HashMap<String, Subscription>>,
@@ -262,8 +266,9 @@ impl MemorySyncStore {
     }
 }
 
+#[async_trait::async_trait]
 impl SyncStore for MemorySyncStore {
-    fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
+    async fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError> {
         Ok(self
             .lock()
             .get(subscription)
@@ -271,28 +276,16 @@ impl SyncStore for MemorySyncStore {
             .unwrap_or_default())
     }
 
-    fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
         let mut subscriptions = self.lock();
         let stored = subscriptions.entry(subscription.to_owned()).or_default();
         for entry in batch.entries {
             let Some(key) = entry_key(&entry) else {
                 continue;
             };
-            if let Some(old_keys) = stored.block_readings.remove(&key) {
-                for old in old_keys {
-                    stored.readings.remove(&old);
-                }
-            }
-            let readings = readings_of(&entry);
-            if !readings.is_empty() {
-                let keys: Vec<(String, ReadingPosition)> = readings
-                    .iter()
-                    .map(|reading| (reading.meter_reading.clone(), reading.position.clone()))
-                    .collect();
-                for (reading_key, reading) in keys.iter().cloned().zip(readings) {
-                    stored.readings.insert(reading_key, reading);
-                }
-                stored.block_readings.insert(key.clone(), keys);
+            for reading in readings_of(&entry) {
+                let reading_key = (reading.meter_reading.clone(), reading.position.clone());
+                stored.readings.insert(reading_key, reading);
             }
             if stored.entries.insert(key, entry).is_some() {
                 stored.redelivered += 1;

@@ -27,8 +27,8 @@ fn block(self_href: &str, up: &str, start: i64, values: &[i64]) -> Entry {
     }
 }
 
-#[test]
-fn redelivery_replaces_and_never_duplicates() {
+#[tokio::test]
+async fn redelivery_replaces_and_never_duplicates() {
     let store = MemorySyncStore::new();
     let up = "https://dc/r/Subscription/1/UsagePoint/1/MeterReading/1/IntervalBlock";
     let first = block(&format!("{up}/1"), up, 0, &[1, 2, 3]);
@@ -38,11 +38,14 @@ fn redelivery_replaces_and_never_duplicates() {
             "s",
             Batch {
                 entries: vec![first.clone(), second.clone()],
+                fetched_at: 1,
                 month: None,
             },
         )
+        .await
         .expect("commit");
-    // A corrected first block with one reading less, delivered again.
+    // A corrected first block with one reading less, delivered again: the readings
+    // it carries are replaced, the one it no longer carries is kept.
     let corrected = block(&format!("{up}/1"), up, 0, &[10, 20]);
     let month = MonthRecord {
         start: 0,
@@ -57,16 +60,18 @@ fn redelivery_replaces_and_never_duplicates() {
             "s",
             Batch {
                 entries: vec![corrected, second],
+                fetched_at: 5,
                 month: Some(month),
             },
         )
+        .await
         .expect("commit");
     let totals = store.totals("s");
-    assert_eq!(totals.count, 3);
-    assert_eq!(totals.sum, 34);
+    assert_eq!(totals.count, 4);
+    assert_eq!(totals.sum, 10 + 20 + 3 + 4);
     assert_eq!((totals.first_start, totals.last_end), (Some(0), Some(240)));
     assert_eq!(store.redelivered("s"), 2);
-    assert_eq!(store.month_records("s").expect("months"), [month]);
+    assert_eq!(store.month_records("s").await.expect("months"), [month]);
     assert_eq!(store.entries("s").len(), 2);
     let readings = store.readings("s");
     assert_eq!(

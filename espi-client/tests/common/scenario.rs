@@ -454,7 +454,11 @@ pub fn grant_instant(kind: u8, pick: u32, minutes: i64) -> i64 {
         }
         // Around a DST change: the second Sunday of March or the first of November.
         1 => {
-            let (month, nth) = if pick.is_multiple_of(2) { (3, 2) } else { (11, 1) };
+            let (month, nth) = if pick.is_multiple_of(2) {
+                (3, 2)
+            } else {
+                (11, 1)
+            };
             let day = NaiveDate::from_weekday_of_month_opt(year, month, chrono::Weekday::Sun, nth)
                 .expect("a Sunday");
             local(day, minutes % (24 * 60))
