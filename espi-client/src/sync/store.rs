@@ -3,6 +3,7 @@
 //! [`readings_of`]) and a store in memory ([`MemorySyncStore`]).
 
 use crate::error::StoreError;
+use espi_model::code_list::QualityOfReading;
 use espi_model::{Entry, Resource, ResourceKind};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -85,6 +86,8 @@ pub struct StoredReading {
     pub value: Option<i64>,
     /// The cost in 1/100 000 of the currency.
     pub cost: Option<i64>,
+    /// Its ReadingQuality codes (none: the ReadingType's default quality applies).
+    pub qualities: Vec<QualityOfReading>,
     /// The IntervalBlock entry it came in.
     pub block: String,
 }
@@ -131,6 +134,11 @@ pub fn readings_of(entry: &Entry) -> Vec<StoredReading> {
                 duration: period.and_then(|period| period.duration),
                 value: reading.value,
                 cost: reading.cost,
+                qualities: reading
+                    .reading_quality
+                    .iter()
+                    .filter_map(|quality| quality.quality)
+                    .collect(),
                 block: block_key.clone(),
             }
         })

@@ -26,6 +26,7 @@ use espi_model::reading_type::ReadingType;
 use espi_model::usage_point::{ServiceCategory, UsagePoint};
 use espi_model::{Document, Feed, Link, Resource};
 use espi_sandbox::{CustomerData, SandboxConfig};
+use proptest::prelude::*;
 use std::sync::Arc;
 
 const DAY: i64 = 86_400;
@@ -479,4 +480,142 @@ pub fn grant_instant(kind: u8, pick: u32, minutes: i64) -> i64 {
             local(day, minutes % (24 * 60))
         }
     }
+}
+
+/// A gap between runs: seconds, minutes, days or months.
+pub fn gap() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        0i64..5,
+        60i64..3_600,
+        86_400i64..10 * 86_400,
+        25 * 86_400i64..70 * 86_400,
+    ]
+}
+
+/// A clock skew: none, two seconds or five minutes either way, or anything between.
+pub fn skew() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        Just(0i64),
+        Just(2),
+        Just(-2),
+        Just(300),
+        Just(-300),
+        -300i64..=300
+    ]
+}
+
+/// Random scenarios (see the module documentation).
+pub fn scenarios() -> impl Strategy<Value = Scenario> {
+    (
+        (0u8..5, any::<u32>(), 0i64..2_880),
+        skew(),
+        prop::collection::vec(gap(), 1..5),
+        0u32..=3,
+        any::<bool>(),
+        prop_oneof![Just(Blocks::Daily), Just(Blocks::Monthly)],
+        any::<bool>(),
+    )
+        .prop_map(
+            |(
+                (kind, pick, minutes),
+                skew,
+                gaps,
+                reread_months,
+                local_months,
+                blocks,
+                read_authorization,
+            )| Scenario {
+                grant: grant_instant(kind, pick, minutes),
+                skew,
+                gaps,
+                reread_months,
+                local_months,
+                blocks,
+                read_authorization,
+            },
+        )
+}
+
+/// The scenarios that showed the defects, by name: the month loss (a month whose
+/// look-ahead now cut, on UTC and on local months) and the clock skew (two seconds
+/// behind at the first sync; five minutes either way on a block's start).
+pub fn named() -> Vec<(&'static str, Scenario)> {
+    let mut named = vec![
+        (
+            // Granted on 2024-02-29; the first run the next day reads February, whose
+            // monthly block (February 9 to March 9) has not ended yet; the next run,
+            // in late March, re-reads no month before March.
+            "a month cut by now is read again",
+            Scenario {
+                grant: 1_709_186_400,
+                skew: 0,
+                gaps: vec![86_400, 25 * 86_400],
+                reread_months: 0,
+                local_months: false,
+                blocks: Blocks::Monthly,
+                read_authorization: false,
+            },
+        ),
+        (
+            // Daily blocks from local standard midnight and local months: the last
+            // block of May ends at 01:00 on June 1 (CDT), and a run at 00:30 cuts it
+            // off; the default two months re-read do not help three months later.
+            "a local month cut by now is read again",
+            Scenario {
+                // 2023-05-31T23:30 in Chicago (CDT).
+                grant: 1_685_593_800,
+                skew: 0,
+                gaps: vec![3_600, 95 * 86_400],
+                reread_months: 2,
+                local_months: true,
+                blocks: Blocks::Daily,
+                read_authorization: false,
+            },
+        ),
+        (
+            // The grant instant read from the Authorization resource, the sync right
+            // after the authorization.
+            "a client two seconds behind syncs at once",
+            Scenario {
+                grant: 1_709_186_400 + 3_600,
+                skew: -2,
+                gaps: vec![0, 3_600],
+                reread_months: 2,
+                local_months: false,
+                blocks: Blocks::Daily,
+                read_authorization: true,
+            },
+        ),
+    ];
+    for (skew, read_authorization) in [
+        (2, false),
+        (300, false),
+        (-300, true),
+        (300, true),
+        (-300, false),
+    ] {
+        named.push((
+            // Granted on a daily block's start (2023-06-01T06:00:00Z, local standard
+            // midnight): nothing of the first or the last block is lost.
+            "clock skew on a block's start loses nothing",
+            Scenario {
+                grant: 1_685_599_200,
+                skew,
+                gaps: vec![4, 86_400 - 4, 35 * 86_400],
+                reread_months: 0,
+                local_months: false,
+                blocks: Blocks::Daily,
+                read_authorization,
+            },
+        ));
+    }
+    named
+}
+
+/// The number of random scenarios: `PROPTEST_CASES`, else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(default)
 }

@@ -1,0 +1,86 @@
+//! Durable, crash-safe state for Green Button pull clients: tokens, authorizations,
+//! sync progress, entries and interval readings, in SQLite (embedded, the default)
+//! or PostgreSQL (one database shared by workers on several machines).
+//!
+//! A [`Store`] is what [`espi_client`] keeps, made durable: it implements the
+//! client's [`TokenStore`](espi_client::TokenStore) and
+//! [`SyncStore`](espi_client::sync::SyncStore), and answers the questions a third
+//! party asks of the data afterwards.
+//!
+//! ```no_run
+//! # async fn demo(client: espi_client::Client, key: espi_client::TokenKey) -> Result<(), Box<dyn std::error::Error>> {
+//! use espi_client::sync::{SyncOptions, sync_subscription};
+//! use espi_store::{Period, Store};
+//!
+//! let store = Store::open("espi-pull.sqlite").await?; // or "postgres://…"
+//! let report = sync_subscription(&client.session(key), &store, &SyncOptions::new()).await?;
+//! for day in store.local_totals(&report.subscription, Period::Day).await? {
+//!     println!("{} {} Wh", day.local_start, day.value_sum);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What it stores and guarantees
+//!
+//! - **Readings** keyed by (MeterReading, start), with duration, raw value, cost,
+//!   ReadingQuality codes, the IntervalBlock they came in and when they were fetched.
+//!   A re-delivered reading with another value replaces the old one, and the old one
+//!   is kept in the reading's revisions (when it was received, when it was replaced):
+//!   [`Store::revisions`]. A reading the new block no longer carries is kept.
+//!   Readings stay after they leave the rolling window (the window limits what may be
+//!   requested, not what was received); [`StoreOptions::delete_on_revocation`] deletes
+//!   a customer's data when [`Store::end_authorization`] records the end.
+//! - **Entries** of every kind, kept losslessly as espi-xml writes them, so the
+//!   subscription can be written out again as an ESPI feed ([`Store::write_feed`]).
+//! - **Sync progress**: each month's record with the range its request covered; one
+//!   month's entries, readings and record are one transaction.
+//! - **Tokens**: [`TokenStore::put`](espi_client::TokenStore::put) is one transaction,
+//!   durable when it returns (SQLite `synchronous = FULL`; PostgreSQL commits), so a
+//!   rotated refresh token is never only in memory. With a key
+//!   ([`TokenCipher::from_env`], `ESPI_STORE_KEY`) token sets are sealed at rest with
+//!   XChaCha20-Poly1305. No token is logged, and `Debug` shows none.
+//! - **Queries**: readings in a UTC range ([`Store::readings`]), daily and monthly
+//!   totals on the utility's local clock from its LocalTimeParameters
+//!   ([`Store::local_totals`]), the last sync of each subscription
+//!   ([`Store::subscriptions`]).
+//!
+//! The schema is migrated when a store is opened (migrations embedded in the
+//! binary). Authorizations, subscriptions and Data Custodians are rows with ids, so
+//! that several workers can share many authorizations at several Data Custodians.
+//!
+//! # Driver
+//!
+//! Both backends go through **sqlx** 0.8 (`sqlite`, `postgres`, `runtime-tokio`,
+//! `migrate`; no default features): one async API, connection pools and transactions
+//! for both, SQLite bundled (`libsqlite3-sys`, compiled in: nothing to install),
+//! PostgreSQL in pure Rust (no libpq), and sqlx's migrator. Queries are checked at run
+//! time, not compile time, so building needs no database, and the migrations are
+//! embedded with `include_str!` rather than sqlx's `migrate!` macro, which keeps the
+//! proc-macro crate and a second build of the drivers out of the tree. The
+//! alternative, rusqlite and tokio-postgres, is two APIs (one blocking, to be run on
+//! a blocking thread pool), two migration mechanisms and two transaction styles for
+//! the same schema; its advantage, binary COPY and an in-thread SQLite, is not
+//! needed to reach the targets (see the README's performance section).
+//!
+//! Bulk writes take each backend's fast path: multi-row `INSERT … ON CONFLICT`
+//! statements inside one transaction on SQLite (WAL), one `INSERT … SELECT FROM
+//! UNNEST(…)` per batch on PostgreSQL. Corrections are recorded by a trigger
+//! (`readings_revised`) in each schema, and an identical re-delivery writes nothing.
+#![deny(missing_docs)]
+
+mod commit;
+mod error;
+mod export;
+mod queries;
+mod seal;
+mod store;
+mod tokens;
+
+pub use error::Error;
+pub use queries::{LocalTotal, Period, Reading, Revision, SubscriptionInfo};
+pub use seal::TokenCipher;
+pub use store::{Backend, Store, StoreOptions};
+
+/// This crate's results.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
