@@ -1,7 +1,8 @@
-//! Pull one customer's Green Button data from a Data Custodian and write it to a file.
+//! Pull one customer's Green Button data from a Data Custodian into a store, and
+//! export it.
 //!
 //! ```text
-//! cargo run --release --example pull -- [--config FILE] [--output FILE]
+//! cargo run --release --example pull -- [--config FILE] [--store FILE|URL] [--export FILE.xml|FILE.csv]
 //! ```
 //!
 //! # Settings
@@ -20,25 +21,36 @@
 //! | `scope` | the ESPI scope to ask for, e.g. `FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly` |
 //! | `client_certificate`, `client_key` | optional PEM files for mutual TLS (PG&E requires it); without `client_key` the key is read from the certificate file |
 //! | `root_certificates` | optional PEM file of certification authorities to trust besides the built-in roots, for a Data Custodian whose certificate a private authority issued |
-//! | `refresh_token` | optional: a refresh token from an earlier authorization, instead of a new one |
-//! | `refresh_token_file` | optional: where the refresh token is kept between runs (read if present, rewritten after every run, mode 0600), since Data Custodians rotate refresh tokens |
-//! | `subscription` | optional: the subscription URI to sync, when the token response has no `resourceURI` |
+//! | `store` | where everything is kept: an SQLite file (default `espi-pull.sqlite`) or a `postgres://` URL; `--store` wins |
+//! | `refresh_token` | optional: a refresh token from an earlier authorization, imported into the store instead of a new authorization |
+//! | `subscription` | optional: the subscription URI to sync, when the token response has no `resourceURI` or the store holds several |
 //! | `authorization_scope` | optional: a client_credentials scope with which to read the Authorization resource, whose periods then bound the sync |
-//! | `output` | the file to write (default `espi-pull.xml`); `--output` wins |
+//! | `export` | optional: a file to write from the store after the sync, as an ESPI feed (`.xml`) or the CSV of the `convert` example (`.csv`); `--export` wins |
+//!
+//! With `ESPI_STORE_KEY` set (64 hexadecimal digits, e.g. `openssl rand -hex 32`) the
+//! tokens are sealed in the store (espi-store's documentation).
 //!
 //! # What it does
 //!
-//! Without a refresh token it prints the authorization URL (PKCE S256) on standard
-//! output. Open it in a browser and approve as the customer; the browser then lands on
-//! the redirect URI, which need not answer: copy the whole address from the address
-//! bar and paste it on standard input. The callback is checked (`state`, errors) and
-//! the code exchanged. With a refresh token it refreshes instead.
+//! The store keeps the tokens, the sync's progress and every entry and reading
+//! received, so a run picks up where the last one stopped: it syncs the new months
+//! and re-reads the recent ones, not the whole window. Every token response is
+//! committed to the store before it is used (the Data Custodian rotates refresh
+//! tokens), and each month is committed in one transaction, so the process may be
+//! killed at any moment and run again.
 //!
-//! It then syncs the subscription month by month over the Ameren Share My Usage window
-//! (24 months back from the grant, or the scope's `HistoryLength` if shorter), showing
-//! each month on standard error as it completes, and writes everything as one Atom
-//! feed. The file is written under a temporary name and renamed when complete, so an
-//! existing file is never left half-written; a pull that fails writes nothing.
+//! When the store holds no authorization (and no `refresh_token` is given) it prints
+//! the authorization URL (PKCE S256) on standard output. Open it in a browser and
+//! approve as the customer; the browser then lands on the redirect URI, which need
+//! not answer: copy the whole address from the address bar and paste it on standard
+//! input. The callback is checked (`state`, errors) and the code exchanged. Later runs
+//! need no browser.
+//!
+//! It then syncs the subscription month by month over the Ameren Share My Usage
+//! window (24 months back from the grant, or the scope's `HistoryLength` if shorter),
+//! showing each month on standard error as it is committed, and writes the export if
+//! one is asked for, under a temporary name renamed when complete. An authorization
+//! the Data Custodian ended (revoked, expired) is recorded as ended in the store.
 //!
 //! # Trying it against espi-sandbox
 //!
@@ -58,37 +70,41 @@
 //! export ESPI_CLIENT_ID=third_party ESPI_CLIENT_SECRET=secret
 //! export ESPI_REDIRECT_URI=http://127.0.0.1/callback
 //! export ESPI_SCOPE='FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13'
-//! export ESPI_REFRESH_TOKEN_FILE=/tmp/espi-refresh-token
-//! cargo run --release --example pull -- --output /tmp/pulled.xml
+//! cargo run --release --example pull -- --store /tmp/pull.sqlite --export /tmp/pulled.xml
 //! ```
 //!
 //! With `--auto-approve` the authorization URL answers at once with the redirect:
 //! `curl -s -o /dev/null -w '%{redirect_url}\n' "URL"` prints the address to paste.
 //! (Without it, open the URL in a browser: the sandbox shows a consent page.) A second
-//! run finds the refresh token in the file and needs no browser. `cargo run --release
-//! --example inspect -- /tmp/pulled.xml` summarises what was pulled.
+//! run finds the authorization in the store, needs no browser and reads only the
+//! recent months. `cargo run --release --example inspect -- /tmp/pulled.xml`
+//! summarises what was pulled.
+
+// The convert example's CSV writer, for `--export FILE.csv`.
+#[allow(dead_code)]
+#[path = "common/convert.rs"]
+mod conversion;
 
 use espi_client::sync::{
-    Batch, MemorySyncStore, MonthRecord, SyncOptions, SyncReport, SyncStore, readings_of,
-    sync_subscription,
+    Batch, MonthRecord, SyncOptions, SyncReport, SyncStore, readings_of, sync_subscription,
 };
 use espi_client::{
     AuthorizationOptions, Client, ClientConfig, ClientIdentity, Endpoints, Grant, RootCertificates,
     Secret, StoreError, TokenKey, TokenSet,
 };
-use espi_model::atom::{Link, Metadata};
-use espi_model::{Entry, Resource};
-use espi_xml::{WriteOptions, Writer};
+use espi_model::Resource;
+use espi_store::Store;
 use std::collections::HashMap;
 use std::error::Error;
-use std::io::{BufWriter, Write as _};
+use std::io::{BufReader, BufWriter, Seek as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-const USAGE: &str = "usage: pull [--config FILE] [--output FILE]   (settings: see the file's docs; \
-                     environment variables ESPI_<KEY> win over the config file)";
+const USAGE: &str = "usage: pull [--config FILE] [--store FILE|URL] [--export FILE.xml|FILE.csv]   \
+                     (settings: see the file's docs; environment variables ESPI_<KEY> win over \
+                     the config file)";
 
 type Failure = Box<dyn Error>;
 
@@ -145,11 +161,11 @@ const KEYS: [&str; 15] = [
     "client_certificate",
     "client_key",
     "root_certificates",
+    "store",
     "refresh_token",
-    "refresh_token_file",
     "subscription",
     "authorization_scope",
-    "output",
+    "export",
 ];
 
 /// Everything a pull needs. `Debug` is not derived: two fields are secrets.
@@ -162,23 +178,29 @@ struct Settings {
     client_certificate: Option<PathBuf>,
     client_key: Option<PathBuf>,
     root_certificates: Option<PathBuf>,
+    store: String,
     refresh_token: Option<Secret>,
-    refresh_token_file: Option<PathBuf>,
     subscription: Option<String>,
     authorization_scope: Option<String>,
-    output: PathBuf,
+    export: Option<PathBuf>,
 }
 
 impl Settings {
-    /// The settings of `--config`, the environment and `--output`; `None` for `--help`.
+    /// The settings of `--config`, the environment, `--store` and `--export`; `None`
+    /// for `--help`.
     fn from_command_line() -> Result<Option<Settings>, Failure> {
         let mut config = None;
-        let mut output = None;
+        let mut flags = Vec::new();
         let mut arguments = std::env::args().skip(1);
         while let Some(argument) = arguments.next() {
             match argument.as_str() {
                 "--config" => config = Some(arguments.next().ok_or("--config needs a file")?),
-                "--output" => output = Some(arguments.next().ok_or("--output needs a file")?),
+                "--store" | "--export" => {
+                    let value = arguments
+                        .next()
+                        .ok_or_else(|| format!("{argument} needs a value"))?;
+                    flags.push((argument.trim_start_matches('-').to_owned(), value));
+                }
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unexpected argument {other:?}").into()),
             }
@@ -192,9 +214,7 @@ impl Settings {
                 values.insert(key.to_owned(), value);
             }
         }
-        if let Some(output) = output {
-            values.insert("output".to_owned(), output);
-        }
+        values.extend(flags);
         Settings::from_values(values).map(Some)
     }
 
@@ -221,11 +241,11 @@ impl Settings {
             client_certificate: take("client_certificate").map(PathBuf::from),
             client_key: take("client_key").map(PathBuf::from),
             root_certificates: take("root_certificates").map(PathBuf::from),
+            store: take("store").unwrap_or_else(|| "espi-pull.sqlite".to_owned()),
             refresh_token: take("refresh_token").map(Secret::new),
-            refresh_token_file: take("refresh_token_file").map(PathBuf::from),
             subscription: take("subscription"),
             authorization_scope: take("authorization_scope"),
-            output: PathBuf::from(take("output").unwrap_or_else(|| "espi-pull.xml".to_owned())),
+            export: take("export").map(PathBuf::from),
         })
     }
 }
@@ -274,29 +294,36 @@ fn unquote(value: &str) -> &str {
 // ---------------------------------------------------------------------------------
 
 async fn pull(settings: &Settings) -> Result<(), Failure> {
-    let client = Client::new(client_config(settings)?)?;
-    let key = obtain_tokens(&client, settings).await?;
-    let store = MemorySyncStore::new();
-    let result = sync(&client, &key, settings, &store).await;
-    // Saved whatever the sync did: a refresh during it rotated the token, and the old
-    // one no longer works.
-    save_refresh_token(&client, &key, settings).await?;
-    let report = result?;
-    let entries = store.entries(&report.subscription);
-    write_feed(
-        &settings.output,
-        &report.subscription,
-        &entries,
-        client.now(),
-    )?;
-    let totals = store.totals(&report.subscription);
-    println!(
-        "wrote {} entries ({} interval readings{}) to {}",
-        entries.len(),
+    let store = Arc::new(Store::open(&settings.store).await?);
+    let client = Client::with_token_store(client_config(settings)?, Arc::clone(&store) as _)?;
+    let key = obtain_tokens(&client, &store, settings).await?;
+    let report = match sync(&client, &key, settings, &store).await {
+        Ok(report) => report,
+        Err(error) => {
+            if let Some(ended) = error.downcast_ref::<espi_client::Error>()
+                && ended.is_authorization_ended()
+            {
+                store
+                    .end_authorization(&key, &ended.to_string(), client.now())
+                    .await?;
+                eprintln!(
+                    "the authorization has ended; recorded in {}",
+                    settings.store
+                );
+            }
+            return Err(error);
+        }
+    };
+    let totals = store.reading_totals(&report.subscription).await?;
+    eprintln!(
+        "the store holds {} interval readings{} of {}",
         totals.count,
         span_words(totals.first_start, totals.last_end),
-        settings.output.display()
+        report.subscription
     );
+    if let Some(path) = &settings.export {
+        export(&store, &report.subscription, path, client.now()).await?;
+    }
     Ok(())
 }
 
@@ -328,33 +355,65 @@ fn client_config(settings: &Settings) -> Result<ClientConfig, Failure> {
     Ok(config)
 }
 
-/// Tokens from a stored refresh token when there is one, else from a new
-/// authorization; returns the key they are stored under in the client.
-async fn obtain_tokens(client: &Client, settings: &Settings) -> Result<TokenKey, Failure> {
-    match stored_refresh_token(settings)? {
-        Some(refresh_token) => refresh(client, settings, refresh_token).await,
+/// The authorization the store holds, else one from a given refresh token, else a
+/// new one; returns the key its tokens are stored under.
+async fn obtain_tokens(
+    client: &Client,
+    store: &Store,
+    settings: &Settings,
+) -> Result<TokenKey, Failure> {
+    if let Some(key) = stored_authorization(client, store, settings).await? {
+        eprintln!("using the authorization stored in {}", settings.store);
+        return Ok(key);
+    }
+    match &settings.refresh_token {
+        Some(refresh_token) => refresh(client, settings, refresh_token.clone()).await,
         None => authorize(client, settings).await,
     }
 }
 
-/// The refresh token of the settings, else of the refresh token file.
-fn stored_refresh_token(settings: &Settings) -> Result<Option<Secret>, Failure> {
-    if let Some(token) = &settings.refresh_token {
-        return Ok(Some(token.clone()));
+/// The key of the authorization in force in the store: the one of `subscription`
+/// when it is set, else the only one.
+async fn stored_authorization(
+    client: &Client,
+    store: &Store,
+    settings: &Settings,
+) -> Result<Option<TokenKey>, Failure> {
+    let mut keys = Vec::new();
+    for subscription in store.subscriptions().await? {
+        let (Some(key), None) = (subscription.authorization, subscription.ended_at) else {
+            continue;
+        };
+        let wanted = settings
+            .subscription
+            .as_ref()
+            .is_none_or(|uri| *uri == subscription.uri);
+        let key = TokenKey::new(key);
+        if !wanted || keys.contains(&key) {
+            continue;
+        }
+        match client.tokens(&key).await {
+            Ok(_) => keys.push(key),
+            Err(espi_client::Error::NoToken { .. }) => {}
+            // Sealed tokens without their key, a database error: say so rather than
+            // start a new authorization.
+            Err(error) => return Err(error.into()),
+        }
     }
-    let Some(path) = &settings.refresh_token_file else {
-        return Ok(None);
-    };
-    match std::fs::read_to_string(path) {
-        Ok(text) if !text.trim().is_empty() => Ok(Some(Secret::new(text.trim()))),
-        Ok(_) => Ok(None),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(format!("cannot read {}: {error}", path.display()).into()),
+    match keys.len() {
+        0 | 1 => Ok(keys.pop()),
+        _ => Err(format!(
+            "{} holds {} authorizations; set `subscription` to the one to sync",
+            settings.store,
+            keys.len()
+        )
+        .into()),
     }
 }
 
-/// Refreshes a refresh token from an earlier run. The grant instant is not known, so
-/// the sync window counts from now unless the Authorization resource is read.
+/// Imports a refresh token from an earlier authorization by refreshing it. The
+/// grant instant is not known, so the sync window counts from now unless the
+/// Authorization resource is read.
 async fn refresh(
     client: &Client,
     settings: &Settings,
@@ -367,16 +426,13 @@ async fn refresh(
     tokens.expires_at = Some(now);
     tokens.resource_uri = settings.subscription.clone();
     let key = client
-        .insert_tokens_under(TokenKey::new("stored refresh token"), tokens)
+        .insert_tokens_under(TokenKey::new("imported refresh token"), tokens)
         .await?;
     let renewed = client.refresh(&key).await.map_err(|error| {
-        format!(
-            "{error}\nTo authorize again, unset ESPI_REFRESH_TOKEN / refresh_token or remove \
-             the refresh_token_file."
-        )
+        format!("{error}\nTo authorize again, unset ESPI_REFRESH_TOKEN / refresh_token.")
     })?;
     eprintln!(
-        "refreshed the stored authorization: scope {}",
+        "refreshed the given authorization: scope {}",
         renewed.scope.as_deref().unwrap_or("(not stated)")
     );
     Ok(key)
@@ -422,7 +478,7 @@ async fn sync(
     client: &Client,
     key: &TokenKey,
     settings: &Settings,
-    store: &MemorySyncStore,
+    store: &Store,
 ) -> Result<SyncReport, Failure> {
     let mut options = SyncOptions::new();
     options.subscription_uri = settings.subscription.clone();
@@ -470,46 +526,20 @@ async fn read_authorization(
         .ok_or_else(|| format!("Authorization/{id} holds no Authorization").into())
 }
 
-/// Writes the refresh token the client holds now to `refresh_token_file`, readable by
-/// the owner only. Only a token the Data Custodian issued is written: the placeholder
-/// of a refresh that failed still holds the refresh token it was given.
-async fn save_refresh_token(
-    client: &Client,
-    key: &TokenKey,
-    settings: &Settings,
-) -> Result<(), Failure> {
-    let (Some(path), Ok(tokens)) = (&settings.refresh_token_file, client.tokens(key).await) else {
-        return Ok(());
-    };
-    let (Some(refresh_token), false) = (tokens.refresh_token, tokens.access_token.is_empty())
-    else {
-        return Ok(());
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-    writeln!(file, "{}", refresh_token.expose())?;
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------------
 // Progress
 // ---------------------------------------------------------------------------------
 
-/// A [`SyncStore`] that reports each commit on standard error and passes it on: the
-/// sync commits once per month, when the month's response has been read whole.
+/// A [`SyncStore`] that reports each commit on standard error once the store has it:
+/// the sync commits once per month, when the month's response has been read whole.
 struct Progress<'a> {
-    inner: &'a MemorySyncStore,
+    inner: &'a Store,
     started: Instant,
     months: Mutex<u32>,
 }
 
 impl<'a> Progress<'a> {
-    fn new(inner: &'a MemorySyncStore) -> Self {
+    fn new(inner: &'a Store) -> Self {
         Progress {
             inner,
             started: Instant::now(),
@@ -520,7 +550,7 @@ impl<'a> Progress<'a> {
     fn report(&self, month: Option<&MonthRecord>, entries: usize, readings: usize) {
         let elapsed = self.started.elapsed().as_secs_f64();
         let Some(month) = month else {
-            eprintln!("{elapsed:7.1} s  context: {entries} entries");
+            eprintln!("{elapsed:7.1} s  context: {entries} entries committed");
             return;
         };
         let mut done = self
@@ -529,7 +559,7 @@ impl<'a> Progress<'a> {
             .unwrap_or_else(|poison| poison.into_inner());
         *done += 1;
         eprintln!(
-            "{elapsed:7.1} s  month {:>3}  {}  {entries:>5} entries  {readings:>7} readings",
+            "{elapsed:7.1} s  month {:>3}  {}  {entries:>5} entries  {readings:>7} readings committed",
             *done,
             date(month.start),
         );
@@ -560,33 +590,47 @@ impl SyncStore for Progress<'_> {
 // Output
 // ---------------------------------------------------------------------------------
 
-/// Writes `entries` as one feed to `path`, through a temporary file renamed at the
-/// end, so that a failure never leaves a partial file under the final name.
-fn write_feed(path: &Path, subscription: &str, entries: &[Entry], now: i64) -> Result<(), Failure> {
+/// Writes the subscription from the store to `path`: an ESPI feed (`.xml`) or the
+/// CSV of the `convert` example (`.csv`), through a temporary file renamed when
+/// complete, so that an interrupted export never leaves a partial file under the
+/// final name.
+async fn export(store: &Store, subscription: &str, path: &Path, now: i64) -> Result<(), Failure> {
+    let csv = match path.extension().and_then(|extension| extension.to_str()) {
+        Some("xml") => false,
+        Some("csv") => true,
+        _ => return Err(format!("--export {}: name a .xml or .csv file", path.display()).into()),
+    };
+    eprintln!("exporting to {}", path.display());
     let partial = path.with_extension("partial");
-    let file = std::fs::File::create(&partial)
-        .map_err(|error| format!("cannot create {}: {error}", partial.display()))?;
-    let mut writer = Writer::new(BufWriter::new(file), WriteOptions::compact());
-    let now = chrono::DateTime::from_timestamp(now, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
-    writer.start_feed(&Metadata {
-        id: Some(subscription.to_owned()),
-        title: Some("Green Button data pulled with espi-client".to_owned()),
-        // A feed has no `published` (only entries do).
-        updated: Some(now),
-        links: vec![Link::new("self", subscription)],
-        ..Metadata::default()
-    })?;
-    for entry in entries {
-        writer.write_entry(entry)?;
-    }
-    writer
-        .finish()?
-        .into_inner()
-        .map_err(|error| error.into_error())?
-        .sync_all()?;
+    let create = |path: &Path| {
+        std::fs::File::create(path)
+            .map_err(|error| format!("cannot create {}: {error}", path.display()))
+    };
+    let file = create(&partial)?;
+    let file = if csv {
+        // The feed first (a temporary file), then the convert example's CSV from it.
+        let mut feed = store
+            .write_feed(subscription, BufWriter::new(tempfile()?), now)
+            .await?
+            .into_inner()
+            .map_err(|error| error.into_error())?;
+        feed.rewind()?;
+        let mut out = BufWriter::new(file);
+        conversion::write_csv(
+            BufReader::new(feed),
+            &mut out,
+            espi_xml::ReaderOptions::default(),
+            conversion::MAX_PENDING_READINGS,
+        )?;
+        out.into_inner().map_err(|error| error.into_error())?
+    } else {
+        store
+            .write_feed(subscription, BufWriter::new(file), now)
+            .await?
+            .into_inner()
+            .map_err(|error| error.into_error())?
+    };
+    file.sync_all()?;
     std::fs::rename(&partial, path).map_err(|error| {
         format!(
             "cannot rename {} to {}: {error}",
@@ -594,7 +638,21 @@ fn write_feed(path: &Path, subscription: &str, entries: &[Entry], now: i64) -> R
             path.display()
         )
     })?;
+    eprintln!("exported {subscription} to {}", path.display());
     Ok(())
+}
+
+/// An anonymous temporary file (removed when closed).
+fn tempfile() -> Result<std::fs::File, Failure> {
+    let path = std::env::temp_dir().join(format!("espi-pull-{}.xml", std::process::id()));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    Ok(file)
 }
 
 fn span_words(first: Option<i64>, last: Option<i64>) -> String {

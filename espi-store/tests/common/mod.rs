@@ -114,6 +114,16 @@ pub async fn fresh_database(admin: &str) -> (String, String) {
     (with_database(admin, &name), name)
 }
 
+/// Drops database `name` of the test server, whoever is still connected.
+pub async fn drop_database(admin: &str, name: &str) {
+    if let Ok(mut connection) = sqlx::PgConnection::connect(admin).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut connection)
+            .await;
+        let _ = connection.close().await;
+    }
+}
+
 impl TestStore {
     /// A fresh store on `kind` with `options`; `None` when PostgreSQL is not
     /// available (see [`postgres_url`]).
@@ -161,13 +171,8 @@ impl TestStore {
     /// Closes the store and drops its database.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Some((admin, name)) = self.database
-            && let Ok(mut connection) = sqlx::PgConnection::connect(&admin).await
-        {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut connection)
-                .await;
-            let _ = connection.close().await;
+        if let Some((admin, name)) = self.database {
+            drop_database(&admin, &name).await;
         }
     }
 }
