@@ -64,9 +64,18 @@
 //! needed to reach the targets (see the README's performance section).
 //!
 //! Bulk writes take each backend's fast path: multi-row `INSERT … ON CONFLICT`
-//! statements inside one transaction on SQLite (WAL), one `INSERT … SELECT FROM
-//! UNNEST(…)` per batch on PostgreSQL. Corrections are recorded by a trigger
-//! (`readings_revised`) in each schema, and an identical re-delivery writes nothing.
+//! statements inside one transaction on SQLite (WAL), one statement per batch on
+//! PostgreSQL that updates the changed readings and inserts the new ones from
+//! `UNNEST` arrays. Corrections are recorded by a trigger (`readings_revised`) in
+//! each schema, and an identical re-delivery writes nothing.
+//!
+//! # Measured
+//!
+//! Committing a 24-month 15-minute subscription (70 080 readings in 24 monthly
+//! transactions, entries included) on the project's 2-core VM
+//! (`cargo bench -p espi-store --bench commit`): SQLite 307 ms (228 000 readings/s),
+//! PostgreSQL 15 over a unix socket 644 ms (109 000 readings/s), of which the
+//! readings' bulk statements take about 165 ms on the server (420 000 readings/s).
 #![deny(missing_docs)]
 
 mod commit;

@@ -248,6 +248,21 @@ impl Store {
                 .await
                 .map_err(doing("its tokens"))?;
             let deleted = if delete {
+                // Readings and revisions have no foreign key to cascade along.
+                for statement in [
+                    "DELETE FROM reading_revisions WHERE meter_reading_id IN (SELECT m.id \
+                     FROM meter_readings m JOIN subscriptions s ON s.id = m.subscription_id \
+                     WHERE s.authorization_id = ?)",
+                    "DELETE FROM readings WHERE meter_reading_id IN (SELECT m.id \
+                     FROM meter_readings m JOIN subscriptions s ON s.id = m.subscription_id \
+                     WHERE s.authorization_id = ?)",
+                ] {
+                    sqlx::query(&sql(statement))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(doing("its readings"))?;
+                }
                 sqlx::query(&sql("DELETE FROM subscriptions WHERE authorization_id = ?"))
                     .bind(id)
                     .execute(&mut *tx)

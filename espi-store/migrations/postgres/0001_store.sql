@@ -66,8 +66,12 @@ CREATE TABLE meter_readings (
     UNIQUE (subscription_id, uri)
 );
 
+-- readings and reading_revisions refer to meter_readings without a foreign key:
+-- a per-row key check is most of the cost of a bulk insert (PostgreSQL measured:
+-- 70 080 readings 1.5 s with it). The store is their only writer, and deletes them
+-- itself before their subscriptions (Store::end_authorization).
 CREATE TABLE readings (
-    meter_reading_id BIGINT NOT NULL REFERENCES meter_readings (id) ON DELETE CASCADE,
+    meter_reading_id BIGINT NOT NULL,
     start BIGINT NOT NULL,
     position BIGINT NOT NULL,
     duration BIGINT,
@@ -80,7 +84,7 @@ CREATE TABLE readings (
 );
 
 CREATE TABLE reading_revisions (
-    meter_reading_id BIGINT NOT NULL REFERENCES meter_readings (id) ON DELETE CASCADE,
+    meter_reading_id BIGINT NOT NULL,
     start BIGINT NOT NULL,
     position BIGINT NOT NULL,
     duration BIGINT,
