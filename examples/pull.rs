@@ -110,7 +110,12 @@ type Failure = Box<dyn Error>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = match Settings::from_command_line() {
+    run(std::env::args().skip(1)).await
+}
+
+/// The whole program for `arguments` (without the program name).
+pub async fn run(arguments: impl Iterator<Item = String>) -> ExitCode {
+    let settings = match Settings::from_arguments(arguments) {
         Ok(Some(settings)) => settings,
         Ok(None) => {
             println!("{USAGE}");
@@ -188,10 +193,11 @@ struct Settings {
 impl Settings {
     /// The settings of `--config`, the environment, `--store` and `--export`; `None`
     /// for `--help`.
-    fn from_command_line() -> Result<Option<Settings>, Failure> {
+    fn from_arguments(
+        mut arguments: impl Iterator<Item = String>,
+    ) -> Result<Option<Settings>, Failure> {
         let mut config = None;
         let mut flags = Vec::new();
-        let mut arguments = std::env::args().skip(1);
         while let Some(argument) = arguments.next() {
             match argument.as_str() {
                 "--config" => config = Some(arguments.next().ok_or("--config needs a file")?),

@@ -5,10 +5,16 @@
 //! source's readings in the window, none twice, and the export is whole. On SQLite
 //! and on PostgreSQL.
 //!
-//! The child is `target/<profile>/examples/pull`, which `cargo test` builds with the
-//! tests. The sandbox runs in this process on the system clock; the child's token
-//! endpoint is a proxy here that can hold a request, so the test knows the child is
-//! in the middle of a token exchange without guessing with sleeps.
+//! The child is this test binary running the example's code (compiled in below, so
+//! it is never stale), as `pull_child`. The sandbox runs in this process on the
+//! system clock; the child's token endpoint is a proxy here that can hold a request,
+//! so the test knows the child is in the middle of a token exchange without guessing
+//! with sleeps.
+
+// The example, compiled here as a module; the child runs its `run`.
+#[allow(dead_code)]
+#[path = "../examples/pull.rs"]
+mod pull;
 
 #[allow(unused_macros)]
 #[path = "../espi-store/tests/common/mod.rs"]
@@ -209,23 +215,29 @@ struct Fixture {
     source: Source,
     store: String,
     directory: tempfile::TempDir,
-    pull: std::path::PathBuf,
 }
 
-/// The pull example beside this test's executable.
-fn pull_binary() -> std::path::PathBuf {
-    let test = std::env::current_exe().expect("the test's path");
-    let profile = test
-        .parent()
-        .and_then(std::path::Path::parent)
-        .expect("target/<profile>/deps");
-    let pull = profile.join("examples").join("pull");
-    assert!(
-        pull.exists(),
-        "{} is missing: cargo test builds the examples with the tests",
-        pull.display()
-    );
-    pull
+/// The variable that makes [`pull_child`] run the example with its arguments
+/// (separated by U+001F).
+const CHILD: &str = "ESPI_PULL_CHILD_ARGUMENTS";
+
+/// The child: the pull example's `run`, then the process ends with its status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_child() {
+    let Ok(arguments) = std::env::var(CHILD) else {
+        return;
+    };
+    let arguments: Vec<String> = arguments
+        .split('\u{1f}')
+        .filter(|argument| !argument.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let status = pull::run(arguments.into_iter()).await;
+    std::process::exit(if status == std::process::ExitCode::SUCCESS {
+        0
+    } else {
+        1
+    });
 }
 
 impl Fixture {
@@ -253,7 +265,6 @@ impl Fixture {
             source,
             store,
             directory,
-            pull: pull_binary(),
         }
     }
 
@@ -263,9 +274,11 @@ impl Fixture {
             &self.sandbox.address().to_string(),
             &self.proxy.address.to_string(),
         );
-        Command::new(&self.pull)
-            .args(["--store", &self.store])
-            .args(arguments)
+        let mut all = vec!["--store", self.store.as_str()];
+        all.extend_from_slice(arguments);
+        Command::new(std::env::current_exe().expect("this test"))
+            .args(["pull_child", "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, all.join("\u{1f}"))
             .env(
                 "ESPI_AUTHORIZATION_ENDPOINT",
                 self.sandbox.authorization_endpoint(),
@@ -353,11 +366,17 @@ async fn survive_kills(store: String, directory: tempfile::TempDir) {
     let mut child = fixture.spawn(&[]);
     let mut lines = stderr_lines(&mut child);
     let mut stdout = BufReader::new(child.stdout.take().expect("piped")).lines();
-    let url = tokio::time::timeout(PATIENCE, stdout.next_line())
-        .await
-        .expect("the authorization URL in time")
-        .expect("stdout")
-        .expect("the authorization URL");
+    let url = tokio::time::timeout(PATIENCE, async {
+        // The test harness prints its own words too, on the same line.
+        while let Some(line) = stdout.next_line().await.expect("stdout") {
+            if let Some(at) = line.find("http://") {
+                return line[at..].to_owned();
+            }
+        }
+        panic!("no authorization URL on standard output");
+    })
+    .await
+    .expect("the authorization URL in time");
     let location = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -438,6 +457,20 @@ async fn survive_kills(store: String, directory: tempfile::TempDir) {
         "a run asked for the browser again:\n{printed}"
     );
     eprintln!("finished after {kills} kills; the last run said:\n{printed}");
+    // Incremental: the months not covered yet and the re-read ones, not the window.
+    let synced = printed
+        .lines()
+        .find_map(|line| line.strip_prefix("synced "))
+        .expect("a summary line");
+    let words: Vec<&str> = synced.split_whitespace().collect();
+    let (fetched, planned): (u32, u32) = (
+        words[0].parse().expect("a count"),
+        words[2].parse().expect("a count"),
+    );
+    assert!(
+        planned >= 24 && fetched <= planned / 2,
+        "the last run read {fetched} of {planned} months"
+    );
 
     // The final export, killed while it writes, then written whole.
     let export = fixture.directory.path().join("pulled.xml");
@@ -498,6 +531,22 @@ async fn survive_kills(store: String, directory: tempfile::TempDir) {
         .map(|entry| espi_client::sync::readings_of(entry).len())
         .sum();
     assert_eq!(exported_readings, want.len());
+    // And as convert's CSV: a header and one row per reading.
+    let csv = fixture.directory.path().join("pulled.csv");
+    let mut child = fixture.spawn(&["--export", &csv.display().to_string()]);
+    let mut lines = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    let _ = wait_for(&mut lines, "exported", &mut seen).await;
+    assert!(
+        child.wait().await.expect("a status").success(),
+        "{}",
+        seen.join("\n")
+    );
+    let rows = std::fs::read_to_string(&csv)
+        .expect("the CSV")
+        .lines()
+        .count();
+    assert_eq!(rows, want.len() + 1);
     store.close().await;
     eprintln!(
         "{kills} kills; {} readings, none missing, none twice",

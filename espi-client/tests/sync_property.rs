@@ -16,30 +16,9 @@ use espi_client::sync::MemorySyncStore;
 use proptest::prelude::*;
 use std::sync::Arc;
 
-struct Memory(MemorySyncStore);
-
-#[async_trait::async_trait]
-impl espi_client::sync::SyncStore for Memory {
-    async fn month_records(
-        &self,
-        subscription: &str,
-    ) -> Result<Vec<espi_client::sync::MonthRecord>, espi_client::StoreError> {
-        self.0.month_records(subscription).await
-    }
-
-    async fn commit(
-        &self,
-        subscription: &str,
-        batch: espi_client::sync::Batch,
-    ) -> Result<(), espi_client::StoreError> {
-        self.0.commit(subscription, batch).await
-    }
-}
-
-impl Holdings for Memory {
+impl Holdings for MemorySyncStore {
     async fn held(&self, subscription: &str) -> Vec<Held> {
-        self.0
-            .readings(subscription)
+        self.readings(subscription)
             .into_iter()
             .filter_map(|reading| {
                 Some((
@@ -70,7 +49,7 @@ fn run(scenario: &Scenario) -> Result<(), scenario::Failure> {
         .enable_all()
         .build()
         .expect("a runtime");
-    let store = Memory(MemorySyncStore::new());
+    let store = MemorySyncStore::new();
     runtime.block_on(scenario::run(
         scenario,
         &store,

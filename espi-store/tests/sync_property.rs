@@ -18,31 +18,9 @@ use espi_store::{Store, StoreOptions};
 use proptest::prelude::*;
 use std::sync::Arc;
 
-/// The store, shared with the client as its token store.
-struct Shared(Arc<Store>);
-
-#[async_trait::async_trait]
-impl espi_client::sync::SyncStore for Shared {
-    async fn month_records(
-        &self,
-        subscription: &str,
-    ) -> Result<Vec<espi_client::sync::MonthRecord>, espi_client::StoreError> {
-        self.0.month_records(subscription).await
-    }
-
-    async fn commit(
-        &self,
-        subscription: &str,
-        batch: espi_client::sync::Batch,
-    ) -> Result<(), espi_client::StoreError> {
-        self.0.commit(subscription, batch).await
-    }
-}
-
-impl Holdings for Shared {
+impl Holdings for Store {
     async fn held(&self, subscription: &str) -> Vec<Held> {
-        self.0
-            .readings(subscription, i64::MIN, i64::MAX)
+        self.readings(subscription, i64::MIN, i64::MAX)
             .await
             .expect("the readings")
             .into_iter()
@@ -63,9 +41,9 @@ fn run(kind: Kind, scenario: &Scenario) -> Result<(), scenario::Failure> {
         let Some(test) = TestStore::new(kind, StoreOptions::new()).await else {
             return Ok(());
         };
+        // The store is the client's token store too.
         let store = Arc::new(test.store.clone());
-        let shared = Shared(Arc::clone(&store));
-        let outcome = scenario::run(scenario, &shared, store).await;
+        let outcome = scenario::run(scenario, &*store, Arc::clone(&store) as _).await;
         test.finish().await;
         outcome
     })
