@@ -81,6 +81,9 @@
 //!   **tracing** and **url**, all in the tree before, and the workspace's serde,
 //!   serde_json, thiserror and chrono. Backoff jitter uses a SplitMix generator
 //!   seeded from the standard library's random hasher keys rather than another crate.
+//! - **async-trait** for the store traits ([`TokenStore`], [`sync::SyncStore`]): they
+//!   are async (a durable store waits on a disk or a database) and used as trait
+//!   objects, which native `async fn` in traits does not allow; see [`token`].
 //!
 //! # Measured
 //!
