@@ -295,7 +295,6 @@ impl Store {
                 .iter()
                 .map(|reading| reading.meter_reading.as_str())
                 .collect();
-            meter_readings.dedup();
             meter_readings.sort_unstable();
             meter_readings.dedup();
             let mut meter_reading_ids: HashMap<String, i64> = HashMap::new();
