@@ -9,7 +9,7 @@ use crate::code_list::{
 use crate::identified_object::BatchItemInfo;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The registration of a Third Party application with a Data Custodian (espi.xsd
     /// `ApplicationInformation`), every element in schema order.
     ///

@@ -11,7 +11,7 @@ use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A permission granted by an owner for access to a resource (espi.xsd
     /// `Authorization`, espi-reference §4.2), with every element of the schema in
     /// schema order.

@@ -2,7 +2,7 @@
 //! `thirdPartyNotifyUri` listing resources with new data (espi.xsd `BatchListType`,
 //! espi-reference §1.5).
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A list of resource URIs that have new or changed data (espi.xsd `BatchList`,
     /// of type `BatchListType`), a bare document root.
     ///

@@ -3,7 +3,7 @@
 use crate::code_list::{CRUDOperation, StatusCode};
 use crate::hex::HexBinary;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Batch processing information of an IdentifiedObject (espi.xsd `BatchItemInfo`).
     pub struct BatchItemInfo: "BatchItemInfo" {
         /// Objects `extension` children (xs:anyType), kept as raw XML.

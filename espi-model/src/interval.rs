@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A time interval (espi.xsd `DateTimeInterval`): `start` is epoch seconds (TimeType),
     /// `duration` is UInt32 seconds; the end (start + duration) is not stored.
     /// Both are required by the schema; they are `Option` so that a lenient read of a

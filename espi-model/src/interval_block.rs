@@ -5,7 +5,7 @@ use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The quality of one reading (espi.xsd `ReadingQuality`).
     pub struct ReadingQuality: "ReadingQuality" {
         /// Object extensions.
@@ -15,7 +15,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// One interval value (espi.xsd `IntervalReading`). `value` is in the ReadingType's
     /// unit times 10^powerOfTenMultiplier; `cost` is in 1/100 000 of its currency.
     pub struct IntervalReading: "IntervalReading" {
@@ -39,7 +39,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A block of interval readings (espi.xsd `IntervalBlock`).
     pub struct IntervalBlock: "IntervalBlock" {
         /// Object extensions.

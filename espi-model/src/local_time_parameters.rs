@@ -5,7 +5,7 @@ use crate::identified_object::BatchItemInfo;
 use crate::local_time::LocalTimeRules;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The local time of a UsagePoint (espi-reference §4.9): standard offset, DST
     /// offset and the two DST rules. All four are required by the schema.
     pub struct LocalTimeParameters: "TimeConfiguration" {

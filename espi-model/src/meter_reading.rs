@@ -3,7 +3,7 @@
 use crate::identified_object::BatchItemInfo;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A set of values obtained from the meter (espi.xsd `MeterReading`). It has no
     /// content of its own: its ReadingType and IntervalBlocks are found through the
     /// entry's Atom links (see [`crate::link`]).

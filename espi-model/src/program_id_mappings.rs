@@ -5,7 +5,7 @@ use crate::code_list::TouOrCppOrConsumptionTier;
 use crate::identified_object::BatchItemInfo;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// One program code and what it means (the anonymous type of espi.xsd
     /// `ProgramIdMappings/programIdMapping`). `code`, `name` and `note` are untyped in
     /// the schema; they are kept as text.
@@ -21,7 +21,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The program codes of a Data Custodian (espi.xsd `ProgramIdMappings`).
     pub struct ProgramIdMappings: "ProgramIdMappings" {
         /// Object extensions.

@@ -4,7 +4,7 @@ use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A summary of power quality events (espi.xsd `ElectricPowerQualitySummary`,
     /// espi-reference §4.8).
     pub struct ElectricPowerQualitySummary: "ElectricPowerQualitySummary" {

@@ -10,7 +10,7 @@ use crate::quantity::Quantity;
 use crate::raw::{RawElement, RawList};
 use rust_decimal::Decimal;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A rational number (espi.xsd `RationalNumber`, also `ReadingInterharmonic`).
     /// The schema leaves `denominator` untyped (xs:anyType), so it is kept as raw XML.
     pub struct RationalNumber: "RationalNumber" {
@@ -23,7 +23,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Characteristics of the values of a MeterReading (espi.xsd `ReadingType`,
     /// espi-reference §4.5). Every field is optional in the schema.
     pub struct ReadingType: "ReadingType" {

@@ -1,6 +1,6 @@
 //! The one description of each ESPI type: element names, schema order and value types.
 //!
-//! Every complex type of the schemas is declared once with [`espi_element!`](crate::espi_element),
+//! Every complex type of the schemas is declared once with `espi_element!` (a macro private to this crate),
 //! which generates the struct and an [`Element`] implementation. The XML codec
 //! (`espi-xml`) reads and writes through the [`ElementReader`] and [`ElementWriter`]
 //! traits, so the element order used by the writer and the names matched by the reader
@@ -264,8 +264,22 @@ impl Value for RawElement {
 /// n), then a facet in parentheses. Every struct also gets `unknown_elements:
 /// Vec<RawElement>`, where the reader keeps children the schema does not define, so
 /// nothing is dropped.
-#[macro_export]
+///
+/// `pub struct Name: "Name" extends Base { … }` states an `xs:extension`: the rows of
+/// `Base` (itself declared with [`espi_base!`], its own bases' rows first) come ahead
+/// of the type's own, as the schema orders them, and become fields of `Name` itself.
+/// The fields stay flat on purpose: `meter.serial_number` is the one path to a field
+/// whichever base declares it, a struct literal names every field at one level, and
+/// serde writes the same flat object as the schema's flattened sequence (a nested
+/// `#[serde(flatten)]` base would serialize through a map, which formats that are not
+/// self-describing cannot read back).
 macro_rules! espi_element {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident : $type_name:literal extends $base:ident { $($rows:tt)* }
+    ) => {
+        $base! { $(#[$meta])* pub struct $name: $type_name { $($rows)* } }
+    };
     (
         $(#[$meta:meta])*
         pub struct $name:ident : $type_name:literal {
@@ -291,7 +305,7 @@ macro_rules! espi_element {
         impl $crate::schema::Element for $name {
             const TYPE_NAME: &'static str = $type_name;
             const FIELDS: &'static [&'static str] = &[$($xml),*];
-            const REQUIRED: &'static [&'static str] = &[$($($crate::__espi_required!($req, $xml),)?)*];
+            const REQUIRED: &'static [&'static str] = &[$($($crate::schema::row_required!($req, $xml),)?)*];
 
             fn read_child<R: $crate::schema::ElementReader>(
                 &mut self,
@@ -303,7 +317,7 @@ macro_rules! espi_element {
                     if $crate::schema::same_name(local, $xml) {
                         const FIELD: $crate::schema::Field = $crate::schema::Field {
                             name: $xml,
-                            facet: $crate::__espi_facet!($($facet $(($($limit),+))?)?),
+                            facet: $crate::schema::row_facet!($($facet $(($($limit),+))?)?),
                         };
                         $crate::schema::Slot::read(&mut self.$field, &FIELD, reader)?;
                         return Ok(Some(index));
@@ -323,10 +337,10 @@ macro_rules! espi_element {
                 #[allow(unused_mut)]
                 let mut missing = Vec::new();
                 $($(
-                    if $crate::__espi_required!($req, true)
-                        && $crate::schema::Slot::count(&self.$field) < $crate::__espi_min!($($min)?)
+                    if $crate::schema::row_required!($req, true)
+                        && $crate::schema::Slot::count(&self.$field) < $crate::schema::row_min!($($min)?)
                     {
-                        missing.push($crate::__espi_missing!($xml $(, $min)?));
+                        missing.push($crate::schema::row_missing!($xml $(, $min)?));
                     }
                 )?)*
                 missing
@@ -363,22 +377,52 @@ macro_rules! espi_element {
         }
     };
 }
+pub(crate) use espi_element;
+
+/// Declares with [`espi_element!`] a type that other types extend (an XSD base such
+/// as customer.xsd's `Document`), and a macro of the same name through which
+/// `extends Name` puts the base's rows, its own bases' first, ahead of the extending
+/// type's rows. That macro has textual scope: a base is declared before the types
+/// that extend it, and the module declaring it is `#[macro_use]` where others use it.
+macro_rules! espi_base {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident : $type_name:literal $(extends $base:ident)? { $($rows:tt)* }
+    ) => {
+        $crate::schema::espi_element! {
+            $(#[$meta])*
+            pub struct $name: $type_name $(extends $base)? { $($rows)* }
+        }
+        $crate::schema::espi_base!(@rows ($) $name $(extends $base)? { $($rows)* });
+    };
+    // `$d` is a `$` passed in, so that the inner macro can name its own fragments.
+    (@rows ($d:tt) $name:ident $(extends $base:ident)? { $($rows:tt)* }) => {
+        macro_rules! $name {
+            (
+                $d(#[$d meta:meta])*
+                pub struct $d derived:ident : $d type_name:literal { $d($d own:tt)* }
+            ) => {
+                $crate::schema::espi_element! {
+                    $d(#[$d meta])*
+                    pub struct $d derived: $d type_name $(extends $base)? { $($rows)* $d($d own)* }
+                }
+            };
+        }
+    };
+}
+pub(crate) use espi_base;
 
 /// Whether an element's local name (UTF-8 bytes) is `name`. Names are a few bytes
 /// long: a byte loop here measured faster than the `memcmp` call of slice equality.
-#[doc(hidden)]
 #[inline(always)]
-pub fn same_name(local: &[u8], name: &str) -> bool {
+pub(crate) fn same_name(local: &[u8], name: &str) -> bool {
     let name = name.as_bytes();
     local.len() == name.len() && local.iter().zip(name).all(|(a, b)| a == b)
 }
 
-/// The facet of a row of [`espi_element!`](crate::espi_element): none, or a
-/// [`Facet`] variant written after the name, e.g. `(Int48)`, `(MaxLength(256))` or
-/// `(Range(0, 100))`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __espi_facet {
+/// The facet of a row of [`espi_element!`]: none, or a [`Facet`] variant written
+/// after the name, e.g. `(Int48)`, `(MaxLength(256))` or `(Range(0, 100))`.
+macro_rules! row_facet {
     () => {
         $crate::schema::Facet::None
     };
@@ -386,11 +430,10 @@ macro_rules! __espi_facet {
         $crate::schema::Facet::$facet$(($($limit),+))?
     };
 }
+pub(crate) use row_facet;
 
 /// The least number of occurrences of a required row: 1, or `n` for `required[n]`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __espi_min {
+macro_rules! row_min {
     () => {
         1
     };
@@ -398,11 +441,10 @@ macro_rules! __espi_min {
         $min
     };
 }
+pub(crate) use row_min;
 
 /// How [`Element::missing_required`] names a row that has too few occurrences.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __espi_missing {
+macro_rules! row_missing {
     ($xml:literal) => {
         $xml
     };
@@ -410,16 +452,16 @@ macro_rules! __espi_missing {
         concat!($xml, " (at least ", $min, ")")
     };
 }
+pub(crate) use row_missing;
 
-/// Marks a row of [`espi_element!`](crate::espi_element) as required; any other word
-/// after the XML name is a compile error.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __espi_required {
+/// Marks a row of [`espi_element!`] as required; any other word after the XML name
+/// is a compile error.
+macro_rules! row_required {
     (required, $value:expr) => {
         $value
     };
 }
+pub(crate) use row_required;
 
 impl<T: Scalar> Value for T {
     fn read_value<R: ElementReader>(

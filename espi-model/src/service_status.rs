@@ -4,7 +4,7 @@
 use crate::code_list::ServiceStatusCode;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The current status of the Data Custodian's service (espi.xsd `ServiceStatus`),
     /// usually a bare document root.
     ///

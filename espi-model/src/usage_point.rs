@@ -8,7 +8,7 @@ use crate::identified_object::BatchItemInfo;
 use crate::raw::RawList;
 use crate::usage_summary::{SummaryMeasurement, TariffRiderRefs};
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The kind of service of a UsagePoint (espi.xsd `ServiceCategory`).
     pub struct ServiceCategory: "ServiceCategory" {
         /// Object extensions.
@@ -18,7 +18,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Where the service is delivered (espi.xsd `ServiceDeliveryPoint`).
     pub struct ServiceDeliveryPoint: "ServiceDeliveryPoint" {
         /// Object extensions.
@@ -34,7 +34,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A pricing node reference (espi.xsd `PnodeRef`).
     pub struct PnodeRef: "PnodeRef" {
         /// Object extensions.
@@ -50,7 +50,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Pricing node references of a UsagePoint (espi.xsd `PnodeRefs`).
     pub struct PnodeRefs: "PnodeRefs" {
         /// Object extensions.
@@ -60,7 +60,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// An aggregate node reference (espi.xsd `AggregateNodeRef`).
     pub struct AggregateNodeRef: "AggregateNodeRef" {
         /// Object extensions.
@@ -78,7 +78,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Aggregate node references of a UsagePoint (espi.xsd `AggregateNodeRefs`).
     pub struct AggregateNodeRefs: "AggregateNodeRefs" {
         /// Object extensions.
@@ -88,7 +88,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A logical point on the network where consumption or production is measured
     /// (espi.xsd `UsagePoint`), with every element of the schema including the
     /// extension elements.

@@ -9,7 +9,7 @@ use crate::identified_object::BatchItemInfo;
 use crate::interval::DateTimeInterval;
 use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A measured or computed quantity with its unit (espi.xsd `SummaryMeasurement`).
     pub struct SummaryMeasurement: "SummaryMeasurement" {
         /// Object extensions.
@@ -51,7 +51,7 @@ impl SummaryMeasurement {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// One line of a bill's additional costs (espi.xsd `LineItem`, espi-reference §4.7).
     pub struct LineItem: "LineItem" {
         /// Object extensions.
@@ -75,7 +75,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A tariff rider (espi.xsd `TariffRiderRef`).
     pub struct TariffRiderRef: "TariffRiderRef" {
         /// Object extensions.
@@ -89,7 +89,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Tariff riders (espi.xsd `TariffRiderRefs`).
     pub struct TariffRiderRefs: "TariffRiderRefs" {
         /// Object extensions.
@@ -99,7 +99,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Who issued the charges (espi.xsd `BillingChargeSource`).
     pub struct BillingChargeSource: "BillingChargeSource" {
         /// Object extensions.
@@ -109,7 +109,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A billing-period summary of usage and cost (espi.xsd `UsageSummary`,
     /// espi-reference §4.7). Amounts are in 1/100 000 of `currency`.
     pub struct UsageSummary: "UsageSummary" {
@@ -168,7 +168,7 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The deprecated pre-3.3 form of [`UsageSummary`] (espi.xsd
     /// `ElectricPowerUsageSummary`), still common in real files: the same elements
     /// up to `commodity`, without the last four.

@@ -195,11 +195,10 @@ impl Namespaces {
     }
 
     fn binding(&self, prefix: &str) -> Option<&Binding> {
-        let prefix = prefix.as_bytes();
         self.bindings
             .iter()
             .rev()
-            .find(|binding| espi_model::schema::same_name(prefix, &binding.prefix))
+            .find(|binding| *binding.prefix == *prefix)
     }
 
     fn lookup(&self, prefix: &str) -> Option<&str> {

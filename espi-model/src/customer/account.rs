@@ -2,17 +2,13 @@
 //! (customer.xsd `CustomerAccount`, `AccountNotification`).
 
 use super::code_list::NotificationMethodKind;
-use super::common::{ElectronicAddress, Organisation, Status};
-use crate::identified_object::BatchItemInfo;
-use crate::raw::RawList;
+use super::common::Organisation;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A notification sent to the customer about the account: delinquency, move
     /// in, move out… (customer.xsd `AccountNotification`, extends `Object`). All four
     /// elements are required by the schema.
-    pub struct AccountNotification: "AccountNotification" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct AccountNotification: "AccountNotification" extends Object {
         /// How the customer was notified.
         pub method_kind: Option<NotificationMethodKind> = "methodKind" required,
         /// When the customer was notified (epoch seconds).
@@ -24,39 +20,11 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The group of products and services a customer buys under customer
     /// agreements, used for billing and payment (customer.xsd `CustomerAccount`,
     /// extends `Document`).
-    pub struct CustomerAccount: "CustomerAccount" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
-        /// Utility-specific classification of the document (element `type`).
-        pub kind: Option<String> = "type" (MaxLength(256)),
-        /// Name of the author.
-        pub author_name: Option<String> = "authorName" (MaxLength(256)),
-        /// When the document was created (epoch seconds).
-        pub created_date_time: Option<i64> = "createdDateTime",
-        /// When the document was last modified (epoch seconds).
-        pub last_modified_date_time: Option<i64> = "lastModifiedDateTime",
-        /// Revision number.
-        pub revision_number: Option<String> = "revisionNumber" (MaxLength(256)),
-        /// Electronic address.
-        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
-        /// Subject.
-        pub subject: Option<String> = "subject" (MaxLength(256)),
-        /// Title.
-        pub title: Option<String> = "title" (MaxLength(256)),
-        /// Status of the document itself.
-        pub doc_status: Option<Status> = "docStatus",
-        /// Status of the account.
-        pub status: Option<Status> = "status",
-        /// Free-text comment.
-        pub comment: Option<String> = "comment" (MaxLength(256)),
+    pub struct CustomerAccount: "CustomerAccount" extends Document {
         /// Cycle day on which the account is normally billed.
         pub billing_cycle: Option<String> = "billingCycle" (MaxLength(256)),
         /// Budget bill code.

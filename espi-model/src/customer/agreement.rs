@@ -4,11 +4,9 @@
 //! `PricingStructure`).
 
 use super::code_list::EnrollmentStatus;
-use super::common::{DateTimeInterval, ElectronicAddress, Status};
+use super::common::Status;
 use super::program::ProgramDate;
 use crate::code_list::Currency;
-use crate::identified_object::BatchItemInfo;
-use crate::raw::RawList;
 use crate::usage_summary::SummaryMeasurement;
 
 /// A reference to a pricing structure: the grouping of prices and eligibility
@@ -17,47 +15,19 @@ use crate::usage_summary::SummaryMeasurement;
 /// so its value is the URI text).
 pub type PricingStructure = String;
 
-crate::espi_element! {
+crate::schema::espi_base! {
     /// A formal agreement between two parties on the terms of a set of services
     /// (customer.xsd `Agreement`, extends `Document`); the base of
     /// [`CustomerAgreement`].
-    pub struct Agreement: "Agreement" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
-        /// Utility-specific classification of the document (element `type`).
-        pub kind: Option<String> = "type" (MaxLength(256)),
-        /// Name of the author.
-        pub author_name: Option<String> = "authorName" (MaxLength(256)),
-        /// When the document was created (epoch seconds).
-        pub created_date_time: Option<i64> = "createdDateTime",
-        /// When the document was last modified (epoch seconds).
-        pub last_modified_date_time: Option<i64> = "lastModifiedDateTime",
-        /// Revision number.
-        pub revision_number: Option<String> = "revisionNumber" (MaxLength(256)),
-        /// Electronic address.
-        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
-        /// Subject.
-        pub subject: Option<String> = "subject" (MaxLength(256)),
-        /// Title.
-        pub title: Option<String> = "title" (MaxLength(256)),
-        /// Status of the document itself.
-        pub doc_status: Option<Status> = "docStatus",
-        /// Status of the agreement.
-        pub status: Option<Status> = "status",
-        /// Free-text comment.
-        pub comment: Option<String> = "comment" (MaxLength(256)),
+    pub struct Agreement: "Agreement" extends Document {
         /// When the agreement was signed (epoch seconds).
         pub sign_date: Option<i64> = "signDate",
         /// When the agreement is in effect.
-        pub validity_interval: Option<DateTimeInterval> = "validityInterval",
+        pub validity_interval: Option<crate::customer::DateTimeInterval> = "validityInterval",
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A Demand Response program covered by a customer agreement (customer.xsd
     /// `DemandResponseProgram`). It does not extend `Object`: it has no `extension`.
     pub struct DemandResponseProgram: "DemandResponseProgram" {
@@ -76,43 +46,11 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The agreement between the customer and the service supplier to pay for
     /// service at a service location (customer.xsd `CustomerAgreement`, extends
     /// `Agreement`).
-    pub struct CustomerAgreement: "CustomerAgreement" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
-        /// Utility-specific classification of the document (element `type`).
-        pub kind: Option<String> = "type" (MaxLength(256)),
-        /// Name of the author.
-        pub author_name: Option<String> = "authorName" (MaxLength(256)),
-        /// When the document was created (epoch seconds).
-        pub created_date_time: Option<i64> = "createdDateTime",
-        /// When the document was last modified (epoch seconds).
-        pub last_modified_date_time: Option<i64> = "lastModifiedDateTime",
-        /// Revision number.
-        pub revision_number: Option<String> = "revisionNumber" (MaxLength(256)),
-        /// Electronic address.
-        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
-        /// Subject.
-        pub subject: Option<String> = "subject" (MaxLength(256)),
-        /// Title.
-        pub title: Option<String> = "title" (MaxLength(256)),
-        /// Status of the document itself.
-        pub doc_status: Option<Status> = "docStatus",
-        /// Status of service under the agreement.
-        pub status: Option<Status> = "status",
-        /// Free-text comment.
-        pub comment: Option<String> = "comment" (MaxLength(256)),
-        /// When the agreement was signed (epoch seconds).
-        pub sign_date: Option<i64> = "signDate",
-        /// When the agreement is in effect.
-        pub validity_interval: Option<DateTimeInterval> = "validityInterval",
+    pub struct CustomerAgreement: "CustomerAgreement" extends Agreement {
         /// Load management code.
         pub load_mgmt: Option<String> = "loadMgmt" (MaxLength(256)),
         /// Whether the customer pays in advance for the service.

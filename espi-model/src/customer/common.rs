@@ -4,35 +4,31 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::identified_object::BatchItemInfo;
-use crate::raw::RawList;
-
-crate::espi_element! {
+crate::schema::espi_base! {
     /// The root of every customer.xsd class (customer.xsd `Object`): only the
-    /// extension mechanism. Every other type starts with its `extension` field.
+    /// extension mechanism. Every type that extends it starts with its `extension`
+    /// field.
     pub struct Object: "Object" {
         /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+        pub extension: crate::raw::RawList = "extension",
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_base! {
     /// The naming base of the customer resources (customer.xsd `IdentifiedObject`,
     /// extends `Object`).
     ///
     /// Unlike espi.xsd's `IdentifiedObject` it has a (deprecated) `name` after
     /// `batchItemInfo`, so every resource of customer.xsd has that element too.
-    pub struct IdentifiedObject: "IdentifiedObject" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct IdentifiedObject: "IdentifiedObject" extends Object {
         /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
+        pub batch_item_info: Option<crate::identified_object::BatchItemInfo> = "batchItemInfo",
         /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
         pub name: Option<String> = "name" (MaxLength(64)),
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// An interval of date and time (customer.xsd `DateTimeInterval`, extends `Object`):
     /// `start` in epoch seconds and `duration` in seconds; the end is derived.
     ///
@@ -47,9 +43,7 @@ crate::espi_element! {
     /// let day = DateTimeInterval { start: Some(0), duration: Some(86_400), ..DateTimeInterval::default() };
     /// assert_eq!(day.end(), Some(86_400));
     /// ```
-    pub struct DateTimeInterval: "DateTimeInterval" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct DateTimeInterval: "DateTimeInterval" extends Object {
         /// Duration of the interval in seconds.
         pub duration: Option<u32> = "duration",
         /// Start, seconds since 1970-01-01T00:00:00Z.
@@ -86,11 +80,9 @@ impl From<crate::interval::DateTimeInterval> for DateTimeInterval {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Current status information of an entity (customer.xsd `Status`, extends `Object`).
-    pub struct Status: "Status" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct Status: "Status" extends Object {
         /// Status value at `dateTime`.
         pub value: Option<String> = "value" (MaxLength(256)),
         /// When the status value applies (epoch seconds).
@@ -102,11 +94,9 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A priority (customer.xsd `Priority`, extends `Object`).
-    pub struct Priority: "Priority" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct Priority: "Priority" extends Object {
         /// The rank: the lower the number the higher the priority; 0 means no
         /// priority (the lowest). The schema type is the unbounded `xs:integer`;
         /// it is read as a 64-bit integer, like espi.xsd's `RationalNumber/numerator`.
@@ -118,11 +108,9 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Electronic address information (customer.xsd `ElectronicAddress`, extends `Object`).
-    pub struct ElectronicAddress: "ElectronicAddress" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct ElectronicAddress: "ElectronicAddress" extends Object {
         /// Address on a local area network.
         pub lan: Option<String> = "lan" (MaxLength(256)),
         /// MAC (media access control) address.
@@ -142,11 +130,9 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A telephone number (customer.xsd `TelephoneNumber`, extends `Object`).
-    pub struct TelephoneNumber: "TelephoneNumber" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct TelephoneNumber: "TelephoneNumber" extends Object {
         /// Country code.
         pub country_code: Option<String> = "countryCode" (MaxLength(256)),
         /// Area or region code.
@@ -166,11 +152,9 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Street details of an address (customer.xsd `StreetDetail`, extends `Object`).
-    pub struct StreetDetail: "StreetDetail" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct StreetDetail: "StreetDetail" extends Object {
         /// Designator of the location on the street (the house number).
         pub number: Option<String> = "number" (MaxLength(256)),
         /// Name of the street.
@@ -198,11 +182,9 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// Town details of an address (customer.xsd `TownDetail`, extends `Object`).
-    pub struct TownDetail: "TownDetail" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct TownDetail: "TownDetail" extends Object {
         /// Town code.
         pub code: Option<String> = "code" (MaxLength(256)),
         /// Town section.
@@ -218,11 +200,9 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A street and postal address (customer.xsd `StreetAddress`, extends `Object`).
-    pub struct StreetAddress: "StreetAddress" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct StreetAddress: "StreetAddress" extends Object {
         /// Street detail.
         pub street_detail: Option<StreetDetail> = "streetDetail",
         /// Town detail.
@@ -236,16 +216,10 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// An organisation that may act as utility, supplier, customer… (customer.xsd
     /// `Organisation`, extends `IdentifiedObject`).
-    pub struct Organisation: "Organisation" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
+    pub struct Organisation: "Organisation" extends IdentifiedObject {
         /// Street address.
         pub street_address: Option<StreetAddress> = "streetAddress",
         /// Postal address, possibly different from the street address.

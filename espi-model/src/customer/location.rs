@@ -3,23 +3,17 @@
 //! `ServiceLocation`, `WorkLocation`, `Location`, `PositionPoint`, `UsagePoints`,
 //! `UsagePoint`).
 
-use super::common::{ElectronicAddress, Status, StreetAddress, TelephoneNumber};
-use crate::identified_object::BatchItemInfo;
-use crate::raw::RawList;
-
 /// A usage point as customer.xsd refers to it (customer.xsd `UsagePoint`): a
 /// complex type with simple content that extends `xs:anyURI` without attributes,
 /// so its value is the URI text, e.g. the URL of an espi.xsd
 /// [`UsagePoint`](crate::usage_point::UsagePoint) resource.
 pub type UsagePoint = String;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A point given by coordinates in the location's coordinate system
     /// (customer.xsd `PositionPoint`, extends `Object`). The coordinates are text
     /// (String256) in the schema.
-    pub struct PositionPoint: "PositionPoint" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct PositionPoint: "PositionPoint" extends Object {
         /// X axis position.
         pub x_position: Option<String> = "xPosition" (MaxLength(256)),
         /// Y axis position.
@@ -29,115 +23,54 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_base! {
     /// A place where something is, was or will be (customer.xsd `Location`, extends
     /// `IdentifiedObject`); the base of [`WorkLocation`] and [`ServiceLocation`].
-    pub struct Location: "Location" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
+    pub struct Location: "Location" extends IdentifiedObject {
         /// Utility classification of the location (element `type`).
         pub kind: Option<String> = "type" (MaxLength(256)),
         /// Main address.
-        pub main_address: Option<StreetAddress> = "mainAddress",
+        pub main_address: Option<crate::customer::StreetAddress> = "mainAddress",
         /// Secondary address, e.g. a PO box.
-        pub secondary_address: Option<StreetAddress> = "secondaryAddress",
+        pub secondary_address: Option<crate::customer::StreetAddress> = "secondaryAddress",
         /// Phone number.
-        pub phone1: Option<TelephoneNumber> = "phone1",
+        pub phone1: Option<crate::customer::TelephoneNumber> = "phone1",
         /// Additional phone number.
-        pub phone2: Option<TelephoneNumber> = "phone2",
+        pub phone2: Option<crate::customer::TelephoneNumber> = "phone2",
         /// Electronic address.
-        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
+        pub electronic_address: Option<crate::customer::ElectronicAddress> = "electronicAddress",
         /// Reference to a geographical information source.
         pub geo_info_reference: Option<String> = "geoInfoReference" (MaxLength(256)),
         /// Directions for field crews to find the place.
         pub direction: Option<String> = "direction" (MaxLength(256)),
         /// Status of the location.
-        pub status: Option<Status> = "status",
+        pub status: Option<crate::customer::Status> = "status",
         /// Points describing the location.
-        pub position_points: Vec<PositionPoint> = "positionPoints",
+        pub position_points: Vec<crate::customer::PositionPoint> = "positionPoints",
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_base! {
     /// A location for various forms of work (customer.xsd `WorkLocation`, extends
     /// `Location` without adding elements).
-    pub struct WorkLocation: "WorkLocation" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
-        /// Utility classification of the location (element `type`).
-        pub kind: Option<String> = "type" (MaxLength(256)),
-        /// Main address.
-        pub main_address: Option<StreetAddress> = "mainAddress",
-        /// Secondary address, e.g. a PO box.
-        pub secondary_address: Option<StreetAddress> = "secondaryAddress",
-        /// Phone number.
-        pub phone1: Option<TelephoneNumber> = "phone1",
-        /// Additional phone number.
-        pub phone2: Option<TelephoneNumber> = "phone2",
-        /// Electronic address.
-        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
-        /// Reference to a geographical information source.
-        pub geo_info_reference: Option<String> = "geoInfoReference" (MaxLength(256)),
-        /// Directions for field crews to find the place.
-        pub direction: Option<String> = "direction" (MaxLength(256)),
-        /// Status of the location.
-        pub status: Option<Status> = "status",
-        /// Points describing the location.
-        pub position_points: Vec<PositionPoint> = "positionPoints",
-    }
+    pub struct WorkLocation: "WorkLocation" extends Location {}
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A list of usage point URIs (customer.xsd `UsagePoints`, extends `Object`).
     ///
     /// The schema repeats a sequence (`minOccurs="0" maxOccurs="unbounded"`) of one
     /// `UsagePoint`, so an empty list is valid.
-    pub struct UsagePoints: "UsagePoints" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct UsagePoints: "UsagePoints" extends Object {
         /// The usage points (URIs).
         pub usage_point: Vec<UsagePoint> = "UsagePoint",
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A real estate location, the premises (customer.xsd `ServiceLocation`, extends
     /// `WorkLocation`).
-    pub struct ServiceLocation: "ServiceLocation" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
-        /// Utility classification of the location (element `type`).
-        pub kind: Option<String> = "type" (MaxLength(256)),
-        /// Main address.
-        pub main_address: Option<StreetAddress> = "mainAddress",
-        /// Secondary address, e.g. a PO box.
-        pub secondary_address: Option<StreetAddress> = "secondaryAddress",
-        /// Phone number.
-        pub phone1: Option<TelephoneNumber> = "phone1",
-        /// Additional phone number.
-        pub phone2: Option<TelephoneNumber> = "phone2",
-        /// Electronic address.
-        pub electronic_address: Option<ElectronicAddress> = "electronicAddress",
-        /// Reference to a geographical information source.
-        pub geo_info_reference: Option<String> = "geoInfoReference" (MaxLength(256)),
-        /// Directions for field crews to find the place.
-        pub direction: Option<String> = "direction" (MaxLength(256)),
-        /// Status of the location.
-        pub status: Option<Status> = "status",
-        /// Points describing the location.
-        pub position_points: Vec<PositionPoint> = "positionPoints",
+    pub struct ServiceLocation: "ServiceLocation" extends WorkLocation {
         /// How a service person gets in, e.g. where to obtain a key.
         pub access_method: Option<String> = "accessMethod" (MaxLength(256)),
         /// Problems met on earlier visits: bad dog, obstructions, hazards…

@@ -2,12 +2,18 @@
 //!
 //! customer.xsd holds what ESPI keeps apart from usage data because it identifies a
 //! person: the customer, accounts, agreements, service locations, suppliers,
-//! meters and statements. Every complex type of the schema is declared here with
-//! [`espi_element!`](crate::espi_element), like the espi.xsd types, with its
-//! `xs:extension` chain flattened: the fields of the base come first, in schema
-//! order, then those of the extension. So [`Customer`] starts with `extension`
-//! (from `Object`), `batchItemInfo` and `name` (from `IdentifiedObject`) and
-//! `Organisation` (from `OrganisationRole`).
+//! meters and statements. Every complex type of the schema is declared here once,
+//! like the espi.xsd types, and states its `xs:extension` (`extends Document`): the
+//! base's elements are written once, with the base, and become fields of every type
+//! that extends it, ahead of its own, in schema order. So [`Customer`] starts with
+//! `extension` (from [`Object`]), `batchItemInfo` and `name` (from
+//! [`IdentifiedObject`]) and `Organisation` (from [`OrganisationRole`]), and
+//! `meter.serial_number` is a field of [`Meter`] although [`Asset`] declares it. The
+//! chains: `IdentifiedObject` → [`Document`] → [`CustomerAccount`], and → [`Agreement`]
+//! → [`CustomerAgreement`]; → [`Asset`] → [`AssetContainer`] → [`EndDevice`] →
+//! [`Meter`]; → [`Location`] → [`WorkLocation`] → [`ServiceLocation`]; →
+//! [`OrganisationRole`] → [`Customer`], [`ServiceSupplier`]; the other types extend
+//! `IdentifiedObject` or `Object` directly.
 //!
 //! The nine resources that travel in `atom:content` are re-exported here:
 //! [`Customer`], [`CustomerAccount`], [`CustomerAgreement`], [`ServiceLocation`],
@@ -51,13 +57,20 @@
 //!
 //! Elements named `type` are the Rust fields `kind`.
 
+// The bases other modules extend come first: `extends Base` reaches the rows of a
+// base through a macro that is in scope after the module declaring it.
+#[macro_use]
+mod common;
+#[macro_use]
+mod document;
+#[macro_use]
+mod party;
+
 mod account;
 mod agreement;
 pub mod code_list;
-mod common;
 mod device;
 mod location;
-mod party;
 mod program;
 mod statement;
 mod supplier;
@@ -76,12 +89,13 @@ pub use common::{
 pub use device::{
     AcceptanceTest, Asset, AssetContainer, EndDevice, LifecycleDate, Meter, MeterMultiplier,
 };
+pub use document::Document;
 pub use location::{
     Location, PositionPoint, ServiceLocation, UsagePoint, UsagePoints, WorkLocation,
 };
 pub use party::{Customer, OrganisationRole};
 pub use program::{ProgramDate, ProgramDateIdMapping, ProgramDateIdMappings};
-pub use statement::{Document, Statement, StatementRef};
+pub use statement::{Statement, StatementRef};
 pub use supplier::ServiceSupplier;
 pub use time_configuration::TimeConfiguration;
 
@@ -91,3 +105,50 @@ pub use crate::batch_list::BatchList;
 pub use crate::identified_object::BatchItemInfo;
 /// customer.xsd `SummaryMeasurement`: the same definition as espi.xsd's.
 pub use crate::usage_summary::SummaryMeasurement;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Element;
+
+    /// `extends` puts the base's elements, in the base's order, ahead of the type's
+    /// own (`tests/schema_tables.rs` checks every type against the XSD itself).
+    #[test]
+    fn every_type_starts_with_the_elements_of_its_base() {
+        fn leads<Base: Element, Derived: Element>() {
+            assert!(
+                Derived::FIELDS.starts_with(Base::FIELDS),
+                "{} does not start with the elements of {}",
+                Derived::TYPE_NAME,
+                Base::TYPE_NAME
+            );
+            assert!(
+                Base::REQUIRED
+                    .iter()
+                    .all(|name| Derived::REQUIRED.contains(name)),
+                "{} lost a required element of {}",
+                Derived::TYPE_NAME,
+                Base::TYPE_NAME
+            );
+        }
+        leads::<Object, IdentifiedObject>();
+        leads::<Object, Status>();
+        leads::<IdentifiedObject, Document>();
+        leads::<Document, CustomerAccount>();
+        leads::<Document, Agreement>();
+        leads::<Agreement, CustomerAgreement>();
+        leads::<IdentifiedObject, Asset>();
+        leads::<Asset, AssetContainer>();
+        leads::<AssetContainer, EndDevice>();
+        leads::<EndDevice, Meter>();
+        leads::<IdentifiedObject, Location>();
+        leads::<Location, WorkLocation>();
+        leads::<WorkLocation, ServiceLocation>();
+        leads::<IdentifiedObject, OrganisationRole>();
+        leads::<OrganisationRole, Customer>();
+        leads::<OrganisationRole, ServiceSupplier>();
+        leads::<IdentifiedObject, Statement>();
+        assert_eq!(AssetContainer::FIELDS, Asset::FIELDS);
+        assert_eq!(WorkLocation::FIELDS, Location::FIELDS);
+    }
+}

@@ -2,27 +2,19 @@
 //! (customer.xsd `Customer`, with its base `OrganisationRole`).
 
 use super::code_list::CustomerKind;
-use super::common::{Organisation, Priority, Status};
-use crate::identified_object::BatchItemInfo;
-use crate::raw::RawList;
+use super::common::{Priority, Status};
 
-crate::espi_element! {
+crate::schema::espi_base! {
     /// A way in which an organisation takes part in the utility enterprise
     /// (customer.xsd `OrganisationRole`, extends `IdentifiedObject`); the base of
     /// [`Customer`] and [`ServiceSupplier`](super::ServiceSupplier).
-    pub struct OrganisationRole: "OrganisationRole" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
+    pub struct OrganisationRole: "OrganisationRole" extends IdentifiedObject {
         /// The organisation having this role.
-        pub organisation: Option<Organisation> = "Organisation",
+        pub organisation: Option<crate::customer::Organisation> = "Organisation",
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// An organisation receiving services from a service supplier (customer.xsd
     /// `Customer`, extends `OrganisationRole`): the root of a retail customer's data.
     ///
@@ -38,15 +30,7 @@ crate::espi_element! {
     /// assert!(customer.missing_required().is_empty());
     /// assert_eq!(Customer::FIELDS[..4], ["extension", "batchItemInfo", "name", "Organisation"]);
     /// ```
-    pub struct Customer: "Customer" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
-        /// The customer organisation: addresses, phones, electronic address.
-        pub organisation: Option<Organisation> = "Organisation",
+    pub struct Customer: "Customer" extends OrganisationRole {
         /// Kind of customer.
         pub kind: Option<CustomerKind> = "kind",
         /// Special service needs, such as life support.

@@ -2,10 +2,8 @@
 //! (customer.xsd `ProgramDateIdMappings`, `ProgramDateIdMapping`, `ProgramDate`).
 
 use super::code_list::ProgramDateKind;
-use crate::identified_object::BatchItemInfo;
-use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// A Demand Response program enrollment or termination date (customer.xsd
     /// `ProgramDate`). It does not extend `Object`: it has no `extension`.
     pub struct ProgramDate: "ProgramDate" {
@@ -16,12 +14,10 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// One program date code and what it means (customer.xsd
     /// `ProgramDateIdMapping`, extends `Object`).
-    pub struct ProgramDateIdMapping: "ProgramDateIdMapping" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
+    pub struct ProgramDateIdMapping: "ProgramDateIdMapping" extends Object {
         /// Type of program date (a union with String64: at most 64 characters).
         pub program_date_type: Option<ProgramDateKind> = "programDateType" required (MaxLength(64)),
         /// The code (may be alphanumeric; at most 64 characters).
@@ -33,20 +29,14 @@ crate::espi_element! {
     }
 }
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The customer's energy efficiency program date codes (customer.xsd
     /// `ProgramDateIdMappings`, extends `IdentifiedObject`).
     ///
     /// Despite the plural name, the schema allows at most one
     /// `programDateIdMapping` (minOccurs 0, maxOccurs 1), unlike espi.xsd's
     /// `ProgramIdMappings`, which repeats its mapping.
-    pub struct ProgramDateIdMappings: "ProgramDateIdMappings" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
+    pub struct ProgramDateIdMappings: "ProgramDateIdMappings" extends IdentifiedObject {
         /// The mapping.
         pub program_date_id_mapping: Option<ProgramDateIdMapping> = "programDateIdMapping",
     }

@@ -2,12 +2,10 @@
 //! `TimeConfiguration`, global element `LocalTimeParameters`).
 
 use crate::dst::DstRule;
-use crate::identified_object::BatchItemInfo;
 use crate::local_time::LocalTimeRules;
 use crate::local_time_parameters::LocalTimeParameters;
-use crate::raw::RawList;
 
-crate::espi_element! {
+crate::schema::espi_element! {
     /// The utility's time zone and DST rules as customer.xsd declares them
     /// (customer.xsd `TimeConfiguration`; its global elements are
     /// `LocalTimeParameters` and `TimeConfiguration`).
@@ -15,13 +13,7 @@ crate::espi_element! {
     /// It differs from espi.xsd's [`LocalTimeParameters`] only by the `name` that
     /// customer.xsd's `IdentifiedObject` adds after `batchItemInfo`. The four rule
     /// elements are required by the schema.
-    pub struct TimeConfiguration: "TimeConfiguration" {
-        /// Extensions (xs:anyType), kept as raw XML.
-        pub extension: RawList = "extension",
-        /// Batch processing information.
-        pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Identifier of the object instance (deprecated by the schema; at most 64 characters).
-        pub name: Option<String> = "name" (MaxLength(64)),
+    pub struct TimeConfiguration: "TimeConfiguration" extends IdentifiedObject {
         /// Rule for the end of DST.
         pub dst_end_rule: Option<DstRule> = "dstEndRule" required,
         /// Seconds added to local standard time during DST.
