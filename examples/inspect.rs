@@ -22,9 +22,9 @@ use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
 use espi_model::quantity::Quantity;
 use espi_model::reading_type::cost_amount;
 use espi_model::resource::Namespace;
-use espi_model::summary::{MeterReadingFacts, Summary, UsagePointFacts};
+use espi_model::facts::{DocumentFacts, LinkedResource, MeterReadingFacts, UsagePointFacts};
 use espi_model::{Entry, Resource};
-use espi_xml::{Diagnostic, ReaderOptions, StreamSummary, summarize_with};
+use espi_xml::{Diagnostic, ReaderOptions, StreamedFacts, read_facts_with};
 use serde_json::{Value, json};
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::ExitCode;
@@ -96,7 +96,7 @@ pub fn inspect(
     options: Options,
     out: &mut dyn Write,
 ) -> Result<(), String> {
-    // Usage entries are totalled by the summary; only the (few) admin and customer
+    // Usage entries are totalled by the facts; only the (few) admin and customer
     // entries are kept for their details.
     let mut details = Vec::new();
     let keep = |entry: &Entry| {
@@ -106,23 +106,23 @@ pub fn inspect(
             }
         }
     };
-    let StreamSummary {
-        mut summary,
+    let StreamedFacts {
+        mut facts,
         diagnostics,
         diagnostic_count,
         ..
-    } = summarize_with(input, ReaderOptions::default(), keep)
+    } = read_facts_with(input, ReaderOptions::default(), keep)
         .map_err(|error| format!("cannot read {name}: {error}"))?;
     if !options.show_pii {
-        redact_customer_links(&mut summary);
+        redact_customer_links(&mut facts);
     }
     let written = if options.json {
-        print_json(out, &summary, &details, &diagnostics, diagnostic_count)
+        print_json(out, &facts, &details, &diagnostics, diagnostic_count)
     } else {
         print_human(
             out,
             name,
-            &summary,
+            &facts,
             &details,
             &diagnostics,
             diagnostic_count,
@@ -146,7 +146,7 @@ struct Detail {
 const SECRETS: [&str; 2] = ["client_secret", "registration_access_token"];
 
 /// The details of an admin or customer resource; `None` for usage data, which the
-/// summary covers.
+/// facts cover.
 fn describe(entry: &Entry, resource: &Resource, show_pii: bool) -> Option<Detail> {
     let namespace = resource.namespace()?;
     let kind = format!("{:?}", resource.kind());
@@ -196,19 +196,19 @@ fn describe(entry: &Entry, resource: &Resource, show_pii: bool) -> Option<Detail
 
 fn print_json(
     out: &mut dyn Write,
-    summary: &Summary,
+    facts: &DocumentFacts,
     details: &[Detail],
     diagnostics: &[Diagnostic],
     diagnostic_count: u64,
 ) -> io::Result<()> {
-    let mut object = match serde_json::to_value(summary) {
+    let mut object = match serde_json::to_value(facts) {
         Ok(serde_json::Value::Object(object)) => object,
         _ => serde_json::Map::new(),
     };
-    add_totals(&mut object, summary);
+    add_totals(&mut object, facts);
     // As in expected.json, `linked` is null when some link did not resolve; the part
     // that did resolve is still given, as `linked_partial`.
-    if !summary.link_problems.is_empty()
+    if !facts.link_problems.is_empty()
         && let Some(partial) = object.insert("linked".into(), serde_json::Value::Null)
     {
         object.insert("linked_partial".into(), partial);
@@ -238,11 +238,11 @@ fn print_json(
 /// Adds to each meter reading of `linked` the `unit` its scaled values are in and its
 /// `total`: `sum_value × 10^powerOfTenMultiplier` in that unit, as an exact decimal
 /// string (null when the unit is unknown).
-fn add_totals(object: &mut serde_json::Map<String, Value>, summary: &Summary) {
+fn add_totals(object: &mut serde_json::Map<String, Value>, facts: &DocumentFacts) {
     let Some(Value::Array(points)) = object.get_mut("linked") else {
         return;
     };
-    for (point_json, point) in points.iter_mut().zip(&summary.linked) {
+    for (point_json, point) in points.iter_mut().zip(&facts.linked) {
         let Some(Value::Array(readings)) = point_json.get_mut("meter_readings") else {
             continue;
         };
@@ -257,13 +257,13 @@ fn add_totals(object: &mut serde_json::Map<String, Value>, summary: &Summary) {
 fn print_human(
     out: &mut dyn Write,
     name: &str,
-    summary: &Summary,
+    facts: &DocumentFacts,
     details: &[Detail],
     diagnostics: &[Diagnostic],
     diagnostic_count: u64,
 ) -> io::Result<()> {
     writeln!(out, "{name}")?;
-    let resources: Vec<String> = summary
+    let resources: Vec<String> = facts
         .resources
         .iter()
         .map(|(key, count)| format!("{key} ×{count}"))
@@ -271,31 +271,31 @@ fn print_human(
     writeln!(
         out,
         "  {} entries: {}",
-        summary.entries,
+        facts.entries,
         resources.join(", ")
     )?;
-    let readings = &summary.interval_readings;
+    let readings = &facts.interval_readings;
     writeln!(
         out,
         "  {} interval readings, {} with cost, {} ReadingQuality",
-        readings.count, readings.with_cost, summary.reading_qualities
+        readings.count, readings.with_cost, facts.reading_qualities
     )?;
-    for point in &summary.linked {
+    for point in &facts.linked {
         print_usage_point(out, point)?;
     }
-    for problem in summary.link_problems.iter().chain(&summary.unlinked) {
+    for problem in facts.link_problems.iter().chain(&facts.unlinked) {
         writeln!(out, "  not linked: {problem}")?;
     }
     for detail in details {
         print_detail(out, detail)?;
     }
-    if !summary.customer_linked.is_empty() {
+    if !facts.customer_linked.is_empty() {
         writeln!(out, "  customer resources as linked:")?;
     }
-    for linked in &summary.customer_linked {
+    for linked in &facts.customer_linked {
         print_linked(out, linked, 2)?;
     }
-    for admin in &summary.admin_linked {
+    for admin in &facts.admin_linked {
         if let Some(grants) = &admin.grants {
             writeln!(
                 out,
@@ -305,10 +305,10 @@ fn print_human(
             )?;
         }
     }
-    for problem in summary
+    for problem in facts
         .customer_link_problems
         .iter()
-        .chain(&summary.admin_link_problems)
+        .chain(&facts.admin_link_problems)
     {
         writeln!(out, "  not linked: {problem}")?;
     }
@@ -358,15 +358,15 @@ fn print_detail(out: &mut dyn Write, detail: &Detail) -> io::Result<()> {
 
 /// Customer hrefs carry account and meter identifiers: without `--show-pii` the
 /// linked tree keeps its shape and kinds, and problems are only counted.
-fn redact_customer_links(summary: &mut Summary) {
-    fn redact(resource: &mut espi_model::summary::LinkedResource) {
+fn redact_customer_links(facts: &mut DocumentFacts) {
+    fn redact(resource: &mut LinkedResource) {
         resource.self_href = None;
         resource.children.iter_mut().for_each(redact);
     }
-    summary.customer_linked.iter_mut().for_each(redact);
-    let problems = summary.customer_link_problems.len();
+    facts.customer_linked.iter_mut().for_each(redact);
+    let problems = facts.customer_link_problems.len();
     if problems > 0 {
-        summary.customer_link_problems = vec![format!(
+        facts.customer_link_problems = vec![format!(
             "{problems} customer resource(s) could not be linked (--show-pii shows which)"
         )];
     }
@@ -375,7 +375,7 @@ fn redact_customer_links(summary: &mut Summary) {
 /// One linked customer resource and those under it.
 fn print_linked(
     out: &mut dyn Write,
-    resource: &espi_model::summary::LinkedResource,
+    resource: &LinkedResource,
     depth: usize,
 ) -> io::Result<()> {
     let href = resource.self_href.as_deref().unwrap_or_default();
@@ -387,8 +387,8 @@ fn print_linked(
 }
 
 fn print_usage_point(out: &mut dyn Write, point: &UsagePointFacts) -> io::Result<()> {
-    let kind = point.service_kind.map(ServiceKind::from_code);
-    let kind_name = kind
+    let kind_name = point
+        .service_kind
         .and_then(ServiceKind::human_name)
         .unwrap_or("unknown service");
     writeln!(
@@ -422,7 +422,7 @@ fn print_meter_reading(
     let unit = match facts {
         None => "(no ReadingType)".to_owned(),
         Some(facts) if facts.uom.is_none() => "(unit unknown)".to_owned(),
-        Some(facts) => match facts.power_of_ten_multiplier.unwrap_or(0) {
+        Some(facts) => match facts.power_of_ten_multiplier.map_or(0, CodeList::code) {
             0 => facts.unit_label.clone(),
             power => format!("{} (raw × 10^{power})", facts.unit_label),
         },

@@ -1,5 +1,5 @@
 //! Values and units agree in every output: on every sample with a non-zero
-//! powerOfTenMultiplier, each (value, unit) pair that the model, the summary facts,
+//! powerOfTenMultiplier, each (value, unit) pair that the model, the document facts,
 //! `inspect` (text and JSON) and `convert --to csv` give is raw × 10^multiplier in the
 //! ReadingType's own unit of measure.
 //!
@@ -16,7 +16,7 @@ mod inspect;
 use conversion::{CSV_HEADER, MAX_PENDING_READINGS, write_csv};
 use espi_model::code_list::CodeList;
 use espi_model::usage_summary::SummaryMeasurement;
-use espi_xml::{ReaderOptions, read_document, summarize};
+use espi_xml::{ReaderOptions, read_document, read_facts};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -148,11 +148,11 @@ fn measurements(json: &Value) -> Vec<SummaryMeasurement> {
     found
 }
 
-/// The summary facts and `inspect` (text and JSON) of a linked sample.
-fn check_summary_and_inspect(path: &str, bytes: &[u8]) -> usize {
-    let summary = summarize(bytes, ReaderOptions::default())
+/// The document facts and `inspect` (text and JSON) of a linked sample.
+fn check_facts_and_inspect(path: &str, bytes: &[u8]) -> usize {
+    let facts = read_facts(bytes, ReaderOptions::default())
         .expect("reads")
-        .summary;
+        .facts;
     let mut text = Vec::new();
     inspect::inspect(path, bytes, inspect::Options::default(), &mut text).expect("inspects");
     let text = String::from_utf8(text).expect("UTF-8");
@@ -169,7 +169,7 @@ fn check_summary_and_inspect(path: &str, bytes: &[u8]) -> usize {
         &json["linked"]
     };
     let mut checked = 0;
-    for (point_index, point) in summary.linked.iter().enumerate() {
+    for (point_index, point) in facts.linked.iter().enumerate() {
         for (reading_index, reading) in point.meter_readings.iter().enumerate() {
             let Some(facts) = &reading.reading_type else {
                 continue;
@@ -177,12 +177,13 @@ fn check_summary_and_inspect(path: &str, bytes: &[u8]) -> usize {
             let (Some(uom), Some(power)) = (facts.uom, facts.power_of_ten_multiplier) else {
                 continue;
             };
+            let (uom, power) = (uom.code(), power.code());
             if power == 0 {
                 continue;
             }
             let expected = scaled(reading.sum_value, power.into());
             let unit = symbol(uom);
-            // The summary facts.
+            // The document facts.
             assert_eq!(facts.unit_label, unit, "{path}");
             let total = reading.total().expect("a total");
             assert_eq!(
@@ -272,7 +273,7 @@ fn every_value_is_labelled_with_the_unit_it_is_in_across_all_outputs() {
         if scales.is_empty() {
             continue;
         }
-        facts_checked += check_summary_and_inspect(&path, &bytes);
+        facts_checked += check_facts_and_inspect(&path, &bytes);
         rows_checked += check_csv(&path, &bytes);
         covered.insert((path, scales));
     }

@@ -11,7 +11,8 @@
 //!   [`usage_summary`], [`quality_summary`], [`local_time_parameters`]: the usage data.
 //! - [`code_list`]: every code list of espi.xsd; [`dst`], [`local_time`]: DST rules.
 //! - [`link`]: the UsagePoint → MeterReading → ReadingType/IntervalBlock tree;
-//!   [`reading`]: a flat view of every reading with derived values.
+//!   [`reading`]: a flat view of every reading with derived values; [`facts`]: the
+//!   counts, totals and linked tree of a whole document, gathered entry by entry.
 //! - [`schema`]: the one description of each type that drives reading and writing.
 #![deny(missing_docs)]
 
@@ -24,6 +25,7 @@ pub mod code_list;
 pub mod customer;
 pub mod customer_link;
 pub mod dst;
+pub mod facts;
 pub mod hex;
 pub mod identified_object;
 pub mod interval;
@@ -41,7 +43,6 @@ pub mod reading_type;
 pub mod resource;
 pub mod schema;
 pub mod service_status;
-pub mod summary;
 pub mod usage_point;
 pub mod usage_summary;
 

@@ -6,7 +6,7 @@ use crate::reader::{EntryReader, ReaderOptions, RootKind, Span};
 use espi_model::atom::{Document, Entry, Feed};
 use espi_model::link::{UsageTree, link_entries};
 use espi_model::reading::{FlatReading, flat_readings};
-use espi_model::summary::{Summary, SummaryBuilder};
+use espi_model::facts::{DocumentFacts, FactsBuilder};
 use std::io::BufRead;
 
 /// A document read whole, its usage tree and what lenient reading reported.
@@ -104,13 +104,13 @@ pub fn read_document_with<R: BufRead>(
     })
 }
 
-/// The facts of a document gathered in one streaming pass (see [`summarize`]).
+/// The facts of a document gathered in one streaming pass (see [`read_facts`]).
 #[derive(Debug, Clone)]
-pub struct StreamSummary {
+pub struct StreamedFacts {
     /// What the root element was.
     pub root: Option<RootKind>,
     /// Counts, reading totals and the linked tree.
-    pub summary: Summary,
+    pub facts: DocumentFacts,
     /// Deviations accepted by lenient reading, in document order: the first
     /// [`MAX_KEPT_DIAGNOSTICS`], so that a file deviating on every entry cannot grow
     /// memory without bound.
@@ -120,7 +120,7 @@ pub struct StreamSummary {
     pub diagnostic_count: u64,
 }
 
-/// How many diagnostics [`summarize`] keeps; it counts the rest.
+/// How many diagnostics [`read_facts`] keeps; it counts the rest.
 pub const MAX_KEPT_DIAGNOSTICS: usize = 10_000;
 
 /// Gathers the facts of a document in one streaming pass: readings are totalled as
@@ -131,23 +131,23 @@ pub const MAX_KEPT_DIAGNOSTICS: usize = 10_000;
 /// let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><content>
 ///   <IntervalBlock xmlns="http://naesb.org/espi"><IntervalReading><value>42</value></IntervalReading></IntervalBlock>
 ///   </content></entry></feed>"#;
-/// let facts = espi_xml::summarize(&xml[..], Default::default()).unwrap();
-/// assert_eq!(facts.summary.interval_readings.sum_value, 42);
+/// let read = espi_xml::read_facts(&xml[..], Default::default()).unwrap();
+/// assert_eq!(read.facts.interval_readings.sum_value, 42);
 /// ```
-pub fn summarize<R: BufRead>(reader: R, options: ReaderOptions) -> Result<StreamSummary, Error> {
-    summarize_with(reader, options, |_| {})
+pub fn read_facts<R: BufRead>(reader: R, options: ReaderOptions) -> Result<StreamedFacts, Error> {
+    read_facts_with(reader, options, |_| {})
 }
 
-/// Like [`summarize`], and shows every entry (or bare root, as an entry without
+/// Like [`read_facts`], and shows every entry (or bare root, as an entry without
 /// metadata) to `on_entry` as it streams by, for callers that want more than the
 /// totals (the `inspect` example keeps the administrative and customer entries).
-pub fn summarize_with<R: BufRead>(
+pub fn read_facts_with<R: BufRead>(
     reader: R,
     options: ReaderOptions,
     mut on_entry: impl FnMut(&Entry),
-) -> Result<StreamSummary, Error> {
+) -> Result<StreamedFacts, Error> {
     let mut entries = EntryReader::with_options(reader, options);
-    let mut builder = SummaryBuilder::default();
+    let mut builder = FactsBuilder::default();
     let mut diagnostics = Vec::new();
     let mut diagnostic_count = 0;
     while let Some(entry) = entries.next() {
@@ -169,9 +169,9 @@ pub fn summarize_with<R: BufRead>(
         &mut diagnostic_count,
         entries.take_diagnostics(),
     );
-    Ok(StreamSummary {
+    Ok(StreamedFacts {
         root: entries.root(),
-        summary: builder.finish(),
+        facts: builder.finish(),
         diagnostics,
         diagnostic_count,
     })

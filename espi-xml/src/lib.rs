@@ -4,7 +4,7 @@
 //!   whose memory does not grow with the file. Names are matched by namespace URI and
 //!   local name; lenient mode (the default) reports every accepted deviation as a
 //!   [`Diagnostic`] with line and column, strict mode rejects what the schemas reject.
-//! - [`read_document`]: a whole document, with the usage tree linked; [`summarize`]:
+//! - [`read_document`]: a whole document, with the usage tree linked; [`read_facts`]:
 //!   the facts of a document (counts, totals, linked tree) in one streaming pass.
 //! - [`Writer`]: schema-valid ESPI in schema element order, namespaces declared once.
 //!
@@ -37,8 +37,8 @@ mod well_formed;
 mod writer;
 
 pub use document::{
-    MAX_KEPT_DIAGNOSTICS, ParsedDocument, StreamSummary, read_document, read_document_with,
-    summarize, summarize_with,
+    MAX_KEPT_DIAGNOSTICS, ParsedDocument, StreamedFacts, read_document, read_document_with,
+    read_facts, read_facts_with,
 };
 pub use error::{Diagnostic, DiagnosticKind, Error};
 pub use limits::Limits;

@@ -11,11 +11,11 @@
 mod common;
 
 use common::{expected, testdata};
-use espi_xml::{Mode, ReaderOptions, RootKind, StreamSummary, summarize};
+use espi_xml::{Mode, ReaderOptions, RootKind, StreamedFacts, read_facts};
 use serde_json::{Value, json};
 
-fn read(bytes: &[u8], mode: Mode) -> Result<StreamSummary, espi_xml::Error> {
-    summarize(bytes, ReaderOptions::with_mode(mode))
+fn read(bytes: &[u8], mode: Mode) -> Result<StreamedFacts, espi_xml::Error> {
+    read_facts(bytes, ReaderOptions::with_mode(mode))
 }
 
 fn check_sample(path: &str, facts: &Value) -> Vec<String> {
@@ -39,7 +39,7 @@ fn check_sample(path: &str, facts: &Value) -> Vec<String> {
             return failures;
         }
     };
-    let summary = &got.summary;
+    let ours = &got.facts;
     let root_local = facts["root"]["local"].as_str().unwrap_or_default();
     let root_matches = match got.root {
         Some(RootKind::Feed) => root_local == "feed",
@@ -55,9 +55,9 @@ fn check_sample(path: &str, facts: &Value) -> Vec<String> {
             fail(format!("{what}: ours {ours}, expected {theirs}"));
         }
     };
-    compare("entries", json!(summary.entries), &facts["entries"]);
-    compare("resources", json!(summary.resources), &facts["resources"]);
-    let readings = &summary.interval_readings;
+    compare("entries", json!(ours.entries), &facts["entries"]);
+    compare("resources", json!(ours.resources), &facts["resources"]);
+    let readings = &ours.interval_readings;
     let expected_readings = &facts["interval_readings"];
     compare(
         "reading count",
@@ -101,21 +101,21 @@ fn check_sample(path: &str, facts: &Value) -> Vec<String> {
     );
     compare(
         "ReadingQuality count",
-        json!(summary.reading_qualities),
+        json!(ours.reading_qualities),
         &facts["counts_anywhere"]["espi:ReadingQuality"],
     );
     if facts["linked"].is_null() {
-        if summary.link_problems.is_empty() {
+        if ours.link_problems.is_empty() {
             fail(format!(
                 "the oracle could not link ({}), we reported no problem",
                 facts["link_problems"]
             ));
         }
     } else {
-        compare("link problems", json!(summary.link_problems), &json!([]));
+        compare("link problems", json!(ours.link_problems), &json!([]));
         compare(
             "linked tree",
-            serde_json::to_value(&summary.linked).expect("serialisable"),
+            serde_json::to_value(&ours.linked).expect("serialisable"),
             &facts["linked"],
         );
     }
@@ -192,7 +192,7 @@ fn every_sample_file_is_in_the_table() {
 #[test]
 fn customer_and_admin_links_of_the_samples() {
     use espi_model::ResourceKind::*;
-    use espi_model::summary::LinkedResource;
+    use espi_model::facts::LinkedResource;
     fn shape(node: &LinkedResource) -> String {
         let children: Vec<String> = node.children.iter().map(shape).collect();
         if children.is_empty() {
@@ -201,13 +201,13 @@ fn customer_and_admin_links_of_the_samples() {
             format!("{:?}({})", node.kind, children.join(", "))
         }
     }
-    let summary = |path: &str| {
+    let facts_of = |path: &str| {
         let bytes = std::fs::read(testdata().join("samples").join(path)).expect("sample");
-        read(&bytes, Mode::Lenient).expect("reads").summary
+        read(&bytes, Mode::Lenient).expect("reads").facts
     };
 
     // PG&E leaves out most related links: the hierarchical paths link the whole chain.
-    let pge = summary("verdigris-pge/PGERetailCustomer.xml");
+    let pge = facts_of("verdigris-pge/PGERetailCustomer.xml");
     let shapes: Vec<String> = pge.customer_linked.iter().map(shape).collect();
     assert_eq!(
         shapes,
@@ -218,7 +218,7 @@ fn customer_and_admin_links_of_the_samples() {
 
     // No Customer entry, a Meter straight under a CustomerAgreement and an EndDevice
     // under `Meter/EndDevice`: three problems, and every resource still in the tree.
-    let peter = summary("peter279k/retail_customer_data.xml");
+    let peter = facts_of("peter279k/retail_customer_data.xml");
     let shapes: Vec<String> = peter.customer_linked.iter().map(shape).collect();
     assert_eq!(
         shapes,
@@ -228,12 +228,12 @@ fn customer_and_admin_links_of_the_samples() {
     assert!(peter.customer_link_problems[1].contains("Meter"));
 
     // A single ServiceLocation entry: its CustomerAgreement is not in the document.
-    let location = summary("gba-openapi/AtomEntry_ServiceLocation__ServiceLocationEntry.xml");
+    let location = facts_of("gba-openapi/AtomEntry_ServiceLocation__ServiceLocationEntry.xml");
     assert_eq!(location.customer_linked[0].kind, ServiceLocation);
     assert_eq!(location.customer_link_problems.len(), 1);
 
     // `self` Authorization/01 but authorizationURI Authorization/1.
-    let sample = summary("gba-cmd-test/AuthorizationSample.xml");
+    let sample = facts_of("gba-cmd-test/AuthorizationSample.xml");
     assert_eq!(sample.admin_linked.len(), 1);
     assert_eq!(sample.admin_link_problems.len(), 1);
     assert!(sample.admin_link_problems[0].contains("Authorization/1 names another"));
@@ -245,11 +245,11 @@ fn customer_and_admin_links_of_the_samples() {
         "gba-openapi/AtomFeed_Authorization__AuthorizationFeed.xml",
         "verdigris-pge/PGEApplicationInformation.xml",
     ] {
-        let facts = summary(path);
+        let facts = facts_of(path);
         assert!(!facts.admin_linked.is_empty(), "{path}");
         assert_eq!(facts.admin_link_problems, Vec::<String>::new(), "{path}");
     }
-    let kinds: Vec<_> = summary("gba-openapi/AtomFeed_Authorization__AuthorizationFeed.xml")
+    let kinds: Vec<_> = facts_of("gba-openapi/AtomFeed_Authorization__AuthorizationFeed.xml")
         .admin_linked
         .iter()
         .map(|facts| facts.kind)

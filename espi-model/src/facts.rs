@@ -1,13 +1,17 @@
-//! Streaming facts about a document: counts, reading totals and the linked tree,
-//! gathered one entry at a time so that memory grows with the number of entries'
-//! links, never with the number of readings.
+//! The facts of a document: counts, reading totals and the linked tree, gathered one
+//! entry at a time so that memory grows with the number of entries' links, never
+//! with the number of readings (`espi_xml::read_facts` runs it over a stream).
 //!
-//! The field names follow `expected.json` of the conformance corpus, so a summary can
-//! be compared with the independent oracle's facts directly.
+//! The field names and values follow `expected.json` of the conformance corpus (code
+//! lists serialize as their bare codes), so the facts can be compared with the
+//! independent oracle's directly.
 
 use crate::admin_link::{AdminUris, link_admin};
 use crate::atom::Entry;
-use crate::code_list::{CodeList, ServiceKind, UnitSymbolKind};
+use crate::code_list::{
+    AccumulationKind, CodeList, CommodityKind, Currency, FlowDirectionKind, MeasurementKind,
+    ServiceKind, UnitMultiplierKind, UnitSymbolKind,
+};
 use crate::customer_link::{CustomerNode, link_customer};
 use crate::interval_block::IntervalReading;
 use crate::link::{LinkNode, LinkProblem, link, normalize_href};
@@ -94,44 +98,44 @@ pub struct ReadingTypeFacts {
     /// The ReadingType's `self` href.
     #[serde(rename = "self")]
     pub self_href: Option<String>,
-    /// Unit code.
-    pub uom: Option<u16>,
-    /// Power of ten.
+    /// Unit.
+    pub uom: Option<UnitSymbolKind>,
+    /// Power of ten the raw values are scaled by.
     #[serde(rename = "powerOfTenMultiplier")]
-    pub power_of_ten_multiplier: Option<i16>,
-    /// Flow direction code.
+    pub power_of_ten_multiplier: Option<UnitMultiplierKind>,
+    /// Flow direction.
     #[serde(rename = "flowDirection")]
-    pub flow_direction: Option<u16>,
-    /// Commodity code.
-    pub commodity: Option<u16>,
-    /// Measurement kind code.
-    pub kind: Option<u16>,
+    pub flow_direction: Option<FlowDirectionKind>,
+    /// Commodity.
+    pub commodity: Option<CommodityKind>,
+    /// Measurement kind.
+    pub kind: Option<MeasurementKind>,
     /// Interval length in seconds.
     #[serde(rename = "intervalLength")]
     pub interval_length: Option<u32>,
-    /// Accumulation behaviour code.
+    /// Accumulation behaviour.
     #[serde(rename = "accumulationBehaviour")]
-    pub accumulation_behaviour: Option<u16>,
+    pub accumulation_behaviour: Option<AccumulationKind>,
     /// The unit scaled values are in, e.g. "Wh", "m³" ([`ReadingType::unit_label`];
     /// not in `expected.json`).
     #[serde(skip)]
     pub unit_label: String,
     /// Currency of costs (not in `expected.json`).
     #[serde(skip)]
-    pub currency: Option<crate::code_list::Currency>,
+    pub currency: Option<Currency>,
 }
 
 impl ReadingTypeFacts {
     fn new(self_href: Option<String>, reading_type: &ReadingType) -> Self {
         ReadingTypeFacts {
             self_href,
-            uom: reading_type.uom.map(CodeList::code),
-            power_of_ten_multiplier: reading_type.power_of_ten_multiplier.map(CodeList::code),
-            flow_direction: reading_type.flow_direction.map(CodeList::code),
-            commodity: reading_type.commodity.map(CodeList::code),
-            kind: reading_type.kind.map(CodeList::code),
+            uom: reading_type.uom,
+            power_of_ten_multiplier: reading_type.power_of_ten_multiplier,
+            flow_direction: reading_type.flow_direction,
+            commodity: reading_type.commodity,
+            kind: reading_type.kind,
             interval_length: reading_type.interval_length,
-            accumulation_behaviour: reading_type.accumulation_behaviour.map(CodeList::code),
+            accumulation_behaviour: reading_type.accumulation_behaviour,
             unit_label: reading_type.unit_label(),
             currency: reading_type.currency,
         }
@@ -170,9 +174,9 @@ impl MeterReadingFacts {
     /// sum does not fit a decimal.
     pub fn total(&self) -> Option<Quantity> {
         let facts = self.reading_type.as_ref()?;
-        let exponent = facts.power_of_ten_multiplier.unwrap_or(0);
+        let exponent = facts.power_of_ten_multiplier.map_or(0, CodeList::code);
         let value = scale(self.sum_value, exponent)?;
-        Some(Quantity::new(value, UnitSymbolKind::from_code(facts.uom?)))
+        Some(Quantity::new(value, facts.uom?))
     }
 }
 
@@ -182,8 +186,8 @@ pub struct UsagePointFacts {
     /// The UsagePoint's `self` href.
     #[serde(rename = "self")]
     pub self_href: Option<String>,
-    /// Service kind code.
-    pub service_kind: Option<u16>,
+    /// Service kind.
+    pub service_kind: Option<ServiceKind>,
     /// Its MeterReadings.
     pub meter_readings: Vec<MeterReadingFacts>,
     /// Its local time rules (not in `expected.json`).
@@ -193,7 +197,7 @@ pub struct UsagePointFacts {
 
 /// The facts of a whole document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
+pub struct DocumentFacts {
     /// Number of `atom:entry` elements.
     pub entries: u64,
     /// Direct children of every `atom:content`, keyed `espi:Local`, `cust:Local`,
@@ -258,7 +262,7 @@ pub struct AdminFacts {
     pub related: Vec<Option<String>>,
 }
 
-/// What the summary keeps of one entry.
+/// What the builder keeps of one entry.
 #[derive(Debug, Clone)]
 enum Kept {
     UsagePoint(Option<ServiceKind>),
@@ -275,16 +279,16 @@ enum Kept {
     Nothing,
 }
 
-/// Gathers a [`Summary`] one entry at a time.
+/// Gathers [`DocumentFacts`] one entry at a time.
 ///
 /// ```
-/// use espi_model::summary::SummaryBuilder;
-/// let mut builder = SummaryBuilder::default();
+/// use espi_model::facts::FactsBuilder;
+/// let mut builder = FactsBuilder::default();
 /// builder.add_entry(&espi_model::Entry::default());
 /// assert_eq!(builder.finish().entries, 1);
 /// ```
 #[derive(Debug, Default)]
-pub struct SummaryBuilder {
+pub struct FactsBuilder {
     entries: u64,
     resources: BTreeMap<String, u64>,
     readings: ReadingStats,
@@ -296,7 +300,7 @@ pub struct SummaryBuilder {
     block_groups: HashMap<String, usize>,
 }
 
-impl SummaryBuilder {
+impl FactsBuilder {
     /// Adds an Atom entry.
     pub fn add_entry(&mut self, entry: &Entry) {
         self.entries += 1;
@@ -372,7 +376,7 @@ impl SummaryBuilder {
     }
 
     /// Links what was gathered and returns the facts.
-    pub fn finish(self) -> Summary {
+    pub fn finish(self) -> DocumentFacts {
         let tree = link(&self.nodes);
         let href = |index: usize| self.nodes[index].self_href.clone();
         let linked = tree
@@ -381,7 +385,7 @@ impl SummaryBuilder {
             .map(|point| UsagePointFacts {
                 self_href: href(point.entry),
                 service_kind: match &self.kept[point.entry] {
-                    Kept::UsagePoint(kind) => kind.map(CodeList::code),
+                    Kept::UsagePoint(kind) => *kind,
                     _ => None,
                 },
                 local_time: point
@@ -455,7 +459,7 @@ impl SummaryBuilder {
                 related: node.related.iter().map(|&index| href(index)).collect(),
             })
             .collect();
-        Summary {
+        DocumentFacts {
             entries: self.entries,
             resources: self.resources,
             interval_readings: self.readings,
