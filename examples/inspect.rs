@@ -19,10 +19,10 @@
 //! `registration_access_token`) are never shown.
 
 use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
+use espi_model::facts::{DocumentFacts, LinkedResource, MeterReadingFacts, UsagePointFacts};
 use espi_model::quantity::Quantity;
 use espi_model::reading_type::cost_amount;
 use espi_model::resource::Namespace;
-use espi_model::facts::{DocumentFacts, LinkedResource, MeterReadingFacts, UsagePointFacts};
 use espi_model::{Entry, Resource};
 use espi_xml::{Diagnostic, ReaderOptions, StreamedFacts, read_facts_with};
 use serde_json::{Value, json};
@@ -119,14 +119,7 @@ pub fn inspect(
     let written = if options.json {
         print_json(out, &facts, &details, &diagnostics, diagnostic_count)
     } else {
-        print_human(
-            out,
-            name,
-            &facts,
-            &details,
-            &diagnostics,
-            diagnostic_count,
-        )
+        print_human(out, name, &facts, &details, &diagnostics, diagnostic_count)
     };
     written.map_err(|error| format!("cannot write: {error}"))
 }
@@ -268,12 +261,7 @@ fn print_human(
         .iter()
         .map(|(key, count)| format!("{key} ×{count}"))
         .collect();
-    writeln!(
-        out,
-        "  {} entries: {}",
-        facts.entries,
-        resources.join(", ")
-    )?;
+    writeln!(out, "  {} entries: {}", facts.entries, resources.join(", "))?;
     let readings = &facts.interval_readings;
     writeln!(
         out,
@@ -373,11 +361,7 @@ fn redact_customer_links(facts: &mut DocumentFacts) {
 }
 
 /// One linked customer resource and those under it.
-fn print_linked(
-    out: &mut dyn Write,
-    resource: &LinkedResource,
-    depth: usize,
-) -> io::Result<()> {
+fn print_linked(out: &mut dyn Write, resource: &LinkedResource, depth: usize) -> io::Result<()> {
     let href = resource.self_href.as_deref().unwrap_or_default();
     writeln!(out, "{}{:?} {href}", "  ".repeat(depth), resource.kind)?;
     for child in &resource.children {

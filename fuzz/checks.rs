@@ -12,14 +12,14 @@
 use espi_auth::scope::Scope;
 use espi_model::dst::DstRule;
 use espi_model::local_time::LocalTimeRules;
-use espi_xml::{EntryReader, Error, Limits, Mode, ReaderOptions, WriteOptions};
+use espi_xml::{EntryReader, Error, Mode, ReaderLimits, ReaderOptions, WriteOptions};
 
 /// The XML reader in lenient mode: streaming and whole-document reading agree, errors
 /// carry a position, tight limits end in an error rather than growth, and a document
 /// that reads reads back the same after writing.
 pub fn xml_lenient(data: &[u8]) {
     xml(data, Mode::Lenient);
-    let tight = Limits::default()
+    let tight = ReaderLimits::default()
         .with_max_depth(8)
         .with_max_text_size(64)
         .with_max_attribute_size(64)

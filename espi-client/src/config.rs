@@ -27,7 +27,7 @@ use crate::http::check_url;
 use crate::retry::{AcceptedPolicy, RetryPolicy};
 use crate::secret::Secret;
 use crate::tls::{ClientIdentity, RootCertificates};
-use espi_xml::Limits;
+use espi_xml::ReaderLimits;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -215,9 +215,9 @@ pub struct ClientConfig {
     /// is a few hundred bytes of JSON.
     pub max_token_body_size: u64,
     /// The espi-xml limits for resource responses (depth, text, attribute and entry
-    /// sizes: [`Limits::default`]). Their `max_document_size` is lowered to
+    /// sizes: [`ReaderLimits::default`]). Their `max_document_size` is lowered to
     /// [`max_body_size`](ClientConfig::max_body_size) when it is larger or unset.
-    pub xml_limits: Limits,
+    pub xml_limits: ReaderLimits,
     /// The most requests in flight at once over the whole client (a response being
     /// streamed counts until its body ends).
     pub max_concurrency: usize,
@@ -287,7 +287,7 @@ impl ClientConfig {
             body_timeout: Some(DEFAULT_BODY_TIMEOUT),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             max_token_body_size: DEFAULT_MAX_TOKEN_BODY_SIZE,
-            xml_limits: Limits::default(),
+            xml_limits: ReaderLimits::default(),
             max_concurrency: 4,
             refresh_margin: Duration::from_secs(60),
             page_size: None,
@@ -421,7 +421,7 @@ impl ClientConfig {
 
     /// Sets the espi-xml limits for resource responses
     /// ([`xml_limits`](ClientConfig::xml_limits)).
-    pub fn with_xml_limits(mut self, xml_limits: Limits) -> ClientConfig {
+    pub fn with_xml_limits(mut self, xml_limits: ReaderLimits) -> ClientConfig {
         self.xml_limits = xml_limits;
         self
     }

@@ -784,7 +784,7 @@ async fn xml_limits_apply_to_responses() {
     // One entry larger than the configured max_entry_size: an XML limit error with
     // its position, before the entry is buffered whole.
     let origin = closing_server(close_delimited_head("200 OK", ATOM) + &feed(3)).await;
-    let limits = espi_xml::Limits::default().with_max_entry_size(1000);
+    let limits = espi_xml::ReaderLimits::default().with_max_entry_size(1000);
     let client = client_for(&origin, |config| config.with_xml_limits(limits)).await;
     let options = client.config().reader_options();
     assert_eq!(

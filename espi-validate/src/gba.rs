@@ -14,7 +14,7 @@
 
 mod xpath;
 
-use crate::{Finding, Location, Rule, Severity};
+use crate::{Finding, FindingLocation, Severity, ValidationRule};
 use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::IntervalBlock;
@@ -31,8 +31,8 @@ pub const FUNCTION_BLOCKS: &[u16] = &[1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 1
 macro_rules! gba_rules {
     ($( $fb:literal $id:literal $summary:literal; )+) => {
         /// GBA's assertions: id, Function Block and what each checks.
-        pub const RULES: &[Rule] = &[
-            $( Rule { id: $id, function_block: Some($fb), severity: Severity::Error, summary: $summary }, )+
+        pub const RULES: &[ValidationRule] = &[
+            $( ValidationRule { id: $id, function_block: Some($fb), severity: Severity::Error, summary: $summary }, )+
         ];
     };
 }
@@ -251,7 +251,7 @@ impl Out {
             function_block,
             severity: Severity::Error,
             message: summary.to_owned(),
-            location: Location {
+            location: FindingLocation {
                 entry_index: entry.map(|(index, _)| index),
                 entry_id: entry.and_then(|(_, e)| e.meta.id.clone()),
                 path,

@@ -2,7 +2,7 @@
 //!
 //! Three kinds of check run over a parsed document (what `espi_xml::read_document` returns):
 //!
-//! - **Schema-level checks** ([`schema`]): every deviation lenient reading accepted and strict
+//! - **Schema-level checks** ([`xsd`]): every deviation lenient reading accepted and strict
 //!   reading rejects (missing required elements, out-of-range numbers, bad enumerations…), at its
 //!   line and column. Their ids start with `S`.
 //! - **GBA's Function Block data tests** ([`gba`]): the Green Button Alliance's Schematron assertions
@@ -35,8 +35,8 @@
 #![deny(missing_docs)]
 
 pub mod gba;
-pub mod schema;
 pub mod semantic;
+pub mod xsd;
 
 use espi_model::Document;
 use espi_xml::ParsedDocument;
@@ -63,7 +63,7 @@ impl std::fmt::Display for Severity {
 
 /// Where a finding is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Location {
+pub struct FindingLocation {
     /// Index of the entry in the document (0-based), `None` for the feed or the document root.
     pub entry_index: Option<usize>,
     /// The entry's `atom:id`, when it has one.
@@ -74,7 +74,7 @@ pub struct Location {
     /// 1-based line: the deviation's for a schema finding, else where the entry's start tag
     /// (or the root's) begins. `None` from [`validate`], which sees no input positions.
     pub line: Option<u64>,
-    /// 1-based column in bytes, as [`Location::line`].
+    /// 1-based column in bytes, as [`FindingLocation::line`].
     pub column: Option<u64>,
 }
 
@@ -90,7 +90,7 @@ pub struct Finding {
     /// What is wrong, in words.
     pub message: String,
     /// Where.
-    pub location: Location,
+    pub location: FindingLocation,
 }
 
 impl std::fmt::Display for Finding {
@@ -105,7 +105,7 @@ impl std::fmt::Display for Finding {
 
 /// A rule this crate knows: its id, Function Block, severity and what it checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Rule {
+pub struct ValidationRule {
     /// Stable id.
     pub id: &'static str,
     /// Function Block (`None` for checks beyond GBA).
@@ -117,15 +117,15 @@ pub struct Rule {
 }
 
 /// Every rule: the schema-level checks, GBA's assertions, then the semantic checks.
-pub fn rules() -> impl Iterator<Item = &'static Rule> {
-    schema::RULES
+pub fn rules() -> impl Iterator<Item = &'static ValidationRule> {
+    xsd::RULES
         .iter()
         .chain(gba::RULES.iter())
         .chain(semantic::RULES.iter())
 }
 
 /// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
+pub fn rule(id: &str) -> Option<&'static ValidationRule> {
     rules().find(|rule| rule.id == id)
 }
 
@@ -195,7 +195,7 @@ pub fn parse_function_blocks(list: &str) -> Result<Vec<u16>, Error> {
 }
 
 /// Validates a document read by espi-xml: the schema-level findings of the read, then
-/// [`validate`]'s, every finding placed at a line and column (see [`Location::line`]).
+/// [`validate`]'s, every finding placed at a line and column (see [`FindingLocation::line`]).
 ///
 /// The document should have been read leniently (the default): a strict read stops at the
 /// first deviation, so there is nothing for the schema-level checks to find.
@@ -211,7 +211,7 @@ pub fn validate_parsed(parsed: &ParsedDocument, claimed: Option<&[u16]>) -> Repo
             finding.location.column = Some(start.column);
         }
     }
-    let mut findings = schema::check(parsed);
+    let mut findings = xsd::check(parsed);
     findings.append(&mut report.findings);
     report.findings = findings;
     report

@@ -16,7 +16,7 @@
 //!   every UsagePoint, a customer resource whose parent is missing. A document without any resource
 //!   of that kind is a partial response (a single collection, say) and is not reported.
 
-use crate::{Finding, Location, Rule, Severity};
+use crate::{Finding, FindingLocation, Severity, ValidationRule};
 use espi_model::customer_link::link_customer;
 use espi_model::dst::DstRule;
 use espi_model::interval::DateTimeInterval;
@@ -26,44 +26,44 @@ use espi_model::{Document, Entry, Resource, ResourceKind};
 use std::collections::BTreeMap;
 
 /// The semantic rules.
-pub const RULES: &[Rule] = &[
-    Rule {
+pub const RULES: &[ValidationRule] = &[
+    ValidationRule {
         id: "V001",
         function_block: None,
         severity: Severity::Error,
         summary: "IntervalBlocks of one MeterReading overlap",
     },
-    Rule {
+    ValidationRule {
         id: "V002",
         function_block: None,
         severity: Severity::Warning,
         summary: "IntervalBlocks of one MeterReading leave a gap",
     },
-    Rule {
+    ValidationRule {
         id: "V003",
         function_block: None,
         severity: Severity::Error,
         summary: "an IntervalReading lies outside its IntervalBlock's interval",
     },
-    Rule {
+    ValidationRule {
         id: "V004",
         function_block: None,
         severity: Severity::Warning,
         summary: "a duration looks like milliseconds",
     },
-    Rule {
+    ValidationRule {
         id: "V005",
         function_block: None,
         severity: Severity::Warning,
         summary: "an Authorization's expires_at looks like a duration, not a date",
     },
-    Rule {
+    ValidationRule {
         id: "V006",
         function_block: None,
         severity: Severity::Error,
         summary: "a LocalTimeParameters' DST rule or offset does not decode",
     },
-    Rule {
+    ValidationRule {
         id: "V007",
         function_block: None,
         severity: Severity::Error,
@@ -97,7 +97,7 @@ fn finding(
         function_block: None,
         severity,
         message,
-        location: Location {
+        location: FindingLocation {
             entry_index: index,
             entry_id: index
                 .and_then(|i| entries.get(i))

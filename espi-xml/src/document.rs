@@ -4,9 +4,9 @@ use crate::error::{Diagnostic, Error};
 use crate::position::Position;
 use crate::reader::{EntryReader, ReaderOptions, RootKind, Span};
 use espi_model::atom::{Document, Entry, Feed};
+use espi_model::facts::{DocumentFacts, FactsBuilder};
 use espi_model::link::{UsageTree, link_entries};
 use espi_model::reading::{FlatReading, flat_readings};
-use espi_model::facts::{DocumentFacts, FactsBuilder};
 use std::io::BufRead;
 
 /// A document read whole, its usage tree and what lenient reading reported.
@@ -112,7 +112,7 @@ pub struct StreamedFacts {
     /// Counts, reading totals and the linked tree.
     pub facts: DocumentFacts,
     /// Deviations accepted by lenient reading, in document order: the first
-    /// [`MAX_KEPT_DIAGNOSTICS`], so that a file deviating on every entry cannot grow
+    /// [`MAX_FACTS_DIAGNOSTICS`], so that a file deviating on every entry cannot grow
     /// memory without bound.
     pub diagnostics: Vec<Diagnostic>,
     /// How many deviations there were in all (more than `diagnostics` holds when the
@@ -121,7 +121,7 @@ pub struct StreamedFacts {
 }
 
 /// How many diagnostics [`read_facts`] keeps; it counts the rest.
-pub const MAX_KEPT_DIAGNOSTICS: usize = 10_000;
+pub const MAX_FACTS_DIAGNOSTICS: usize = 10_000;
 
 /// Gathers the facts of a document in one streaming pass: readings are totalled as
 /// entries go by, so memory grows with the number of entries' links, not with the
@@ -179,6 +179,6 @@ pub fn read_facts_with<R: BufRead>(
 
 fn keep_diagnostics(kept: &mut Vec<Diagnostic>, count: &mut u64, new: Vec<Diagnostic>) {
     *count += new.len() as u64;
-    let room = MAX_KEPT_DIAGNOSTICS.saturating_sub(kept.len());
+    let room = MAX_FACTS_DIAGNOSTICS.saturating_sub(kept.len());
     kept.extend(new.into_iter().take(room));
 }

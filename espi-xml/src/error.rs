@@ -23,7 +23,7 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// The input exceeds one of the reader's [`Limits`](crate::Limits); the message
+    /// The input exceeds one of the reader's [`ReaderLimits`](crate::ReaderLimits); the message
     /// names the limit and its value. Reading stops there, before the input is buffered
     /// further.
     #[error("limit exceeded at {position}: {message}")]

@@ -18,7 +18,7 @@
 //!
 //! Not well-formed input is an error with a position, as are DTDs (no entity is ever
 //! expanded). Depth, text, attribute, entry and document sizes are bounded by
-//! [`Limits`] (safe defaults, set through [`ReaderOptions`]), so no input makes the
+//! [`ReaderLimits`] (safe defaults, set through [`ReaderOptions`]), so no input makes the
 //! reader's memory or stack grow without bound. Input must be UTF-8: UTF-16 and
 //! UTF-32 (with or without a byte order mark) are refused with an error naming the
 //! encoding.
@@ -37,11 +37,11 @@ mod well_formed;
 mod writer;
 
 pub use document::{
-    MAX_KEPT_DIAGNOSTICS, ParsedDocument, StreamedFacts, read_document, read_document_with,
+    MAX_FACTS_DIAGNOSTICS, ParsedDocument, StreamedFacts, read_document, read_document_with,
     read_facts, read_facts_with,
 };
 pub use error::{Diagnostic, DiagnosticKind, Error};
-pub use limits::Limits;
+pub use limits::ReaderLimits;
 pub use position::Position;
 pub use reader::{EntryReader, Mode, ReaderOptions, RootKind, Span};
 pub use writer::{WriteOptions, Writer, write_document};

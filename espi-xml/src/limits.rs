@@ -10,19 +10,19 @@
 ///
 /// | limit | default | what it bounds |
 /// |---|---|---|
-/// | [`max_depth`](Limits::max_depth) | 256 | elements open at once (the root is depth 1) |
-/// | [`max_text_size`](Limits::max_text_size) | 1 MiB | bytes of one text node, and of one element's text |
-/// | [`max_attribute_size`](Limits::max_attribute_size) | 64 KiB | bytes of one attribute value |
-/// | [`max_entry_size`](Limits::max_entry_size) | 64 MiB | bytes of one `atom:entry` (or of a root entry or bare resource) |
-/// | [`max_document_size`](Limits::max_document_size) | none | bytes of the whole input |
+/// | [`max_depth`](ReaderLimits::max_depth) | 256 | elements open at once (the root is depth 1) |
+/// | [`max_text_size`](ReaderLimits::max_text_size) | 1 MiB | bytes of one text node, and of one element's text |
+/// | [`max_attribute_size`](ReaderLimits::max_attribute_size) | 64 KiB | bytes of one attribute value |
+/// | [`max_entry_size`](ReaderLimits::max_entry_size) | 64 MiB | bytes of one `atom:entry` (or of a root entry or bare resource) |
+/// | [`max_document_size`](ReaderLimits::max_document_size) | none | bytes of the whole input |
 ///
 /// Text and markup are bounded as they are read, before they are buffered: the reader
 /// never holds more than `max(max_text_size, max_attribute_size)` plus 64 KiB of one
 /// text node or tag (a comment, CDATA section or DTD is markup too), whatever the input.
 ///
 /// ```
-/// use espi_xml::{EntryReader, Error, Limits, ReaderOptions};
-/// let options = ReaderOptions::lenient().with_limits(Limits::default().with_max_depth(3));
+/// use espi_xml::{EntryReader, Error, ReaderLimits, ReaderOptions};
+/// let options = ReaderOptions::lenient().with_limits(ReaderLimits::default().with_max_depth(3));
 /// let xml = b"<feed xmlns='http://www.w3.org/2005/Atom'><a><b><c/></b></a></feed>";
 /// let error = EntryReader::with_options(&xml[..], options).next().unwrap().unwrap_err();
 /// assert!(matches!(error, Error::Limit { .. }));
@@ -30,7 +30,7 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Limits {
+pub struct ReaderLimits {
     /// How many elements may be open at once, the root included (default 256). ESPI
     /// nests about ten levels. Raw XML (kept for elements the model does not type) is
     /// bounded at 256 levels below its own root whatever this says, so that the code
@@ -51,9 +51,9 @@ pub struct Limits {
     pub max_document_size: Option<u64>,
 }
 
-impl Default for Limits {
+impl Default for ReaderLimits {
     fn default() -> Self {
-        Limits {
+        ReaderLimits {
             max_depth: 256,
             max_text_size: 1 << 20,
             max_attribute_size: 64 << 10,
@@ -63,32 +63,32 @@ impl Default for Limits {
     }
 }
 
-impl Limits {
-    /// Sets [`max_depth`](Limits::max_depth).
+impl ReaderLimits {
+    /// Sets [`max_depth`](ReaderLimits::max_depth).
     pub fn with_max_depth(mut self, max_depth: u32) -> Self {
         self.max_depth = max_depth;
         self
     }
 
-    /// Sets [`max_text_size`](Limits::max_text_size).
+    /// Sets [`max_text_size`](ReaderLimits::max_text_size).
     pub fn with_max_text_size(mut self, bytes: usize) -> Self {
         self.max_text_size = bytes;
         self
     }
 
-    /// Sets [`max_attribute_size`](Limits::max_attribute_size).
+    /// Sets [`max_attribute_size`](ReaderLimits::max_attribute_size).
     pub fn with_max_attribute_size(mut self, bytes: usize) -> Self {
         self.max_attribute_size = bytes;
         self
     }
 
-    /// Sets [`max_entry_size`](Limits::max_entry_size).
+    /// Sets [`max_entry_size`](ReaderLimits::max_entry_size).
     pub fn with_max_entry_size(mut self, bytes: u64) -> Self {
         self.max_entry_size = bytes;
         self
     }
 
-    /// Sets [`max_document_size`](Limits::max_document_size) (`None`: unlimited).
+    /// Sets [`max_document_size`](ReaderLimits::max_document_size) (`None`: unlimited).
     pub fn with_max_document_size(mut self, bytes: Option<u64>) -> Self {
         self.max_document_size = bytes;
         self

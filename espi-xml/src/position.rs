@@ -1,6 +1,6 @@
 //! Line and column tracking for a streamed document.
 
-use crate::limits::{Limits, Tripped};
+use crate::limits::{ReaderLimits, Tripped};
 use std::io::{self, BufRead};
 
 /// A place in the input: 1-based line and column (in bytes) and the byte offset.
@@ -42,7 +42,7 @@ pub(crate) struct LineCounter<R> {
     event_markup: bool,
     /// No bytes of the event have been looked at yet: the next `fill_buf` classifies it.
     fresh: bool,
-    /// Bytes past this offset are not handed out: the reader's limits (see `Limits`).
+    /// Bytes past this offset are not handed out: the reader's limits (see `ReaderLimits`).
     stop: u64,
     /// The bound from the entry and document limits alone.
     hard_stop: u64,
@@ -77,7 +77,7 @@ impl<R> LineCounter<R> {
     }
 
     /// Applies the reader's limits on text, markup and the whole input.
-    pub(crate) fn set_limits(&mut self, limits: &Limits) {
+    pub(crate) fn set_limits(&mut self, limits: &ReaderLimits) {
         self.text_budget = limits.text_budget();
         self.markup_budget = limits.markup_budget();
         self.document_stop = limits.max_document_size.unwrap_or(u64::MAX);

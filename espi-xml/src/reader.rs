@@ -5,7 +5,7 @@
 //! the feed's own metadata is kept apart ([`EntryReader::feed`]).
 
 use crate::error::{Diagnostic, DiagnosticKind, Error};
-use crate::limits::Limits;
+use crate::limits::ReaderLimits;
 use crate::namespace::{Ns, XSI_NS};
 use crate::position::Position;
 use crate::source::Source;
@@ -30,16 +30,16 @@ pub enum Mode {
     Strict,
 }
 
-/// Reader settings: the mode and the [`Limits`]. Build them with the constructors and
+/// Reader settings: the mode and the [`ReaderLimits`]. Build them with the constructors and
 /// the `with_` setters (more settings may join).
 ///
 /// ```
-/// use espi_xml::{Limits, Mode, ReaderOptions};
+/// use espi_xml::{ReaderLimits, Mode, ReaderOptions};
 /// assert_eq!(ReaderOptions::strict().mode, Mode::Strict);
 /// assert_eq!(ReaderOptions::default().mode, Mode::Lenient);
-/// assert_eq!(ReaderOptions::default().limits, Limits::default());
+/// assert_eq!(ReaderOptions::default().limits, ReaderLimits::default());
 /// let options = ReaderOptions::lenient()
-///     .with_limits(Limits::default().with_max_text_size(4096).with_max_depth(32));
+///     .with_limits(ReaderLimits::default().with_max_text_size(4096).with_max_depth(32));
 /// assert_eq!(options.limits.max_depth, 32);
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,9 +47,9 @@ pub enum Mode {
 pub struct ReaderOptions {
     /// Lenient (default) or strict.
     pub mode: Mode,
-    /// Bounds on depth and sizes ([`Limits::default`] unless set): exceeding one is an
+    /// Bounds on depth and sizes ([`ReaderLimits::default`] unless set): exceeding one is an
     /// [`Error::Limit`], in both modes.
-    pub limits: Limits,
+    pub limits: ReaderLimits,
 }
 
 impl ReaderOptions {
@@ -57,7 +57,7 @@ impl ReaderOptions {
     pub fn with_mode(mode: Mode) -> Self {
         ReaderOptions {
             mode,
-            limits: Limits::default(),
+            limits: ReaderLimits::default(),
         }
     }
 
@@ -72,7 +72,7 @@ impl ReaderOptions {
     }
 
     /// These settings with `limits` instead.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
+    pub fn with_limits(mut self, limits: ReaderLimits) -> Self {
         self.limits = limits;
         self
     }
@@ -1015,7 +1015,7 @@ impl<R: BufRead> Inner<R> {
         }
     }
 
-    /// The text of the saved element exceeds [`Limits::max_text_size`].
+    /// The text of the saved element exceeds [`ReaderLimits::max_text_size`].
     #[cold]
     fn text_too_long(&self) -> Error {
         text_too_long(&self.xml, self.saved.name(&self.buf))
@@ -1117,7 +1117,7 @@ impl<R: BufRead> Inner<R> {
     }
 }
 
-/// The error for an element's text over [`Limits::max_text_size`].
+/// The error for an element's text over [`ReaderLimits::max_text_size`].
 #[cold]
 fn text_too_long<R: BufRead>(xml: &Source<R>, element: &str) -> Error {
     xml.limit_error(format!(

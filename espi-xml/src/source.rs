@@ -2,7 +2,7 @@
 //! scopes kept in step with the events.
 
 use crate::error::Error;
-use crate::limits::{Limits, MARKUP_SLACK, Tripped};
+use crate::limits::{MARKUP_SLACK, ReaderLimits, Tripped};
 use crate::namespace::{Namespaces, Ns, Resolved};
 use crate::position::{LineCounter, Position};
 use crate::well_formed;
@@ -17,11 +17,11 @@ pub(crate) struct Source<R> {
     namespaces: Namespaces,
     /// The last event was an empty element or an end tag: its scope ends before the next event.
     pop_pending: bool,
-    limits: Limits,
+    limits: ReaderLimits,
 }
 
 impl<R: BufRead> Source<R> {
-    pub(crate) fn new(input: R, limits: Limits) -> Self {
+    pub(crate) fn new(input: R, limits: ReaderLimits) -> Self {
         let mut counter = LineCounter::new(input);
         counter.set_limits(&limits);
         let mut reader = Reader::from_reader(counter);
@@ -69,7 +69,7 @@ impl<R: BufRead> Source<R> {
         })
     }
 
-    /// An entry starts: [`Limits::max_entry_size`] applies until [`Source::end_entry`].
+    /// An entry starts: [`ReaderLimits::max_entry_size`] applies until [`Source::end_entry`].
     pub(crate) fn begin_entry(&mut self) {
         let max = self.limits.max_entry_size;
         self.reader.get_mut().begin_entry(max);
@@ -81,7 +81,7 @@ impl<R: BufRead> Source<R> {
     }
 
     /// The reader's limits.
-    pub(crate) fn limits(&self) -> &Limits {
+    pub(crate) fn limits(&self) -> &ReaderLimits {
         &self.limits
     }
 
@@ -94,8 +94,8 @@ impl<R: BufRead> Source<R> {
         }
     }
 
-    /// The start tag opens an element deeper than [`Limits::max_depth`], or holds an
-    /// attribute value longer than [`Limits::max_attribute_size`]. Both checks cost a
+    /// The start tag opens an element deeper than [`ReaderLimits::max_depth`], or holds an
+    /// attribute value longer than [`ReaderLimits::max_attribute_size`]. Both checks cost a
     /// compare of numbers at hand; everything else is out of line.
     #[inline(always)]
     fn check_start(&self, start: &BytesStart<'_>) -> Result<(), Error> {

@@ -5,7 +5,7 @@
 //! memory that grows with the input.
 
 use espi_model::Resource;
-use espi_xml::{DiagnosticKind, EntryReader, Error, Limits, Mode, ReaderOptions};
+use espi_xml::{DiagnosticKind, EntryReader, Error, Mode, ReaderLimits, ReaderOptions};
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -308,7 +308,7 @@ fn a_million_nested_elements_are_a_depth_error_not_a_stack_overflow() {
 #[test]
 fn raising_max_depth_still_leaves_raw_xml_bounded() {
     let head = format!("<feed xmlns='{ATOM}'>");
-    let limits = Limits::default().with_max_depth(u32::MAX);
+    let limits = ReaderLimits::default().with_max_depth(u32::MAX);
     let lazy = Lazy::new(&head, "<a>", 1_000_000, "");
     let (error, served) = read_lazy(lazy, ReaderOptions::default().with_limits(limits));
     assert!(
@@ -322,7 +322,8 @@ fn raising_max_depth_still_leaves_raw_xml_bounded() {
 fn depth_is_counted_exactly() {
     // feed(1) > a(2) > b(3): fine at 3, an error at 2.
     let xml = format!("<feed xmlns='{ATOM}'><a><b/></a></feed>");
-    let at = |depth| ReaderOptions::default().with_limits(Limits::default().with_max_depth(depth));
+    let at =
+        |depth| ReaderOptions::default().with_limits(ReaderLimits::default().with_max_depth(depth));
     assert!(read_all(xml.as_bytes(), at(3)).1.is_none());
     let error = error_of(xml.as_bytes(), at(2));
     assert!(limit_message(&error).contains("max_depth = 2"), "{error}");
@@ -372,7 +373,7 @@ fn a_one_gigabyte_text_node_stops_at_max_text_size() {
 
 #[test]
 fn text_at_the_limit_is_read_and_one_byte_more_is_an_error() {
-    let limits = Limits::default().with_max_text_size(1000);
+    let limits = ReaderLimits::default().with_max_text_size(1000);
     let options = ReaderOptions::default().with_limits(limits);
     let xml = |len: usize| {
         format!(
@@ -391,7 +392,7 @@ fn text_at_the_limit_is_read_and_one_byte_more_is_an_error() {
 
 #[test]
 fn text_pieced_together_from_references_and_cdata_is_bounded_too() {
-    let limits = Limits::default().with_max_text_size(10_000);
+    let limits = ReaderLimits::default().with_max_text_size(10_000);
     let options = ReaderOptions::default().with_limits(limits);
     // Each event is small; the element's text grows past the limit.
     for piece in ["a&amp;", "&#x41;", "<![CDATA[abc]]>", "b<!-- c -->"] {
@@ -483,7 +484,7 @@ fn entries_and_documents_over_their_limits_stop_there() {
     // Read whole with the defaults.
     let (entries, error) = read_all(&bytes[..], ReaderOptions::default());
     assert!(error.is_none(), "{error:?}");
-    let limits = Limits::default().with_max_entry_size(100_000);
+    let limits = ReaderLimits::default().with_max_entry_size(100_000);
     let (before, error) = read_all(&bytes[..], ReaderOptions::default().with_limits(limits));
     let error = error.expect("the large IntervalBlock entry exceeds 100 000 bytes");
     assert!(
@@ -494,7 +495,7 @@ fn entries_and_documents_over_their_limits_stop_there() {
         before < entries,
         "{before} of {entries} entries before the limit"
     );
-    let limits = Limits::default().with_max_document_size(Some(1_000_000));
+    let limits = ReaderLimits::default().with_max_document_size(Some(1_000_000));
     let error = error_of(&bytes, ReaderOptions::default().with_limits(limits));
     assert!(
         limit_message(&error).contains("max_document_size = 1000000"),
@@ -510,7 +511,7 @@ fn entries_and_documents_over_their_limits_stop_there() {
         "<entry xmlns='{ATOM}'><id>{}</id></entry>",
         "i".repeat(5_000)
     );
-    let limits = Limits::default().with_max_entry_size(1_000);
+    let limits = ReaderLimits::default().with_max_entry_size(1_000);
     let error = error_of(
         entry.as_bytes(),
         ReaderOptions::default().with_limits(limits),

@@ -122,7 +122,7 @@ pub struct CsvReport {
     pub warnings: Vec<String>,
     /// Rows whose `start_local` is on standard time (`local_clock` "standard").
     pub standard_time_rows: u64,
-    /// The first [`espi_xml::MAX_KEPT_DIAGNOSTICS`] diagnostics of lenient reading.
+    /// The first [`espi_xml::MAX_FACTS_DIAGNOSTICS`] diagnostics of lenient reading.
     pub diagnostics: Vec<Diagnostic>,
     /// How many diagnostics there were in all.
     pub diagnostic_count: u64,
@@ -193,7 +193,7 @@ pub fn write_csv<R: BufRead, W: Write>(
 
 fn keep_diagnostics(report: &mut CsvReport, new: Vec<Diagnostic>) {
     report.diagnostic_count += new.len() as u64;
-    let room = espi_xml::MAX_KEPT_DIAGNOSTICS.saturating_sub(report.diagnostics.len());
+    let room = espi_xml::MAX_FACTS_DIAGNOSTICS.saturating_sub(report.diagnostics.len());
     report.diagnostics.extend(new.into_iter().take(room));
 }
 

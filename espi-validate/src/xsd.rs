@@ -1,4 +1,5 @@
-//! Schema-level checks: what strict reading rejects, found while reading leniently.
+//! Schema-level checks (`xsd`): what strict reading rejects against the XSDs, found while
+//! reading leniently.
 //!
 //! espi-xml's lenient mode accepts these deviations, keeps what it can (as raw XML where
 //! it cannot type it) and reports each as a [`Diagnostic`] with its line and column;
@@ -22,12 +23,12 @@
 //!
 //! All are errors: the document is not schema-valid.
 
-use crate::{Finding, Location, Rule, Severity};
+use crate::{Finding, FindingLocation, Severity, ValidationRule};
 use espi_model::Document;
 use espi_xml::{Diagnostic, DiagnosticKind, ParsedDocument};
 
-const fn rule(id: &'static str, summary: &'static str) -> Rule {
-    Rule {
+const fn rule(id: &'static str, summary: &'static str) -> ValidationRule {
+    ValidationRule {
         id,
         function_block: None,
         severity: Severity::Error,
@@ -36,7 +37,7 @@ const fn rule(id: &'static str, summary: &'static str) -> Rule {
 }
 
 /// The schema-level rules.
-pub const RULES: &[Rule] = &[
+pub const RULES: &[ValidationRule] = &[
     rule("S000", "a schema deviation of another kind"),
     rule("S001", "an element the schema does not allow here"),
     rule("S002", "an element that may occur once occurs again"),
@@ -109,7 +110,7 @@ fn finding(parsed: &ParsedDocument, diagnostic: &Diagnostic) -> Finding {
         function_block: None,
         severity: Severity::Error,
         message: diagnostic.message.clone(),
-        location: Location {
+        location: FindingLocation {
             entry_index: index,
             entry_id: index.and_then(|index| entries[index].meta.id.clone()),
             path,
