@@ -29,7 +29,7 @@
 //!   each as its whole entry) plus what could not be linked. It reads the whole
 //!   document into memory first.
 
-#[path = "common/convert.rs"]
+#[path = "common/convert/mod.rs"]
 mod conversion;
 
 use espi_xml::{Mode, ReaderOptions, WriteOptions, read_document_with, write_document};
@@ -79,7 +79,7 @@ fn run() -> Result<(), String> {
     match arguments.format {
         Format::Xml => convert_xml(input, output, options, arguments.indent, name),
         Format::Csv => convert_csv(input, output, options, name),
-        Format::Json => conversion::write_json(input, output, options, arguments.indent)
+        Format::Json => conversion::json::write_json(input, output, options, arguments.indent)
             .map_err(|error| format!("{name}: {error}")),
     }
 }

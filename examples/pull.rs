@@ -82,7 +82,7 @@
 
 // The convert example's CSV writer, for `--export FILE.csv`.
 #[allow(dead_code)]
-#[path = "common/convert.rs"]
+#[path = "common/convert/mod.rs"]
 mod conversion;
 
 use espi_client::sync::{

@@ -7,13 +7,14 @@
 //! unit symbols of its own.
 
 #[allow(dead_code)]
-#[path = "../examples/common/convert.rs"]
+#[path = "../examples/common/convert/mod.rs"]
 mod conversion;
 #[allow(dead_code)]
 #[path = "../examples/inspect.rs"]
 mod inspect;
 
-use conversion::{CSV_HEADER, MAX_PENDING_READINGS, write_csv};
+use conversion::row::csv_header;
+use conversion::{MAX_PENDING_READINGS, write_csv};
 use espi_model::code_list::CodeList;
 use espi_model::usage_summary::SummaryMeasurement;
 use espi_xml::{ReaderOptions, read_document, read_facts};
@@ -232,12 +233,8 @@ fn check_csv(path: &str, bytes: &[u8]) -> usize {
         MAX_PENDING_READINGS,
     )
     .unwrap_or_else(|error| panic!("{path}: {error}"));
-    let column = |name: &str| {
-        CSV_HEADER
-            .iter()
-            .position(|&c| c == name)
-            .expect("a column")
-    };
+    let header = csv_header().expect("the header");
+    let column = |name: &str| header.iter().position(|c| c == name).expect("a column");
     let mut reader = csv::Reader::from_reader(out.as_slice());
     let mut checked = 0;
     for row in reader.records() {
