@@ -1,4 +1,4 @@
-//! Adversarial input (issue 8): truncated real samples, DTDs and entities, extreme
+//! Adversarial input: truncated real samples, DTDs and entities, extreme
 //! nesting, huge text and attributes generated lazily (never allocated), long
 //! numbers, invalid UTF-8 and other encodings. Every case ends in entries, a
 //! diagnostic or a positioned, bounded error: never a panic, a stack overflow or
