@@ -71,7 +71,9 @@ pub fn csv_header() -> Result<csv::StringRecord, csv::Error> {
     let bytes = scratch
         .into_inner()
         .map_err(|error| csv::Error::from(error.into_error()))?;
-    csv::Reader::from_reader(bytes.as_slice()).headers().cloned()
+    csv::Reader::from_reader(bytes.as_slice())
+        .headers()
+        .cloned()
 }
 
 /// The CSV writer with its row count.
