@@ -2,14 +2,15 @@
 //! transaction: the Data Custodian and subscription rows, the entries (as XML), the
 //! MeterReadings, the readings and the month's record.
 
+use crate::bulk::{BulkReadings, Columns};
 use crate::error::Error;
 use crate::store::{Store, on_pool};
 use espi_client::StoreError;
 use espi_client::sync::{Batch, MonthRecord, ReadingPosition, SyncStore, entry_key, readings_of};
 use espi_model::{Document, Entry};
 use espi_xml::WriteOptions;
-use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
-use std::collections::{BTreeMap, HashMap};
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
 
 /// One entry ready to write.
 struct EntryRow {
@@ -18,21 +19,32 @@ struct EntryRow {
     xml: String,
 }
 
-/// One reading ready to write, its MeterReading and block by key.
+/// One reading ready to write; its MeterReading and its block are indices into
+/// [`Prepared::meter_readings`] and [`Prepared::entries`].
 struct ReadingRow {
-    meter_reading: String,
+    meter_reading: usize,
     start: i64,
     position: i64,
     duration: Option<i64>,
     value: Option<i64>,
     cost: Option<i64>,
     quality: Option<String>,
-    block: String,
+    block: usize,
+}
+
+impl ReadingRow {
+    fn key(&self) -> (usize, i64, i64) {
+        (self.meter_reading, self.start, self.position)
+    }
 }
 
 /// A batch as rows: entries and readings each once per key (the last delivery wins).
 struct Prepared {
+    /// In delivery order, so that a feed written back keeps the Data Custodian's order.
     entries: Vec<EntryRow>,
+    /// The MeterReadings' URIs, each once.
+    meter_readings: Vec<String>,
+    /// By MeterReading, start and position.
     readings: Vec<ReadingRow>,
     fetched_at: i64,
     month: Option<MonthRecord>,
@@ -55,20 +67,52 @@ pub(crate) fn quality_text(codes: impl Iterator<Item = u16>) -> Option<String> {
 }
 
 fn prepare(batch: Batch) -> Result<Prepared, Error> {
-    let mut entries: BTreeMap<String, (usize, EntryRow)> = BTreeMap::new();
-    let mut readings: HashMap<(String, i64, i64), ReadingRow> = HashMap::new();
-    for (order, entry) in batch.entries.into_iter().enumerate() {
-        let Some(key) = entry_key(&entry) else {
+    // An entry delivered twice is kept as delivered last, in that place; the
+    // readings of both deliveries count (the later one's win where they meet).
+    let keys: Vec<Option<String>> = batch.entries.iter().map(entry_key).collect();
+    let mut last_delivery: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+    for (delivery, key) in keys.iter().enumerate() {
+        if let Some(key) = key {
+            last_delivery.insert(key, delivery);
+        }
+    }
+    let mut place: HashMap<&str, usize> = HashMap::with_capacity(last_delivery.len());
+    for (delivery, key) in keys.iter().enumerate() {
+        if let Some(key) = key
+            && last_delivery[key.as_str()] == delivery
+        {
+            place.insert(key, place.len());
+        }
+    }
+
+    let mut entries = Vec::with_capacity(place.len());
+    let mut meter_readings: Vec<String> = Vec::new();
+    let mut meter_reading_index: HashMap<String, usize> = HashMap::new();
+    let mut readings: Vec<ReadingRow> = Vec::new();
+    for (delivery, (entry, key)) in batch.entries.into_iter().zip(&keys).enumerate() {
+        let Some(key) = key else {
             continue;
         };
+        let block = place[key.as_str()];
         for reading in readings_of(&entry) {
+            // An entry's readings share one MeterReading: a lookup when it changes.
+            let meter_reading = match meter_readings.last() {
+                Some(last) if *last == reading.meter_reading => meter_readings.len() - 1,
+                _ => *meter_reading_index
+                    .entry(reading.meter_reading.clone())
+                    .or_insert_with(|| {
+                        meter_readings.push(reading.meter_reading.clone());
+                        meter_readings.len() - 1
+                    }),
+            };
             let (start, position) = match reading.position {
                 ReadingPosition::At(start) => (start, 0),
                 ReadingPosition::InBlock(start, index) => {
                     (start, i64::try_from(index).unwrap_or(i64::MAX - 1) + 1)
                 }
             };
-            let row = ReadingRow {
+            readings.push(ReadingRow {
+                meter_reading,
                 start,
                 position,
                 duration: reading.duration.map(i64::from),
@@ -80,27 +124,35 @@ fn prepare(batch: Batch) -> Result<Prepared, Error> {
                         .iter()
                         .map(|quality| espi_model::code_list::CodeList::code(*quality)),
                 ),
-                block: key.clone(),
-                meter_reading: reading.meter_reading,
-            };
-            readings.insert((row.meter_reading.clone(), start, position), row);
+                block,
+            });
         }
-        let kind = kind_name(&entry);
-        let xml = entry_xml(entry).map_err(|reason| Error::Entry {
-            key: key.clone(),
-            reason,
-        })?;
-        entries.insert(key.clone(), (order, EntryRow { key, kind, xml }));
+        if last_delivery[key.as_str()] == delivery {
+            let kind = kind_name(&entry);
+            let xml = entry_xml(entry).map_err(|reason| Error::Entry {
+                key: key.clone(),
+                reason,
+            })?;
+            entries.push(EntryRow {
+                key: key.clone(),
+                kind,
+                xml,
+            });
+        }
     }
-    // In delivery order, so that a feed written back keeps the Data Custodian's order.
-    let mut entries: Vec<(usize, EntryRow)> = entries.into_values().collect();
-    entries.sort_by_key(|(order, _)| *order);
-    let mut readings: Vec<ReadingRow> = readings.into_values().collect();
-    readings.sort_by(|a, b| {
-        (&a.meter_reading, a.start, a.position).cmp(&(&b.meter_reading, b.start, b.position))
+    // One row per key, the last delivered: the sort is stable, and of equal
+    // neighbours `dedup_by` keeps the earlier place, so the later row moves in.
+    readings.sort_by_key(ReadingRow::key);
+    readings.dedup_by(|later, earlier| {
+        let same = later.key() == earlier.key();
+        if same {
+            std::mem::swap(later, earlier);
+        }
+        same
     });
     Ok(Prepared {
-        entries: entries.into_iter().map(|(_, row)| row).collect(),
+        entries,
+        meter_readings,
         readings,
         fetched_at: batch.fetched_at,
         month: batch.month,
@@ -120,118 +172,8 @@ pub(crate) fn origin_of(uri: &str) -> String {
     url::Url::parse(uri).map_or_else(|_| uri.to_owned(), |url| url.origin().ascii_serialization())
 }
 
-/// Rows per multi-row statement on SQLite: 9 parameters each, under SQLite's 32 766.
-const SQLITE_READINGS_PER_STATEMENT: usize = 3_000;
 /// Entries per multi-row statement (5 parameters each).
 const ENTRIES_PER_STATEMENT: usize = 500;
-
-/// The readings columns as the bulk statements take them.
-struct Columns {
-    meter_readings: Vec<i64>,
-    starts: Vec<i64>,
-    positions: Vec<i64>,
-    durations: Vec<Option<i64>>,
-    values: Vec<Option<i64>>,
-    costs: Vec<Option<i64>>,
-    qualities: Vec<Option<String>>,
-    blocks: Vec<i64>,
-}
-
-/// Each backend's fastest way to upsert many readings.
-trait BulkReadings {
-    async fn upsert_readings(
-        &mut self,
-        columns: &Columns,
-        fetched_at: i64,
-    ) -> Result<(), sqlx::Error>;
-}
-
-/// What an upsert of a reading changes on SQLite: only when something differs, so
-/// that an identical re-delivery writes nothing and the revision trigger fires only
-/// for a correction.
-const READING_CONFLICT: &str = " ON CONFLICT (meter_reading_id, start, position) DO UPDATE SET \
-     duration = excluded.duration, value = excluded.value, cost = excluded.cost, \
-     quality = excluded.quality, block_id = excluded.block_id, fetched_at = excluded.fetched_at \
-     WHERE readings.value IS DISTINCT FROM excluded.value \
-     OR readings.cost IS DISTINCT FROM excluded.cost \
-     OR readings.duration IS DISTINCT FROM excluded.duration \
-     OR readings.quality IS DISTINCT FROM excluded.quality";
-
-impl BulkReadings for sqlx::SqliteConnection {
-    async fn upsert_readings(
-        &mut self,
-        columns: &Columns,
-        fetched_at: i64,
-    ) -> Result<(), sqlx::Error> {
-        let total = columns.starts.len();
-        let mut from = 0;
-        while from < total {
-            let to = (from + SQLITE_READINGS_PER_STATEMENT).min(total);
-            let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO readings (meter_reading_id, start, position, duration, value, cost, \
-                 quality, block_id, fetched_at) ",
-            );
-            query.push_values(from..to, |mut row, index| {
-                row.push_bind(columns.meter_readings[index])
-                    .push_bind(columns.starts[index])
-                    .push_bind(columns.positions[index])
-                    .push_bind(columns.durations[index])
-                    .push_bind(columns.values[index])
-                    .push_bind(columns.costs[index])
-                    .push_bind(columns.qualities[index].as_deref())
-                    .push_bind(columns.blocks[index])
-                    .push_bind(fetched_at);
-            });
-            query.push(READING_CONFLICT);
-            query.build().execute(&mut *self).await?;
-            from = to;
-        }
-        Ok(())
-    }
-}
-
-impl BulkReadings for sqlx::PgConnection {
-    /// One statement: the incoming rows as UNNEST arrays; those that differ from a
-    /// stored reading update it, those without one are inserted. Cheaper here than
-    /// `ON CONFLICT` (measured: a fresh 70 080 readings 260 ms against 370 ms, an
-    /// identical re-delivery 115 ms against 370 ms). Two writers inserting the same
-    /// new reading at once would meet the primary key; the fleet syncs a
-    /// subscription from one worker at a time.
-    async fn upsert_readings(
-        &mut self,
-        columns: &Columns,
-        fetched_at: i64,
-    ) -> Result<(), sqlx::Error> {
-        if columns.starts.is_empty() {
-            return Ok(());
-        }
-        const SQL: &str = "WITH incoming AS (SELECT * FROM UNNEST($1::bigint[], $2::bigint[], \
-             $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[]) \
-             AS t(m, s, p, d, v, c, q, b)), \
-             changed AS (UPDATE readings r SET duration = i.d, value = i.v, cost = i.c, \
-             quality = i.q, block_id = i.b, fetched_at = $9 FROM incoming i \
-             WHERE r.meter_reading_id = i.m AND r.start = i.s AND r.position = i.p \
-             AND (r.value IS DISTINCT FROM i.v OR r.cost IS DISTINCT FROM i.c \
-             OR r.duration IS DISTINCT FROM i.d OR r.quality IS DISTINCT FROM i.q)) \
-             INSERT INTO readings (meter_reading_id, start, position, duration, value, cost, \
-             quality, block_id, fetched_at) SELECT m, s, p, d, v, c, q, b, $9 FROM incoming i \
-             WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.meter_reading_id = i.m \
-             AND r.start = i.s AND r.position = i.p)";
-        sqlx::query::<Postgres>(SQL)
-            .bind(&columns.meter_readings)
-            .bind(&columns.starts)
-            .bind(&columns.positions)
-            .bind(&columns.durations)
-            .bind(&columns.values)
-            .bind(&columns.costs)
-            .bind(&columns.qualities)
-            .bind(&columns.blocks)
-            .bind(fetched_at)
-            .execute(&mut *self)
-            .await?;
-        Ok(())
-    }
-}
 
 impl Store {
     /// Writes a prepared batch in one transaction.
@@ -250,19 +192,31 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(doing("the Data Custodian"))?;
+            // The upsert also locks the subscription's row until the commit, so that
+            // commits of one subscription run one after the other (the PostgreSQL
+            // readings path relies on it).
             let subscription_id: i64 = sqlx::query_scalar(&sql(
-                "INSERT INTO subscriptions (uri, data_custodian_id, created_at) VALUES (?, ?, ?) \
-                 ON CONFLICT (uri) DO UPDATE SET data_custodian_id = excluded.data_custodian_id \
+                "INSERT INTO subscriptions (uri, data_custodian_id, created_at, last_sync_at) \
+                 VALUES (?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET \
+                 data_custodian_id = excluded.data_custodian_id, \
+                 last_sync_at = COALESCE(excluded.last_sync_at, subscriptions.last_sync_at) \
                  RETURNING id",
             ))
             .bind(subscription)
             .bind(custodian)
             .bind(now)
+            .bind(batch.month.as_ref().map(|month| month.fetched_at))
             .fetch_one(&mut *tx)
             .await
             .map_err(doing("the subscription"))?;
 
-            let mut entry_ids: HashMap<String, i64> = HashMap::with_capacity(batch.entries.len());
+            let mut entry_ids: Vec<Option<i64>> = vec![None; batch.entries.len()];
+            let entry_index: HashMap<&str, usize> = batch
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(index, entry)| (entry.key.as_str(), index))
+                .collect();
             for chunk in batch.entries.chunks(ENTRIES_PER_STATEMENT) {
                 let mut query = QueryBuilder::new(
                     "INSERT INTO entries (subscription_id, entry_key, kind, xml, fetched_at) ",
@@ -285,24 +239,25 @@ impl Store {
                     .map_err(doing("the entries"))?
                 {
                     let id: i64 = row.try_get(0).map_err(doing("an entry's id"))?;
-                    let key: String = row.try_get(1).map_err(doing("an entry's key"))?;
-                    entry_ids.insert(key, id);
+                    let key: &str = row.try_get(1).map_err(doing("an entry's key"))?;
+                    if let Some(&index) = entry_index.get(key) {
+                        entry_ids[index] = Some(id);
+                    }
                 }
             }
 
-            let mut meter_readings: Vec<&str> = batch
-                .readings
+            let mut meter_reading_ids: Vec<Option<i64>> = vec![None; batch.meter_readings.len()];
+            let meter_reading_index: HashMap<&str, usize> = batch
+                .meter_readings
                 .iter()
-                .map(|reading| reading.meter_reading.as_str())
+                .enumerate()
+                .map(|(index, uri)| (uri.as_str(), index))
                 .collect();
-            meter_readings.sort_unstable();
-            meter_readings.dedup();
-            let mut meter_reading_ids: HashMap<String, i64> = HashMap::new();
-            for chunk in meter_readings.chunks(ENTRIES_PER_STATEMENT) {
+            for chunk in batch.meter_readings.chunks(ENTRIES_PER_STATEMENT) {
                 let mut query =
                     QueryBuilder::new("INSERT INTO meter_readings (subscription_id, uri) ");
                 query.push_values(chunk, |mut row, uri| {
-                    row.push_bind(subscription_id).push_bind(*uri);
+                    row.push_bind(subscription_id).push_bind(uri.as_str());
                 });
                 query.push(
                     " ON CONFLICT (subscription_id, uri) DO UPDATE SET uri = excluded.uri \
@@ -315,28 +270,22 @@ impl Store {
                     .map_err(doing("the MeterReadings"))?
                 {
                     let id: i64 = row.try_get(0).map_err(doing("a MeterReading's id"))?;
-                    let uri: String = row.try_get(1).map_err(doing("a MeterReading's URI"))?;
-                    meter_reading_ids.insert(uri, id);
+                    let uri: &str = row.try_get(1).map_err(doing("a MeterReading's URI"))?;
+                    if let Some(&index) = meter_reading_index.get(uri) {
+                        meter_reading_ids[index] = Some(id);
+                    }
                 }
             }
 
-            let count = batch.readings.len();
-            let mut columns = Columns {
-                meter_readings: Vec::with_capacity(count),
-                starts: Vec::with_capacity(count),
-                positions: Vec::with_capacity(count),
-                durations: Vec::with_capacity(count),
-                values: Vec::with_capacity(count),
-                costs: Vec::with_capacity(count),
-                qualities: Vec::with_capacity(count),
-                blocks: Vec::with_capacity(count),
-            };
+            let mut columns = Columns::with_capacity(batch.readings.len());
             for reading in batch.readings {
-                let (Some(&meter_reading), Some(&block)) = (
-                    meter_reading_ids.get(&reading.meter_reading),
-                    entry_ids.get(&reading.block),
+                let (Some(meter_reading), Some(block)) = (
+                    meter_reading_ids[reading.meter_reading],
+                    entry_ids[reading.block],
                 ) else {
-                    continue;
+                    return Err(doing("the readings")(sqlx::Error::Protocol(
+                        "an upsert returned no id for a MeterReading or an entry".to_owned(),
+                    )));
                 };
                 columns.meter_readings.push(meter_reading);
                 columns.starts.push(reading.start);
@@ -369,14 +318,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(doing("the month's record"))?;
-                sqlx::query(&sql(
-                    "UPDATE subscriptions SET last_sync_at = ? WHERE id = ?",
-                ))
-                .bind(month.fetched_at)
-                .bind(subscription_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(doing("the last sync"))?;
             }
             tx.commit().await.map_err(doing("commit"))?;
             Ok(())
