@@ -1,9 +1,11 @@
 //! Writing what a sync read: [`SyncStore`] for [`Store`]. One batch is one
-//! transaction: the Data Custodian and subscription rows, the entries (as XML), the
-//! MeterReadings, the readings and the month's record.
+//! transaction: the Data Custodian and subscription rows, the entries (as XML, an
+//! IntervalBlock's readings packed beside it), the MeterReadings, the readings and
+//! the month's record.
 
 use crate::bulk::{BulkReadings, Columns};
 use crate::error::Error;
+use crate::packed;
 use crate::store::{Store, on_pool};
 use espi_client::StoreError;
 use espi_client::sync::{Batch, MonthRecord, ReadingPosition, SyncStore, entry_key, readings_of};
@@ -17,6 +19,8 @@ struct EntryRow {
     key: String,
     kind: &'static str,
     xml: String,
+    /// The readings of an IntervalBlock, when they are not in `xml`.
+    packed_readings: Option<Vec<u8>>,
 }
 
 /// One reading ready to write; its MeterReading and its block are indices into
@@ -129,6 +133,8 @@ fn prepare(batch: Batch) -> Result<Prepared, Error> {
         }
         if last_delivery[key.as_str()] == delivery {
             let kind = kind_name(&entry);
+            let mut entry = entry;
+            let packed_readings = packed::take_readings(&mut entry);
             let xml = entry_xml(entry).map_err(|reason| Error::Entry {
                 key: key.clone(),
                 reason,
@@ -137,6 +143,7 @@ fn prepare(batch: Batch) -> Result<Prepared, Error> {
                 key: key.clone(),
                 kind,
                 xml,
+                packed_readings,
             });
         }
     }
@@ -172,7 +179,7 @@ pub(crate) fn origin_of(uri: &str) -> String {
     url::Url::parse(uri).map_or_else(|_| uri.to_owned(), |url| url.origin().ascii_serialization())
 }
 
-/// Entries per multi-row statement (5 parameters each).
+/// Entries per multi-row statement (6 parameters each).
 const ENTRIES_PER_STATEMENT: usize = 500;
 
 impl Store {
@@ -219,18 +226,21 @@ impl Store {
                 .collect();
             for chunk in batch.entries.chunks(ENTRIES_PER_STATEMENT) {
                 let mut query = QueryBuilder::new(
-                    "INSERT INTO entries (subscription_id, entry_key, kind, xml, fetched_at) ",
+                    "INSERT INTO entries (subscription_id, entry_key, kind, xml, packed_readings, \
+                     fetched_at) ",
                 );
                 query.push_values(chunk, |mut row, entry| {
                     row.push_bind(subscription_id)
                         .push_bind(entry.key.as_str())
                         .push_bind(entry.kind)
                         .push_bind(entry.xml.as_str())
+                        .push_bind(entry.packed_readings.as_deref())
                         .push_bind(now);
                 });
                 query.push(
                     " ON CONFLICT (subscription_id, entry_key) DO UPDATE SET kind = excluded.kind, \
-                     xml = excluded.xml, fetched_at = excluded.fetched_at RETURNING id, entry_key",
+                     xml = excluded.xml, packed_readings = excluded.packed_readings, \
+                     fetched_at = excluded.fetched_at RETURNING id, entry_key",
                 );
                 for row in query
                     .build()
@@ -365,7 +375,8 @@ impl SyncStore for Store {
     }
 
     async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
-        // Writing the entries as XML is CPU work: off the async threads.
+        // Writing the entries as XML and packing readings is CPU work: off the async
+        // threads.
         let prepared = tokio::task::spawn_blocking(move || prepare(batch))
             .await
             .map_err(|error| StoreError::with_source("preparing a batch", error))??;

@@ -2,7 +2,6 @@
 //! that does not grow with the subscription.
 
 use crate::error::Error;
-use crate::queries::parse_entry;
 use crate::store::Store;
 use espi_model::Link;
 use espi_model::atom::Metadata;
@@ -37,12 +36,12 @@ impl Store {
         let mut after = i64::MIN;
         loop {
             let page = self.entry_page(subscription, None, after, PAGE).await?;
-            let Some((last, _, _)) = page.last() else {
+            let Some((last, _)) = page.last() else {
                 break;
             };
             after = *last;
-            for (_, key, xml) in page {
-                writer.write_entry(&parse_entry(&key, &xml)?)?;
+            for (_, entry) in page {
+                writer.write_entry(&entry)?;
             }
         }
         Ok(writer.finish()?)

@@ -33,6 +33,10 @@
 //!   a customer's data when [`Store::end_authorization`] records the end.
 //! - **Entries** of every kind, kept losslessly as espi-xml writes them, so the
 //!   subscription can be written out again as an ESPI feed ([`Store::write_feed`]).
+//!   An IntervalBlock's readings, most of a subscription's XML, are kept beside its
+//!   XML in a compact binary form when they carry only what that form holds (time
+//!   period, value, cost, ReadingQuality codes), which is checked on every write; a
+//!   block with anything more keeps its whole XML.
 //! - **Sync progress**: each month's record with the range its request covered; one
 //!   month's entries, readings and record are one transaction.
 //! - **Tokens**: [`TokenStore::put`](espi_client::TokenStore::put) is one transaction,
@@ -84,6 +88,7 @@ mod bulk;
 mod commit;
 mod error;
 mod export;
+mod packed;
 mod queries;
 mod seal;
 mod store;

@@ -3,6 +3,7 @@
 //! the utility's local clock.
 
 use crate::error::Error;
+use crate::packed;
 use crate::store::{Store, on_pool};
 use chrono::{Datelike, NaiveDate};
 use espi_client::sync::ReadingTotals;
@@ -377,29 +378,30 @@ impl Store {
         let mut after = i64::MIN;
         loop {
             let page = self.entry_page(subscription, kind, after, 1_000).await?;
-            let Some((last, _, _)) = page.last() else {
+            let Some((last, _)) = page.last() else {
                 break;
             };
             after = *last;
-            for (_, key, xml) in page {
-                entries.push(parse_entry(&key, &xml)?);
-            }
+            entries.extend(page.into_iter().map(|(_, entry)| entry));
         }
         Ok(entries)
     }
 
-    /// Up to `limit` stored entries (id, key, XML) after id `after`, in id order.
+    /// Up to `limit` stored entries after id `after`, in id order, with their ids.
     pub(crate) async fn entry_page(
         &self,
         subscription: &str,
         kind: Option<&str>,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<(i64, String, String)>, Error> {
+    ) -> Result<Vec<(i64, Entry)>, Error> {
+        type Stored = (i64, String, String, Option<Vec<u8>>);
         let rows = on_pool!(self, |pool, sql| {
-            sqlx::query(&sql("SELECT e.id, e.entry_key, e.xml FROM entries e \
+            sqlx::query(&sql(
+                "SELECT e.id, e.entry_key, e.xml, e.packed_readings FROM entries e \
                  JOIN subscriptions s ON s.id = e.subscription_id \
-                 WHERE s.uri = ? AND e.id > ? AND (? IS NULL OR e.kind = ?) ORDER BY e.id LIMIT ?"))
+                 WHERE s.uri = ? AND e.id > ? AND (? IS NULL OR e.kind = ?) ORDER BY e.id LIMIT ?",
+            ))
             .bind(subscription)
             .bind(after)
             .bind(kind)
@@ -409,27 +411,39 @@ impl Store {
             .await
             .and_then(|rows| {
                 rows.iter()
-                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
-                    .collect::<Db<Vec<_>>>()
+                    .map(|row| {
+                        Ok((
+                            row.try_get(0)?,
+                            row.try_get(1)?,
+                            row.try_get(2)?,
+                            row.try_get(3)?,
+                        ))
+                    })
+                    .collect::<Db<Vec<Stored>>>()
             })
         });
         rows.map_err(Error::database(format!(
             "reading the entries of {subscription}"
-        )))
+        )))?
+        .into_iter()
+        .map(|(id, key, xml, packed)| Ok((id, stored_entry(&key, &xml, packed.as_deref())?)))
+        .collect()
     }
 }
 
-/// A stored entry's XML back as an entry.
-pub(crate) fn parse_entry(key: &str, xml: &str) -> Result<Entry, Error> {
-    let parsed = espi_xml::read_document(xml.as_bytes()).map_err(|error| Error::Entry {
+/// A stored entry back: its XML read, and its packed readings, if any, put back.
+fn stored_entry(key: &str, xml: &str, packed: Option<&[u8]>) -> Result<Entry, Error> {
+    let problem = |reason: String| Error::Entry {
         key: key.to_owned(),
-        reason: format!("the stored XML does not read back: {error}"),
-    })?;
-    match parsed.document {
-        Document::Entry(entry) => Ok(entry),
-        _ => Err(Error::Entry {
-            key: key.to_owned(),
-            reason: "the stored XML is not an entry".to_owned(),
-        }),
+        reason,
+    };
+    let parsed = espi_xml::read_document(xml.as_bytes())
+        .map_err(|error| problem(format!("the stored XML does not read back: {error}")))?;
+    let Document::Entry(mut entry) = parsed.document else {
+        return Err(problem("the stored XML is not an entry".to_owned()));
+    };
+    if let Some(packed) = packed {
+        packed::restore_readings(&mut entry, packed).map_err(problem)?;
     }
+    Ok(entry)
 }

@@ -240,17 +240,44 @@ impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
         self,
     ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
-        let sql = match self.0 {
-            Backend::Sqlite => include_str!("../migrations/sqlite/0001_store.sql"),
-            Backend::Postgres => include_str!("../migrations/postgres/0001_store.sql"),
+        let sources: [(i64, &'static str, &'static str); 2] = match self.0 {
+            Backend::Sqlite => [
+                (
+                    1,
+                    "store",
+                    include_str!("../migrations/sqlite/0001_store.sql"),
+                ),
+                (
+                    3,
+                    "packed_readings",
+                    include_str!("../migrations/sqlite/0003_packed_readings.sql"),
+                ),
+            ],
+            Backend::Postgres => [
+                (
+                    1,
+                    "store",
+                    include_str!("../migrations/postgres/0001_store.sql"),
+                ),
+                (
+                    3,
+                    "packed_readings",
+                    include_str!("../migrations/postgres/0003_packed_readings.sql"),
+                ),
+            ],
         };
-        let migrations = vec![Migration::new(
-            1,
-            Cow::Borrowed("store"),
-            MigrationType::Simple,
-            Cow::Borrowed(sql),
-            false,
-        )];
+        let migrations = sources
+            .into_iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    version,
+                    Cow::Borrowed(name),
+                    MigrationType::Simple,
+                    Cow::Borrowed(sql),
+                    false,
+                )
+            })
+            .collect();
         Box::pin(async move { Ok(migrations) })
     }
 }
