@@ -1,8 +1,8 @@
 //! Committing a 24-month 15-minute subscription (730 daily IntervalBlocks, 70 080
-//! readings, in 24 monthly batches as a sync commits them) into a fresh store, on
-//! SQLite (a file, WAL, synchronous = FULL) and, when `ESPI_TEST_POSTGRES_URL` names
-//! a server, on PostgreSQL (a fresh database per iteration). Criterion reports
-//! readings per second (`Throughput::Elements`).
+//! readings, in 25 batches of up to 30 days as a sync commits months) into a fresh
+//! store, on SQLite (a file, WAL, synchronous = FULL) and, when
+//! `ESPI_TEST_POSTGRES_URL` names a server, on PostgreSQL (a fresh database per
+//! iteration). Criterion reports readings per second (`Throughput::Elements`).
 //!
 //! ```text
 //! cargo bench -p espi-store --bench commit

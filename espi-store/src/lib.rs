@@ -77,11 +77,12 @@
 //!
 //! # Measured
 //!
-//! Committing a 24-month 15-minute subscription (70 080 readings in 24 monthly
-//! transactions, entries included) on the project's 2-core VM
-//! (`cargo bench -p espi-store --bench commit`): SQLite 307 ms (228 000 readings/s),
-//! PostgreSQL 15 over a unix socket 644 ms (109 000 readings/s), of which the
-//! readings' bulk statements take about 165 ms on the server (420 000 readings/s).
+//! Committing a 24-month 15-minute subscription (70 080 readings in 25
+//! transactions, entries included) on the project's 2-core VM shared with other
+//! builds (`cargo bench -p espi-store --bench commit`): SQLite 136–182 ms
+//! (385 000–515 000 readings/s), PostgreSQL 15 over a unix socket 274–538 ms
+//! (130 000–256 000 readings/s), the faster figures at the lower load; the README's
+//! performance section says where the time goes.
 #![deny(missing_docs)]
 
 mod bulk;
