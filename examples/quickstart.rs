@@ -457,8 +457,5 @@ fn date(epoch: i64) -> String {
 }
 
 fn date_time(epoch: i64) -> String {
-    chrono::DateTime::from_timestamp(epoch, 0).map_or_else(
-        || epoch.to_string(),
-        |time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    )
+    espi_model::date_time::format_utc(epoch)
 }

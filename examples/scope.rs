@@ -15,7 +15,7 @@
 
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate};
 use espi_auth::calendar::MonthClock;
 use espi_auth::window::{Window, WindowPolicy, monthly_chunks};
 use espi_auth::{Catalogue, Scope};
@@ -102,10 +102,7 @@ fn parse_grant(text: &str) -> Result<i64, String> {
 }
 
 fn rfc3339(instant: i64) -> String {
-    DateTime::<Utc>::from_timestamp(instant, 0).map_or_else(
-        || format!("{instant} (out of range)"),
-        |at| at.to_rfc3339_opts(SecondsFormat::Secs, true),
-    )
+    espi_model::date_time::format_utc(instant)
 }
 
 fn interval_text(interval: &DateTimeInterval) -> String {

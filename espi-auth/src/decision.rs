@@ -398,10 +398,7 @@ mod tests {
     }
 
     fn format(at: i64) -> String {
-        DateTime::from_timestamp(at, 0)
-            .expect("in range")
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()
+        espi_model::date_time::format_utc(at)
     }
 
     fn auth<'a>(

@@ -10,6 +10,7 @@
 //! - [`usage_point`], [`meter_reading`], [`reading_type`], [`interval_block`],
 //!   [`usage_summary`], [`quality_summary`], [`local_time_parameters`]: the usage data.
 //! - [`code_list`]: every code list of espi.xsd; [`dst`], [`local_time`]: DST rules.
+//! - [`date_time`]: `xs:dateTime` text and epoch seconds, both ways.
 //! - [`link`]: the UsagePoint → MeterReading → ReadingType/IntervalBlock tree;
 //!   [`reading`]: a flat view of every reading with derived values; [`facts`]: the
 //!   counts, totals and linked tree of a whole document, gathered entry by entry.
@@ -24,6 +25,7 @@ pub mod batch_list;
 pub mod code_list;
 pub mod customer;
 pub mod customer_link;
+pub mod date_time;
 pub mod dst;
 pub mod facts;
 pub mod hex;

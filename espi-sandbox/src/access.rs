@@ -23,13 +23,14 @@
 //! path.
 
 use crate::error::ApiError;
-use crate::grants::{CATALOGUE, Presented, utc_text};
+use crate::grants::{CATALOGUE, Presented};
 use crate::query::Query;
 use crate::state::{Shared, lock, read};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use espi_auth::decision::{Access, Authorization, Reason, Request, decide_range};
 use espi_auth::lifecycle::Unusable;
 use espi_auth::token::{self, TokenKind, find_endpoint};
+use espi_model::date_time::format_utc;
 
 /// What a request may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,7 +204,7 @@ fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
                 Unusable::Revoked => match presented.revoked_at {
                     Some(at) => format!(
                         "the authorization was revoked at {}{}",
-                        utc_text(at),
+                        format_utc(at),
                         presented.revocation.map_or("", |cause| cause.because())
                     ),
                     None => "the authorization is revoked (its authorized period ended)".to_owned(),
@@ -211,13 +212,13 @@ fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
                 Unusable::Denied => "the authorization was denied".to_owned(),
                 Unusable::TokenExpired { expires_at } => format!(
                     "the access token expired at {}; refresh it",
-                    utc_text(*expires_at)
+                    format_utc(*expires_at)
                 ),
                 Unusable::PeriodNotStarted { start } => {
-                    format!("the authorized period starts at {}", utc_text(*start))
+                    format!("the authorized period starts at {}", format_utc(*start))
                 }
                 Unusable::PeriodEnded { end } => {
-                    format!("the authorized period ended at {}", utc_text(*end))
+                    format!("the authorized period ended at {}", format_utc(*end))
                 }
             };
             ApiError::invalid_token(format!("{whose} cannot be used: {why}"))

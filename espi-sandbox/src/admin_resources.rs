@@ -23,7 +23,7 @@
 
 use crate::access::check;
 use crate::error::ApiError;
-use crate::grants::{APPLICATION_ID, AuthorizationRecord, Terms, utc_text};
+use crate::grants::{APPLICATION_ID, AuthorizationRecord, Terms};
 use crate::query::Query;
 use crate::state::{Shared, lock};
 use axum::Router;
@@ -38,6 +38,7 @@ use espi_model::authorization::Authorization;
 use espi_model::code_list::{
     DataCustodianApplicationStatus, GrantType, ResponseType, TokenEndPointMethod, TokenType,
 };
+use espi_model::date_time::format_utc;
 use espi_model::{Document, Entry, Link, Resource};
 use espi_xml::{WriteOptions, Writer};
 use std::sync::Arc;
@@ -139,8 +140,8 @@ async fn application_information(
         meta: Metadata {
             id: Some(uuid_urn(&self_href)),
             title: Some(format!("ApplicationInformation {id}")),
-            published: Some(utc_text(0)),
-            updated: Some(utc_text(now)),
+            published: Some(format_utc(0)),
+            updated: Some(format_utc(now)),
             // No `up`: the collection of every registration is not served.
             links: vec![Link::new("self", &self_href)],
             ..Metadata::default()
@@ -181,7 +182,7 @@ async fn authorization_feed(
     let meta = Metadata {
         id: Some(uuid_urn(&self_href)),
         title: Some("Authorizations".to_owned()),
-        updated: Some(utc_text(now)),
+        updated: Some(format_utc(now)),
         links: vec![Link::new("self", &self_href)],
         ..Metadata::default()
     };
@@ -303,8 +304,8 @@ fn authorization_entry_of(record: &AuthorizationRecord, resource_base: &str, now
         meta: Metadata {
             id: Some(uuid_urn(&record.authorization_uri)),
             title: Some(format!("Authorization {}", record.id)),
-            published: Some(utc_text(record.granted_at)),
-            updated: Some(utc_text(record.updated_at)),
+            published: Some(format_utc(record.granted_at)),
+            updated: Some(format_utc(record.updated_at)),
             links,
             ..Metadata::default()
         },

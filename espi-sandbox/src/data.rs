@@ -53,8 +53,8 @@
 //! ([`DataStore::add`]) is owned here.
 
 use crate::config::CustomerData;
-use crate::query::{format_time, parse_date_time};
 use espi_model::atom::{Link, Metadata};
+use espi_model::date_time::{XsdDateTime, format_utc};
 use espi_model::interval::DateTimeInterval;
 use espi_model::link::{LinkNode, link, normalize_href};
 use espi_model::raw::RawAttribute;
@@ -414,7 +414,7 @@ impl DataStore {
         }
         self.ids = ids;
         customer.keys = keys;
-        let stamp = format_time(now);
+        let stamp = format_utc(now);
         let mut added = Added {
             entries: 0,
             data_span: None,
@@ -1069,8 +1069,9 @@ pub fn entry_id(path: &str) -> String {
     )
 }
 
+/// An xs:dateTime as epoch seconds, a fraction of a second dropped.
 fn date_of(text: Option<&str>) -> Option<i64> {
-    parse_date_time(text?)
+    XsdDateTime::parse(text?).ok().map(|at| at.seconds)
 }
 
 /// A document's own date (its feed's `published` or `updated`), for entries without one.
@@ -1081,7 +1082,7 @@ fn document_date(document: &Document) -> Option<String> {
     [&feed.meta.published, &feed.meta.updated]
         .into_iter()
         .flatten()
-        .find(|text| parse_date_time(text).is_some())
+        .find(|text| date_of(Some(text)).is_some())
         .cloned()
 }
 
@@ -1131,7 +1132,7 @@ fn usage_item(
     };
     let valid = |text: &Option<String>| {
         text.as_deref()
-            .filter(|text| parse_date_time(text).is_some())
+            .filter(|text| date_of(Some(text)).is_some())
             .map(str::to_owned)
     };
     let source_meta = &source.meta;
@@ -1140,7 +1141,7 @@ fn usage_item(
         .or_else(|| valid(&source_meta.published))
         .or_else(|| valid(&source_meta.updated))
         .or_else(|| fallback.map(str::to_owned))
-        .or_else(|| interval.map(|(_, end)| format_time(end)));
+        .or_else(|| interval.map(|(_, end)| format_utc(end)));
     let updated = stamp
         .map(str::to_owned)
         .or_else(|| valid(&source_meta.updated))

@@ -55,6 +55,7 @@ use espi_auth::scope::Scope;
 use espi_auth::token::{Serves, TokenKind};
 use espi_auth::window::{Window, WindowPolicy};
 use espi_model::code_list::GrantType;
+use espi_model::date_time::format_utc;
 use espi_model::interval::DateTimeInterval;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
@@ -737,7 +738,7 @@ impl AuthStore {
         if now >= record.expires_at {
             return Err(GrantError::invalid_grant(format!(
                 "the authorization code expired at {} (codes live {CODE_LIFETIME} s)",
-                utc_text(record.expires_at)
+                format_utc(record.expires_at)
             )));
         }
         if record.request.client_id != client_id {
@@ -862,7 +863,7 @@ impl AuthStore {
         {
             return Err(GrantError::invalid_grant(format!(
                 "the refresh token of Authorization {id} expired at {}",
-                utc_text(expires_at)
+                format_utc(expires_at)
             )));
         }
         if let Some(requested) = scope
@@ -882,12 +883,12 @@ impl AuthStore {
                         "Authorization {id} is {status}{}: it can no longer be refreshed",
                         record
                             .revoked_at
-                            .map(|at| format!(" (revoked at {})", utc_text(at)))
+                            .map(|at| format!(" (revoked at {})", format_utc(at)))
                             .unwrap_or_default()
                     )),
                     LifecycleError::OutsidePeriod { .. } => GrantError::invalid_grant(format!(
                         "the authorized period of Authorization {id} is not in force at {}",
-                        utc_text(now)
+                        format_utc(now)
                     )),
                     other => {
                         GrantError::server_error(format!("refreshing Authorization {id}: {other}"))
@@ -960,7 +961,7 @@ impl AuthStore {
                 Err(ApiError::invalid_token(format!(
                     "the access token of Authorization {authorization} was replaced by a refresh at {}: \
                      use the new access token",
-                    utc_text(*at)
+                    format_utc(*at)
                 )))
             }
             Some(TokenEntry::Admin(index)) => {
@@ -1151,7 +1152,7 @@ impl AuthStore {
         let cannot = |what: &str, error: &dyn std::fmt::Display| {
             GrantError::server_error(format!(
                 "the program's access window cannot be applied at {}: {what}: {error}",
-                utc_text(now)
+                format_utc(now)
             ))
         };
         let window = terms
@@ -1306,11 +1307,6 @@ pub fn random_token() -> Result<String, GrantError> {
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
-/// An epoch instant as `YYYY-MM-DDThh:mm:ssZ`.
-pub fn utc_text(epoch: i64) -> String {
-    crate::query::format_time(epoch)
-}
-
 /// An epoch instant's UTC date, `YYYY-MM-DD`.
 pub fn utc_date(epoch: i64) -> String {
     chrono::DateTime::from_timestamp(epoch, 0).map_or_else(
@@ -1324,12 +1320,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn utc_text_matches_known_instants() {
-        assert_eq!(utc_text(0), "1970-01-01T00:00:00Z");
-        assert_eq!(utc_text(1_393_632_000), "2014-03-01T00:00:00Z");
-        assert_eq!(utc_text(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(utc_text(1_710_072_000), "2024-03-10T12:00:00Z");
-        assert_eq!(utc_text(-1), "1969-12-31T23:59:59Z");
+    fn utc_date_matches_known_instants() {
         assert_eq!(utc_date(1_709_251_199), "2024-02-29");
     }
 

@@ -140,10 +140,7 @@ fn data_span(documents: &[Document]) -> Option<(i64, i64)> {
 }
 
 fn text(epoch: i64) -> String {
-    chrono::DateTime::from_timestamp(epoch, 0).map_or_else(
-        || epoch.to_string(),
-        |time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    )
+    espi_model::date_time::format_utc(epoch)
 }
 
 fn load(options: &Options) -> Result<Vec<CustomerData>, String> {

@@ -43,7 +43,6 @@
 use crate::access;
 use crate::body::read_body;
 use crate::error::ApiError;
-use crate::query::format_time;
 use crate::state::{Shared, lock, write};
 use crate::stream::ATOM;
 use axum::Router;
@@ -54,6 +53,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use espi_auth::token::TokenKind;
 use espi_model::batch_list::BatchList;
+use espi_model::date_time::format_utc;
 use espi_model::{Document, Resource};
 use std::sync::Arc;
 use std::time::Duration;
@@ -226,9 +226,9 @@ async fn notify(
         .map(|sid| {
             format!(
                 "{base}/Batch/Subscription/{sid}?published-min={}&published-max={}&updated-min={}",
-                format_time(range.0),
-                format_time(range.1),
-                format_time(now)
+                format_utc(range.0),
+                format_utc(range.1),
+                format_utc(now)
             )
         })
         .collect();

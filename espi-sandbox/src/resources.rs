@@ -27,7 +27,7 @@
 use crate::access::{self, Permit};
 use crate::data::{DataStore, Item, entry_id};
 use crate::error::ApiError;
-use crate::query::{DateFilter, format_time};
+use crate::query::DateFilter;
 use crate::state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared, read};
 use crate::stream::{self, AtomBody};
 use axum::Router;
@@ -37,6 +37,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use espi_model::atom::{Link, Metadata};
 use espi_model::code_list::ServiceStatusCode;
+use espi_model::date_time::format_utc;
 use espi_model::resource::Namespace;
 use espi_model::service_status::ServiceStatus;
 use espi_model::{Document, Resource};
@@ -127,7 +128,7 @@ async fn resource(
     let meta = Metadata {
         id: Some(entry_id(&format!("feed/{path}"))),
         title: Some(selection.title),
-        updated: Some(format_time(shared.now())),
+        updated: Some(format_utc(shared.now())),
         links: vec![Link::new("self", &self_href)],
         ..Metadata::default()
     };

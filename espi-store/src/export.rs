@@ -21,10 +21,7 @@ impl Store {
         out: W,
         now: i64,
     ) -> Result<W, Error> {
-        let updated = chrono::DateTime::from_timestamp(now, 0)
-            .unwrap_or_default()
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
+        let updated = espi_model::date_time::format_utc(now);
         let mut writer = Writer::new(out, WriteOptions::compact());
         writer.start_feed(&Metadata {
             id: Some(subscription.to_owned()),

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::query::Query;
 use crate::resources::Endpoint;
 use espi_model::Entry;
+use espi_model::date_time::format_utc;
 use std::collections::BTreeSet;
 use url::Url;
 
@@ -168,19 +169,11 @@ fn stopped(
         subscription: subscription.to_owned(),
         at: month.map_or_else(
             || "the context requests".to_owned(),
-            |month| format!("the month starting {}", utc_text(month.start)),
+            |month| format!("the month starting {}", format_utc(month.start)),
         ),
         months_committed: report.months_fetched,
         source: Box::new(error),
     }
-}
-
-/// `YYYY-MM-DDThh:mm:ssZ` for messages.
-fn utc_text(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(
-        || seconds.to_string(),
-        |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    )
 }
 
 /// Reads one month to the end, retrying a broken response.

@@ -417,10 +417,7 @@ where
 
 /// `YYYY-MM-DDThh:mm:ssZ`.
 pub fn utc(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(
-        || seconds.to_string(),
-        |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    )
+    espi_model::date_time::format_utc(seconds)
 }
 
 /// Grant instants that stress the calendar, on the Data Custodian's clock: `kind`
