@@ -23,8 +23,9 @@
 //! shows what went over the wire. `tests/quickstart.rs` runs the same [`run`].
 
 use chrono::Datelike as _;
+use espi_auth::Clock;
 use espi_client::sync::{MemorySyncStore, SyncOptions, SyncReport, sync_subscription};
-use espi_client::{AuthorizationOptions, Client, ClientConfig, Clock, Endpoints, TokenSet};
+use espi_client::{AuthorizationOptions, Client, ClientConfig, Endpoints, TokenSet};
 use espi_model::authorization::Authorization;
 use espi_model::code_list::UnitSymbolKind;
 use espi_model::interval::DateTimeInterval;
@@ -127,7 +128,7 @@ async fn start_sandbox(document: espi_model::Document) -> Result<RunningSandbox,
 }
 
 /// The clock both sides read: fixed, so that every run prints the same windows.
-fn clock() -> Clock {
+fn clock() -> Arc<dyn Clock> {
     Arc::new(|| NOW)
 }
 

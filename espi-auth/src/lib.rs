@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod clock;
 pub mod data_kind;
 pub mod decision;
 pub mod eligibility;
@@ -44,6 +45,7 @@ pub mod scope;
 pub mod token;
 pub mod window;
 
+pub use clock::{Clock, SettableClock, SystemClock};
 pub use decision::{Access, decide};
 pub use explanation::Explanation;
 pub use function_block::{Catalogue, FunctionBlockInfo, Violation};

@@ -27,26 +27,12 @@ use crate::http::check_url;
 use crate::retry::{AcceptedPolicy, RetryPolicy};
 use crate::secret::Secret;
 use crate::tls::{ClientIdentity, RootCertificates};
+use espi_auth::{Clock, SystemClock};
 use espi_xml::ReaderLimits;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
-
-/// The current time in epoch seconds. Tests share one with the sandbox; the default
-/// is [`system_clock`].
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| {
-                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-            })
-    })
-}
 
 /// The Data Custodian's endpoints (ApplicationInformation, espi-reference §2.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,8 +216,9 @@ pub struct ClientConfig {
     pub max_redirects: usize,
     /// The `User-Agent` header.
     pub user_agent: String,
-    /// The clock for token expiry and sync windows.
-    pub clock: Clock,
+    /// The clock for token expiry and sync windows ([`SystemClock`] by default; tests
+    /// share a [`SettableClock`](espi_auth::SettableClock) with the sandbox).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -293,7 +280,7 @@ impl ClientConfig {
             page_size: None,
             max_redirects: 5,
             user_agent: concat!("espi-client/", env!("CARGO_PKG_VERSION")).to_owned(),
-            clock: system_clock(),
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -366,7 +353,7 @@ impl ClientConfig {
     }
 
     /// Sets the clock.
-    pub fn with_clock(mut self, clock: Clock) -> ClientConfig {
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> ClientConfig {
         self.clock = clock;
         self
     }

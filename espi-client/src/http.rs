@@ -11,10 +11,11 @@
 //!   [`ClientConfig::max_redirects`](crate::ClientConfig::max_redirects). The token
 //!   endpoint follows no redirect at all.
 
-use crate::config::{ClientConfig, Clock};
+use crate::config::ClientConfig;
 use crate::error::{Error, Result, is_retryable_status};
 use crate::retry::{RetryPolicy, jitter_draw, parse_retry_after};
 use crate::secret::Secret;
+use espi_auth::Clock;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode};
 use std::net::IpAddr;
@@ -171,18 +172,8 @@ pub(crate) struct Transport {
     max_token_body_size: u64,
     pub(crate) reader_options: espi_xml::ReaderOptions,
     permits: Arc<Semaphore>,
-    clock: ClockHolder,
+    clock: Arc<dyn Clock>,
     pub(crate) counters: Counters,
-}
-
-/// The clock, with a `Debug` that does not try to print a closure.
-#[derive(Clone)]
-pub(crate) struct ClockHolder(pub Clock);
-
-impl std::fmt::Debug for ClockHolder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
 }
 
 impl Transport {
@@ -257,14 +248,14 @@ impl Transport {
             max_token_body_size: config.max_token_body_size,
             reader_options: config.reader_options(),
             permits: Arc::new(Semaphore::new(config.max_concurrency.max(1))),
-            clock: ClockHolder(Arc::clone(&config.clock)),
+            clock: Arc::clone(&config.clock),
             counters: Counters::default(),
         })
     }
 
     /// The current time on the client's clock, epoch seconds.
     pub(crate) fn now(&self) -> i64 {
-        (self.clock.0)()
+        self.clock.now()
     }
 
     /// Waits for a slot under the concurrency limit.

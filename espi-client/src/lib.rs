@@ -113,7 +113,7 @@ pub mod tls;
 pub mod token;
 
 pub use client::{Client, Session};
-pub use config::{ClientConfig, Clock, Endpoints, system_clock};
+pub use config::{ClientConfig, Endpoints};
 pub use error::{CallbackError, Error, Result, StoreError};
 pub use http::{ClientStats, check_url};
 pub use oauth::{

@@ -640,7 +640,7 @@ async fn a_sync_never_records_a_month_whose_body_turns_invalid() {
     })
     .await;
     let clock = TestClock::at(NOW);
-    let client = client_for(&origin, |config| config.with_clock(clock.clock())).await;
+    let client = client_for(&origin, |config| config.with_clock(Arc::new(clock.clone()))).await;
     let subscription = format!("{origin}/r/Batch/Subscription/1");
     let mut tokens = TokenSet::new(Secret::new("tok"), Grant::AuthorizationCode, NOW);
     tokens.resource_uri = Some(subscription.clone());

@@ -76,7 +76,7 @@ impl Deployment {
             self.sandbox.client_id(),
             self.sandbox.client_secret(),
         )
-        .with_clock(self.clock.clock())
+        .with_clock(std::sync::Arc::new(self.clock.clone()))
     }
 
     /// The configuration trusting the deployment's root alone.

@@ -49,7 +49,7 @@ fn a_root_named_by_ssl_cert_file_is_trusted() {
         )
         .expect("https endpoints");
         let config = ClientConfig::new(endpoints, sandbox.client_id(), sandbox.client_secret())
-            .with_clock(clock.clock())
+            .with_clock(std::sync::Arc::new(clock.clone()))
             .with_identity(
                 ClientIdentity::from_pem(certificate.as_bytes(), client_key.as_bytes())
                     .expect("an identity"),

@@ -2,23 +2,10 @@
 //! lifetimes, the window policy, the clock and the fault knobs.
 
 use espi_auth::window::WindowPolicy;
+use espi_auth::{Clock, SystemClock};
 use espi_model::Document;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The current time in epoch seconds. Tests pass a fixed or stepping clock.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| {
-                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-            })
-    })
-}
 
 /// One retail customer's data: usage (espi.xsd) and, optionally, customer (PII)
 /// documents. The sandbox gives the customer a subscription serving the usage data.
@@ -148,8 +135,9 @@ pub struct SandboxConfig {
     pub refresh_token_lifetime: u64,
     /// The program's access window (Ameren Share My Usage by default).
     pub policy: WindowPolicy,
-    /// The clock.
-    pub clock: Clock,
+    /// The clock ([`SystemClock`] by default; tests pass a
+    /// [`SettableClock`](espi_auth::SettableClock) or a closure).
+    pub clock: Arc<dyn Clock>,
     /// Fault injection.
     pub faults: Faults,
     /// Bounds on records, connections and waits.
@@ -181,7 +169,7 @@ impl SandboxConfig {
             access_token_lifetime: 3600,
             refresh_token_lifetime: 63_072_000,
             policy: WindowPolicy::ameren_share_my_usage(),
-            clock: system_clock(),
+            clock: Arc::new(SystemClock),
             faults: Faults::default(),
             limits: Limits::default(),
             seed: 1,

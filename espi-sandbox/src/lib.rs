@@ -43,9 +43,7 @@ mod server;
 mod state;
 mod stream;
 
-pub use config::{
-    ClientRegistration, Clock, CustomerData, Faults, Limits, SandboxConfig, system_clock,
-};
+pub use config::{ClientRegistration, CustomerData, Faults, Limits, SandboxConfig};
 pub use error::ApiError;
 pub use query::Query;
 

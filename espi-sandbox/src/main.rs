@@ -197,7 +197,7 @@ async fn main() -> ExitCode {
             at.saturating_add(i64::try_from(origin.elapsed().as_secs()).unwrap_or(i64::MAX))
         });
     }
-    let now = (config.clock)();
+    let now = config.clock.now();
     let address = SocketAddr::from(([127, 0, 0, 1], options.port));
     let sandbox = match start(config, address).await {
         Ok(sandbox) => sandbox,

@@ -31,7 +31,7 @@ pub struct Shared {
 impl Shared {
     /// The current time, epoch seconds, from the configured clock.
     pub fn now(&self) -> i64 {
-        (self.config.clock)()
+        self.config.clock.now()
     }
 
     /// `http://127.0.0.1:PORT/DataCustodian/espi/1_1/resource`.

@@ -157,7 +157,7 @@ async fn every_served_link_of_every_sample_resolves() {
     assert!(customers.len() > 40, "{} samples", customers.len());
     let (mut config, clock) = common::config_with(customers);
     clock.set(LATER);
-    config.clock = clock.clock();
+    config.clock = std::sync::Arc::new(clock.clone());
     let sandbox = common::start_with(config).await;
     let token = sandbox.data_custodian_token();
     for (i, n) in names.iter().enumerate() {

@@ -8,12 +8,12 @@
 
 pub mod scenario;
 
+use espi_auth::SettableClock;
 use espi_client::{
     AcceptedPolicy, AuthorizationOptions, Client, ClientConfig, Endpoints, RetryPolicy, TokenSet,
 };
-use espi_sandbox::{Clock, CustomerData, RunningSandbox, SandboxConfig};
+use espi_sandbox::{CustomerData, RunningSandbox, SandboxConfig};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// The sample files, copied into the repository (`testdata/samples`).
@@ -61,39 +61,15 @@ pub fn sample_customers() -> Vec<CustomerData> {
     ]
 }
 
-/// A clock the test moves: every clone reads and moves the same instant.
-#[derive(Debug, Clone)]
-pub struct TestClock(Arc<AtomicI64>);
-
-impl TestClock {
-    /// A clock standing at `at` (epoch seconds).
-    pub fn at(at: i64) -> TestClock {
-        TestClock(Arc::new(AtomicI64::new(at)))
-    }
-
-    /// The current instant.
-    pub fn now(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    /// Moves the clock forward by `seconds`.
-    pub fn advance(&self, seconds: i64) {
-        self.0.fetch_add(seconds, Ordering::SeqCst);
-    }
-
-    /// The clock for the sandbox and the client (the same type).
-    pub fn clock(&self) -> Clock {
-        let inner = Arc::clone(&self.0);
-        Arc::new(move || inner.load(Ordering::SeqCst))
-    }
-}
+/// A clock the test moves, shared by the sandbox and the client.
+pub type TestClock = SettableClock;
 
 /// The sandbox configuration: the sample customers, auto-approve, the clock at
 /// [`NOW`], the usage and bulk scopes offered.
 pub fn sandbox_config(clock: &TestClock) -> SandboxConfig {
     let mut config = SandboxConfig::new(sample_customers());
     config.auto_approve = true;
-    config.clock = clock.clock();
+    config.clock = Arc::new(clock.clone());
     config.client.redirect_uris = vec![REDIRECT_URI.to_owned()];
     config.client.scopes = vec![
         USAGE_SCOPE.to_owned(),
@@ -133,7 +109,7 @@ pub fn client_config(sandbox: &RunningSandbox, clock: &TestClock) -> ClientConfi
             Duration::from_millis(5),
             Duration::from_millis(50),
         ))
-        .with_clock(clock.clock())
+        .with_clock(Arc::new(clock.clone()))
 }
 
 /// A client for `sandbox`.

@@ -317,7 +317,7 @@ where
         customer: Vec::new(),
     }]);
     config.auto_approve = true;
-    config.clock = server_clock.clock();
+    config.clock = Arc::new(server_clock.clone());
     config.client.redirect_uris = vec![REDIRECT_URI.to_owned()];
     config.client.scopes = vec![
         scenario.blocks.scope().to_owned(),

@@ -5,11 +5,12 @@
 //! helper, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
-use espi_sandbox::{Clock, CustomerData, RunningSandbox, SandboxConfig};
+use espi_auth::SettableClock;
+use espi_sandbox::{CustomerData, RunningSandbox, SandboxConfig};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 
 /// The sample files, copied into the repository (`testdata/samples`).
 pub const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/samples");
@@ -63,37 +64,8 @@ pub fn sample_customers() -> Vec<CustomerData> {
     ]
 }
 
-/// A clock the test moves: every clone reads and moves the same instant.
-#[derive(Debug, Clone)]
-pub struct TestClock(Arc<AtomicI64>);
-
-impl TestClock {
-    /// A clock standing at `at` (epoch seconds).
-    pub fn at(at: i64) -> TestClock {
-        TestClock(Arc::new(AtomicI64::new(at)))
-    }
-
-    /// The current instant.
-    pub fn now(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    /// Moves the clock to `at`.
-    pub fn set(&self, at: i64) {
-        self.0.store(at, Ordering::SeqCst);
-    }
-
-    /// Moves the clock forward by `seconds`.
-    pub fn advance(&self, seconds: i64) {
-        self.0.fetch_add(seconds, Ordering::SeqCst);
-    }
-
-    /// The sandbox's [`Clock`] reading this one.
-    pub fn clock(&self) -> Clock {
-        let inner = Arc::clone(&self.0);
-        Arc::new(move || inner.load(Ordering::SeqCst))
-    }
-}
+/// A clock the test moves, shared with the sandbox.
+pub type TestClock = SettableClock;
 
 /// The test configuration: [`sample_customers`], auto-approve on, the clock at
 /// [`NOW`], and a client offered [`USAGE_SCOPE`], [`CUSTOMER_SCOPE`] and
@@ -107,7 +79,7 @@ pub fn config_with(customers: Vec<CustomerData>) -> (SandboxConfig, TestClock) {
     let clock = TestClock::at(NOW);
     let mut config = SandboxConfig::new(customers);
     config.auto_approve = true;
-    config.clock = clock.clock();
+    config.clock = Arc::new(clock.clone());
     config.client.redirect_uris = vec![REDIRECT_URI.to_owned()];
     config.client.scopes = vec![
         USAGE_SCOPE.to_owned(),
