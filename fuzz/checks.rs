@@ -193,13 +193,20 @@ pub fn dst_rule(data: &[u8]) {
     }
 }
 
-/// The query parameters of a resource GET (the sandbox's parser) and of an OAuth
-/// callback (the client's): no panic, and a parsed query keeps its bounds ordered.
+/// The query parameters of a resource GET (espi-auth's parser, both syntaxes) and of
+/// an OAuth callback (the client's): no panic, and a parsed query keeps its bounds
+/// ordered.
 pub fn query(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(query) = espi_sandbox::Query::parse(text) {
+    for query in [
+        espi_auth::QuerySyntax::Lenient,
+        espi_auth::QuerySyntax::Strict,
+    ]
+    .into_iter()
+    .filter_map(|syntax| espi_auth::Query::parse(text, syntax).ok())
+    {
         for (min, max) in [
             (query.published_min, query.published_max),
             (query.updated_min, query.updated_max),

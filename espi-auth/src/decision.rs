@@ -22,13 +22,13 @@
 //!    about the Third Party itself need none. A bulk (`{bulkId}`) must be the one the
 //!    scope's `BR` names (espi-reference §1.3). The Data Custodian's own tokens (data
 //!    custodian, upload) carry no customer's consent and are not limited by a scope.
-//! 4. **Query** (espi-reference §1.6): `published-min` and `published-max` are read
-//!    from the query string (percent-decoded). Each must be an RFC 3339 date-time in
-//!    UTC written with `Z` and whole seconds (`YYYY-MM-DDThh:mm:ssZ`, the form
-//!    espi-reference §1.6 says to send); anything else, or the parameter given twice,
-//!    is a deny reason naming the parameter. Other parameters (`updated-min`,
-//!    `max-results`, …) do not bear on the decision and are ignored. A server that
-//!    reads the query itself passes the range to [`decide_range`] instead.
+//! 4. **Query** (NAESB REQ.21 §1.6): the query string is read with
+//!    [`Query::parse`] in [`QuerySyntax::Strict`]: date-times must be
+//!    `YYYY-MM-DDThh:mm:ssZ`, the form the standard tells clients to send. A malformed
+//!    or repeated parameter is [`Reason::Query`]; a minimum after its maximum is
+//!    [`DenyReason::InvalidInterval`]. `published-min` and `published-max` are the
+//!    requested range, `[min, max)`. A server that reads the query itself passes the
+//!    range to [`decide_range`] instead.
 //! 5. **Window** ([`Window::clamp`]): the requested range is intersected with the data
 //!    the window permits at `now`; when nothing is left, the window's [`DenyReason`]
 //!    is the reason.
@@ -75,19 +75,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use chrono::{DateTime, Timelike};
 use thiserror::Error;
 
 use crate::function_block::Catalogue;
 use crate::lifecycle::{AuthorizationState, Unusable};
+use crate::query::{Query, QueryError, QuerySyntax};
 use crate::scope::Scope;
 use crate::token::{Denied, Method, Serves, TokenKind, find_endpoint, may_reach};
 use crate::window::{DenyReason, Window};
-
-/// The query parameter for the lower bound of the range (espi-reference §1.6).
-pub const PUBLISHED_MIN: &str = "published-min";
-/// The query parameter for the upper bound of the range (espi-reference §1.6).
-pub const PUBLISHED_MAX: &str = "published-max";
 
 /// Everything on the authorization side of a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,20 +148,9 @@ pub enum Reason {
         /// What the row serves.
         serves: Serves,
     },
-    /// A range parameter is not a UTC `YYYY-MM-DDThh:mm:ssZ` date-time.
-    #[error("query parameter {parameter} is not a UTC date-time (YYYY-MM-DDThh:mm:ssZ): {value:?}")]
-    MalformedParameter {
-        /// The parameter name.
-        parameter: &'static str,
-        /// The value as given (before percent-decoding when that failed).
-        value: String,
-    },
-    /// A range parameter was given more than once.
-    #[error("query parameter {parameter} is given more than once")]
-    DuplicateParameter {
-        /// The parameter name.
-        parameter: &'static str,
-    },
+    /// A query parameter is malformed or repeated ([`QuerySyntax::Strict`]).
+    #[error(transparent)]
+    Query(QueryError),
     /// The window leaves no data to serve.
     #[error(transparent)]
     Window(#[from] DenyReason),
@@ -187,7 +171,7 @@ pub fn decide(authorization: &Authorization<'_>, request: &Request<'_>, now: i64
     access(try_decide(
         authorization,
         request,
-        || published_range(request.query),
+        || requested_range(request.query),
         now,
     ))
 }
@@ -290,6 +274,15 @@ fn try_decide(
     }
 }
 
+/// The `(published-min, published-max)` a query string asks for (step 4).
+fn requested_range(query: &str) -> Result<(Option<i64>, Option<i64>), Reason> {
+    match Query::parse(query, QuerySyntax::Strict) {
+        Ok(query) => Ok((query.published_min, query.published_max)),
+        Err(QueryError::EmptyRange { .. }) => Err(Reason::Window(DenyReason::InvalidInterval)),
+        Err(error) => Err(Reason::Query(error)),
+    }
+}
+
 /// The earliest instant the scope's `HistoryLength` reaches back to from the grant.
 /// Seconds are exact; months are counted on UTC calendar months (the window's own
 /// clock is not part of the decision inputs), which can differ from the utility's
@@ -306,66 +299,12 @@ fn history_floor(scope: &Scope, grant: i64) -> Option<i64> {
         .ok()
 }
 
-/// The `(published-min, published-max)` of a query string, epoch seconds.
-pub fn published_range(query: &str) -> Result<(Option<i64>, Option<i64>), Reason> {
-    let query = query.strip_prefix('?').unwrap_or(query);
-    let mut min = None;
-    let mut max = None;
-    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let (parameter, slot) = match key {
-            PUBLISHED_MIN => (PUBLISHED_MIN, &mut min),
-            PUBLISHED_MAX => (PUBLISHED_MAX, &mut max),
-            _ => continue,
-        };
-        if slot.is_some() {
-            return Err(Reason::DuplicateParameter { parameter });
-        }
-        *slot = Some(parse_utc(parameter, value)?);
-    }
-    Ok((min, max))
-}
-
-/// Parses a percent-encoded `YYYY-MM-DDThh:mm:ssZ` value to epoch seconds.
-fn parse_utc(parameter: &'static str, raw: &str) -> Result<i64, Reason> {
-    let malformed = || Reason::MalformedParameter {
-        parameter,
-        value: raw.to_owned(),
-    };
-    let value = percent_decode(raw).ok_or_else(malformed)?;
-    if !value.ends_with('Z') {
-        return Err(malformed());
-    }
-    let parsed = DateTime::parse_from_rfc3339(&value).map_err(|_| malformed())?;
-    if parsed.nanosecond() != 0 {
-        return Err(malformed());
-    }
-    Ok(parsed.timestamp())
-}
-
-/// Decodes `%XX` escapes; `None` for a broken escape or bytes that are not UTF-8.
-fn percent_decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        if byte == b'%' {
-            let hex = raw.get(index + 1..index + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            out.push(byte);
-            index += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::calendar::MonthClock;
     use crate::lifecycle::AuthorizedPeriod;
+    use crate::query::{PUBLISHED_MAX, PUBLISHED_MIN};
     use crate::window::WindowPolicy;
     use proptest::prelude::*;
 
@@ -740,7 +679,7 @@ mod tests {
                 &get("/Batch/Subscription/5", query),
                 GRANT + DAY,
             )) {
-                Reason::MalformedParameter { parameter: p, .. } => {
+                Reason::Query(QueryError::Malformed { parameter: p, .. }) => {
                     assert_eq!(p, parameter, "{query}")
                 }
                 other => panic!("{query}: {other:?}"),
@@ -753,17 +692,18 @@ mod tests {
                 &get("/Batch/Subscription/5", twice),
                 GRANT + DAY
             )),
-            Reason::DuplicateParameter {
+            Reason::Query(QueryError::Repeated {
                 parameter: PUBLISHED_MIN
-            }
+            })
         );
         assert_eq!(
-            Reason::MalformedParameter {
-                parameter: PUBLISHED_MIN,
-                value: "x".into()
-            }
+            deny(decide(
+                &auth,
+                &get("/Batch/Subscription/5", "published-min=x"),
+                GRANT + DAY
+            ))
             .to_string(),
-            "query parameter published-min is not a UTC date-time (YYYY-MM-DDThh:mm:ssZ): \"x\""
+            "query parameter published-min: \"x\" is not a UTC date-time in whole seconds (YYYY-MM-DDThh:mm:ssZ)"
         );
     }
 
@@ -912,7 +852,7 @@ mod tests {
         #[test]
         fn published_range_round_trips(at in 0i64..4_000_000_000) {
             let text = format!("{PUBLISHED_MAX}={}", format(at));
-            prop_assert_eq!(published_range(&text), Ok((None, Some(at))));
+            prop_assert_eq!(requested_range(&text), Ok((None, Some(at))));
         }
     }
 

@@ -26,11 +26,11 @@ use crate::http::{
     ClientStats, Counters, RequestSpec, Transport, check_content_length, same_origin, status_error,
 };
 use crate::oauth::{AuthorizationOptions, AuthorizationRequest, OAuth, PendingAuthorization};
-use crate::query::Query;
 use crate::resources::Endpoint;
 use crate::secret::Secret;
 use crate::stream::{self, FeedStream};
 use crate::token::{MemoryTokenStore, TokenKey, TokenSet, TokenStore};
+use espi_auth::Query;
 use espi_model::Document;
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, StatusCode};
@@ -44,7 +44,8 @@ use url::Url;
 ///
 /// ```no_run
 /// # async fn demo() -> espi_client::Result<()> {
-/// use espi_client::{AuthorizationOptions, Client, ClientConfig, Endpoints, Query};
+/// use espi_auth::Query;
+/// use espi_client::{AuthorizationOptions, Client, ClientConfig, Endpoints};
 ///
 /// let endpoints = Endpoints::new(
 ///     "https://dc.example/oauth/authorize",
@@ -380,12 +381,12 @@ impl Session {
         self.client.check_resource_url(url)?;
         let mut url = url.clone();
         let mut query = query.clone();
-        let existing = Query::from_url(&url).unwrap_or_default();
+        let existing = crate::query::of_url(&url).unwrap_or_default();
         if query.max_results.is_none() && existing.max_results.is_none() {
             query.max_results = self.client.config().page_size;
         }
-        query.apply(&mut url);
-        let effective = Query::from_url(&url).unwrap_or_default();
+        crate::query::apply(&query, &mut url);
+        let effective = crate::query::of_url(&url).unwrap_or_default();
         let page_size = effective.page_size();
         let permit = self.client.transport().permit().await?;
         let first = self.fetch(&url).await?;

@@ -10,7 +10,7 @@
 //!   checked when it is loaded, and certificate refusals that fail at once with
 //!   [`Error::Tls`] naming the cause instead of being retried.
 //! - Every resource endpoint as a typed call ([`resources`]) with the query parameters
-//!   as a typed value ([`query`]); responses decoded while they stream through
+//!   as espi-auth's [`Query`](espi_auth::Query); responses decoded while they stream through
 //!   espi-xml, page after page ([`stream`]); 202 Accepted polled, 204 read as no data.
 //! - A transport that is honest under faults ([`http`], [`retry`]): bounded retries
 //!   with backoff, jitter and `Retry-After`; timeouts and body size limits that end
@@ -103,7 +103,7 @@ pub mod error;
 pub mod http;
 pub mod notification;
 pub mod oauth;
-pub mod query;
+mod query;
 pub mod resources;
 pub mod retry;
 pub mod secret;
@@ -120,7 +120,6 @@ pub use oauth::{
     AuthorizationOptions, AuthorizationRequest, PendingAuthorization, TokenResponseError,
     read_token_response,
 };
-pub use query::Query;
 pub use resources::Endpoint;
 pub use retry::{AcceptedPolicy, RetryPolicy};
 pub use secret::Secret;

@@ -21,9 +21,9 @@
 
 use crate::client::{Client, Session};
 use crate::error::{Error, Result};
-use crate::query::Query;
 use crate::stream::FeedSummary;
 use crate::sync::{Batch, SyncStore};
+use espi_auth::Query;
 use espi_model::{Document, Entry, Resource};
 use url::Url;
 

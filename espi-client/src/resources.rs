@@ -21,8 +21,8 @@
 
 use crate::client::Session;
 use crate::error::Result;
-use crate::query::Query;
 use crate::stream::FeedStream;
+use espi_auth::Query;
 use espi_model::Document;
 
 /// A resource endpoint of the ESPI REST API.

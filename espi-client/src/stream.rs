@@ -28,8 +28,8 @@
 use crate::client::{Fetched, Session};
 use crate::error::{Error, Result};
 use crate::http::{Counters, RequestSpec, check_content_length};
-use crate::query::Query;
 use bytes::Bytes;
+use espi_auth::Query;
 use espi_model::Document;
 use espi_model::atom::{Entry, Feed, Metadata};
 use espi_xml::{Diagnostic, EntryReader, ReaderOptions, RootKind};
@@ -281,7 +281,7 @@ async fn drive(
         }
         start_index = start_index.saturating_add(size);
         let mut next = page_url.clone();
-        Query::new().start_index(start_index).apply(&mut next);
+        crate::query::apply(&Query::new().start_index(start_index), &mut next);
         page_url = next;
         permit = Some(session.client().transport().permit().await?);
         fetched = session.fetch(&page_url).await?;

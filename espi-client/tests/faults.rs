@@ -6,10 +6,11 @@
 mod common;
 
 use common::*;
+use espi_auth::Query;
 use espi_client::sync::{
     Batch, MemorySyncStore, MonthRecord, SyncOptions, SyncStore, sync_subscription,
 };
-use espi_client::{AcceptedPolicy, Client, Error, Query, RetryPolicy, StoreError};
+use espi_client::{AcceptedPolicy, Client, Error, RetryPolicy, StoreError};
 use espi_sandbox::{Faults, RunningSandbox};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

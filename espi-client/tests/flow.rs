@@ -5,8 +5,9 @@
 mod common;
 
 use common::*;
+use espi_auth::Query;
+use espi_client::AuthorizationOptions;
 use espi_client::sync::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
-use espi_client::{AuthorizationOptions, Query};
 use espi_model::{Document, Resource, ResourceKind};
 use std::time::Instant;
 

@@ -10,8 +10,9 @@
 mod common;
 
 use common::*;
+use espi_auth::Query;
 use espi_client::sync::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
-use espi_client::{Client, ClientConfig, Endpoints, Error, Grant, Query, RetryPolicy, Secret};
+use espi_client::{Client, ClientConfig, Endpoints, Error, Grant, RetryPolicy, Secret};
 use espi_client::{FeedStream, TokenSet};
 use std::future::Future;
 use std::sync::Arc;

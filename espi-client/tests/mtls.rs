@@ -15,9 +15,9 @@ mod common;
 mod pki;
 
 use common::{BULK_SCOPE, NOW, TestClock};
+use espi_auth::Query;
 use espi_client::{
-    Client, ClientConfig, ClientIdentity, Endpoints, Error, Grant, Query, RootCertificates,
-    TokenSet,
+    Client, ClientConfig, ClientIdentity, Endpoints, Error, Grant, RootCertificates, TokenSet,
 };
 use pki::{Authority, FrontConfig, TlsFront};
 use rcgen::KeyPair;

@@ -4,9 +4,10 @@
 mod common;
 
 use common::*;
+use espi_auth::Query;
 use espi_client::{
     AuthorizationOptions, CallbackError, Client, ClientConfig, ClientIdentity, Endpoints, Error,
-    Grant, Query, Secret, TokenSet,
+    Grant, Secret, TokenSet,
 };
 
 #[test]

@@ -5,7 +5,8 @@
 mod common;
 
 use common::*;
-use espi_client::{Client, ClientConfig, Endpoints, Error, Grant, Query, Secret, TokenSet};
+use espi_auth::Query;
+use espi_client::{Client, ClientConfig, Endpoints, Error, Grant, Secret, TokenSet};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -116,13 +116,19 @@ impl XsdDateTime {
     /// Parses only `YYYY-MM-DDThh:mm:ssZ`, the form NAESB REQ.21 §1.6 tells clients to
     /// send (UTC, whole seconds, a four-digit year), to epoch seconds.
     pub fn parse_utc_seconds(text: &str) -> Result<i64, DateTimeError> {
-        let parsed = XsdDateTime::parse(text)?;
         let bytes = text.as_bytes();
-        let utc_seconds = bytes.len() == 20 && bytes[10] == b'T' && bytes[19] == b'Z';
-        if !utc_seconds {
+        let shaped = bytes.len() == 20
+            && bytes.iter().enumerate().all(|(index, byte)| match index {
+                4 | 7 => *byte == b'-',
+                10 => *byte == b'T',
+                13 | 16 => *byte == b':',
+                19 => *byte == b'Z',
+                _ => byte.is_ascii_digit(),
+            });
+        if !shaped {
             return Err(DateTimeError::NotUtcSeconds);
         }
-        Ok(parsed.seconds)
+        Ok(XsdDateTime::parse(text)?.seconds)
     }
 
     /// `YYYY-MM-DDThh:mm:ss[.fraction]Z`.
@@ -215,7 +221,8 @@ mod tests {
             ("2024-03-01T00:00:00.5Z", DateTimeError::NotUtcSeconds),
             ("10000-03-01T00:00:00Z", DateTimeError::NotUtcSeconds),
             ("2024-02-30T00:00:00Z", DateTimeError::NotXsdDateTime),
-            ("yesterday", DateTimeError::NotXsdDateTime),
+            ("yesterday", DateTimeError::NotUtcSeconds),
+            ("2024-03-01T24:00:01Z", DateTimeError::NotXsdDateTime),
         ] {
             assert_eq!(XsdDateTime::parse_utc_seconds(text), Err(error), "{text}");
         }

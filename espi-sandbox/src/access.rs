@@ -24,9 +24,10 @@
 
 use crate::error::ApiError;
 use crate::grants::{CATALOGUE, Presented};
-use crate::query::Query;
+use crate::query;
 use crate::state::{Shared, lock, read};
 use axum::http::{HeaderMap, Method, StatusCode, header};
+use espi_auth::Query;
 use espi_auth::decision::{Access, Authorization, Reason, Request, decide_range};
 use espi_auth::lifecycle::Unusable;
 use espi_auth::token::{self, TokenKind, find_endpoint};
@@ -56,7 +57,7 @@ pub struct Permit {
 /// `…/espi/1_1/resource`, e.g. `Batch/Subscription/5`) and reads its `query` (without
 /// `?`). In order: the credentials (401, or 400 for a malformed header), the
 /// decision without the query's bounds (401 for a token that cannot be used, 403 for
-/// one that may not make the request), the query ([`Query::parse`], 400), and the
+/// one that may not make the request), the query ([`query::read`], 400), and the
 /// decision again with the published range the query asks for (403 when the window
 /// leaves nothing of it).
 ///
@@ -94,7 +95,7 @@ pub fn check(
         Access::Deny(reason) => Err(denial(&presented, &reason, path)),
     };
     let window = decide((None, None))?;
-    let query = Query::parse(query)?;
+    let query = query::read(query)?;
     if query.published_min.is_some() || query.published_max.is_some() {
         // The query's bounds are inclusive whole seconds; the decision's range is
         // half-open.
@@ -223,9 +224,7 @@ fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
             };
             ApiError::invalid_token(format!("{whose} cannot be used: {why}"))
         }
-        Reason::MalformedParameter { .. } | Reason::DuplicateParameter { .. } => {
-            ApiError::bad_request(format!("{reason}"))
-        }
+        Reason::Query(_) => ApiError::bad_request(format!("{reason}")),
         Reason::Unreachable(_)
         | Reason::NotInScope { .. }
         | Reason::BulkNotInScope { .. }

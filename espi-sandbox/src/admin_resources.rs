@@ -24,13 +24,14 @@
 use crate::access::check;
 use crate::error::ApiError;
 use crate::grants::{APPLICATION_ID, AuthorizationRecord, Terms};
-use crate::query::Query;
+use crate::query;
 use crate::state::{Shared, lock};
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use espi_auth::Query;
 use espi_auth::token::TokenKind;
 use espi_model::application_information::ApplicationInformation;
 use espi_model::atom::Metadata;
@@ -332,11 +333,11 @@ impl Paging {
     }
 
     fn skip(&self) -> usize {
-        self.0.skip()
+        query::skip(&self.0)
     }
 
     fn limit(&self) -> usize {
-        self.0.limit()
+        query::limit(&self.0)
     }
 }
 
@@ -392,7 +393,7 @@ mod tests {
 
     #[test]
     fn paging_takes_the_counts_of_the_query() {
-        let paging = Paging(Query::parse("start-index=3&max-results=5&depth=4").expect("valid"));
+        let paging = Paging(query::read("start-index=3&max-results=5&depth=4").expect("valid"));
         assert_eq!((paging.skip(), paging.limit()), (2, 4));
     }
 }

@@ -45,7 +45,6 @@ mod stream;
 
 pub use config::{ClientRegistration, CustomerData, Faults, Limits, SandboxConfig};
 pub use error::ApiError;
-pub use query::Query;
 
 use axum::Router;
 use state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared};

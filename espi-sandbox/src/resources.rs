@@ -27,7 +27,7 @@
 use crate::access::{self, Permit};
 use crate::data::{DataStore, Item, entry_id};
 use crate::error::ApiError;
-use crate::query::DateFilter;
+use crate::query::{self, DateFilter};
 use crate::state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared, read};
 use crate::stream::{self, AtomBody};
 use axum::Router;
@@ -106,8 +106,8 @@ async fn resource(
             .items
             .iter()
             .filter(|item| filter.accepts(item))
-            .skip(query.skip())
-            .take(query.limit())
+            .skip(query::skip(query))
+            .take(query::limit(query))
             .cloned()
             .collect();
         (selection, items)

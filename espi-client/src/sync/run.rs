@@ -5,8 +5,8 @@ use super::plan::{PlannedMonth, SyncOptions, block_lookahead, plan_months, sync_
 use super::store::{Batch, SyncStore, readings_of};
 use crate::client::Session;
 use crate::error::{Error, Result};
-use crate::query::Query;
 use crate::resources::Endpoint;
+use espi_auth::Query;
 use espi_model::Entry;
 use espi_model::date_time::format_utc;
 use std::collections::BTreeSet;
