@@ -521,7 +521,7 @@ async fn read_authorization(
     let client_tokens = client.client_credentials(Some(scope)).await?;
     let document = client
         .session(client_tokens.key())
-        .authorization(id)
+        .authorization(&id)
         .await?;
     document
         .resources()

@@ -191,7 +191,7 @@ async fn read_authorization(
     let client_tokens = client.client_credentials(None).await?;
     let document = client
         .session(client_tokens.key())
-        .authorization(id)
+        .authorization(&id)
         .await?;
     let authorization = document
         .resources()

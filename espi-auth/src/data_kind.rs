@@ -3,7 +3,7 @@
 //!
 //! Each row maps a Function Block number (in the catalogues it belongs to) to the
 //! [`DataKind`] it grants and to what that data is served as — the [`Serves`] values of
-//! the endpoint catalogue's rows ([`crate::token::ENDPOINTS`]). [`Scope::grants`] and
+//! the endpoint catalogue's rows ([`crate::endpoint::ENDPOINTS`]). [`Scope::grants`] and
 //! [`Scope::reaches`] read the two tables together; [`crate::decision::decide`] refuses a
 //! Third Party's request the scope does not reach, and [`Scope::explain`] lists exactly
 //! the rows it reaches, so the consent text cannot promise less than is served.
@@ -24,7 +24,7 @@
 //!   ApplicationInformation and Authorizations whatever its scope.
 //!
 //! ```
-//! use espi_auth::token::Serves;
+//! use espi_auth::Serves;
 //! use espi_auth::{Catalogue, Scope};
 //!
 //! let summaries = Scope::parse("FB=1_3_15")?.scope;
@@ -38,9 +38,9 @@
 
 use std::fmt;
 
+use crate::endpoint::{Endpoint, Serves};
 use crate::function_block::Catalogue;
 use crate::scope::Scope;
-use crate::token::{Endpoint, Serves};
 
 /// A kind of data a Function Block grants (espi-reference §3.1–§3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,7 +171,7 @@ pub struct DataKindRow {
     /// The data the block grants.
     pub kind: DataKind,
     /// What the data is served as: the [`Endpoint::serves`] values of the rows of
-    /// [`ENDPOINTS`](crate::token::ENDPOINTS) the block opens to a Third Party.
+    /// [`ENDPOINTS`](crate::endpoint::ENDPOINTS) the block opens to a Third Party.
     pub serves: &'static [Serves],
     /// Where the mapping comes from, in espi-reference.
     pub source: &'static str,
@@ -466,10 +466,9 @@ impl Scope {
     /// ([`crate::decision::decide`]).
     ///
     /// ```
-    /// use espi_auth::token::find_endpoint;
-    /// use espi_auth::{Catalogue, Scope};
+    /// use espi_auth::{Catalogue, Endpoint, Scope};
     ///
-    /// let (bulk, _) = find_endpoint("Batch/Bulk/1").unwrap();
+    /// let bulk = Endpoint::with_path("Batch/Bulk/{bulkId}").unwrap();
     /// let with_br = Scope::parse("FB=4_5_35;BR=1")?.scope;
     /// assert!(with_br.reaches(bulk, Catalogue::Current));
     /// assert!(!Scope::parse("FB=4_5_35")?.scope.reaches(bulk, Catalogue::Current));
@@ -484,8 +483,8 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoint::ENDPOINTS;
     use crate::function_block::Group;
-    use crate::token::ENDPOINTS;
 
     #[test]
     fn data_table_agrees_with_the_catalogues() {

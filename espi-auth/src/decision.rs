@@ -42,7 +42,8 @@
 //! use espi_auth::calendar::MonthClock;
 //! use espi_auth::decision::{decide, Access, Authorization, Reason, Request};
 //! use espi_auth::lifecycle::AuthorizationState;
-//! use espi_auth::token::{Method, TokenKind};
+//! use espi_auth::token::TokenKind;
+//! use espi_auth::Method;
 //! use espi_auth::window::WindowPolicy;
 //! use espi_auth::{Catalogue, Scope};
 //!
@@ -77,11 +78,12 @@
 
 use thiserror::Error;
 
+use crate::endpoint::{Method, Serves};
 use crate::function_block::Catalogue;
 use crate::lifecycle::{AuthorizationState, Unusable};
 use crate::query::{Query, QueryError, QuerySyntax};
 use crate::scope::Scope;
-use crate::token::{Denied, Method, Serves, TokenKind, find_endpoint, may_reach};
+use crate::token::{Denied, TokenKind, reach};
 use crate::window::{DenyReason, Window};
 
 /// Everything on the authorization side of a decision.
@@ -186,7 +188,8 @@ pub fn decide(authorization: &Authorization<'_>, request: &Request<'_>, now: i64
 /// # use espi_auth::calendar::MonthClock;
 /// # use espi_auth::decision::{decide_range, Access, Authorization, Request};
 /// # use espi_auth::lifecycle::AuthorizationState;
-/// # use espi_auth::token::{Method, TokenKind};
+/// # use espi_auth::token::TokenKind;
+/// # use espi_auth::Method;
 /// # use espi_auth::window::WindowPolicy;
 /// # use espi_auth::{Catalogue, Scope};
 /// # let grant = 1_710_072_000;
@@ -230,15 +233,13 @@ fn try_decide(
     now: i64,
 ) -> Result<(Option<i64>, i64), Reason> {
     authorization.state.check_usable(now)?;
-    may_reach(
+    let (endpoint, ids) = reach(
         authorization.token,
         request.method,
         request.path,
         authorization.bound,
     )?;
-    if authorization.token.is_third_party()
-        && let Some((endpoint, ids)) = find_endpoint(request.path)
-    {
+    if authorization.token.is_third_party() {
         if !authorization
             .scope
             .grants(endpoint.serves, authorization.catalogue)
@@ -579,8 +580,8 @@ mod tests {
             ("MeterReading/1", Serves::IntervalReadings),
             ("Batch/Subscription/5", Serves::Usage),
         ] {
-            let (endpoint, _) = find_endpoint(path).expect("a row");
-            assert_eq!(endpoint.serves, serves, "{path}");
+            let route = crate::Route::parse(path).expect("a row");
+            assert_eq!(route.endpoint().serves, serves, "{path}");
         }
     }
 

@@ -8,7 +8,7 @@
 //! Besides the terms, an explanation says which **data kinds** the Function Blocks
 //! grant, what is **served** and on which **endpoint paths**. All three come from the
 //! table the access decision reads too ([`crate::data_kind`]): the endpoints are the
-//! rows of [`crate::token::ENDPOINTS`] a Third Party's token (access, client or
+//! rows of [`crate::endpoint::ENDPOINTS`] a Third Party's token (access, client or
 //! registration) may GET and the scope reaches ([`Scope::reaches`]), so
 //! [`crate::decision::decide`] serves nothing the explanation does not list. The
 //! resources about the Third Party itself, which carry no customer data, are listed
@@ -28,9 +28,9 @@
 use std::fmt;
 
 use crate::data_kind::{DataKind, data_kind_rows};
+use crate::endpoint::{ENDPOINTS, RESOURCE_PREFIX, Serves};
 use crate::function_block::{self, Catalogue, FunctionBlockInfo, Group, Violation};
 use crate::scope::{BulkId, ExtensionTerm, HistoryLength, NamedFrequency, Period, Scope};
-use crate::token::{ENDPOINTS, RESOURCE_PREFIX, Serves};
 
 /// One Function Block of the scope with its catalogue entry, if the catalogue names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,32 +1,28 @@
-//! Token kinds ("ACUDR") and the endpoints each may reach (espi-reference §1.2–§1.4).
+//! Token kinds ("ACUDR") and the endpoints each may reach (NAESB REQ.21 §1.2–§1.4).
 //!
 //! [`may_reach`] answers one question: may a token of this [`TokenKind`], bound to
 //! this resource URI, make this request? The answer comes from two sources:
 //!
-//! - the token columns of the endpoint catalogue, [`ENDPOINTS`] (espi-reference §1.3
-//!   energy-usage rows and §1.4 RetailCustomer rows): which kinds may use which method
-//!   on which path;
-//! - the resource URI the token is bound to (espi-reference §1.2): an access token
-//!   reaches only its own subscription (or, for a `customerResourceURI`, its own
-//!   RetailCustomer), a registration token only its own ApplicationInformation, a
-//!   client token bound to one Bulk only that bulk, an upload token bound to one
-//!   RetailCustomer only that customer's upload path.
+//! - the token columns of the endpoint catalogue, [`ENDPOINTS`](crate::ENDPOINTS):
+//!   which kinds may use which method on which path;
+//! - the resource URI the token is bound to (§1.2): an access token reaches only its
+//!   own subscription (or, for a `customerResourceURI`, its own RetailCustomer), a
+//!   registration token only its own ApplicationInformation, a client token bound to
+//!   one Bulk only that bulk, an upload token bound to one RetailCustomer only that
+//!   customer's upload path.
 //!
-//! Each row also says what it serves ([`Serves`]): what a Third Party's scope must
-//! grant to reach it is decided from that column ([`crate::data_kind`]), not here.
+//! What a Third Party's scope must grant to reach a row is decided from the row's
+//! [`Serves`](crate::Serves) column ([`crate::decide`]), not here.
 //!
-//! Paths are relative to `.../espi/1_1/resource`; a full URL is cut after that
-//! prefix. `{…}` segments of the catalogue match any one non-empty segment and ids
-//! are compared as opaque strings. Paths outside the catalogue are denied for every
-//! kind, the data custodian's included: the catalogue is what this function knows.
-//!
-//! Choice: `/Batch/BulkRetailCustomerInfo/{bulkId}` is printed "D,A" in the source
-//! table with a doubt (espi-reference §1.3, "as printed"); a bulk spans many customers,
-//! so an access token bound to one customer's subscription is not allowed there: the
-//! row is D only.
+//! Ids are compared as opaque strings, as written. Paths outside the catalogue are
+//! denied for every kind, the data custodian's included: the catalogue is what this
+//! function knows. An encoded `/`, `\\` or `.` in a path is refused rather than
+//! decoded: some servers decode before routing, and the check would then judge
+//! another path than the one served.
 //!
 //! ```
-//! use espi_auth::token::{may_reach, Denied, Method, TokenKind};
+//! use espi_auth::token::{may_reach, Denied, TokenKind};
+//! use espi_auth::Method;
 //!
 //! let bound = "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5";
 //! assert!(may_reach(TokenKind::Access, Method::Get, "/Batch/Subscription/5", bound).is_ok());
@@ -41,8 +37,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// The path prefix under which every resource path lies (espi-reference §1.1).
-pub const RESOURCE_PREFIX: &str = "/espi/1_1/resource";
+use crate::endpoint::{Captures, Endpoint, Method, Separators, find, segments};
 
 /// The five token kinds of the ESPI API matrix, "ACUDR" (espi-reference §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -118,451 +113,6 @@ impl fmt::Display for TokenKind {
     }
 }
 
-/// The HTTP methods of the endpoint catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Method {
-    /// GET: read.
-    Get,
-    /// POST: create (or upload).
-    Post,
-    /// PUT: update.
-    Put,
-    /// DELETE: delete.
-    Delete,
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-        })
-    }
-}
-
-/// What a row of the endpoint catalogue serves: the column that ties the catalogue to
-/// the scope.
-///
-/// A Third Party's token (access, client or registration) reaches a row only when its
-/// scope grants what the row serves, and [`Scope::explain`](crate::Scope::explain)
-/// lists a row on the same rule ([`Scope::reaches`](crate::Scope::reaches)); which
-/// Function Blocks grant which of these is the table
-/// [`DATA_KINDS`](crate::data_kind::DATA_KINDS). Resources describing usage data
-/// (ReadingType for units and multipliers — a SummaryMeasurement refers to one too —
-/// and LocalTimeParameters for local time) come with any usage data; the resources
-/// about the Third Party itself come with every scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Serves {
-    /// Usage data of every kind the scope grants: the subscription feed
-    /// (`Batch/Subscription`), its UsagePoints, a bulk (`Batch/Bulk`), the upload path.
-    Usage,
-    /// MeterReadings and IntervalBlocks.
-    IntervalReadings,
-    /// UsageSummary (and its deprecated name ElectricPowerUsageSummary).
-    UsageSummaries,
-    /// ElectricPowerQualitySummary.
-    PowerQualitySummaries,
-    /// What usage data means: ReadingType and LocalTimeParameters.
-    UsageContext,
-    /// Retail customer (PII) data: `Batch/RetailCustomer`, the `RetailCustomer/…`
-    /// hierarchy and the root customer collections.
-    CustomerData,
-    /// Retail customer data in bulk (`Batch/BulkRetailCustomerInfo`).
-    CustomerBulk,
-    /// No customer data: the Third Party's registration (ApplicationInformation), its
-    /// authorizations (Authorization) and the service status (ReadServiceStatus).
-    /// Granted by every scope.
-    Administration,
-}
-
-impl Serves {
-    /// Every variant, in order.
-    pub const ALL: [Serves; 8] = [
-        Serves::Usage,
-        Serves::IntervalReadings,
-        Serves::UsageSummaries,
-        Serves::PowerQualitySummaries,
-        Serves::UsageContext,
-        Serves::CustomerData,
-        Serves::CustomerBulk,
-        Serves::Administration,
-    ];
-
-    /// What is served, in plain words with the resource names, for a consent page.
-    pub fn description(self) -> &'static str {
-        match self {
-            Serves::Usage => "the usage feed and its usage points (Batch/Subscription, UsagePoint)",
-            Serves::IntervalReadings => "interval readings (MeterReading, IntervalBlock)",
-            Serves::UsageSummaries => "usage summaries (UsageSummary)",
-            Serves::PowerQualitySummaries => {
-                "power quality summaries (ElectricPowerQualitySummary)"
-            }
-            Serves::UsageContext => {
-                "what the usage data means: reading types and local time (ReadingType, LocalTimeParameters)"
-            }
-            Serves::CustomerData => {
-                "retail customer information: customers, accounts, agreements, service locations and suppliers, meters and end devices (RetailCustomer)"
-            }
-            Serves::CustomerBulk => "retail customer information in bulk (BulkRetailCustomerInfo)",
-            Serves::Administration => {
-                "the application's own registration and authorizations and the service status, without customer data (ApplicationInformation, Authorization, ReadServiceStatus)"
-            }
-        }
-    }
-
-    /// Whether this is retail customer (PII) data.
-    pub fn is_customer_data(self) -> bool {
-        matches!(self, Serves::CustomerData | Serves::CustomerBulk)
-    }
-}
-
-impl fmt::Display for Serves {
-    /// Writes [`Serves::description`].
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.description())
-    }
-}
-
-/// One row of the endpoint catalogue: a path pattern, what it serves and the token
-/// kinds allowed for each method (an empty list: the method is not defined there).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Endpoint {
-    /// Path under `.../espi/1_1/resource`, without a leading `/`; `{name}` segments
-    /// stand for one id.
-    pub path: &'static str,
-    /// What the row serves, and so what a Third Party's scope must grant to reach it.
-    pub serves: Serves,
-    /// Kinds allowed to GET.
-    pub get: &'static [TokenKind],
-    /// Kinds allowed to POST.
-    pub post: &'static [TokenKind],
-    /// Kinds allowed to PUT.
-    pub put: &'static [TokenKind],
-    /// Kinds allowed to DELETE.
-    pub delete: &'static [TokenKind],
-}
-
-impl Endpoint {
-    /// The names of the row's `{…}` segments, in path order.
-    ///
-    /// ```
-    /// use espi_auth::token::find_endpoint;
-    /// let (endpoint, _) = find_endpoint("Batch/Bulk/1").unwrap();
-    /// assert_eq!(endpoint.placeholders().collect::<Vec<_>>(), ["bulkId"]);
-    /// ```
-    pub fn placeholders(&self) -> impl Iterator<Item = &'static str> {
-        self.path
-            .split('/')
-            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
-    }
-
-    /// The kinds allowed to use `method` here.
-    pub fn kinds(&self, method: Method) -> &'static [TokenKind] {
-        match method {
-            Method::Get => self.get,
-            Method::Post => self.post,
-            Method::Put => self.put,
-            Method::Delete => self.delete,
-        }
-    }
-}
-
-const NONE: &[TokenKind] = &[];
-const D: &[TokenKind] = &[TokenKind::DataCustodian];
-const DA: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Access];
-const DC: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Client];
-const DR: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Registration];
-const DU: &[TokenKind] = &[TokenKind::DataCustodian, TokenKind::Upload];
-const DCU: &[TokenKind] = &[
-    TokenKind::DataCustodian,
-    TokenKind::Client,
-    TokenKind::Upload,
-];
-
-/// A row in the catalogue's compact form.
-const fn row(
-    path: &'static str,
-    serves: Serves,
-    get: &'static [TokenKind],
-    post: &'static [TokenKind],
-    put: &'static [TokenKind],
-    delete: &'static [TokenKind],
-) -> Endpoint {
-    Endpoint {
-        path,
-        serves,
-        get,
-        post,
-        put,
-        delete,
-    }
-}
-
-/// A collection readable by `get`, created by the data custodian (POST D).
-const fn collection(path: &'static str, serves: Serves, get: &'static [TokenKind]) -> Endpoint {
-    row(path, serves, get, D, NONE, NONE)
-}
-
-/// A member readable by `get`, updated and deleted by the data custodian (PUT, DELETE D).
-const fn member(path: &'static str, serves: Serves, get: &'static [TokenKind]) -> Endpoint {
-    row(path, serves, get, NONE, D, D)
-}
-
-use Serves as S;
-
-/// The endpoint catalogue: the §1.3 energy-usage rows and the §1.4 customer (PII)
-/// rows of espi-reference, with what each serves and the token columns of the source
-/// table.
-///
-/// Collections that the table gives as "GET, POST, PUT, DELETE (D)" take GET/POST on
-/// the collection and GET/PUT/DELETE on the member, as the §1.4 rows spell out.
-pub const ENDPOINTS: &[Endpoint] = &[
-    // §1.3 energy usage.
-    row(
-        "ReadServiceStatus",
-        S::Administration,
-        DCU,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    row(
-        "ApplicationInformation",
-        S::Administration,
-        D,
-        D,
-        NONE,
-        NONE,
-    ),
-    row(
-        "ApplicationInformation/{applicationInformationId}",
-        S::Administration,
-        DR,
-        NONE,
-        DR,
-        DR,
-    ),
-    row("Authorization", S::Administration, DC, NONE, NONE, NONE),
-    row(
-        "Authorization/{authorizationId}",
-        S::Administration,
-        DC,
-        NONE,
-        DC,
-        DC,
-    ),
-    row(
-        "Batch/Subscription/{subscriptionId}",
-        S::Usage,
-        DA,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    row(
-        "Batch/Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
-        S::Usage,
-        DA,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    row("Batch/Bulk/{bulkId}", S::Usage, DC, NONE, NONE, NONE),
-    row(
-        "Batch/RetailCustomer/{retailCustomerId}/UsagePoint",
-        S::Usage,
-        DU,
-        DU,
-        NONE,
-        NONE,
-    ),
-    row(
-        "Batch/RetailCustomer/{retailCustomerId}",
-        S::CustomerData,
-        DA,
-        NONE,
-        D,
-        D,
-    ),
-    row(
-        "Batch/BulkRetailCustomerInfo/{bulkId}",
-        S::CustomerBulk,
-        D,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    collection("Subscription/{subscriptionId}/UsagePoint", S::Usage, DA),
-    member(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
-        S::Usage,
-        DA,
-    ),
-    collection(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading",
-        S::IntervalReadings,
-        DA,
-    ),
-    member(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}",
-        S::IntervalReadings,
-        DA,
-    ),
-    collection(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock",
-        S::IntervalReadings,
-        DA,
-    ),
-    member(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock/{intervalBlockId}",
-        S::IntervalReadings,
-        DA,
-    ),
-    collection(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary",
-        S::PowerQualitySummaries,
-        DA,
-    ),
-    member(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary/{id}",
-        S::PowerQualitySummaries,
-        DA,
-    ),
-    row(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary",
-        S::UsageSummaries,
-        DA,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    row(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary/{id}",
-        S::UsageSummaries,
-        DA,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    // The deprecated name of UsageSummary, still sent by older clients (§1.3).
-    row(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary",
-        S::UsageSummaries,
-        DA,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    row(
-        "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary/{id}",
-        S::UsageSummaries,
-        DA,
-        NONE,
-        NONE,
-        NONE,
-    ),
-    collection("LocalTimeParameters", S::UsageContext, DA),
-    member("LocalTimeParameters/{id}", S::UsageContext, DA),
-    collection("ReadingType", S::UsageContext, DA),
-    member("ReadingType/{id}", S::UsageContext, DA),
-    collection("UsagePoint", S::Usage, D),
-    member("UsagePoint/{id}", S::Usage, D),
-    collection("MeterReading", S::IntervalReadings, D),
-    member("MeterReading/{id}", S::IntervalReadings, D),
-    collection("IntervalBlock", S::IntervalReadings, D),
-    member("IntervalBlock/{id}", S::IntervalReadings, D),
-    // §1.4 customer (PII): root collections, data custodian only.
-    collection("Customer", S::CustomerData, D),
-    member("Customer/{id}", S::CustomerData, D),
-    collection("CustomerAccount", S::CustomerData, D),
-    member("CustomerAccount/{id}", S::CustomerData, D),
-    collection("CustomerAgreement", S::CustomerData, D),
-    member("CustomerAgreement/{id}", S::CustomerData, D),
-    collection("ServiceLocation", S::CustomerData, D),
-    member("ServiceLocation/{id}", S::CustomerData, D),
-    collection("ServiceSupplier", S::CustomerData, D),
-    member("ServiceSupplier/{id}", S::CustomerData, D),
-    collection("EndDevice", S::CustomerData, D),
-    member("EndDevice/{id}", S::CustomerData, D),
-    collection("Meter", S::CustomerData, D),
-    member("Meter/{id}", S::CustomerData, D),
-    // §1.4 customer (PII): the RetailCustomer hierarchy, read by D and A (FB_50),
-    // managed by D (FB_49).
-    member("RetailCustomer/{retailCustomerId}", S::CustomerData, DA),
-    collection(
-        "RetailCustomer/{retailCustomerId}/Customer",
-        S::CustomerData,
-        DA,
-    ),
-    member(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}",
-        S::CustomerData,
-        DA,
-    ),
-    collection(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount",
-        S::CustomerData,
-        DA,
-    ),
-    member(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}",
-        S::CustomerData,
-        DA,
-    ),
-    collection(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement",
-        S::CustomerData,
-        DA,
-    ),
-    member(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}",
-        S::CustomerData,
-        DA,
-    ),
-    collection(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation",
-        S::CustomerData,
-        DA,
-    ),
-    member(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}",
-        S::CustomerData,
-        DA,
-    ),
-    collection(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceSupplier",
-        S::CustomerData,
-        DA,
-    ),
-    member(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceSupplier/{serviceSupplierId}",
-        S::CustomerData,
-        DA,
-    ),
-    collection(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/EndDevice",
-        S::CustomerData,
-        DA,
-    ),
-    member(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/EndDevice/{endDeviceId}",
-        S::CustomerData,
-        DA,
-    ),
-    collection(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/Meter",
-        S::CustomerData,
-        DA,
-    ),
-    member(
-        "RetailCustomer/{retailCustomerId}/Customer/{customerId}/CustomerAccount/{customerAccountId}/CustomerAgreement/{customerAgreementId}/ServiceLocation/{serviceLocationId}/Meter/{meterId}",
-        S::CustomerData,
-        DA,
-    ),
-];
-
 /// Why a token may not make a request.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Denied {
@@ -572,7 +122,7 @@ pub enum Denied {
         /// The path as given.
         path: String,
     },
-    /// The path matches no row of [`ENDPOINTS`].
+    /// The path matches no row of [`ENDPOINTS`](crate::ENDPOINTS).
     #[error("{path:?} is not an endpoint of the ESPI catalogue")]
     UnknownEndpoint {
         /// The path as given.
@@ -676,91 +226,6 @@ fn binding_fits(kind: TokenKind, binding: Binding<'_>) -> bool {
     }
 }
 
-/// The segments of a resource path: the part after [`RESOURCE_PREFIX`] when present,
-/// without query or fragment, without leading and trailing `/`. `None` when a segment
-/// is empty, `.` or `..`.
-fn segments(path: &str) -> Option<Vec<&str>> {
-    // Query and fragment go first, so that a prefix inside a query string cannot
-    // stand in for the real path.
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    // The prefix counts only once, at the start of the path or right after a URL's
-    // host and base path: a second one would let
-    // `.../Subscription/6/espi/1_1/resource/Subscription/5` pass as subscription 5.
-    let path = match path.find("://") {
-        Some(scheme) => {
-            let rest = &path[scheme + 3..];
-            let after_host = &rest[rest.find('/').unwrap_or(rest.len())..];
-            let at = after_host.find(RESOURCE_PREFIX)?;
-            &after_host[at + RESOURCE_PREFIX.len()..]
-        }
-        None => path.strip_prefix(RESOURCE_PREFIX).unwrap_or(path),
-    };
-    if path.contains(RESOURCE_PREFIX) {
-        return None;
-    }
-    // An encoded slash, backslash or dot would be decoded by some servers after this
-    // check: refuse rather than guess what they would route to.
-    let lower = path.to_ascii_lowercase();
-    if ["%2f", "%5c", "%2e", "\\"]
-        .iter()
-        .any(|encoded| lower.contains(encoded))
-    {
-        return None;
-    }
-    let path = path.trim_start_matches('/');
-    let path = path.strip_suffix('/').unwrap_or(path);
-    if path.is_empty() {
-        return Some(Vec::new());
-    }
-    let segments: Vec<&str> = path.split('/').collect();
-    if segments
-        .iter()
-        .any(|segment| segment.is_empty() || *segment == "." || *segment == "..")
-    {
-        return None;
-    }
-    Some(segments)
-}
-
-/// The ids of a request path that matched a row: (placeholder name, id).
-type Captures<'p> = Vec<(&'static str, &'p str)>;
-
-/// Matches `segments` against one row's pattern, returning the ids.
-fn match_row<'p>(pattern: &'static str, segments: &[&'p str]) -> Option<Captures<'p>> {
-    let mut captures = Vec::new();
-    let mut pattern_segments = pattern.split('/');
-    for segment in segments {
-        let expected = pattern_segments.next()?;
-        match expected
-            .strip_prefix('{')
-            .and_then(|name| name.strip_suffix('}'))
-        {
-            Some(name) => captures.push((name, *segment)),
-            None if expected == *segment => {}
-            None => return None,
-        }
-    }
-    match pattern_segments.next() {
-        Some(_) => None,
-        None => Some(captures),
-    }
-}
-
-/// The catalogue row a request path matches, with its ids.
-///
-/// ```
-/// use espi_auth::token::find_endpoint;
-/// let (endpoint, ids) = find_endpoint("/Subscription/5/UsagePoint/1").unwrap();
-/// assert_eq!(endpoint.path, "Subscription/{subscriptionId}/UsagePoint/{usagePointId}");
-/// assert_eq!(ids, vec![("subscriptionId", "5"), ("usagePointId", "1")]);
-/// ```
-pub fn find_endpoint(path: &str) -> Option<(&'static Endpoint, Vec<(&'static str, &str)>)> {
-    let segments = segments(path)?;
-    ENDPOINTS.iter().find_map(|endpoint| {
-        match_row(endpoint.path, &segments).map(|captures| (endpoint, captures))
-    })
-}
-
 /// Whether a token of `kind`, bound to the resource URI `bound`, may make the request
 /// `method path` (espi-reference §1.2–§1.4).
 ///
@@ -779,24 +244,31 @@ pub fn find_endpoint(path: &str) -> Option<(&'static Endpoint, Vec<(&'static str
 /// `customerResourceURI` reaches that RetailCustomer's rows.
 ///
 /// ```
-/// use espi_auth::token::{may_reach, Method, TokenKind};
+/// use espi_auth::token::{may_reach, TokenKind};
+/// use espi_auth::Method;
 ///
 /// let app = "https://example.com/DataCustodian/espi/1_1/resource/ApplicationInformation/3";
 /// assert!(may_reach(TokenKind::Registration, Method::Put, "ApplicationInformation/3", app).is_ok());
 /// assert!(may_reach(TokenKind::Registration, Method::Get, "ApplicationInformation/4", app).is_err());
 /// ```
 pub fn may_reach(kind: TokenKind, method: Method, path: &str, bound: &str) -> Result<(), Denied> {
-    let request_segments = segments(path).ok_or_else(|| Denied::MalformedPath {
-        path: path.to_owned(),
-    })?;
-    let (endpoint, captures) = ENDPOINTS
-        .iter()
-        .find_map(|endpoint| {
-            match_row(endpoint.path, &request_segments).map(|captures| (endpoint, captures))
-        })
-        .ok_or_else(|| Denied::UnknownEndpoint {
+    reach(kind, method, path, bound).map(|_| ())
+}
+
+/// [`may_reach`], returning the row the path matched and its ids (as written).
+pub(crate) fn reach<'p>(
+    kind: TokenKind,
+    method: Method,
+    path: &'p str,
+    bound: &str,
+) -> Result<(&'static Endpoint, Captures<'p>), Denied> {
+    let request_segments =
+        segments(path, Separators::Refused).ok_or_else(|| Denied::MalformedPath {
             path: path.to_owned(),
         })?;
+    let (endpoint, captures) = find(&request_segments).ok_or_else(|| Denied::UnknownEndpoint {
+        path: path.to_owned(),
+    })?;
     let kinds = endpoint.kinds(method);
     if kinds.is_empty() {
         return Err(Denied::MethodNotDefined {
@@ -815,11 +287,12 @@ pub fn may_reach(kind: TokenKind, method: Method, path: &str, bound: &str) -> Re
         kind,
         bound: bound.to_owned(),
     };
-    let bound_segments = segments(bound).ok_or_else(unrecognized)?;
+    let bound_segments = segments(bound, Separators::Refused).ok_or_else(unrecognized)?;
     let binding = binding(&bound_segments)
         .filter(|binding| binding_fits(kind, *binding))
         .ok_or_else(unrecognized)?;
-    check_ids(kind, binding, &captures, bound)
+    check_ids(kind, binding, &captures, bound)?;
+    Ok((endpoint, captures))
 }
 
 /// Checks the ids of a request against what the binding fixes.
@@ -873,6 +346,7 @@ fn check_ids(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ENDPOINTS;
 
     const BASE: &str = "https://example.com/DataCustodian/espi/1_1/resource";
 
@@ -899,8 +373,12 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
                 .join("/");
-            let (found, _) = find_endpoint(&concrete).expect("row matches its own path");
-            assert_eq!(found.path, endpoint.path, "rows must not shadow each other");
+            let found = crate::Route::parse(&concrete).expect("row matches its own path");
+            assert_eq!(
+                found.endpoint().path,
+                endpoint.path,
+                "rows must not shadow each other"
+            );
             assert!(!endpoint.get.is_empty(), "{} has no GET", endpoint.path);
             for method in [Method::Get, Method::Post, Method::Put, Method::Delete] {
                 let kinds = endpoint.kinds(method);

@@ -9,9 +9,10 @@ use espi_auth::data_kind::DATA_KINDS;
 use espi_auth::decision::{Access, Authorization, Request, decide};
 use espi_auth::lifecycle::{AuthorizationState, AuthorizedPeriod};
 use espi_auth::scope::BulkId;
-use espi_auth::token::{ENDPOINTS, Endpoint, Method, Serves, TokenKind};
+use espi_auth::token::TokenKind;
 use espi_auth::window::WindowPolicy;
 use espi_auth::{Catalogue, Scope};
+use espi_auth::{ENDPOINTS, Endpoint, Method, Serves};
 use proptest::prelude::*;
 
 const DAY: i64 = 86_400;

@@ -26,7 +26,7 @@ use crate::http::{
     ClientStats, Counters, RequestSpec, Transport, check_content_length, same_origin, status_error,
 };
 use crate::oauth::{AuthorizationOptions, AuthorizationRequest, OAuth, PendingAuthorization};
-use crate::resources::Endpoint;
+use crate::resources::ResourcePath;
 use crate::secret::Secret;
 use crate::stream::{self, FeedStream};
 use crate::token::{MemoryTokenStore, TokenKey, TokenSet, TokenStore};
@@ -68,8 +68,8 @@ use url::Url;
 ///
 /// // 3. Read the customer's data.
 /// let session = client.session(tokens.key());
-/// let subscription = tokens.subscription_id().unwrap_or_default();
-/// let mut feed = session.batch_subscription(subscription, &Query::new()).await?;
+/// let subscription = tokens.subscription_id().expect("a customer grant names its subscription");
+/// let mut feed = session.batch_subscription(&subscription, &Query::new()).await?;
 /// while let Some(entry) = feed.next().await {
 ///     println!("{:?}", entry?.meta.title);
 /// }
@@ -248,13 +248,17 @@ impl Client {
         }
     }
 
-    /// The URL of `endpoint` under the resource endpoint.
-    pub fn endpoint_url(&self, endpoint: &Endpoint) -> Url {
+    /// The URL of `path` under the resource endpoint; [`Error::InvalidUrl`] for an id
+    /// that cannot be a path segment (empty, `.` or `..`).
+    pub fn resource_url(&self, path: &ResourcePath) -> Result<Url> {
         let mut url = self.inner.config.endpoints.resource.clone();
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().extend(endpoint.segments());
-        }
-        url
+        let relative = path.path().map_err(|error| Error::InvalidUrl {
+            url: format!("{url}/{}", path.template()),
+            reason: error.to_string(),
+        })?;
+        let joined = format!("{}/{relative}", url.path().trim_end_matches('/'));
+        url.set_path(&joined);
+        Ok(url)
     }
 
     /// Checks that `url` lies under the resource endpoint (same origin, and its path
@@ -369,9 +373,9 @@ impl Session {
         Ok(renewed)
     }
 
-    /// `GET` an endpoint with `query`, streaming the entries.
-    pub async fn get(&self, endpoint: &Endpoint, query: &Query) -> Result<FeedStream> {
-        let url = self.client.endpoint_url(endpoint);
+    /// `GET` a resource path with `query`, streaming the entries.
+    pub async fn get(&self, path: &ResourcePath, query: &Query) -> Result<FeedStream> {
+        let url = self.client.resource_url(path)?;
         self.get_url(&url, query).await
     }
 
@@ -400,17 +404,14 @@ impl Session {
         ))
     }
 
-    /// `GET` an endpoint and read the whole (small) answer as a [`Document`].
-    pub async fn document(&self, endpoint: &Endpoint) -> Result<Document> {
-        self.get(endpoint, &Query::new())
-            .await?
-            .into_document()
-            .await
+    /// `GET` a resource path and read the whole (small) answer as a [`Document`].
+    pub async fn document(&self, path: &ResourcePath) -> Result<Document> {
+        self.get(path, &Query::new()).await?.into_document().await
     }
 
-    /// `DELETE` an endpoint (with the same token handling as `GET`).
-    pub async fn delete(&self, endpoint: &Endpoint) -> Result<()> {
-        let url = self.client.endpoint_url(endpoint);
+    /// `DELETE` a resource path (with the same token handling as `GET`).
+    pub async fn delete(&self, path: &ResourcePath) -> Result<()> {
+        let url = self.client.resource_url(path)?;
         let _permit = self.client.transport().permit().await?;
         let response = self.send(Method::DELETE, &url).await?;
         if response.status().is_success() {

@@ -101,6 +101,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod http;
+mod ids;
 pub mod notification;
 pub mod oauth;
 mod query;
@@ -116,11 +117,16 @@ pub use client::{Client, Session};
 pub use config::{ClientConfig, Endpoints};
 pub use error::{CallbackError, Error, Result, StoreError};
 pub use http::{ClientStats, check_url};
+pub use ids::{
+    ApplicationInformationId, AuthorizationId, IntervalBlockId, LocalTimeParametersId,
+    MeterReadingId, QualitySummaryId, ReadingTypeId, RetailCustomerId, SubscriptionId,
+    UsagePointId, UsageSummaryId,
+};
 pub use oauth::{
     AuthorizationOptions, AuthorizationRequest, PendingAuthorization, TokenResponseError,
     read_token_response,
 };
-pub use resources::Endpoint;
+pub use resources::ResourcePath;
 pub use retry::{AcceptedPolicy, RetryPolicy};
 pub use secret::Secret;
 pub use stream::{FeedStream, FeedSummary};

@@ -526,7 +526,7 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for TokenResponseError 
 ///                 "scope":"FB=4_5_15","resourceURI":"https://dc.example/espi/1_1/resource/Batch/Subscription/9"}"#;
 /// let tokens = read_token_response(body, Grant::AuthorizationCode, 1_000)?;
 /// assert_eq!(tokens.expires_at, Some(4_600));
-/// assert_eq!(tokens.subscription_id(), Some("9"));
+/// assert_eq!(tokens.subscription_id(), Some("9".into()));
 ///
 /// let missing = read_token_response(br#"{"token_type":"Bearer"}"#, Grant::AuthorizationCode, 0);
 /// assert!(matches!(missing, Err(TokenResponseError::Json { .. })));
@@ -665,7 +665,7 @@ mod tests {
             first.resource_uri.as_deref(),
             Some("https://dc/r/Batch/Subscription/5")
         );
-        assert_eq!(first.authorization_id(), Some("7"));
+        assert_eq!(first.authorization_id(), Some("7".into()));
         assert_eq!(first.token_type.to_ascii_lowercase(), "bearer");
         assert_eq!(
             first.scope.as_deref(),

@@ -26,7 +26,9 @@
 //! [`TokenStore::put`] atomic and durable when it returns.
 
 use crate::error::StoreError;
+use crate::ids::{AuthorizationId, RetailCustomerId, SubscriptionId};
 use crate::secret::Secret;
+use espi_auth::BulkId;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
@@ -125,7 +127,7 @@ impl TokenSet {
     /// use espi_client::{Grant, Secret, TokenSet};
     /// let mut tokens = TokenSet::new(Secret::new("abc"), Grant::AuthorizationCode, 0);
     /// tokens.resource_uri = Some("https://dc/r/Batch/Subscription/5".into());
-    /// assert_eq!(tokens.subscription_id(), Some("5"));
+    /// assert_eq!(tokens.subscription_id(), Some("5".into()));
     /// ```
     pub fn new(access_token: Secret, grant: Grant, now: i64) -> TokenSet {
         TokenSet {
@@ -169,8 +171,9 @@ impl TokenSet {
     }
 
     /// The authorization's id: the last path segment of `authorizationURI`.
-    pub fn authorization_id(&self) -> Option<&str> {
+    pub fn authorization_id(&self) -> Option<AuthorizationId> {
         last_segment(self.authorization_uri.as_deref()?)
+            .map(|segment| AuthorizationId::new(crate::ids::decoded(segment)))
     }
 
     /// The subscription id of `resourceURI`: the segment after `Batch/Subscription/`,
@@ -180,10 +183,11 @@ impl TokenSet {
     /// use espi_client::{Grant, Secret, TokenSet};
     /// let mut tokens = TokenSet::new(Secret::new("abc"), Grant::AuthorizationCode, 0);
     /// tokens.resource_uri = Some("https://dc/DataCustodian/espi/1_1/resource/Subscription/7".into());
-    /// assert_eq!(tokens.subscription_id(), Some("7"));
+    /// assert_eq!(tokens.subscription_id(), Some("7".into()));
     /// ```
-    pub fn subscription_id(&self) -> Option<&str> {
-        subscription_binding(self.resource_uri.as_deref()?).map(|(_, id)| id)
+    pub fn subscription_id(&self) -> Option<SubscriptionId> {
+        subscription_binding(self.resource_uri.as_deref()?)
+            .map(|(_, id)| SubscriptionId::new(crate::ids::decoded(id)))
     }
 
     /// The URL of the subscription's feed, `…/Batch/Subscription/{id}`: `resourceURI`
@@ -211,16 +215,21 @@ impl TokenSet {
     }
 
     /// The retail customer id of `customerResourceURI`.
-    pub fn retail_customer_id(&self) -> Option<&str> {
+    pub fn retail_customer_id(&self) -> Option<RetailCustomerId> {
         segment_after(
             self.customer_resource_uri.as_deref()?,
             "/Batch/RetailCustomer/",
         )
+        .map(|segment| RetailCustomerId::new(crate::ids::decoded(segment)))
     }
 
     /// The bulk id of a bulk grant's `resourceURI`.
-    pub fn bulk_id(&self) -> Option<&str> {
-        segment_after(self.resource_uri.as_deref()?, "/Batch/Bulk/")
+    pub fn bulk_id(&self) -> Option<BulkId> {
+        BulkId::new(segment_after(
+            self.resource_uri.as_deref()?,
+            "/Batch/Bulk/",
+        )?)
+        .ok()
     }
 }
 
@@ -345,9 +354,9 @@ mod tests {
     fn ids_come_from_the_uris() {
         let tokens = tokens();
         assert_eq!(tokens.key().as_str(), "https://dc/r/Authorization/7");
-        assert_eq!(tokens.authorization_id(), Some("7"));
-        assert_eq!(tokens.subscription_id(), Some("5"));
-        assert_eq!(tokens.retail_customer_id(), Some("9"));
+        assert_eq!(tokens.authorization_id(), Some("7".into()));
+        assert_eq!(tokens.subscription_id(), Some("5".into()));
+        assert_eq!(tokens.retail_customer_id(), Some("9".into()));
         assert_eq!(tokens.bulk_id(), None);
         assert_eq!(
             tokens.subscription_feed().as_deref(),
@@ -389,7 +398,11 @@ mod tests {
             (format!("{base}/Subscription/"), None, None),
         ] {
             tokens.resource_uri = Some(resource_uri.clone());
-            assert_eq!(tokens.subscription_id(), id, "{resource_uri}");
+            assert_eq!(
+                tokens.subscription_id(),
+                id.map(SubscriptionId::from),
+                "{resource_uri}"
+            );
             assert_eq!(tokens.subscription_feed(), feed, "{resource_uri}");
         }
     }

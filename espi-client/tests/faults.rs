@@ -99,7 +99,7 @@ async fn retries_are_bounded_and_say_what_failed() {
     let started = Instant::now();
     let error = client
         .session(tokens.key())
-        .batch_subscription(tokens.subscription_id().expect("an id"), &Query::new())
+        .batch_subscription(&tokens.subscription_id().expect("an id"), &Query::new())
         .await
         .expect_err("always 500");
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -126,7 +126,7 @@ async fn retries_are_bounded_and_say_what_failed() {
     let started = Instant::now();
     let error = bounded
         .session(tokens.key())
-        .batch_subscription("2", &Query::new())
+        .batch_subscription(&"2".into(), &Query::new())
         .await
         .expect_err("always 500");
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -146,7 +146,7 @@ async fn a_body_cut_off_is_an_error_never_a_short_result() {
     .await;
     let mut feed = client
         .session(tokens.key())
-        .batch_subscription(tokens.subscription_id().expect("an id"), &Query::new())
+        .batch_subscription(&tokens.subscription_id().expect("an id"), &Query::new())
         .await
         .expect("the headers arrive");
     let mut entries = 0;
@@ -222,7 +222,7 @@ async fn accepted_past_the_polling_bound_is_an_error() {
     let tokens = authorize(&client, "2", USAGE_SCOPE).await;
     let error = client
         .session(tokens.key())
-        .batch_subscription("2", &Query::new())
+        .batch_subscription(&"2".into(), &Query::new())
         .await
         .expect_err("still preparing");
     assert!(
@@ -311,12 +311,12 @@ async fn a_revocation_mid_sync_stops_it_clearly_and_keeps_only_whole_months() {
     let sandbox = Arc::new(start(sandbox_config(&clock)).await);
     let client = client(&sandbox, &clock);
     let tokens = authorize(&client, "2", USAGE_SCOPE).await;
-    let id = tokens.authorization_id().expect("an id").to_owned();
+    let id = tokens.authorization_id().expect("an id");
     let revoker = Arc::clone(&sandbox);
     // The customer revokes right after the second month is committed.
     let store = Hooked::new(move |months| {
         if months == 2 {
-            revoker.revoke(&id).expect("revoked");
+            revoker.revoke(id.as_str()).expect("revoked");
         }
     });
     let error = sync(&client, &tokens, &store).await.expect_err("revoked");
@@ -439,7 +439,12 @@ async fn concurrent_requests_with_an_expired_token_refresh_it_once() {
             let session = client.session(tokens.key());
             tokio::spawn(async move {
                 session
-                    .usage_points("2", &Query::new())
+                    .get(
+                        &espi_client::ResourcePath::UsagePoints {
+                            subscription_id: "2".into(),
+                        },
+                        &Query::new(),
+                    )
                     .await?
                     .collect()
                     .await

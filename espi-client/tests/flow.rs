@@ -5,9 +5,9 @@
 mod common;
 
 use common::*;
-use espi_auth::Query;
-use espi_client::AuthorizationOptions;
+use espi_auth::{BulkId, Query};
 use espi_client::sync::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
+use espi_client::{AuthorizationOptions, LocalTimeParametersId, ReadingTypeId, ResourcePath};
 use espi_model::{Document, Resource, ResourceKind};
 use std::time::Instant;
 
@@ -65,7 +65,7 @@ async fn authorize_exchange_and_sync_equal_the_source_file() {
         .expect("a client token");
     let authorization = match client
         .session(admin.key())
-        .authorization(tokens.authorization_id().expect("an id"))
+        .authorization(&tokens.authorization_id().expect("an id"))
         .await
         .expect("the Authorization")
     {
@@ -161,7 +161,7 @@ async fn every_endpoint_answers_through_its_typed_call() {
     let client = client(&sandbox, &clock);
     let tokens = authorize(&client, "1", CUSTOMER_SCOPE).await;
     let customer = client.session(tokens.key());
-    let sid = tokens.subscription_id().expect("a subscription").to_owned();
+    let sid = tokens.subscription_id().expect("a subscription");
     let all = Query::new();
 
     // The main feed, and its tree.
@@ -193,8 +193,8 @@ async fn every_endpoint_answers_through_its_typed_call() {
         .iter()
         .find(|href| href.contains("/IntervalBlock/"))
         .and_then(|href| href.strip_prefix(&base))
-        .and_then(espi_client::Endpoint::parse_path);
-    let Some(espi_client::Endpoint::IntervalBlock {
+        .and_then(ResourcePath::parse);
+    let Some(ResourcePath::IntervalBlock {
         usage_point_id: upid,
         meter_reading_id: mrid,
         interval_block_id: ibid,
@@ -203,21 +203,35 @@ async fn every_endpoint_answers_through_its_typed_call() {
     else {
         panic!("an IntervalBlock entry, got {block:?}");
     };
-    let rtid = id_after("/ReadingType/");
-    let ltid = id_after("/LocalTimeParameters/");
+    let rtid = ReadingTypeId::new(id_after("/ReadingType/"));
+    let ltid = LocalTimeParametersId::new(id_after("/LocalTimeParameters/"));
 
     let count = |stream: espi_client::FeedStream| async move {
         stream.collect().await.expect("read whole").0.len()
     };
+    let s = || sid.clone();
+    let u = || upid.clone();
+    let m = || mrid.clone();
     let tree = customer
-        .batch_subscription_usage_point(&sid, &upid, &all)
+        .get(
+            &ResourcePath::BatchSubscriptionUsagePoint {
+                subscription_id: s(),
+                usage_point_id: u(),
+            },
+            &all,
+        )
         .await
         .expect("the usage point tree");
     assert!(count(tree).await > 1);
     assert_eq!(
         count(
             customer
-                .usage_points(&sid, &all)
+                .get(
+                    &ResourcePath::UsagePoints {
+                        subscription_id: s()
+                    },
+                    &all
+                )
                 .await
                 .expect("usage points")
         )
@@ -225,14 +239,23 @@ async fn every_endpoint_answers_through_its_typed_call() {
         3
     );
     let point = customer
-        .usage_point(&sid, &upid)
+        .document(&ResourcePath::UsagePoint {
+            subscription_id: s(),
+            usage_point_id: u(),
+        })
         .await
         .expect("a usage point");
     assert!(matches!(point, Document::Entry(_)));
     assert!(
         count(
             customer
-                .meter_readings(&sid, &upid, &all)
+                .get(
+                    &ResourcePath::MeterReadings {
+                        subscription_id: s(),
+                        usage_point_id: u(),
+                    },
+                    &all
+                )
                 .await
                 .expect("meter readings")
         )
@@ -240,13 +263,24 @@ async fn every_endpoint_answers_through_its_typed_call() {
             >= 1
     );
     customer
-        .meter_reading(&sid, &upid, &mrid)
+        .document(&ResourcePath::MeterReading {
+            subscription_id: s(),
+            usage_point_id: u(),
+            meter_reading_id: m(),
+        })
         .await
         .expect("a meter reading");
     assert!(
         count(
             customer
-                .interval_blocks(&sid, &upid, &mrid, &all)
+                .get(
+                    &ResourcePath::IntervalBlocks {
+                        subscription_id: s(),
+                        usage_point_id: u(),
+                        meter_reading_id: m(),
+                    },
+                    &all
+                )
                 .await
                 .expect("blocks")
         )
@@ -254,29 +288,58 @@ async fn every_endpoint_answers_through_its_typed_call() {
             >= 1
     );
     customer
-        .interval_block(&sid, &upid, &mrid, &ibid)
+        .document(&ResourcePath::IntervalBlock {
+            subscription_id: s(),
+            usage_point_id: u(),
+            meter_reading_id: m(),
+            interval_block_id: ibid,
+        })
         .await
         .expect("a block");
     customer
-        .usage_summaries(&sid, &upid, &all)
+        .get(
+            &ResourcePath::UsageSummaries {
+                subscription_id: s(),
+                usage_point_id: u(),
+            },
+            &all,
+        )
         .await
         .expect("summaries")
         .collect()
         .await
         .expect("read whole");
     customer
-        .electric_power_quality_summaries(&sid, &upid, &all)
+        .get(
+            &ResourcePath::ElectricPowerQualitySummaries {
+                subscription_id: s(),
+                usage_point_id: u(),
+            },
+            &all,
+        )
         .await
         .expect("quality summaries")
         .collect()
         .await
         .expect("read whole");
-    assert!(count(customer.reading_types(&all).await.expect("reading types")).await >= 1);
-    customer.reading_type(&rtid).await.expect("a reading type");
     assert!(
         count(
             customer
-                .local_time_parameters_list(&all)
+                .get(&ResourcePath::ReadingTypes, &all)
+                .await
+                .expect("reading types")
+        )
+        .await
+            >= 1
+    );
+    customer
+        .document(&ResourcePath::ReadingType { id: rtid })
+        .await
+        .expect("a reading type");
+    assert!(
+        count(
+            customer
+                .get(&ResourcePath::LocalTimeParametersList, &all)
                 .await
                 .expect("local time parameters")
         )
@@ -284,7 +347,7 @@ async fn every_endpoint_answers_through_its_typed_call() {
             >= 1
     );
     customer
-        .local_time_parameters(&ltid)
+        .document(&ResourcePath::LocalTimeParameters { id: ltid })
         .await
         .expect("one local time parameters");
     // Customer (PII) data.
@@ -292,7 +355,7 @@ async fn every_endpoint_answers_through_its_typed_call() {
     assert!(
         count(
             customer
-                .batch_retail_customer(retail, &all)
+                .batch_retail_customer(&retail, &all)
                 .await
                 .expect("customer data")
         )
@@ -306,14 +369,15 @@ async fn every_endpoint_answers_through_its_typed_call() {
         .await
         .expect("a client token");
     let bulk = client.session(admin.key());
-    assert_eq!(admin.bulk_id(), Some("1"));
+    let bulk_id = BulkId::new("1").expect("a bulk id");
+    assert_eq!(admin.bulk_id(), Some(bulk_id.clone()));
     match bulk.read_service_status().await.expect("the status") {
         Document::Resource(resource) => {
             assert_eq!(resource.kind(), ResourceKind::ServiceStatus)
         }
         other => panic!("a bare ServiceStatus, got {other:?}"),
     }
-    let bulk_feed = bulk.batch_bulk("1", &all).await.expect("the bulk");
+    let bulk_feed = bulk.batch_bulk(&bulk_id, &all).await.expect("the bulk");
     assert!(count(bulk_feed).await > 1);
     let authorizations = bulk.authorizations(&all).await.expect("the authorizations");
     assert_eq!(
@@ -322,7 +386,7 @@ async fn every_endpoint_answers_through_its_typed_call() {
         "the customer's and the client's"
     );
     let id = tokens.authorization_id().expect("an id");
-    bulk.authorization(id).await.expect("one authorization");
+    bulk.authorization(&id).await.expect("one authorization");
 
     // The registration token reads the ApplicationInformation.
     let registration = client
@@ -338,7 +402,7 @@ async fn every_endpoint_answers_through_its_typed_call() {
         .expect("stored");
     match client
         .session(registration)
-        .application_information("1")
+        .application_information(&"1".into())
         .await
         .expect("the application")
     {
@@ -350,7 +414,7 @@ async fn every_endpoint_answers_through_its_typed_call() {
     }
 
     // DELETE revokes; the customer's token then reaches nothing.
-    bulk.delete_authorization(id).await.expect("revoked");
+    bulk.delete_authorization(&id).await.expect("revoked");
     let error = customer
         .batch_subscription(&sid, &all)
         .await
@@ -365,16 +429,18 @@ async fn pages_are_followed_with_start_index() {
     let client = client(&sandbox, &clock);
     let tokens = authorize(&client, "1", USAGE_SCOPE).await;
     let session = client.session(tokens.key());
-    let sid = tokens.subscription_id().expect("a subscription");
+    let usage_points = ResourcePath::UsagePoints {
+        subscription_id: tokens.subscription_id().expect("a subscription"),
+    };
     let whole = session
-        .usage_points(sid, &Query::new())
+        .get(&usage_points, &Query::new())
         .await
         .expect("usage points")
         .collect()
         .await
         .expect("read");
     let paged = session
-        .usage_points(sid, &Query::new().max_results(1))
+        .get(&usage_points, &Query::new().max_results(1))
         .await
         .expect("usage points")
         .collect()
@@ -393,7 +459,7 @@ async fn pages_are_followed_with_start_index() {
         .expect("the same tokens");
     let paged = client
         .session(tokens.key())
-        .usage_points(sid, &Query::new())
+        .get(&usage_points, &Query::new())
         .await
         .expect("usage points")
         .collect()
@@ -402,7 +468,7 @@ async fn pages_are_followed_with_start_index() {
     assert_eq!((paged.1.pages, paged.1.entries), (2, 3));
     // start-index given by the caller is where paging starts.
     let tail = session
-        .usage_points(sid, &Query::new().start_index(2).max_results(1))
+        .get(&usage_points, &Query::new().start_index(2).max_results(1))
         .await
         .expect("usage points")
         .collect()
@@ -421,7 +487,7 @@ async fn a_range_without_data_is_an_empty_result() {
     // February 2014 holds no interval data: the sandbox answers 204.
     let query = Query::new().published_between(1_391_212_800, 1_393_632_000);
     let mut feed = session
-        .batch_subscription(tokens.subscription_id().expect("an id"), &query)
+        .batch_subscription(&tokens.subscription_id().expect("an id"), &query)
         .await
         .expect("no data is not an error");
     assert!(feed.next().await.is_none());
@@ -459,13 +525,13 @@ async fn a_resource_uri_in_gbas_form_binds_the_subscription() {
         NOW,
     )
     .expect("a token response");
-    assert_eq!(tokens.subscription_id(), Some("2"));
+    assert_eq!(tokens.subscription_id(), Some("2".into()));
     assert_eq!(tokens.subscription_feed().as_deref(), Some(batch.as_str()));
     let key = client.insert_tokens(tokens).await.expect("stored");
     let session = client.session(key);
 
     let mut feed = session
-        .batch_subscription("2", &Query::new())
+        .batch_subscription(&"2".into(), &Query::new())
         .await
         .expect("the feed");
     let mut entries = 0;

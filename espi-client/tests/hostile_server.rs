@@ -257,7 +257,13 @@ async fn timed<T>(future: impl Future<Output = T>) -> (T, Duration) {
 
 /// Requests `/Batch/Bulk/1` with the token stored under "k".
 async fn request_bulk(client: &Client) -> Result<FeedStream, Error> {
-    client.session("k").batch_bulk("1", &Query::new()).await
+    client
+        .session("k")
+        .batch_bulk(
+            &espi_auth::BulkId::new("1").expect("a bulk id"),
+            &Query::new(),
+        )
+        .await
 }
 
 /// Requests `/Batch/Bulk/1` and expects the headers of a stream.
@@ -858,7 +864,7 @@ async fn against_the_sandbox_slow_headers_end_at_the_request_timeout() {
     let (result, elapsed) = timed(
         client
             .session(tokens.key())
-            .batch_subscription(id, &Query::new()),
+            .batch_subscription(&id, &Query::new()),
     )
     .await;
     let error = result.expect_err("no headers within 300 ms");

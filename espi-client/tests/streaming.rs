@@ -113,7 +113,10 @@ async fn a_stalled_body_is_a_timeout_not_a_short_result() {
     let started = Instant::now();
     let mut feed = client
         .session("k")
-        .batch_bulk("1", &Query::new())
+        .batch_bulk(
+            &espi_auth::BulkId::new("1").expect("a bulk id"),
+            &Query::new(),
+        )
         .await
         .expect("the headers arrive");
     let first = feed.next().await.expect("an entry");
@@ -141,7 +144,10 @@ async fn a_body_ending_before_the_feed_closes_is_an_error() {
     let client = client_for(&origin, |config| config).await;
     let mut feed = client
         .session("k")
-        .batch_bulk("1", &Query::new())
+        .batch_bulk(
+            &espi_auth::BulkId::new("1").expect("a bulk id"),
+            &Query::new(),
+        )
         .await
         .expect("the headers arrive");
     assert!(feed.next().await.expect("an entry").is_ok());
@@ -224,7 +230,10 @@ async fn a_gigabyte_bulk_streams_with_flat_memory() {
     let started = Instant::now();
     let mut feed = client
         .session("k")
-        .batch_bulk("1", &Query::new())
+        .batch_bulk(
+            &espi_auth::BulkId::new("1").expect("a bulk id"),
+            &Query::new(),
+        )
         .await
         .expect("the headers arrive");
     let mut entries = 0u64;

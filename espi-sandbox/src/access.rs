@@ -28,9 +28,10 @@ use crate::query;
 use crate::state::{Shared, lock, read};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use espi_auth::Query;
+use espi_auth::Route;
 use espi_auth::decision::{Access, Authorization, Reason, Request, decide_range};
 use espi_auth::lifecycle::Unusable;
-use espi_auth::token::{self, TokenKind, find_endpoint};
+use espi_auth::token::TokenKind;
 use espi_model::date_time::format_utc;
 
 /// What a request may see.
@@ -165,12 +166,12 @@ fn is_b64token_byte(byte: u8) -> bool {
 }
 
 /// The HTTP method as espi-auth knows it; HEAD is judged as GET.
-fn espi_method(method: &Method) -> Result<token::Method, ApiError> {
+fn espi_method(method: &Method) -> Result<espi_auth::Method, ApiError> {
     match *method {
-        Method::GET | Method::HEAD => Ok(token::Method::Get),
-        Method::POST => Ok(token::Method::Post),
-        Method::PUT => Ok(token::Method::Put),
-        Method::DELETE => Ok(token::Method::Delete),
+        Method::GET | Method::HEAD => Ok(espi_auth::Method::Get),
+        Method::POST => Ok(espi_auth::Method::Post),
+        Method::PUT => Ok(espi_auth::Method::Put),
+        Method::DELETE => Ok(espi_auth::Method::Delete),
         ref other => Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             None,
@@ -185,8 +186,8 @@ fn espi_method(method: &Method) -> Result<token::Method, ApiError> {
 fn bound_for(presented: &Presented, path: &str, resource_base: &str) -> String {
     if presented.kind == TokenKind::Access
         && let Some(customer) = &presented.retail_customer
-        && let Some((endpoint, _)) = find_endpoint(path)
-        && endpoint.serves.is_customer_data()
+        && let Some(route) = Route::parse(path)
+        && route.endpoint().serves.is_customer_data()
     {
         return format!("{resource_base}/Batch/RetailCustomer/{customer}");
     }
@@ -531,7 +532,7 @@ mod tests {
 
     #[test]
     fn unknown_methods_are_405() {
-        assert_eq!(espi_method(&Method::HEAD), Ok(token::Method::Get));
+        assert_eq!(espi_method(&Method::HEAD), Ok(espi_auth::Method::Get));
         let patch = espi_method(&Method::PATCH).expect_err("PATCH");
         assert_eq!(patch.status, StatusCode::METHOD_NOT_ALLOWED);
     }

@@ -45,6 +45,7 @@ use crate::error::ApiError;
 use crate::refresh_token::RefreshKey;
 use crate::state::Shared;
 use base64::Engine as _;
+use espi_auth::Serves;
 use espi_auth::calendar::MonthClock;
 use espi_auth::function_block::Catalogue;
 use espi_auth::lifecycle::{
@@ -52,7 +53,7 @@ use espi_auth::lifecycle::{
 };
 use espi_auth::negotiation::negotiate_scopes;
 use espi_auth::scope::Scope;
-use espi_auth::token::{Serves, TokenKind};
+use espi_auth::token::TokenKind;
 use espi_auth::window::{Window, WindowPolicy};
 use espi_model::code_list::GrantType;
 use espi_model::date_time::format_utc;

@@ -35,6 +35,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use espi_auth::{ENDPOINTS, Endpoint, Route};
 use espi_model::atom::{Link, Metadata};
 use espi_model::code_list::ServiceStatusCode;
 use espi_model::date_time::format_utc;
@@ -43,39 +44,53 @@ use espi_model::service_status::ServiceStatus;
 use espi_model::{Document, Resource};
 use std::sync::Arc;
 
-/// The resource path templates served here, relative to `…/espi/1_1/resource/`.
-pub const PATHS: &[&str] = &[
-    "ReadServiceStatus",
-    "Batch/Subscription/{subscriptionId}",
-    "Batch/Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
-    "Batch/Bulk/{bulkId}",
-    "Batch/RetailCustomer/{retailCustomerId}",
-    "Subscription/{subscriptionId}/UsagePoint",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock/{intervalBlockId}",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/UsageSummary/{usageSummaryId}",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary/{usageSummaryId}",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary",
-    "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerQualitySummary/{electricPowerQualitySummaryId}",
-    "ReadingType",
-    "ReadingType/{readingTypeId}",
-    "LocalTimeParameters",
-    "LocalTimeParameters/{localTimeParameterId}",
-];
+/// How the sandbox serves a row of espi-auth's endpoint catalogue, read from the
+/// shape of its path. The rows it does not serve have none: the Data Custodian's root
+/// collections, the upload path, the PII bulk and the `RetailCustomer/…` hierarchy
+/// (customer data is the `Batch/RetailCustomer` feed); ApplicationInformation and
+/// Authorization are [`crate::admin_resources`]'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Serving {
+    Status,
+    Subscription,
+    UsagePointTree,
+    Bulk,
+    RetailCustomer,
+    Collection,
+    Member,
+    SharedCollection,
+    SharedMember,
+}
 
-/// The routes of this module, relative to the server root.
-pub fn routes() -> Router<Arc<Shared>> {
-    PATHS.iter().fold(Router::new(), |router, path| {
-        router.route(
-            &format!("{DATA_CUSTODIAN}{RESOURCE_PATH}/{path}"),
-            get(resource),
-        )
+fn serving(endpoint: &Endpoint) -> Option<Serving> {
+    let member = endpoint.path.ends_with('}');
+    let segments: Vec<&str> = endpoint.path.split('/').collect();
+    Some(match segments.as_slice() {
+        ["ReadServiceStatus"] => Serving::Status,
+        ["Batch", "Subscription", _] => Serving::Subscription,
+        ["Batch", "Subscription", _, "UsagePoint", _] => Serving::UsagePointTree,
+        ["Batch", "Bulk", _] => Serving::Bulk,
+        ["Batch", "RetailCustomer", _] => Serving::RetailCustomer,
+        ["Subscription", ..] if member => Serving::Member,
+        ["Subscription", ..] => Serving::Collection,
+        ["ReadingType" | "LocalTimeParameters", _] => Serving::SharedMember,
+        ["ReadingType" | "LocalTimeParameters"] => Serving::SharedCollection,
+        _ => return None,
     })
+}
+
+/// The routes of this module, relative to the server root: every catalogue row the
+/// sandbox serves.
+pub fn routes() -> Router<Arc<Shared>> {
+    ENDPOINTS
+        .iter()
+        .filter(|endpoint| serving(endpoint).is_some())
+        .fold(Router::new(), |router, endpoint| {
+            router.route(
+                &format!("{DATA_CUSTODIAN}{RESOURCE_PATH}/{}", endpoint.path),
+                get(resource),
+            )
+        })
 }
 
 /// The one handler: the route matched the path; the path says what to select.
@@ -89,11 +104,11 @@ async fn resource(
     let path = uri.path().strip_prefix(&prefix).unwrap_or(uri.path());
     let raw_query = uri.query().unwrap_or("");
     let permit = access::check(&shared, &headers, &method, path, raw_query)?;
-    if path == "ReadServiceStatus" {
+    let request = Target::of(path)?;
+    if request == Target::Status {
         return service_status();
     }
     let query = &permit.query;
-    let request = Target::of(path)?;
     // The data lock is held while selecting, never while writing.
     let (selection, items) = {
         let data = read(&shared.data);
@@ -144,46 +159,51 @@ async fn resource(
 
 /// What a request path asks for.
 #[derive(Debug, PartialEq, Eq)]
-enum Target<'a> {
+enum Target {
+    /// `ReadServiceStatus`.
+    Status,
     /// `Batch/Subscription/{sid}`.
-    Subscription(&'a str),
+    Subscription(String),
     /// `Batch/Subscription/{sid}/UsagePoint/{id}`.
-    UsagePointTree(&'a str, &'a str),
+    UsagePointTree(String, String),
     /// `Batch/Bulk/{id}`.
-    Bulk(&'a str),
+    Bulk(String),
     /// `Batch/RetailCustomer/{id}`.
-    RetailCustomer(&'a str),
+    RetailCustomer(String),
     /// `Subscription/{sid}/…` ending in a collection; the path with the current
     /// summary name.
-    Collection(&'a str, String),
+    Collection(String, String),
     /// `Subscription/{sid}/…/{id}`; the path with the current summary name.
-    Member(&'a str, String),
+    Member(String, String),
     /// `ReadingType`, `LocalTimeParameters`.
-    SharedCollection(&'a str),
+    SharedCollection(&'static str),
     /// `ReadingType/{id}`, `LocalTimeParameters/{id}`.
     SharedMember(String),
 }
 
-impl<'a> Target<'a> {
-    fn of(path: &'a str) -> Result<Target<'a>, ApiError> {
-        let segments: Vec<&str> = path.split('/').collect();
-        Ok(match segments.as_slice() {
-            ["Batch", "Subscription", sid] => Target::Subscription(sid),
-            ["Batch", "Subscription", sid, "UsagePoint", id] => Target::UsagePointTree(sid, id),
-            ["Batch", "Bulk", id] => Target::Bulk(id),
-            ["Batch", "RetailCustomer", id] => Target::RetailCustomer(id),
-            ["Subscription", sid, rest @ ..] => {
-                // The deprecated name is served as the current one (espi-reference §1.3).
-                let current = path.replace("/ElectricPowerUsageSummary", "/UsageSummary");
-                if rest.len() % 2 == 1 {
-                    Target::Collection(sid, current)
-                } else {
-                    Target::Member(sid, current)
-                }
+impl Target {
+    fn of(path: &str) -> Result<Target, ApiError> {
+        let not_found = || ApiError::not_found(format!("no resource at {path}"));
+        let route = Route::parse(path).ok_or_else(not_found)?;
+        let id = |placeholder| route.id(placeholder).unwrap_or_default().to_owned();
+        // The deprecated name is served as the current one (NAESB REQ.21 §1.3).
+        let current = || {
+            route
+                .path()
+                .replace("/ElectricPowerUsageSummary", "/UsageSummary")
+        };
+        Ok(match serving(route.endpoint()).ok_or_else(not_found)? {
+            Serving::Status => Target::Status,
+            Serving::Subscription => Target::Subscription(id("subscriptionId")),
+            Serving::UsagePointTree => {
+                Target::UsagePointTree(id("subscriptionId"), id("usagePointId"))
             }
-            [kind] => Target::SharedCollection(kind),
-            [_, _] => Target::SharedMember(path.to_owned()),
-            _ => return Err(ApiError::not_found(format!("no resource at {path}"))),
+            Serving::Bulk => Target::Bulk(id("bulkId")),
+            Serving::RetailCustomer => Target::RetailCustomer(id("retailCustomerId")),
+            Serving::Collection => Target::Collection(id("subscriptionId"), current()),
+            Serving::Member => Target::Member(id("subscriptionId"), current()),
+            Serving::SharedCollection => Target::SharedCollection(route.endpoint().path),
+            Serving::SharedMember => Target::SharedMember(route.path()),
         })
     }
 }
@@ -201,7 +221,7 @@ struct Selection {
 }
 
 /// The candidate entries of a request.
-fn select(data: &DataStore, target: &Target<'_>, permit: &Permit) -> Result<Selection, ApiError> {
+fn select(data: &DataStore, target: &Target, permit: &Permit) -> Result<Selection, ApiError> {
     let usage = Namespace::Espi;
     let (items, title, namespace, member) = match target {
         Target::Subscription(sid) => {
@@ -213,6 +233,7 @@ fn select(data: &DataStore, target: &Target<'_>, permit: &Permit) -> Result<Sele
                 false,
             )
         }
+        Target::Status => (Vec::new(), String::new(), usage, true),
         Target::UsagePointTree(sid, upid) => {
             let index = subscription(data, sid, permit)?;
             let items = data.usage(index);
@@ -222,7 +243,7 @@ fn select(data: &DataStore, target: &Target<'_>, permit: &Permit) -> Result<Sele
                     "subscription {sid} has no UsagePoint {upid}"
                 )));
             }
-            let in_tree = |item: &&Arc<Item>| item.usage_point.as_deref() == Some(upid);
+            let in_tree = |item: &&Arc<Item>| item.usage_point.as_deref() == Some(upid.as_str());
             let shared: Vec<&str> = items
                 .iter()
                 .filter(in_tree)
@@ -287,7 +308,7 @@ fn select(data: &DataStore, target: &Target<'_>, permit: &Permit) -> Result<Sele
         Target::SharedCollection(segment) => {
             let items = permitted(data, permit)
                 .flat_map(|index| data.usage(index).iter())
-                .filter(|item| item.collection == *segment)
+                .filter(|item| item.collection == **segment)
                 .cloned()
                 .collect();
             (items, (*segment).to_owned(), usage, false)
@@ -386,24 +407,38 @@ fn service_status() -> Result<Response, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use espi_auth::token::TokenKind;
 
     #[test]
     fn paths_name_their_targets() {
         assert_eq!(
             Target::of("Batch/Subscription/1").unwrap(),
-            Target::Subscription("1")
+            Target::Subscription("1".into())
         );
         assert_eq!(
             Target::of("Batch/Subscription/1/UsagePoint/2").unwrap(),
-            Target::UsagePointTree("1", "2")
+            Target::UsagePointTree("1".into(), "2".into())
         );
         assert_eq!(
             Target::of("Subscription/1/UsagePoint/2/MeterReading").unwrap(),
-            Target::Collection("1", "Subscription/1/UsagePoint/2/MeterReading".into())
+            Target::Collection(
+                "1".into(),
+                "Subscription/1/UsagePoint/2/MeterReading".into()
+            )
         );
         assert_eq!(
             Target::of("Subscription/1/UsagePoint/2/ElectricPowerUsageSummary/3").unwrap(),
-            Target::Member("1", "Subscription/1/UsagePoint/2/UsageSummary/3".into())
+            Target::Member(
+                "1".into(),
+                "Subscription/1/UsagePoint/2/UsageSummary/3".into()
+            )
+        );
+        assert_eq!(
+            Target::of("Subscription/1/UsagePoint/2/ElectricPowerUsageSummary").unwrap(),
+            Target::Collection(
+                "1".into(),
+                "Subscription/1/UsagePoint/2/UsageSummary".into()
+            )
         );
         assert_eq!(
             Target::of("ReadingType").unwrap(),
@@ -413,5 +448,30 @@ mod tests {
             Target::of("LocalTimeParameters/4").unwrap(),
             Target::SharedMember("LocalTimeParameters/4".into())
         );
+        assert_eq!(Target::of("ReadServiceStatus").unwrap(), Target::Status);
+        assert!(Target::of("Customer/1").is_err());
+    }
+
+    #[test]
+    fn the_served_rows_are_the_usage_rows_a_third_party_reads() {
+        let served: Vec<&str> = ENDPOINTS
+            .iter()
+            .filter(|endpoint| serving(endpoint).is_some())
+            .map(|endpoint| endpoint.path)
+            .collect();
+        assert_eq!(served.len(), 21, "{served:#?}");
+        for endpoint in ENDPOINTS
+            .iter()
+            .filter(|endpoint| serving(endpoint).is_some())
+        {
+            let third_party = [TokenKind::Access, TokenKind::Client]
+                .iter()
+                .any(|kind| endpoint.get.contains(kind));
+            assert!(
+                third_party,
+                "{} is served but no third party reads it",
+                endpoint.path
+            );
+        }
     }
 }

@@ -5,7 +5,8 @@ use super::plan::{PlannedMonth, SyncOptions, block_lookahead, plan_months, sync_
 use super::store::{Batch, SyncStore, readings_of};
 use crate::client::Session;
 use crate::error::{Error, Result};
-use crate::resources::Endpoint;
+use crate::ids::UsagePointId;
+use crate::resources::ResourcePath;
 use espi_auth::Query;
 use espi_model::Entry;
 use espi_model::date_time::format_utc;
@@ -247,7 +248,7 @@ async fn fetch_context(
         .strip_prefix(base.path())
         .unwrap_or_default()
         .to_owned();
-    let Some(Endpoint::BatchSubscription { subscription_id }) = Endpoint::parse_path(&relative)
+    let Some(ResourcePath::BatchSubscription { subscription_id }) = ResourcePath::parse(&relative)
     else {
         return Ok((
             Vec::new(),
@@ -258,7 +259,7 @@ async fn fetch_context(
     };
     let mut notes = Vec::new();
     let mut entries = Vec::new();
-    let usage_points = Endpoint::UsagePoints {
+    let usage_points = ResourcePath::UsagePoints {
         subscription_id: subscription_id.clone(),
     };
     let points = match tolerant(session, &usage_points, attempts, retries, &mut notes).await? {
@@ -271,13 +272,13 @@ async fn fetch_context(
             .meta
             .self_href()
             .and_then(|href| href.trim_end_matches('/').rsplit('/').next())
-            .map(str::to_owned);
+            .map(|segment| UsagePointId::new(crate::ids::decoded(segment)));
         linked.extend(related_shared(&point));
         entries.push(point);
         let Some(usage_point_id) = usage_point_id else {
             continue;
         };
-        let meter_readings = Endpoint::MeterReadings {
+        let meter_readings = ResourcePath::MeterReadings {
             subscription_id: subscription_id.clone(),
             usage_point_id,
         };
@@ -311,12 +312,12 @@ async fn fetch_context(
 /// Reads an endpoint whole; a refusal (403, 404, 405) becomes a note.
 async fn tolerant(
     session: &Session,
-    endpoint: &Endpoint,
+    path: &ResourcePath,
     attempts: u32,
     retries: &mut u32,
     notes: &mut Vec<String>,
 ) -> Result<Option<Vec<Entry>>> {
-    let url = session.client().endpoint_url(endpoint);
+    let url = session.client().resource_url(path)?;
     match read_whole(session, &url, &Query::new(), attempts, retries).await {
         Ok(entries) => Ok(Some(entries)),
         Err(error) if matches!(error.status(), Some(403..=405)) => {

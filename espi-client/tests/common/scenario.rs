@@ -343,7 +343,7 @@ where
         let id = granted.authorization_id().ok_or("no authorizationURI")?;
         let document = client
             .session(reader.key())
-            .authorization(id)
+            .authorization(&id)
             .await
             .map_err(|error| format!("reading the Authorization: {error}"))?;
         let authorization = document
