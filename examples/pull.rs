@@ -85,12 +85,12 @@
 #[path = "common/convert/mod.rs"]
 mod conversion;
 
-use espi_client::sync::{
-    Batch, MonthRecord, SyncOptions, SyncReport, SyncStore, readings_of, sync_subscription,
-};
 use espi_client::{
     AuthorizationOptions, Client, ClientConfig, ClientIdentity, Endpoints, Grant, RootCertificates,
     Secret, StoreError, TokenKey, TokenSet,
+};
+use espi_client::{
+    MonthRecord, SyncBatch, SyncOptions, SyncReport, SyncStore, readings_of, sync_subscription,
 };
 use espi_model::Resource;
 use espi_store::Store;
@@ -578,7 +578,7 @@ impl SyncStore for Progress<'_> {
         self.inner.month_records(subscription).await
     }
 
-    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: SyncBatch) -> Result<(), StoreError> {
         let month = batch.month;
         let entries = batch.entries.len();
         let readings = batch

@@ -24,8 +24,8 @@
 
 use chrono::Datelike as _;
 use espi_auth::Clock;
-use espi_client::sync::{MemorySyncStore, SyncOptions, SyncReport, sync_subscription};
 use espi_client::{AuthorizationOptions, Client, ClientConfig, Endpoints, TokenSet};
+use espi_client::{MemorySyncStore, SyncOptions, SyncReport, sync_subscription};
 use espi_model::authorization::Authorization;
 use espi_model::code_list::UnitSymbolKind;
 use espi_model::interval::DateTimeInterval;

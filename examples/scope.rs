@@ -16,9 +16,9 @@
 use std::process::ExitCode;
 
 use chrono::{DateTime, NaiveDate};
-use espi_auth::calendar::MonthClock;
-use espi_auth::window::{Window, WindowPolicy, monthly_chunks};
+use espi_auth::MonthClock;
 use espi_auth::{Catalogue, Scope};
+use espi_auth::{Window, WindowPolicy, monthly_chunks};
 use espi_model::interval::DateTimeInterval;
 
 const USAGE: &str = "usage: scope [--strict] [--window GRANT_DATE] SCOPE\n  \

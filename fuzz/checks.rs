@@ -9,7 +9,7 @@
 
 #![allow(dead_code)] // each target uses one check; the replay test uses them all
 
-use espi_auth::scope::Scope;
+use espi_auth::Scope;
 use espi_model::dst::DstRule;
 use espi_model::local_time::LocalTimeRules;
 use espi_xml::{EntryReader, Error, Mode, ReaderLimits, ReaderOptions, WriteOptions};
@@ -271,11 +271,11 @@ pub fn token_response(data: &[u8]) {
 /// A BatchList notification body, and the URIs it lists checked against a resource
 /// endpoint: no panic, and every URI is either refused or under the endpoint.
 pub fn batch_list(data: &[u8]) {
-    let Ok(notification) = espi_client::notification::Notification::parse(data) else {
+    let Ok(notification) = espi_client::Notification::parse(data) else {
         return;
     };
     for target in notification.targets(notification_client()) {
-        if let espi_client::notification::Target::Fetch(url) = target {
+        if let espi_client::NotificationTarget::Fetch(url) = target {
             assert!(
                 url.as_str()
                     .starts_with("https://dc.example/espi/1_1/resource/"),

@@ -341,8 +341,8 @@ async fn kill(mut child: Child) {
 /// The expected readings for a grant at `grant`: every block lying within the
 /// Ameren window (24 months back from the grant), as (start, value), sorted.
 fn expected(source: &Source, grant: i64) -> Vec<(i64, i64)> {
-    let floor = espi_auth::window::WindowPolicy::ameren_share_my_usage()
-        .window(grant, &espi_auth::calendar::MonthClock::Utc)
+    let floor = espi_auth::WindowPolicy::ameren_share_my_usage()
+        .window(grant, &espi_auth::MonthClock::Utc)
         .expect("a window")
         .history_start
         .expect("a history limit");
@@ -528,7 +528,7 @@ async fn survive_kills(store: String, directory: tempfile::TempDir) {
         .document
         .entries()
         .iter()
-        .map(|entry| espi_client::sync::readings_of(entry).len())
+        .map(|entry| espi_client::readings_of(entry).len())
         .sum();
     assert_eq!(exported_readings, want.len());
     // And as convert's CSV: a header and one row per reading.

@@ -1,37 +1,4 @@
-//! Calendar-month arithmetic for access windows (espi-reference §5).
-//!
-//! Utility programs state their windows in calendar months ("up to 24 months of
-//! historical data", espi-reference §5.1), not in seconds, so the windows of
-//! [`crate::window`] are computed here, on a stated clock.
-//!
-//! # Rules
-//!
-//! * **End of month.** Adding months keeps the day of month and the time of day. When
-//!   the target month is shorter, the day is clamped to the last day of the target
-//!   month: 31 January + 1 month is 29 February in a leap year and 28 February
-//!   otherwise; 29 February + 12 months is 28 February. The clamp is not undone
-//!   later: 31 January + 1 month + 1 month is 28/29 March, while 31 January + 2 months
-//!   is 31 March.
-//! * **Negative months** count backwards by the same rule (31 March − 1 month is
-//!   28/29 February).
-//! * **Which clock.** Months are counted on a [`MonthClock`]: either UTC, or the
-//!   utility's local wall clock from its `LocalTimeParameters` (espi-reference §4.9).
-//!   On the local clock, an instant is turned into local wall time, the months are
-//!   added to the wall time, and the result is turned back into an instant:
-//!   - a wall time the clock skips when DST starts (e.g. 02:30 on the US spring-forward
-//!     day) moves forward by the gap (to 03:30 daylight time): it is read with the
-//!     offset in force before the gap;
-//!   - a wall time the clock shows twice when DST ends takes the earlier instant (the
-//!     daylight-time reading with a positive `dstOffset`).
-//!
-//! ```
-//! use chrono::NaiveDate;
-//! use espi_auth::calendar::add_months;
-//!
-//! let jan_31 = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_opt(12, 0, 0).unwrap();
-//! let feb_29 = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_opt(12, 0, 0).unwrap();
-//! assert_eq!(add_months(jan_31, 1), Some(feb_29));
-//! ```
+//! Calendar months on UTC or the utility's local clock ([`MonthClock`]).
 
 use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime};
 use espi_model::local_time::{LocalTimeError, LocalTimeRules};
@@ -54,14 +21,14 @@ pub enum CalendarError {
 }
 
 /// Adds `months` calendar months (negative to go back) to a wall-clock date-time,
-/// clamping the day to the last day of the target month (see the
-/// [module documentation](self)). The time of day is kept.
+/// clamping the day to the last day of the target month (see
+/// [`MonthClock`]). The time of day is kept.
 ///
 /// `None` when the result is outside chrono's date range.
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use espi_auth::calendar::add_months;
+/// use espi_auth::add_months;
 ///
 /// let at = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(0, 0, 0).unwrap();
 /// assert_eq!(add_months(at(2023, 1, 31), 1), Some(at(2023, 2, 28)));
@@ -87,7 +54,7 @@ pub fn add_months_to_date(date: NaiveDate, months: i32) -> Option<NaiveDate> {
 /// year outside chrono's range.
 ///
 /// ```
-/// use espi_auth::calendar::days_in_month;
+/// use espi_auth::days_in_month;
 /// assert_eq!(days_in_month(2024, 2), Some(29));
 /// assert_eq!(days_in_month(2100, 2), Some(28));
 /// assert_eq!(days_in_month(2023, 12), Some(31));
@@ -103,7 +70,42 @@ pub fn days_in_month(year: i32, month: u32) -> Option<u32> {
     u32::try_from(next.signed_duration_since(first).num_days()).ok()
 }
 
-/// The clock on which calendar months are counted (see the [module documentation](self)).
+/// The clock on which calendar months are counted (see [`MonthClock`]).
+///
+/// Calendar-month arithmetic for access windows (espi-reference §5).
+///
+/// Utility programs state their windows in calendar months ("up to 24 months of
+/// historical data", espi-reference §5.1), not in seconds, so the windows of
+/// [`Window`](crate::Window) are computed here, on a stated clock.
+///
+/// # Rules
+///
+/// * **End of month.** Adding months keeps the day of month and the time of day. When
+///   the target month is shorter, the day is clamped to the last day of the target
+///   month: 31 January + 1 month is 29 February in a leap year and 28 February
+///   otherwise; 29 February + 12 months is 28 February. The clamp is not undone
+///   later: 31 January + 1 month + 1 month is 28/29 March, while 31 January + 2 months
+///   is 31 March.
+/// * **Negative months** count backwards by the same rule (31 March − 1 month is
+///   28/29 February).
+/// * **Which clock.** Months are counted on a [`MonthClock`]: either UTC, or the
+///   utility's local wall clock from its `LocalTimeParameters` (espi-reference §4.9).
+///   On the local clock, an instant is turned into local wall time, the months are
+///   added to the wall time, and the result is turned back into an instant:
+///   - a wall time the clock skips when DST starts (e.g. 02:30 on the US spring-forward
+///     day) moves forward by the gap (to 03:30 daylight time): it is read with the
+///     offset in force before the gap;
+///   - a wall time the clock shows twice when DST ends takes the earlier instant (the
+///     daylight-time reading with a positive `dstOffset`).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use espi_auth::add_months;
+///
+/// let jan_31 = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap().and_hms_opt(12, 0, 0).unwrap();
+/// let feb_29 = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_opt(12, 0, 0).unwrap();
+/// assert_eq!(add_months(jan_31, 1), Some(feb_29));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MonthClock {
     /// Months counted on UTC: an instant keeps its UTC time of day.
@@ -118,7 +120,7 @@ impl MonthClock {
     /// Adds `months` calendar months to the epoch-second `instant`, on this clock.
     ///
     /// ```
-    /// use espi_auth::calendar::MonthClock;
+    /// use espi_auth::MonthClock;
     ///
     /// // 2024-01-31T12:00:00Z + 1 month on UTC = 2024-02-29T12:00:00Z.
     /// assert_eq!(MonthClock::Utc.add_months(1_706_702_400, 1), Ok(1_709_208_000));

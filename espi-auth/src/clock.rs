@@ -1,30 +1,32 @@
-//! Where `now` comes from, for the crates that read time: [`Clock`], the system's
-//! ([`SystemClock`]) and one a test sets ([`SettableClock`]).
-//!
-//! The rules of this crate never read a clock: [`decide`](crate::decide),
-//! [`Window::clamp`](crate::Window::clamp) and the lifecycle take `now` as a
-//! parameter. The trait lives here, below both espi-client and espi-sandbox, so that
-//! the two share one type and a test can hand the same settable clock to a client and
-//! to the sandbox it talks to.
-//!
-//! ```
-//! use espi_auth::{Clock, SettableClock};
-//! use std::sync::Arc;
-//!
-//! let clock = SettableClock::at(1_393_632_000);
-//! let shared: Arc<dyn Clock> = Arc::new(clock.clone());
-//! clock.advance(60);
-//! assert_eq!(shared.now(), 1_393_632_060);
-//! // A closure is a clock too.
-//! let fixed: Arc<dyn Clock> = Arc::new(|| 0);
-//! assert_eq!(fixed.now(), 0);
-//! ```
+//! Where `now` comes from, for the crates that read time ([`Clock`]).
 
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 /// The current time, epoch seconds.
+///
+/// Where `now` comes from, for the crates that read time: [`Clock`], the system's
+/// ([`SystemClock`]) and one a test sets ([`SettableClock`]).
+///
+/// The rules of this crate never read a clock: [`decide`](crate::decide),
+/// [`Window::clamp`](crate::Window::clamp) and the lifecycle take `now` as a
+/// parameter. The trait lives here, below both espi-client and espi-sandbox, so that
+/// the two share one type and a test can hand the same settable clock to a client and
+/// to the sandbox it talks to.
+///
+/// ```
+/// use espi_auth::{Clock, SettableClock};
+/// use std::sync::Arc;
+///
+/// let clock = SettableClock::at(1_393_632_000);
+/// let shared: Arc<dyn Clock> = Arc::new(clock.clone());
+/// clock.advance(60);
+/// assert_eq!(shared.now(), 1_393_632_060);
+/// // A closure is a clock too.
+/// let fixed: Arc<dyn Clock> = Arc::new(|| 0);
+/// assert_eq!(fixed.now(), 0);
+/// ```
 pub trait Clock: Send + Sync {
     /// The current time, epoch seconds.
     fn now(&self) -> i64;

@@ -1,40 +1,4 @@
-//! What each Function Block grants: one table, [`DATA_KINDS`], read by both the access
-//! decision and the consent text.
-//!
-//! Each row maps a Function Block number (in the catalogues it belongs to) to the
-//! [`DataKind`] it grants and to what that data is served as — the [`Serves`] values of
-//! the endpoint catalogue's rows ([`crate::endpoint::ENDPOINTS`]). [`Scope::grants`] and
-//! [`Scope::reaches`] read the two tables together; [`crate::decision::decide`] refuses a
-//! Third Party's request the scope does not reach, and [`Scope::explain`] lists exactly
-//! the rows it reaches, so the consent text cannot promise less than is served.
-//!
-//! Choices:
-//! - Function Blocks about services rather than data (FB_01, FB_03, FB_13, FB_31,
-//!   FB_37, FB_39, …) grant no data kind of their own: a scope of them alone reaches
-//!   no usage data, not even the (empty) subscription feed.
-//! - Every usage-data kind reaches the subscription feed, its UsagePoints and what
-//!   describes the data (ReadingType, LocalTimeParameters); interval kinds add
-//!   MeterReading and IntervalBlock, summaries UsageSummary, FB_17
-//!   ElectricPowerQualitySummary.
-//! - Customer (PII) kinds reach `Batch/RetailCustomer/{id}` and the `RetailCustomer/…`
-//!   hierarchy (espi-reference §1.4); the bulk kinds reach `Batch/BulkRetailCustomerInfo`,
-//!   which [`crate::token`] reads as data-custodian only.
-//! - The resources about the Third Party itself ([`Serves::Administration`]) need no
-//!   Function Block: a registration or client token must reach its own
-//!   ApplicationInformation and Authorizations whatever its scope.
-//!
-//! ```
-//! use espi_auth::Serves;
-//! use espi_auth::{Catalogue, Scope};
-//!
-//! let summaries = Scope::parse("FB=1_3_15")?.scope;
-//! assert!(summaries.grants(Serves::UsageSummaries, Catalogue::Current));
-//! assert!(!summaries.grants(Serves::IntervalReadings, Catalogue::Current));
-//! let services_only = Scope::parse("FB=1_3_13_31_37_39")?.scope;
-//! assert!(!services_only.grants(Serves::Usage, Catalogue::Current));
-//! assert!(services_only.grants(Serves::Administration, Catalogue::Current));
-//! # Ok::<(), espi_auth::ScopeError>(())
-//! ```
+//! What each Function Block grants ([`DATA_KINDS`]).
 
 use std::fmt;
 
@@ -213,6 +177,44 @@ const fn kind(
 /// What each data-bearing Function Block grants, by number and catalogue. Numbers not
 /// listed (services such as FB_01, FB_03, FB_13, FB_31, FB_37, FB_39) grant no data kind
 /// of their own.
+///
+/// What each Function Block grants: one table, [`DATA_KINDS`], read by both the access
+/// decision and the consent text.
+///
+/// Each row maps a Function Block number (in the catalogues it belongs to) to the
+/// [`DataKind`] it grants and to what that data is served as — the [`Serves`] values of
+/// the endpoint catalogue's rows ([`crate::endpoint::ENDPOINTS`]). [`Scope::grants`] and
+/// [`Scope::reaches`] read the two tables together; [`crate::decision::decide`] refuses a
+/// Third Party's request the scope does not reach, and [`Scope::explain`] lists exactly
+/// the rows it reaches, so the consent text cannot promise less than is served.
+///
+/// Choices:
+/// - Function Blocks about services rather than data (FB_01, FB_03, FB_13, FB_31,
+///   FB_37, FB_39, …) grant no data kind of their own: a scope of them alone reaches
+///   no usage data, not even the (empty) subscription feed.
+/// - Every usage-data kind reaches the subscription feed, its UsagePoints and what
+///   describes the data (ReadingType, LocalTimeParameters); interval kinds add
+///   MeterReading and IntervalBlock, summaries UsageSummary, FB_17
+///   ElectricPowerQualitySummary.
+/// - Customer (PII) kinds reach `Batch/RetailCustomer/{id}` and the `RetailCustomer/…`
+///   hierarchy (espi-reference §1.4); the bulk kinds reach `Batch/BulkRetailCustomerInfo`,
+///   which [`may_reach`](crate::may_reach) reads as data-custodian only.
+/// - The resources about the Third Party itself ([`Serves::Administration`]) need no
+///   Function Block: a registration or client token must reach its own
+///   ApplicationInformation and Authorizations whatever its scope.
+///
+/// ```
+/// use espi_auth::Serves;
+/// use espi_auth::{Catalogue, Scope};
+///
+/// let summaries = Scope::parse("FB=1_3_15")?.scope;
+/// assert!(summaries.grants(Serves::UsageSummaries, Catalogue::Current));
+/// assert!(!summaries.grants(Serves::IntervalReadings, Catalogue::Current));
+/// let services_only = Scope::parse("FB=1_3_13_31_37_39")?.scope;
+/// assert!(!services_only.grants(Serves::Usage, Catalogue::Current));
+/// assert!(services_only.grants(Serves::Administration, Catalogue::Current));
+/// # Ok::<(), espi_auth::ScopeError>(())
+/// ```
 pub static DATA_KINDS: &[DataKindRow] = &[
     kind(
         4,
@@ -484,7 +486,7 @@ impl Scope {
 mod tests {
     use super::*;
     use crate::endpoint::ENDPOINTS;
-    use crate::function_block::Group;
+    use crate::function_block::BlockGroup;
 
     #[test]
     fn data_table_agrees_with_the_catalogues() {
@@ -494,7 +496,7 @@ mod tests {
                     .lookup(row.number)
                     .expect("the catalogue names the block");
                 assert_eq!(
-                    info.group == Group::RetailCustomer,
+                    info.group == BlockGroup::RetailCustomer,
                     row.kind.is_customer_data(),
                     "FB_{} in {catalogue}",
                     row.number

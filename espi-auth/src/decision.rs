@@ -1,80 +1,4 @@
-//! One access decision for one request: [`decide`].
-//!
-//! The decision takes everything that bears on a request — the authorization's
-//! lifecycle state, its scope, its access window, the token that came with the request
-//! and the request itself — and returns [`Access::Allow`] with the data range that may
-//! be served, or [`Access::Deny`] with the first [`Reason`] that stops it. The steps,
-//! in order:
-//!
-//! 1. **Lifecycle** ([`AuthorizationState::check_usable`]): the authorization must be
-//!    Active, inside its authorizedPeriod and its access token unexpired at `now`. A
-//!    revoked, denied or expired authorization reaches nothing, whatever the path.
-//! 2. **Token reach** ([`may_reach`]): the token kind and the resource URI it is bound
-//!    to must reach `method path`; a token for one subscription never reaches another
-//!    subscription's (or a customer's) resources.
-//! 3. **Scope**: for a Third Party's token (access, client, registration), the scope
-//!    must grant what the endpoint serves (its [`Serves`] column), read in the
-//!    [`Catalogue`] the scope is written in ([`Scope::grants`], from the table
-//!    [`DATA_KINDS`](crate::data_kind::DATA_KINDS) that [`Scope::explain`] lists the
-//!    endpoints from): usage rows need a usage-data Function Block, interval rows an
-//!    interval one, customer (PII) rows a retail-customer one (FB_51–FB_62 in
-//!    [`Catalogue::Current`], FB_46 and FB_50 in [`Catalogue::Legacy`]); the rows
-//!    about the Third Party itself need none. A bulk (`{bulkId}`) must be the one the
-//!    scope's `BR` names (espi-reference §1.3). The Data Custodian's own tokens (data
-//!    custodian, upload) carry no customer's consent and are not limited by a scope.
-//! 4. **Query** (NAESB REQ.21 §1.6): the query string is read with
-//!    [`Query::parse`] in [`QuerySyntax::Strict`]: date-times must be
-//!    `YYYY-MM-DDThh:mm:ssZ`, the form the standard tells clients to send. A malformed
-//!    or repeated parameter is [`Reason::Query`]; a minimum after its maximum is
-//!    [`DenyReason::InvalidInterval`]. `published-min` and `published-max` are the
-//!    requested range, `[min, max)`. A server that reads the query itself passes the
-//!    range to [`decide_range`] instead.
-//! 5. **Window** ([`Window::clamp`]): the requested range is intersected with the data
-//!    the window permits at `now`; when nothing is left, the window's [`DenyReason`]
-//!    is the reason.
-//!
-//! The window is given already applied to the grant (build it with
-//! [`WindowPolicy::window`](crate::window::WindowPolicy::window)); `revoked_at` and
-//! `last_activity` are the window's inputs (Con Edison's inactivity rule needs the
-//! latter). Times are epoch seconds; `now` is a parameter, never read from a clock.
-//!
-//! ```
-//! use espi_auth::calendar::MonthClock;
-//! use espi_auth::decision::{decide, Access, Authorization, Reason, Request};
-//! use espi_auth::lifecycle::AuthorizationState;
-//! use espi_auth::token::TokenKind;
-//! use espi_auth::Method;
-//! use espi_auth::window::WindowPolicy;
-//! use espi_auth::{Catalogue, Scope};
-//!
-//! let grant = 1_710_072_000; // 2024-03-10T12:00:00Z
-//! let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
-//! let state = AuthorizationState::grant(grant, &scope, 3600, None)?;
-//! let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
-//! let authorization = Authorization {
-//!     state: &state,
-//!     scope: &scope,
-//!     catalogue: Catalogue::Current,
-//!     window: &window,
-//!     revoked_at: None,
-//!     last_activity: None,
-//!     token: TokenKind::Access,
-//!     bound: "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5",
-//! };
-//! let request = Request {
-//!     method: Method::Get,
-//!     path: "/espi/1_1/resource/Batch/Subscription/5",
-//!     query: "published-min=2024-03-01T00:00:00Z&published-max=2024-03-11T00:00:00Z",
-//! };
-//! // Clamped to `now`, the end of the data that exists.
-//! assert_eq!(
-//!     decide(&authorization, &request, grant + 60),
-//!     Access::Allow { range: (Some(1_709_251_200), grant + 60) }
-//! );
-//! let other = Request { path: "/Batch/Subscription/6", ..request };
-//! assert!(matches!(decide(&authorization, &other, grant + 60), Access::Deny(Reason::Unreachable(_))));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! One access decision for one request ([`decide`]).
 
 use thiserror::Error;
 
@@ -83,12 +7,12 @@ use crate::function_block::Catalogue;
 use crate::lifecycle::{AuthorizationState, Unusable};
 use crate::query::{Query, QueryError, QuerySyntax};
 use crate::scope::Scope;
-use crate::token::{Denied, TokenKind, reach};
-use crate::window::{DenyReason, Window};
+use crate::token::{OutOfReach, TokenKind, reach};
+use crate::window::{Window, WindowDenial};
 
 /// Everything on the authorization side of a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Authorization<'a> {
+pub struct Authority<'a> {
     /// The lifecycle state (status, token expiry, authorizedPeriod).
     pub state: &'a AuthorizationState,
     /// The granted scope.
@@ -109,7 +33,7 @@ pub struct Authorization<'a> {
 
 /// The request side of a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Request<'a> {
+pub struct AccessRequest<'a> {
     /// The HTTP method.
     pub method: Method,
     /// The path, relative to `.../espi/1_1/resource` or a full path containing it.
@@ -129,19 +53,19 @@ pub enum Access {
         range: (Option<i64>, i64),
     },
     /// The request may not be served.
-    Deny(Reason),
+    Deny(Denial),
 }
 
 /// Why a request is denied.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum Reason {
+pub enum Denial {
     /// The authorization or its access token is not usable at `now` (revoked, denied,
     /// expired, or its period has not begun).
     #[error(transparent)]
     Unusable(#[from] Unusable),
     /// The token may not make this request.
     #[error(transparent)]
-    Unreachable(#[from] Denied),
+    Unreachable(#[from] OutOfReach),
     /// The scope grants none of what the endpoint serves.
     #[error("{endpoint} serves {serves}, which the scope does not grant")]
     NotInScope {
@@ -155,7 +79,7 @@ pub enum Reason {
     Query(QueryError),
     /// The window leaves no data to serve.
     #[error(transparent)]
-    Window(#[from] DenyReason),
+    Window(#[from] WindowDenial),
     /// A bulk the scope's `BR` term does not name (espi-reference §1.3: `bulkId` is
     /// the `BR=` value of the scope).
     #[error("bulk {requested} is not the scope's (BR={granted:?})")]
@@ -167,9 +91,84 @@ pub enum Reason {
     },
 }
 
-/// Decides whether `request` may be served under `authorization` at `now` (see the
-/// [module documentation](self) for the steps and their order).
-pub fn decide(authorization: &Authorization<'_>, request: &Request<'_>, now: i64) -> Access {
+/// Decides whether `request` may be served under `authorization` at `now`.
+///
+/// The decision takes everything that bears on a request — the authorization's
+/// lifecycle state, its scope, its access window, the token that came with the request
+/// and the request itself — and returns [`Access::Allow`] with the data range that may
+/// be served, or [`Access::Deny`] with the first [`Denial`] that stops it. The steps,
+/// in order:
+///
+/// 1. **Lifecycle** ([`AuthorizationState::check_usable`]): the authorization must be
+///    Active, inside its authorizedPeriod and its access token unexpired at `now`. A
+///    revoked, denied or expired authorization reaches nothing, whatever the path.
+/// 2. **Token reach** ([`may_reach`](crate::may_reach)): the token kind and the resource URI it is bound
+///    to must reach `method path`; a token for one subscription never reaches another
+///    subscription's (or a customer's) resources.
+/// 3. **Scope**: for a Third Party's token (access, client, registration), the scope
+///    must grant what the endpoint serves (its [`Serves`] column), read in the
+///    [`Catalogue`] the scope is written in ([`Scope::grants`], from the table
+///    [`DATA_KINDS`](crate::data_kind::DATA_KINDS) that [`Scope::explain`] lists the
+///    endpoints from): usage rows need a usage-data Function Block, interval rows an
+///    interval one, customer (PII) rows a retail-customer one (FB_51–FB_62 in
+///    [`Catalogue::Current`], FB_46 and FB_50 in [`Catalogue::Legacy`]); the rows
+///    about the Third Party itself need none. A bulk (`{bulkId}`) must be the one the
+///    scope's `BR` names (espi-reference §1.3). The Data Custodian's own tokens (data
+///    custodian, upload) carry no customer's consent and are not limited by a scope.
+/// 4. **Query** (NAESB REQ.21 §1.6): the query string is read with
+///    [`Query::parse`] in [`QuerySyntax::Strict`]: date-times must be
+///    `YYYY-MM-DDThh:mm:ssZ`, the form the standard tells clients to send. A malformed
+///    or repeated parameter is [`Denial::Query`]; a minimum after its maximum is
+///    [`WindowDenial::InvalidInterval`]. `published-min` and `published-max` are the
+///    requested range, `[min, max)`. A server that reads the query itself passes the
+///    range to [`decide_range`] instead.
+/// 5. **Window** ([`Window::clamp`]): the requested range is intersected with the data
+///    the window permits at `now`; when nothing is left, the window's [`WindowDenial`]
+///    is the reason.
+///
+/// The window is given already applied to the grant (build it with
+/// [`WindowPolicy::window`](crate::window::WindowPolicy::window)); `revoked_at` and
+/// `last_activity` are the window's inputs (Con Edison's inactivity rule needs the
+/// latter). Times are epoch seconds; `now` is a parameter, never read from a clock.
+///
+/// ```
+/// use espi_auth::MonthClock;
+/// use espi_auth::{decide, Access, Authority, Denial, AccessRequest};
+/// use espi_auth::AuthorizationState;
+/// use espi_auth::TokenKind;
+/// use espi_auth::Method;
+/// use espi_auth::WindowPolicy;
+/// use espi_auth::{Catalogue, Scope};
+///
+/// let grant = 1_710_072_000; // 2024-03-10T12:00:00Z
+/// let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
+/// let state = AuthorizationState::grant(grant, &scope, 3600, None)?;
+/// let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
+/// let authorization = Authority {
+///     state: &state,
+///     scope: &scope,
+///     catalogue: Catalogue::Current,
+///     window: &window,
+///     revoked_at: None,
+///     last_activity: None,
+///     token: TokenKind::Access,
+///     bound: "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5",
+/// };
+/// let request = AccessRequest {
+///     method: Method::Get,
+///     path: "/espi/1_1/resource/Batch/Subscription/5",
+///     query: "published-min=2024-03-01T00:00:00Z&published-max=2024-03-11T00:00:00Z",
+/// };
+/// // Clamped to `now`, the end of the data that exists.
+/// assert_eq!(
+///     decide(&authorization, &request, grant + 60),
+///     Access::Allow { range: (Some(1_709_251_200), grant + 60) }
+/// );
+/// let other = AccessRequest { path: "/Batch/Subscription/6", ..request };
+/// assert!(matches!(decide(&authorization, &other, grant + 60), Access::Deny(Denial::Unreachable(_))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decide(authorization: &Authority<'_>, request: &AccessRequest<'_>, now: i64) -> Access {
     access(try_decide(
         authorization,
         request,
@@ -185,23 +184,23 @@ pub fn decide(authorization: &Authorization<'_>, request: &Request<'_>, now: i64
 /// passes what it read, so that the decision and the selection agree.
 ///
 /// ```
-/// # use espi_auth::calendar::MonthClock;
-/// # use espi_auth::decision::{decide_range, Access, Authorization, Request};
-/// # use espi_auth::lifecycle::AuthorizationState;
-/// # use espi_auth::token::TokenKind;
+/// # use espi_auth::MonthClock;
+/// # use espi_auth::{decide_range, Access, Authority, AccessRequest};
+/// # use espi_auth::AuthorizationState;
+/// # use espi_auth::TokenKind;
 /// # use espi_auth::Method;
-/// # use espi_auth::window::WindowPolicy;
+/// # use espi_auth::WindowPolicy;
 /// # use espi_auth::{Catalogue, Scope};
 /// # let grant = 1_710_072_000;
 /// # let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
 /// # let state = AuthorizationState::grant(grant, &scope, 3600, None)?;
 /// # let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
-/// # let authorization = Authorization {
+/// # let authorization = Authority {
 /// #     state: &state, scope: &scope, catalogue: Catalogue::Current, window: &window,
 /// #     revoked_at: None, last_activity: None, token: TokenKind::Access,
 /// #     bound: "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5",
 /// # };
-/// let request = Request { method: Method::Get, path: "Batch/Subscription/5", query: "" };
+/// let request = AccessRequest { method: Method::Get, path: "Batch/Subscription/5", query: "" };
 /// // 2024-03-01T01:00:00+01:00 read as 2024-03-01T00:00:00Z by the server's own parser.
 /// assert_eq!(
 ///     decide_range(&authorization, &request, (Some(1_709_251_200), None), grant + 60),
@@ -210,15 +209,15 @@ pub fn decide(authorization: &Authorization<'_>, request: &Request<'_>, now: i64
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn decide_range(
-    authorization: &Authorization<'_>,
-    request: &Request<'_>,
+    authorization: &Authority<'_>,
+    request: &AccessRequest<'_>,
     requested: (Option<i64>, Option<i64>),
     now: i64,
 ) -> Access {
     access(try_decide(authorization, request, || Ok(requested), now))
 }
 
-fn access(decision: Result<(Option<i64>, i64), Reason>) -> Access {
+fn access(decision: Result<(Option<i64>, i64), Denial>) -> Access {
     match decision {
         Ok(range) => Access::Allow { range },
         Err(reason) => Access::Deny(reason),
@@ -227,11 +226,11 @@ fn access(decision: Result<(Option<i64>, i64), Reason>) -> Access {
 
 /// [`decide`] with `?`; `requested` reads the range of step 4 once steps 1–3 pass.
 fn try_decide(
-    authorization: &Authorization<'_>,
-    request: &Request<'_>,
-    requested: impl FnOnce() -> Result<(Option<i64>, Option<i64>), Reason>,
+    authorization: &Authority<'_>,
+    request: &AccessRequest<'_>,
+    requested: impl FnOnce() -> Result<(Option<i64>, Option<i64>), Denial>,
     now: i64,
-) -> Result<(Option<i64>, i64), Reason> {
+) -> Result<(Option<i64>, i64), Denial> {
     authorization.state.check_usable(now)?;
     let (endpoint, ids) = reach(
         authorization.token,
@@ -244,7 +243,7 @@ fn try_decide(
             .scope
             .grants(endpoint.serves, authorization.catalogue)
         {
-            return Err(Reason::NotInScope {
+            return Err(Denial::NotInScope {
                 endpoint: endpoint.path,
                 serves: endpoint.serves,
             });
@@ -253,7 +252,7 @@ fn try_decide(
         if let Some(&(_, requested)) = ids.iter().find(|(name, _)| *name == "bulkId") {
             let granted = authorization.scope.bulk_id.as_ref().map(|id| id.as_str());
             if granted != Some(requested) {
-                return Err(Reason::BulkNotInScope {
+                return Err(Denial::BulkNotInScope {
                     requested: requested.to_owned(),
                     granted: granted.map(str::to_owned),
                 });
@@ -269,18 +268,18 @@ fn try_decide(
     )?;
     // The scope's HistoryLength can be shorter than the program's window: the shorter wins.
     match history_floor(authorization.scope, authorization.window.grant) {
-        Some(floor) if floor >= max => Err(Reason::Window(DenyReason::BeforeHistoryStart)),
+        Some(floor) if floor >= max => Err(Denial::Window(WindowDenial::BeforeHistoryStart)),
         Some(floor) => Ok((Some(min.map_or(floor, |min| min.max(floor))), max)),
         None => Ok((min, max)),
     }
 }
 
 /// The `(published-min, published-max)` a query string asks for (step 4).
-fn requested_range(query: &str) -> Result<(Option<i64>, Option<i64>), Reason> {
+fn requested_range(query: &str) -> Result<(Option<i64>, Option<i64>), Denial> {
     match Query::parse(query, QuerySyntax::Strict) {
         Ok(query) => Ok((query.published_min, query.published_max)),
-        Err(QueryError::EmptyRange { .. }) => Err(Reason::Window(DenyReason::InvalidInterval)),
-        Err(error) => Err(Reason::Query(error)),
+        Err(QueryError::EmptyRange { .. }) => Err(Denial::Window(WindowDenial::InvalidInterval)),
+        Err(error) => Err(Denial::Query(error)),
     }
 }
 
@@ -346,8 +345,8 @@ mod tests {
         scope: &'a Scope,
         window: &'a Window,
         bound: &'a str,
-    ) -> Authorization<'a> {
-        Authorization {
+    ) -> Authority<'a> {
+        Authority {
             state,
             scope,
             catalogue: Catalogue::Current,
@@ -359,15 +358,15 @@ mod tests {
         }
     }
 
-    fn get<'a>(path: &'a str, query: &'a str) -> Request<'a> {
-        Request {
+    fn get<'a>(path: &'a str, query: &'a str) -> AccessRequest<'a> {
+        AccessRequest {
             method: Method::Get,
             path,
             query,
         }
     }
 
-    fn deny(access: Access) -> Reason {
+    fn deny(access: Access) -> Denial {
         match access {
             Access::Deny(reason) => reason,
             Access::Allow { range } => panic!("allowed {range:?}"),
@@ -403,7 +402,7 @@ mod tests {
                 (Some(max), Some(min)),
                 now
             )),
-            Reason::Window(DenyReason::InvalidInterval)
+            Denial::Window(WindowDenial::InvalidInterval)
         );
         // Steps 1–3 still come first.
         assert!(matches!(
@@ -413,7 +412,7 @@ mod tests {
                 (None, None),
                 now
             )),
-            Reason::Unreachable(_)
+            Denial::Unreachable(_)
         ));
     }
 
@@ -467,7 +466,7 @@ mod tests {
                 &request,
                 GRANT + 2 * DAY
             )),
-            Reason::Unusable(Unusable::Revoked)
+            Denial::Unusable(Unusable::Revoked)
         );
         let denied = active.deny().expect("deny");
         assert_eq!(
@@ -476,7 +475,7 @@ mod tests {
                 &request,
                 GRANT + DAY
             )),
-            Reason::Unusable(Unusable::Denied)
+            Denial::Unusable(Unusable::Denied)
         );
         let short = AuthorizationState::grant(GRANT, &scope, 3600, None).expect("grant");
         assert_eq!(
@@ -485,7 +484,7 @@ mod tests {
                 &request,
                 GRANT + 3600
             )),
-            Reason::Unusable(Unusable::TokenExpired {
+            Denial::Unusable(Unusable::TokenExpired {
                 expires_at: GRANT + 3600
             })
         );
@@ -496,7 +495,7 @@ mod tests {
                 &request,
                 end
             )),
-            Reason::Unusable(Unusable::PeriodEnded { end })
+            Denial::Unusable(Unusable::PeriodEnded { end })
         );
         assert_eq!(
             deny(decide(
@@ -504,7 +503,7 @@ mod tests {
                 &request,
                 GRANT - 1
             )),
-            Reason::Unusable(Unusable::PeriodNotStarted { start: GRANT })
+            Denial::Unusable(Unusable::PeriodNotStarted { start: GRANT })
         );
     }
 
@@ -522,7 +521,7 @@ mod tests {
             assert!(
                 matches!(
                     deny(decide(&auth, &get(path, ""), GRANT + DAY)),
-                    Reason::Unreachable(_)
+                    Denial::Unreachable(_)
                 ),
                 "{path}"
             );
@@ -541,7 +540,7 @@ mod tests {
                 &get(path, ""),
                 GRANT + DAY
             )),
-            Reason::NotInScope {
+            Denial::NotInScope {
                 endpoint: "RetailCustomer/{retailCustomerId}/Customer/{customerId}",
                 serves: Serves::CustomerData
             }
@@ -563,7 +562,7 @@ mod tests {
         let mut legacy_auth = auth(&legacy_state, &legacy, &window, CUSTOMER);
         assert!(matches!(
             deny(decide(&legacy_auth, &get(path, ""), GRANT + DAY)),
-            Reason::NotInScope { .. }
+            Denial::NotInScope { .. }
         ));
         legacy_auth.catalogue = Catalogue::Legacy;
         assert!(matches!(
@@ -605,7 +604,7 @@ mod tests {
                 assert!(
                     matches!(
                         deny(decide(&auth, &get(path, ""), GRANT + DAY)),
-                        Reason::NotInScope { serves: s, .. } if s == serves
+                        Denial::NotInScope { serves: s, .. } if s == serves
                     ),
                     "{text:?} {path}"
                 );
@@ -626,7 +625,7 @@ mod tests {
         }
         assert_eq!(
             deny(decide(&summary_auth, &get(blocks, ""), GRANT + DAY)),
-            Reason::NotInScope {
+            Denial::NotInScope {
                 endpoint: "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/MeterReading/{meterReadingId}/IntervalBlock",
                 serves: Serves::IntervalReadings
             }
@@ -680,7 +679,7 @@ mod tests {
                 &get("/Batch/Subscription/5", query),
                 GRANT + DAY,
             )) {
-                Reason::Query(QueryError::Malformed { parameter: p, .. }) => {
+                Denial::Query(QueryError::Malformed { parameter: p, .. }) => {
                     assert_eq!(p, parameter, "{query}")
                 }
                 other => panic!("{query}: {other:?}"),
@@ -693,7 +692,7 @@ mod tests {
                 &get("/Batch/Subscription/5", twice),
                 GRANT + DAY
             )),
-            Reason::Query(QueryError::Repeated {
+            Denial::Query(QueryError::Repeated {
                 parameter: PUBLISHED_MIN
             })
         );
@@ -718,22 +717,22 @@ mod tests {
         let before = "published-max=2020-01-01T00:00:00Z";
         assert_eq!(
             deny(decide(&auth, &get(path, before), now)),
-            Reason::Window(DenyReason::BeforeHistoryStart)
+            Denial::Window(WindowDenial::BeforeHistoryStart)
         );
         let future = format!("published-min={}", format(now + DAY));
         assert_eq!(
             deny(decide(&auth, &get(path, &future), now)),
-            Reason::Window(DenyReason::InFuture)
+            Denial::Window(WindowDenial::InFuture)
         );
         let inverted = "published-min=2024-03-02T00:00:00Z&published-max=2024-03-01T00:00:00Z";
         assert_eq!(
             deny(decide(&auth, &get(path, inverted), now)),
-            Reason::Window(DenyReason::InvalidInterval)
+            Denial::Window(WindowDenial::InvalidInterval)
         );
         auth.revoked_at = Some(GRANT + 3600);
         assert_eq!(
             deny(decide(&auth, &get(path, ""), now)),
-            Reason::Window(DenyReason::Revoked)
+            Denial::Window(WindowDenial::Revoked)
         );
         let con_ed = WindowPolicy::con_edison()
             .window(GRANT, &MonthClock::Utc)
@@ -742,7 +741,7 @@ mod tests {
         auth.revoked_at = None;
         assert_eq!(
             deny(decide(&auth, &get(path, ""), GRANT + 45 * DAY)),
-            Reason::Window(DenyReason::WithdrawnForInactivity)
+            Denial::Window(WindowDenial::WithdrawnForInactivity)
         );
     }
 
@@ -827,7 +826,7 @@ mod tests {
                 }
             };
             let access = decide(&auth(&state, &scope, &window, SUBSCRIPTION), &get(path, ""), now);
-            prop_assert!(matches!(access, Access::Deny(Reason::Unusable(_))), "{:?}", access);
+            prop_assert!(matches!(access, Access::Deny(Denial::Unusable(_))), "{:?}", access);
         }
 
         #[test]
@@ -882,7 +881,7 @@ mod tests {
             let early = format!("published-max={}", format(floor - DAY));
             assert_eq!(
                 deny(decide(&auth, &get("/Batch/Subscription/5", &early), now)),
-                Reason::Window(DenyReason::BeforeHistoryStart),
+                Denial::Window(WindowDenial::BeforeHistoryStart),
                 "{text}"
             );
         }

@@ -1,51 +1,4 @@
-//! Ameren Illinois "Share My Usage" eligibility as explicit rules (espi-reference §5.1,
-//! and the program page `program/ameren-share-my-usage.txt`).
-//!
-//! [`check`] applies every rule to a [`Customer`] and a [`ThirdParty`] and returns
-//! either `Ok(())` or **every** reason the pair is not eligible, in a fixed order
-//! (customer rules first, then third-party rules), so a consent page or a registration
-//! review can show them all at once.
-//!
-//! The rules:
-//!
-//! * **Customer — service class.** Residential (DS-1) and small commercial DS-2 and
-//!   DS-3A are eligible; DS-3, DS-4 and any other class are not ("Must be an Ameren
-//!   Illinois residential or small commercial (DS-2 & DS-3A) customer").
-//! * **Customer — meter.** An advanced ("smart", AMI) meter that uses wireless /
-//!   over-the-air billing; the program page lists both, and the data shared is AMI
-//!   interval data, so they are one yes/no fact here: [`Customer::ami_over_the_air`].
-//! * **Customer — state.** Ameren *Illinois* only; not available to Ameren Missouri
-//!   customers (espi-reference §5.1).
-//! * **Third party — not a RES.** A Retail Electric Supplier, or its agent, is outside
-//!   the program (ICC Docket 15-0073 covers "Third Parties Other Than Retail Electric
-//!   Suppliers"): [`ThirdParty::is_res`] is true for either.
-//! * **Third party — registration.** The third party must be registered and approved;
-//!   an approved registration stays active until the third party discontinues it or
-//!   Ameren revokes it ([`Registration`]). Not registered at all is its own reason.
-//!
-//! ```
-//! use espi_auth::eligibility::{
-//!     check, Customer, Ineligible, Registration, ServiceClass, ServiceState, ThirdParty,
-//! };
-//!
-//! let customer = Customer {
-//!     class: ServiceClass::Ds1,
-//!     ami_over_the_air: true,
-//!     state: ServiceState::Illinois,
-//! };
-//! let approved = ThirdParty { is_res: false, registration: Some(Registration::Approved) };
-//! assert_eq!(check(&customer, &approved), Ok(()));
-//!
-//! let large = Customer { class: ServiceClass::Ds4, ..customer.clone() };
-//! let pending = ThirdParty { registration: Some(Registration::Pending), ..approved };
-//! assert_eq!(
-//!     check(&large, &pending),
-//!     Err(vec![
-//!         Ineligible::ServiceClass(ServiceClass::Ds4),
-//!         Ineligible::RegistrationPending,
-//!     ])
-//! );
-//! ```
+//! The Ameren Share My Usage eligibility rules ([`check_eligibility`]).
 
 use std::fmt;
 
@@ -115,7 +68,7 @@ impl fmt::Display for ServiceState {
 
 /// The state of a third party's registration with Ameren Illinois.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Registration {
+pub enum ThirdPartyRegistration {
     /// Applied, not yet approved (the review takes 2–4 weeks).
     Pending,
     /// Registered and approved: active until discontinued or revoked.
@@ -128,7 +81,7 @@ pub enum Registration {
 
 /// The customer side of an eligibility check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Customer {
+pub struct CustomerProfile {
     /// The delivery service class.
     pub class: ServiceClass,
     /// Whether the customer has an advanced (smart, AMI) meter that uses wireless /
@@ -145,7 +98,7 @@ pub struct ThirdParty {
     pub is_res: bool,
     /// The registration with Ameren Illinois; `None` when the third party never
     /// registered.
-    pub registration: Option<Registration>,
+    pub registration: Option<ThirdPartyRegistration>,
 }
 
 /// One reason a customer and third party are not eligible for Share My Usage.
@@ -178,7 +131,7 @@ pub enum Ineligible {
 }
 
 /// The reasons a customer is not eligible, in rule order; empty when eligible.
-pub fn customer_reasons(customer: &Customer) -> Vec<Ineligible> {
+pub fn customer_ineligibility(customer: &CustomerProfile) -> Vec<Ineligible> {
     let mut reasons = Vec::new();
     if !customer.class.is_eligible() {
         reasons.push(Ineligible::ServiceClass(customer.class.clone()));
@@ -193,27 +146,80 @@ pub fn customer_reasons(customer: &Customer) -> Vec<Ineligible> {
 }
 
 /// The reasons a third party is not eligible, in rule order; empty when eligible.
-pub fn third_party_reasons(third_party: &ThirdParty) -> Vec<Ineligible> {
+pub fn third_party_ineligibility(third_party: &ThirdParty) -> Vec<Ineligible> {
     let mut reasons = Vec::new();
     if third_party.is_res {
         reasons.push(Ineligible::RetailElectricSupplier);
     }
     match third_party.registration {
         None => reasons.push(Ineligible::NotRegistered),
-        Some(Registration::Pending) => reasons.push(Ineligible::RegistrationPending),
-        Some(Registration::Approved) => {}
-        Some(Registration::Discontinued) => reasons.push(Ineligible::RegistrationDiscontinued),
-        Some(Registration::Revoked) => reasons.push(Ineligible::RegistrationRevoked),
+        Some(ThirdPartyRegistration::Pending) => reasons.push(Ineligible::RegistrationPending),
+        Some(ThirdPartyRegistration::Approved) => {}
+        Some(ThirdPartyRegistration::Discontinued) => {
+            reasons.push(Ineligible::RegistrationDiscontinued)
+        }
+        Some(ThirdPartyRegistration::Revoked) => reasons.push(Ineligible::RegistrationRevoked),
     }
     reasons
 }
 
 /// Whether `customer` may share usage data with `third_party` under Share My Usage:
-/// `Ok(())`, or every reason not, customer reasons first (see the
-/// [module documentation](self)).
-pub fn check(customer: &Customer, third_party: &ThirdParty) -> Result<(), Vec<Ineligible>> {
-    let mut reasons = customer_reasons(customer);
-    reasons.extend(third_party_reasons(third_party));
+/// `Ok(())`, or every reason not, customer reasons first.
+///
+/// Ameren Illinois "Share My Usage" eligibility as explicit rules (espi-reference §5.1,
+/// and the program page `program/ameren-share-my-usage.txt`).
+///
+/// [`check_eligibility`] applies every rule to a [`CustomerProfile`] and a [`ThirdParty`] and returns
+/// either `Ok(())` or **every** reason the pair is not eligible, in a fixed order
+/// (customer rules first, then third-party rules), so a consent page or a registration
+/// review can show them all at once.
+///
+/// The rules:
+///
+/// * **Customer — service class.** Residential (DS-1) and small commercial DS-2 and
+///   DS-3A are eligible; DS-3, DS-4 and any other class are not ("Must be an Ameren
+///   Illinois residential or small commercial (DS-2 & DS-3A) customer").
+/// * **Customer — meter.** An advanced ("smart", AMI) meter that uses wireless /
+///   over-the-air billing; the program page lists both, and the data shared is AMI
+///   interval data, so they are one yes/no fact here: [`CustomerProfile::ami_over_the_air`].
+/// * **Customer — state.** Ameren *Illinois* only; not available to Ameren Missouri
+///   customers (espi-reference §5.1).
+/// * **Third party — not a RES.** A Retail Electric Supplier, or its agent, is outside
+///   the program (ICC Docket 15-0073 covers "Third Parties Other Than Retail Electric
+///   Suppliers"): [`ThirdParty::is_res`] is true for either.
+/// * **Third party — registration.** The third party must be registered and approved;
+///   an approved registration stays active until the third party discontinues it or
+///   Ameren revokes it ([`ThirdPartyRegistration`]). Not registered at all is its own reason.
+///
+/// ```
+/// use espi_auth::{
+///     check_eligibility, CustomerProfile, Ineligible, ThirdPartyRegistration, ServiceClass, ServiceState, ThirdParty,
+/// };
+///
+/// let customer = CustomerProfile {
+///     class: ServiceClass::Ds1,
+///     ami_over_the_air: true,
+///     state: ServiceState::Illinois,
+/// };
+/// let approved = ThirdParty { is_res: false, registration: Some(ThirdPartyRegistration::Approved) };
+/// assert_eq!(check_eligibility(&customer, &approved), Ok(()));
+///
+/// let large = CustomerProfile { class: ServiceClass::Ds4, ..customer.clone() };
+/// let pending = ThirdParty { registration: Some(ThirdPartyRegistration::Pending), ..approved };
+/// assert_eq!(
+///     check_eligibility(&large, &pending),
+///     Err(vec![
+///         Ineligible::ServiceClass(ServiceClass::Ds4),
+///         Ineligible::RegistrationPending,
+///     ])
+/// );
+/// ```
+pub fn check_eligibility(
+    customer: &CustomerProfile,
+    third_party: &ThirdParty,
+) -> Result<(), Vec<Ineligible>> {
+    let mut reasons = customer_ineligibility(customer);
+    reasons.extend(third_party_ineligibility(third_party));
     if reasons.is_empty() {
         Ok(())
     } else {
@@ -225,8 +231,8 @@ pub fn check(customer: &Customer, third_party: &ThirdParty) -> Result<(), Vec<In
 mod tests {
     use super::*;
 
-    fn customer() -> Customer {
-        Customer {
+    fn customer() -> CustomerProfile {
+        CustomerProfile {
             class: ServiceClass::Ds1,
             ami_over_the_air: true,
             state: ServiceState::Illinois,
@@ -236,12 +242,12 @@ mod tests {
     fn third_party() -> ThirdParty {
         ThirdParty {
             is_res: false,
-            registration: Some(Registration::Approved),
+            registration: Some(ThirdPartyRegistration::Approved),
         }
     }
 
-    fn only(customer: &Customer, third_party: &ThirdParty) -> Ineligible {
-        match check(customer, third_party) {
+    fn only(customer: &CustomerProfile, third_party: &ThirdParty) -> Ineligible {
+        match check_eligibility(customer, third_party) {
             Err(reasons) if reasons.len() == 1 => reasons[0].clone(),
             other => panic!("expected one reason, got {other:?}"),
         }
@@ -250,11 +256,11 @@ mod tests {
     #[test]
     fn eligible_classes() {
         for class in [ServiceClass::Ds1, ServiceClass::Ds2, ServiceClass::Ds3A] {
-            let customer = Customer {
+            let customer = CustomerProfile {
                 class,
                 ..customer()
             };
-            assert_eq!(check(&customer, &third_party()), Ok(()));
+            assert_eq!(check_eligibility(&customer, &third_party()), Ok(()));
         }
     }
 
@@ -265,7 +271,7 @@ mod tests {
             ServiceClass::Ds4,
             ServiceClass::Other("DS-5".to_owned()),
         ] {
-            let customer = Customer {
+            let customer = CustomerProfile {
                 class: class.clone(),
                 ..customer()
             };
@@ -278,7 +284,7 @@ mod tests {
 
     #[test]
     fn meter_without_over_the_air_billing() {
-        let customer = Customer {
+        let customer = CustomerProfile {
             ami_over_the_air: false,
             ..customer()
         };
@@ -288,7 +294,7 @@ mod tests {
     #[test]
     fn missouri_and_other_states() {
         for state in [ServiceState::Missouri, ServiceState::Other("Iowa".into())] {
-            let customer = Customer {
+            let customer = CustomerProfile {
                 state: state.clone(),
                 ..customer()
             };
@@ -313,16 +319,16 @@ mod tests {
         let cases = [
             (None, Some(Ineligible::NotRegistered)),
             (
-                Some(Registration::Pending),
+                Some(ThirdPartyRegistration::Pending),
                 Some(Ineligible::RegistrationPending),
             ),
-            (Some(Registration::Approved), None),
+            (Some(ThirdPartyRegistration::Approved), None),
             (
-                Some(Registration::Discontinued),
+                Some(ThirdPartyRegistration::Discontinued),
                 Some(Ineligible::RegistrationDiscontinued),
             ),
             (
-                Some(Registration::Revoked),
+                Some(ThirdPartyRegistration::Revoked),
                 Some(Ineligible::RegistrationRevoked),
             ),
         ];
@@ -332,7 +338,7 @@ mod tests {
                 ..third_party()
             };
             match reason {
-                None => assert_eq!(check(&customer(), &party), Ok(())),
+                None => assert_eq!(check_eligibility(&customer(), &party), Ok(())),
                 Some(reason) => assert_eq!(only(&customer(), &party), reason),
             }
         }
@@ -340,17 +346,17 @@ mod tests {
 
     #[test]
     fn every_reason_is_listed_in_rule_order() {
-        let customer = Customer {
+        let customer = CustomerProfile {
             class: ServiceClass::Ds4,
             ami_over_the_air: false,
             state: ServiceState::Missouri,
         };
         let party = ThirdParty {
             is_res: true,
-            registration: Some(Registration::Revoked),
+            registration: Some(ThirdPartyRegistration::Revoked),
         };
         assert_eq!(
-            check(&customer, &party),
+            check_eligibility(&customer, &party),
             Err(vec![
                 Ineligible::ServiceClass(ServiceClass::Ds4),
                 Ineligible::NoOverTheAirAmi,

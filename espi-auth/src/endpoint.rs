@@ -1,30 +1,4 @@
-//! The endpoint catalogue of the ESPI REST API (NAESB REQ.21 §1.3 energy usage, §1.4
-//! retail customer): for each [`Endpoint`], its path template, what it serves (the
-//! column tied to the scope) and which token kinds may use which method.
-//!
-//! Everything about paths is derived from the one table [`ENDPOINTS`]: the access
-//! rules ([`may_reach`](crate::may_reach), [`decide`](crate::decide)), the client's
-//! typed paths and the sandbox's routes. A [`Route`] is a concrete path matched to its
-//! row, with its ids: [`Route::parse`] reads one (ids percent-decoded) and
-//! [`Route::path`] writes one (ids percent-encoded); a property test checks that one
-//! undoes the other for every row. A new endpoint is one row.
-//!
-//! Paths are relative to `…/espi/1_1/resource`; a full URL is cut after that prefix.
-//! `{…}` segments of a template match any one non-empty segment.
-//!
-//! Choice: `/Batch/BulkRetailCustomerInfo/{bulkId}` is printed "D,A" in the source
-//! table with a doubt; a bulk spans many customers, so an access token bound to one
-//! customer's subscription is not allowed there: the row is D only.
-//!
-//! ```
-//! use espi_auth::{Route, Serves};
-//!
-//! let route = Route::parse("https://dc.example/espi/1_1/resource/Batch/Subscription/a%20b").unwrap();
-//! assert_eq!(route.endpoint().path, "Batch/Subscription/{subscriptionId}");
-//! assert_eq!(route.endpoint().serves, Serves::Usage);
-//! assert_eq!(route.id("subscriptionId"), Some("a b"));
-//! assert_eq!(route.path(), "Batch/Subscription/a%20b");
-//! ```
+//! The endpoint catalogue of the ESPI REST API ([`ENDPOINTS`], [`Route`]).
 
 use std::fmt;
 
@@ -150,6 +124,34 @@ impl fmt::Display for Serves {
 
 /// One row of the endpoint catalogue: a path pattern, what it serves and the token
 /// kinds allowed for each method (an empty list: the method is not defined there).
+///
+/// The endpoint catalogue of the ESPI REST API (NAESB REQ.21 §1.3 energy usage, §1.4
+/// retail customer): for each [`Endpoint`], its path template, what it serves (the
+/// column tied to the scope) and which token kinds may use which method.
+///
+/// Everything about paths is derived from the one table [`ENDPOINTS`]: the access
+/// rules ([`may_reach`](crate::may_reach), [`decide`](crate::decide)), the client's
+/// typed paths and the sandbox's routes. A [`Route`] is a concrete path matched to its
+/// row, with its ids: [`Route::parse`] reads one (ids percent-decoded) and
+/// [`Route::path`] writes one (ids percent-encoded); a property test checks that one
+/// undoes the other for every row. A new endpoint is one row.
+///
+/// Paths are relative to `…/espi/1_1/resource`; a full URL is cut after that prefix.
+/// `{…}` segments of a template match any one non-empty segment.
+///
+/// Choice: `/Batch/BulkRetailCustomerInfo/{bulkId}` is printed "D,A" in the source
+/// table with a doubt; a bulk spans many customers, so an access token bound to one
+/// customer's subscription is not allowed there: the row is D only.
+///
+/// ```
+/// use espi_auth::{Route, Serves};
+///
+/// let route = Route::parse("https://dc.example/espi/1_1/resource/Batch/Subscription/a%20b").unwrap();
+/// assert_eq!(route.endpoint().path, "Batch/Subscription/{subscriptionId}");
+/// assert_eq!(route.endpoint().serves, Serves::Usage);
+/// assert_eq!(route.id("subscriptionId"), Some("a b"));
+/// assert_eq!(route.path(), "Batch/Subscription/a%20b");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     /// Path under `.../espi/1_1/resource`, without a leading `/`; `{name}` segments

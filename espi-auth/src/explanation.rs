@@ -1,35 +1,10 @@
-//! What a scope grants, in plain words: enough for a consent page or a log line.
-//!
-//! An [`Explanation`] is built by [`Scope::explain`] against one [`Catalogue`], because the
-//! same Function Block number names different things in the legacy and the current
-//! numbering (espi-reference §3.4). Its fields are structured; `Display` writes one
-//! sentence per line.
-//!
-//! Besides the terms, an explanation says which **data kinds** the Function Blocks
-//! grant, what is **served** and on which **endpoint paths**. All three come from the
-//! table the access decision reads too ([`crate::data_kind`]): the endpoints are the
-//! rows of [`crate::endpoint::ENDPOINTS`] a Third Party's token (access, client or
-//! registration) may GET and the scope reaches ([`Scope::reaches`]), so
-//! [`crate::decision::decide`] serves nothing the explanation does not list. The
-//! resources about the Third Party itself, which carry no customer data, are listed
-//! for every scope.
-//!
-//! ```
-//! use espi_auth::{Catalogue, Scope};
-//!
-//! let scope = Scope::parse("FB=4_5_15;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13")?.scope;
-//! let text = scope.explain(Catalogue::Legacy).to_string();
-//! assert!(text.contains("FB_05 Interval Electricity Metering"));
-//! assert!(text.contains("Readings in intervals of 1 hour"));
-//! assert!(text.contains("History: up to 13 months"));
-//! # Ok::<(), espi_auth::ScopeError>(())
-//! ```
+//! What a scope grants, in plain words ([`Explanation`]).
 
 use std::fmt;
 
 use crate::data_kind::{DataKind, data_kind_rows};
 use crate::endpoint::{ENDPOINTS, RESOURCE_PREFIX, Serves};
-use crate::function_block::{self, Catalogue, FunctionBlockInfo, Group, Violation};
+use crate::function_block::{self, BlockGroup, Catalogue, FunctionBlockInfo, Violation};
 use crate::scope::{BulkId, ExtensionTerm, HistoryLength, NamedFrequency, Period, Scope};
 
 /// One Function Block of the scope with its catalogue entry, if the catalogue names it.
@@ -50,7 +25,33 @@ impl fmt::Display for GrantedBlock {
     }
 }
 
-/// What a scope grants, term by term, read against one catalogue.
+/// What a scope grants, term by term, read against one catalogue, in plain words:
+/// enough for a consent page or a log line.
+///
+/// An [`Explanation`] is built by [`Scope::explain`] against one [`Catalogue`], because the
+/// same Function Block number names different things in the legacy and the current
+/// numbering (espi-reference §3.4). Its fields are structured; `Display` writes one
+/// sentence per line.
+///
+/// Besides the terms, an explanation says which **data kinds** the Function Blocks
+/// grant, what is **served** and on which **endpoint paths**. All three come from the
+/// table the access decision reads too ([`DATA_KINDS`](crate::DATA_KINDS)): the endpoints are the
+/// rows of [`crate::endpoint::ENDPOINTS`] a Third Party's token (access, client or
+/// registration) may GET and the scope reaches ([`Scope::reaches`]), so
+/// [`crate::decision::decide`] serves nothing the explanation does not list. The
+/// resources about the Third Party itself, which carry no customer data, are listed
+/// for every scope.
+///
+/// ```
+/// use espi_auth::{Catalogue, Scope};
+///
+/// let scope = Scope::parse("FB=4_5_15;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13")?.scope;
+/// let text = scope.explain(Catalogue::Legacy).to_string();
+/// assert!(text.contains("FB_05 Interval Electricity Metering"));
+/// assert!(text.contains("Readings in intervals of 1 hour"));
+/// assert!(text.contains("History: up to 13 months"));
+/// # Ok::<(), espi_auth::ScopeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     /// The catalogue the Function Block numbers were read in.
@@ -73,7 +74,7 @@ pub struct Explanation {
     pub bulk_id: Option<BulkId>,
     /// Terms the grammar does not define, as sent.
     pub extensions: Vec<ExtensionTerm>,
-    /// Broken dependency rules of the catalogue ([`function_block::check`]).
+    /// Broken dependency rules of the catalogue ([`function_block::check_function_blocks`]).
     pub violations: Vec<Violation>,
     /// The data kinds the Function Blocks grant
     /// ([`DATA_KINDS`](crate::data_kind::DATA_KINDS)), without repeats, in the scope's
@@ -100,7 +101,7 @@ impl Scope {
         let includes_customer_data = function_blocks.iter().any(|block| {
             block
                 .info
-                .is_some_and(|info| info.group == Group::RetailCustomer)
+                .is_some_and(|info| info.group == BlockGroup::RetailCustomer)
         });
         let mut data_kinds = Vec::new();
         for &number in &self.function_blocks {
@@ -134,7 +135,7 @@ impl Scope {
             account_collection: self.account_collection,
             bulk_id: self.bulk_id.clone(),
             extensions: self.extensions.clone(),
-            violations: function_block::check(&self.function_blocks, catalogue),
+            violations: function_block::check_function_blocks(&self.function_blocks, catalogue),
         }
     }
 }

@@ -1,31 +1,33 @@
-//! Function Blocks: the numbered capabilities a scope string lists after `FB=`.
-//!
-//! The numbers mean different things in different eras (espi-reference §3.4), so the
-//! names are data keyed by a [`Catalogue`]: [`Catalogue::Legacy`] is the GBIO /
-//! Authorization.docx numbering (espi-reference §3.1) that PG&E and the OpenESPI
-//! samples still use, and [`Catalogue::Current`] is the GBA certification numbering
-//! of ESPI 3.3/4.0 (espi-reference §3.2). A number a catalogue does not know is not
-//! an error: [`Catalogue::lookup`] returns `None` and the number is kept.
-//!
-//! The dependency rules of espi-reference §3.3 are stated for the current numbering:
-//! [`check`] applies the one that holds for every scope (FB_04 needs a commodity) and
-//! [`check_minimal`] the minimal Connect My Data certification sets.
-//!
-//! ```
-//! use espi_auth::function_block::{check, Catalogue};
-//!
-//! let fb4 = Catalogue::Current.lookup(4).expect("FB_04 is in the current list");
-//! assert_eq!(fb4.name, "Interval Metering");
-//! // FB_04 alone does not say which commodity: one of FB_05/10/11/29 is missing.
-//! assert_eq!(check(&[4], Catalogue::Current).len(), 1);
-//! assert!(check(&[4, 10], Catalogue::Current).is_empty());
-//! ```
+//! The Function Block catalogues and their rules ([`Catalogue`]).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 /// A numbering of the Function Blocks (espi-reference §3.4: "keep an FB table versioned").
+///
+/// Function Blocks: the numbered capabilities a scope string lists after `FB=`.
+///
+/// The numbers mean different things in different eras (espi-reference §3.4), so the
+/// names are data keyed by a [`Catalogue`]: [`Catalogue::Legacy`] is the GBIO /
+/// Authorization.docx numbering (espi-reference §3.1) that PG&E and the OpenESPI
+/// samples still use, and [`Catalogue::Current`] is the GBA certification numbering
+/// of ESPI 3.3/4.0 (espi-reference §3.2). A number a catalogue does not know is not
+/// an error: [`Catalogue::lookup`] returns `None` and the number is kept.
+///
+/// The dependency rules of espi-reference §3.3 are stated for the current numbering:
+/// [`check_function_blocks`] applies the one that holds for every scope (FB_04 needs a commodity) and
+/// [`check_minimal_set`] the minimal Connect My Data certification sets.
+///
+/// ```
+/// use espi_auth::{check_function_blocks, Catalogue};
+///
+/// let fb4 = Catalogue::Current.lookup(4).expect("FB_04 is in the current list");
+/// assert_eq!(fb4.name, "Interval Metering");
+/// // FB_04 alone does not say which commodity: one of FB_05/10/11/29 is missing.
+/// assert_eq!(check_function_blocks(&[4], Catalogue::Current).len(), 1);
+/// assert!(check_function_blocks(&[4, 10], Catalogue::Current).is_empty());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Catalogue {
     /// The legacy numbering of Authorization.docx Appendix C and the Green Button
@@ -38,7 +40,7 @@ pub enum Catalogue {
 
 /// Whether a certification requires a Function Block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Requirement {
+pub enum BlockRequirement {
     /// Required of both Connect My Data and Download My Data ("M" in espi-reference §3.2).
     Mandatory,
     /// Required of Connect My Data only ("CMD"; the legacy "Min" column of §3.1 means this).
@@ -51,7 +53,7 @@ pub enum Requirement {
 
 /// Which data a Function Block is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Group {
+pub enum BlockGroup {
     /// Energy usage data: UsagePoints, readings, summaries, and the services around them.
     UsageData,
     /// Retail customer (PII) data: customer, account, agreement, service location.
@@ -66,9 +68,9 @@ pub struct FunctionBlockInfo {
     /// The name as published.
     pub name: &'static str,
     /// Which data the block is about.
-    pub group: Group,
+    pub group: BlockGroup,
     /// Which certification requires it.
-    pub requirement: Requirement,
+    pub requirement: BlockRequirement,
     /// Remarks from the sources (conflicts, what the block covers); empty when none.
     pub notes: &'static str,
 }
@@ -92,7 +94,7 @@ impl Catalogue {
     /// The block with this number, or `None` when the catalogue does not name it.
     ///
     /// ```
-    /// use espi_auth::function_block::Catalogue;
+    /// use espi_auth::Catalogue;
     ///
     /// // FB_31 changed meaning between the two numberings (espi-reference §3.4).
     /// assert_eq!(Catalogue::Legacy.lookup(31).map(|b| b.name), Some("Core REST Services"));
@@ -125,7 +127,7 @@ impl fmt::Display for Catalogue {
 
 /// A rule of espi-reference §3.3 that a list of Function Blocks can break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Rule {
+pub enum BlockRule {
     /// FB_04 Interval Metering requires at least one of FB_05, FB_10, FB_11, FB_29.
     IntervalMeteringNeedsCommodity,
     /// The minimal Connect My Data usage-data certification:
@@ -136,16 +138,16 @@ pub enum Rule {
     MinimalCmdRetailCustomer,
 }
 
-impl fmt::Display for Rule {
+impl fmt::Display for BlockRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Rule::IntervalMeteringNeedsCommodity => {
+            BlockRule::IntervalMeteringNeedsCommodity => {
                 f.write_str("FB_04 Interval Metering needs a commodity block")
             }
-            Rule::MinimalCmdUsageData => {
+            BlockRule::MinimalCmdUsageData => {
                 f.write_str("minimal Connect My Data usage-data certification")
             }
-            Rule::MinimalCmdRetailCustomer => {
+            BlockRule::MinimalCmdRetailCustomer => {
                 f.write_str("minimal Connect My Data retail-customer certification")
             }
         }
@@ -154,18 +156,18 @@ impl fmt::Display for Rule {
 
 /// What a list lacks to satisfy a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Missing {
+pub enum MissingBlocks {
     /// This block.
     Block(u16),
     /// At least one of these blocks.
     AnyOf(Vec<u16>),
 }
 
-impl fmt::Display for Missing {
+impl fmt::Display for MissingBlocks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Missing::Block(number) => write!(f, "FB_{number:02}"),
-            Missing::AnyOf(numbers) => {
+            MissingBlocks::Block(number) => write!(f, "FB_{number:02}"),
+            MissingBlocks::AnyOf(numbers) => {
                 f.write_str("one of ")?;
                 for (index, number) in numbers.iter().enumerate() {
                     if index > 0 {
@@ -183,9 +185,9 @@ impl fmt::Display for Missing {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Violation {
     /// The rule that is broken.
-    pub rule: Rule,
+    pub rule: BlockRule,
     /// What the list would need to add, in the order the rule states it.
-    pub missing: Vec<Missing>,
+    pub missing: Vec<MissingBlocks>,
 }
 
 impl fmt::Display for Violation {
@@ -205,7 +207,7 @@ impl fmt::Display for Violation {
 /// The commodity blocks listed under FB_04 that satisfy its dependency (espi-reference §3.3).
 pub const INTERVAL_METERING_COMMODITIES: [u16; 4] = [5, 10, 11, 29];
 
-/// A minimal certification set of espi-reference §3.3, for [`check_minimal`].
+/// A minimal certification set of espi-reference §3.3, for [`check_minimal_set`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MinimalSet {
     /// FB_01 + FB_03 + FB_04 + {05|10|11|29} + FB_13 + FB_31 + FB_37 + FB_39.
@@ -223,25 +225,25 @@ pub enum MinimalSet {
 ///
 /// The minimal certification sets are not applied here: a customer's authorization
 /// legitimately grants a subset of what the Data Custodian is certified for, so those
-/// sets are checked only on request, with [`check_minimal`].
+/// sets are checked only on request, with [`check_minimal_set`].
 ///
 /// ```
-/// use espi_auth::function_block::{check, Catalogue, Missing, Rule};
+/// use espi_auth::{check_function_blocks, BlockRule, Catalogue, MissingBlocks};
 ///
-/// let violations = check(&[4, 15], Catalogue::Current);
-/// assert_eq!(violations[0].rule, Rule::IntervalMeteringNeedsCommodity);
-/// assert_eq!(violations[0].missing, vec![Missing::AnyOf(vec![5, 10, 11, 29])]);
-/// assert!(check(&[4, 15], Catalogue::Legacy).is_empty());
+/// let violations = check_function_blocks(&[4, 15], Catalogue::Current);
+/// assert_eq!(violations[0].rule, BlockRule::IntervalMeteringNeedsCommodity);
+/// assert_eq!(violations[0].missing, vec![MissingBlocks::AnyOf(vec![5, 10, 11, 29])]);
+/// assert!(check_function_blocks(&[4, 15], Catalogue::Legacy).is_empty());
 /// ```
-pub fn check(function_blocks: &[u16], catalogue: Catalogue) -> Vec<Violation> {
+pub fn check_function_blocks(function_blocks: &[u16], catalogue: Catalogue) -> Vec<Violation> {
     let mut violations = Vec::new();
     if catalogue == Catalogue::Current
         && function_blocks.contains(&4)
         && !has_any(function_blocks, &INTERVAL_METERING_COMMODITIES)
     {
         violations.push(Violation {
-            rule: Rule::IntervalMeteringNeedsCommodity,
-            missing: vec![Missing::AnyOf(INTERVAL_METERING_COMMODITIES.to_vec())],
+            rule: BlockRule::IntervalMeteringNeedsCommodity,
+            missing: vec![MissingBlocks::AnyOf(INTERVAL_METERING_COMMODITIES.to_vec())],
         });
     }
     violations
@@ -251,22 +253,24 @@ pub fn check(function_blocks: &[u16], catalogue: Catalogue) -> Vec<Violation> {
 /// `None` when it does, otherwise the violation listing every missing block.
 ///
 /// ```
-/// use espi_auth::function_block::{check_minimal, MinimalSet, Missing};
+/// use espi_auth::{check_minimal_set, MinimalSet, MissingBlocks};
 ///
 /// // A GBA example scope (espi-reference §3.3) is exactly the minimal usage-data set.
-/// assert_eq!(check_minimal(&[1, 3, 4, 5, 13, 31, 37, 39], MinimalSet::CmdUsageData), None);
-/// let violation = check_minimal(&[51, 53], MinimalSet::CmdRetailCustomer).unwrap();
-/// assert_eq!(violation.missing, vec![Missing::Block(64), Missing::Block(65), Missing::Block(69)]);
+/// assert_eq!(check_minimal_set(&[1, 3, 4, 5, 13, 31, 37, 39], MinimalSet::CmdUsageData), None);
+/// let violation = check_minimal_set(&[51, 53], MinimalSet::CmdRetailCustomer).unwrap();
+/// assert_eq!(violation.missing, vec![MissingBlocks::Block(64), MissingBlocks::Block(65), MissingBlocks::Block(69)]);
 /// ```
-pub fn check_minimal(function_blocks: &[u16], set: MinimalSet) -> Option<Violation> {
-    let (rule, required): (Rule, &[u16]) = match set {
-        MinimalSet::CmdUsageData => (Rule::MinimalCmdUsageData, &[1, 3, 4, 13, 31, 37, 39]),
-        MinimalSet::CmdRetailCustomer => (Rule::MinimalCmdRetailCustomer, &[51, 53, 64, 65, 69]),
+pub fn check_minimal_set(function_blocks: &[u16], set: MinimalSet) -> Option<Violation> {
+    let (rule, required): (BlockRule, &[u16]) = match set {
+        MinimalSet::CmdUsageData => (BlockRule::MinimalCmdUsageData, &[1, 3, 4, 13, 31, 37, 39]),
+        MinimalSet::CmdRetailCustomer => {
+            (BlockRule::MinimalCmdRetailCustomer, &[51, 53, 64, 65, 69])
+        }
     };
-    let mut missing: Vec<Missing> = required
+    let mut missing: Vec<MissingBlocks> = required
         .iter()
         .filter(|number| !function_blocks.contains(number))
-        .map(|&number| Missing::Block(number))
+        .map(|&number| MissingBlocks::Block(number))
         .collect();
     if set == MinimalSet::CmdUsageData && !has_any(function_blocks, &INTERVAL_METERING_COMMODITIES)
     {
@@ -274,11 +278,11 @@ pub fn check_minimal(function_blocks: &[u16], set: MinimalSet) -> Option<Violati
         // report reads in the same order as espi-reference §3.3.
         let position = missing
             .iter()
-            .position(|m| matches!(m, Missing::Block(n) if *n > 4))
+            .position(|m| matches!(m, MissingBlocks::Block(n) if *n > 4))
             .unwrap_or(missing.len());
         missing.insert(
             position,
-            Missing::AnyOf(INTERVAL_METERING_COMMODITIES.to_vec()),
+            MissingBlocks::AnyOf(INTERVAL_METERING_COMMODITIES.to_vec()),
         );
     }
     if missing.is_empty() {
@@ -295,8 +299,8 @@ fn has_any(function_blocks: &[u16], candidates: &[u16]) -> bool {
 const fn block(
     number: u16,
     name: &'static str,
-    group: Group,
-    requirement: Requirement,
+    group: BlockGroup,
+    requirement: BlockRequirement,
     notes: &'static str,
 ) -> FunctionBlockInfo {
     FunctionBlockInfo {
@@ -308,11 +312,13 @@ const fn block(
     }
 }
 
-use Group::{RetailCustomer as Rc, UsageData as Ud};
-use Requirement::{ConnectMyData as Cmd, DownloadMyData as Dmd, Mandatory as Man, Optional as Opt};
+use BlockGroup::{RetailCustomer as Rc, UsageData as Ud};
+use BlockRequirement::{
+    ConnectMyData as Cmd, DownloadMyData as Dmd, Mandatory as Man, Optional as Opt,
+};
 
 /// espi-reference §3.1, transcribed row by row. "Min" there is the legacy Connect My Data
-/// minimum, recorded here as [`Requirement::ConnectMyData`].
+/// minimum, recorded here as [`BlockRequirement::ConnectMyData`].
 static LEGACY: &[FunctionBlockInfo] = &[
     block(
         1,
@@ -575,11 +581,11 @@ mod tests {
         );
         assert_eq!(
             legacy.lookup(46).map(|b| b.group),
-            Some(Group::RetailCustomer)
+            Some(BlockGroup::RetailCustomer)
         );
         assert_eq!(
             legacy.lookup(37).map(|b| b.requirement),
-            Some(Requirement::ConnectMyData)
+            Some(BlockRequirement::ConnectMyData)
         );
         assert_eq!(legacy.lookup(30), None);
         assert_eq!(legacy.lookup(51), None);
@@ -591,11 +597,11 @@ mod tests {
         assert_eq!(current.name(10), Some("Natural Gas Interval Metering"));
         assert_eq!(
             current.lookup(1).map(|b| b.requirement),
-            Some(Requirement::Mandatory)
+            Some(BlockRequirement::Mandatory)
         );
         assert_eq!(
             current.lookup(2).map(|b| b.requirement),
-            Some(Requirement::DownloadMyData)
+            Some(BlockRequirement::DownloadMyData)
         );
         assert_eq!(
             current.name(41),
@@ -615,16 +621,16 @@ mod tests {
     #[test]
     fn fb04_needs_a_commodity() {
         for commodity in INTERVAL_METERING_COMMODITIES {
-            assert!(check(&[4, commodity], Catalogue::Current).is_empty());
+            assert!(check_function_blocks(&[4, commodity], Catalogue::Current).is_empty());
         }
-        assert!(check(&[5, 15], Catalogue::Current).is_empty());
-        assert!(check(&[], Catalogue::Current).is_empty());
-        let violations = check(&[1, 4, 12, 15], Catalogue::Current);
+        assert!(check_function_blocks(&[5, 15], Catalogue::Current).is_empty());
+        assert!(check_function_blocks(&[], Catalogue::Current).is_empty());
+        let violations = check_function_blocks(&[1, 4, 12, 15], Catalogue::Current);
         assert_eq!(
             violations,
             vec![Violation {
-                rule: Rule::IntervalMeteringNeedsCommodity,
-                missing: vec![Missing::AnyOf(vec![5, 10, 11, 29])],
+                rule: BlockRule::IntervalMeteringNeedsCommodity,
+                missing: vec![MissingBlocks::AnyOf(vec![5, 10, 11, 29])],
             }]
         );
         assert_eq!(
@@ -643,31 +649,31 @@ mod tests {
             &[39, 37, 31, 29, 13, 4, 3, 1],
         ] {
             assert_eq!(
-                check_minimal(valid, MinimalSet::CmdUsageData),
+                check_minimal_set(valid, MinimalSet::CmdUsageData),
                 None,
                 "{valid:?}"
             );
         }
         // The GBA bulk fixture (§2.4) is not a full CMD certification set.
-        let violation = check_minimal(&[1, 3, 4, 5, 10, 11, 35], MinimalSet::CmdUsageData);
+        let violation = check_minimal_set(&[1, 3, 4, 5, 10, 11, 35], MinimalSet::CmdUsageData);
         assert_eq!(
             violation.map(|v| v.missing),
             Some(vec![
-                Missing::Block(13),
-                Missing::Block(31),
-                Missing::Block(37),
-                Missing::Block(39)
+                MissingBlocks::Block(13),
+                MissingBlocks::Block(31),
+                MissingBlocks::Block(37),
+                MissingBlocks::Block(39)
             ])
         );
-        let violation = check_minimal(&[1, 4, 13], MinimalSet::CmdUsageData);
+        let violation = check_minimal_set(&[1, 4, 13], MinimalSet::CmdUsageData);
         assert_eq!(
             violation.map(|v| v.missing),
             Some(vec![
-                Missing::Block(3),
-                Missing::AnyOf(vec![5, 10, 11, 29]),
-                Missing::Block(31),
-                Missing::Block(37),
-                Missing::Block(39)
+                MissingBlocks::Block(3),
+                MissingBlocks::AnyOf(vec![5, 10, 11, 29]),
+                MissingBlocks::Block(31),
+                MissingBlocks::Block(37),
+                MissingBlocks::Block(39)
             ])
         );
     }
@@ -675,15 +681,15 @@ mod tests {
     #[test]
     fn minimal_retail_customer_set() {
         assert_eq!(
-            check_minimal(&[51, 53, 54, 64, 65, 69], MinimalSet::CmdRetailCustomer),
+            check_minimal_set(&[51, 53, 54, 64, 65, 69], MinimalSet::CmdRetailCustomer),
             None
         );
-        let violation = check_minimal(&[51, 53, 64, 65], MinimalSet::CmdRetailCustomer);
+        let violation = check_minimal_set(&[51, 53, 64, 65], MinimalSet::CmdRetailCustomer);
         assert_eq!(
             violation,
             Some(Violation {
-                rule: Rule::MinimalCmdRetailCustomer,
-                missing: vec![Missing::Block(69)],
+                rule: BlockRule::MinimalCmdRetailCustomer,
+                missing: vec![MissingBlocks::Block(69)],
             })
         );
     }

@@ -1,40 +1,4 @@
-//! The Authorization lifecycle a Data Custodian runs: grant, refresh, revoke, deny,
-//! expire, and whether a token is usable at a given instant.
-//!
-//! The state is [`AuthorizationState`]: the status (espi-reference §2.6), the access
-//! token's absolute expiry `expires_at` (epoch seconds, as in the Authorization
-//! resource, §4.2), the optional `authorizedPeriod` and the scope. Every transition is
-//! a pure function that returns the next state or a [`LifecycleError`]; `now` (epoch
-//! seconds) is always a parameter.
-//!
-//! Two clocks end access, and they are kept apart:
-//! - the **access token** expires at `expires_at`; a refresh issues a new one;
-//! - the **authorization** ends with its `authorizedPeriod`; at that point
-//!   [`AuthorizationState::expire`] sets the status to Revoked (espi-reference §5.6,
-//!   "at expiry set `status` 0") and no refresh is possible.
-//!
-//! OAuth token responses carry a relative `expires_in` (seconds), the Authorization
-//! resource an absolute `expires_at`: [`expires_at`] and [`expires_in`] convert.
-//!
-//! ```
-//! use espi_auth::lifecycle::{AuthorizationState, AuthorizedPeriod, Status};
-//! use espi_auth::Scope;
-//!
-//! let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
-//! let granted_at = 1_700_000_000;
-//! let period = AuthorizedPeriod::new(granted_at, 63_072_000)?;
-//! let state = AuthorizationState::grant(granted_at, &scope, 3600, Some(period))?;
-//! assert!(state.is_usable(granted_at + 10));
-//! assert!(!state.is_usable(granted_at + 3600)); // the access token expired
-//!
-//! let refreshed = state.refresh(granted_at + 7200, 3600)?;
-//! assert!(refreshed.is_usable(granted_at + 7200));
-//!
-//! let revoked = refreshed.revoke(granted_at + 7300)?;
-//! assert_eq!(revoked.status(), Status::Revoked);
-//! assert!(revoked.refresh(granted_at + 7400, 3600).is_err());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The authorization lifecycle ([`AuthorizationState`]).
 
 use std::fmt;
 
@@ -49,7 +13,7 @@ use crate::scope::{AUTHORIZATION_SCOPE_MAX_LEN, Scope};
 /// The status of an Authorization (espi.xsd `AuthorizationStatus`, espi-reference §2.6),
 /// limited to the three listed codes: the lifecycle only ever produces these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Status {
+pub enum LifecycleStatus {
     /// 0: revoked by the customer or the Data Custodian, or ended with its authorizedPeriod.
     Revoked,
     /// 1: in force.
@@ -58,35 +22,35 @@ pub enum Status {
     Denied,
 }
 
-impl fmt::Display for Status {
+impl fmt::Display for LifecycleStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Status::Revoked => "Revoked",
-            Status::Active => "Active",
-            Status::Denied => "Denied",
+            LifecycleStatus::Revoked => "Revoked",
+            LifecycleStatus::Active => "Active",
+            LifecycleStatus::Denied => "Denied",
         })
     }
 }
 
-impl From<Status> for AuthorizationStatus {
-    fn from(status: Status) -> AuthorizationStatus {
+impl From<LifecycleStatus> for AuthorizationStatus {
+    fn from(status: LifecycleStatus) -> AuthorizationStatus {
         match status {
-            Status::Revoked => AuthorizationStatus::Revoked,
-            Status::Active => AuthorizationStatus::Active,
-            Status::Denied => AuthorizationStatus::Denied,
+            LifecycleStatus::Revoked => AuthorizationStatus::Revoked,
+            LifecycleStatus::Active => AuthorizationStatus::Active,
+            LifecycleStatus::Denied => AuthorizationStatus::Denied,
         }
     }
 }
 
-impl TryFrom<AuthorizationStatus> for Status {
+impl TryFrom<AuthorizationStatus> for LifecycleStatus {
     type Error = LifecycleError;
 
     /// Fails for a code the schema does not list.
-    fn try_from(status: AuthorizationStatus) -> Result<Status, LifecycleError> {
+    fn try_from(status: AuthorizationStatus) -> Result<LifecycleStatus, LifecycleError> {
         match status {
-            AuthorizationStatus::Revoked => Ok(Status::Revoked),
-            AuthorizationStatus::Active => Ok(Status::Active),
-            AuthorizationStatus::Denied => Ok(Status::Denied),
+            AuthorizationStatus::Revoked => Ok(LifecycleStatus::Revoked),
+            AuthorizationStatus::Active => Ok(LifecycleStatus::Active),
+            AuthorizationStatus::Denied => Ok(LifecycleStatus::Denied),
             AuthorizationStatus::Other(code) => Err(LifecycleError::UnknownStatus { code }),
         }
     }
@@ -94,7 +58,7 @@ impl TryFrom<AuthorizationStatus> for Status {
 
 /// A transition of the lifecycle, named in errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Transition {
+pub enum LifecycleTransition {
     /// [`AuthorizationState::grant`].
     Grant,
     /// [`AuthorizationState::refresh`].
@@ -105,13 +69,13 @@ pub enum Transition {
     Deny,
 }
 
-impl fmt::Display for Transition {
+impl fmt::Display for LifecycleTransition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Transition::Grant => "grant",
-            Transition::Refresh => "refresh",
-            Transition::Revoke => "revoke",
-            Transition::Deny => "deny",
+            LifecycleTransition::Grant => "grant",
+            LifecycleTransition::Refresh => "refresh",
+            LifecycleTransition::Revoke => "revoke",
+            LifecycleTransition::Deny => "deny",
         })
     }
 }
@@ -123,15 +87,15 @@ pub enum LifecycleError {
     #[error("cannot {transition} an authorization that is {status}")]
     NotActive {
         /// What was attempted.
-        transition: Transition,
+        transition: LifecycleTransition,
         /// The status it had.
-        status: Status,
+        status: LifecycleStatus,
     },
     /// The authorizedPeriod has ended (or not begun): nothing can be granted or refreshed.
     #[error("cannot {transition} at {now}: the authorized period is not in force then")]
     OutsidePeriod {
         /// What was attempted.
-        transition: Transition,
+        transition: LifecycleTransition,
         /// The instant, epoch seconds.
         now: i64,
     },
@@ -177,7 +141,7 @@ pub enum LifecycleError {
 /// (the OAuth token response's `expires_in` → the Authorization's `expires_at`).
 ///
 /// ```
-/// use espi_auth::lifecycle::{expires_at, expires_in};
+/// use espi_auth::{expires_at, expires_in};
 /// assert_eq!(expires_at(1_700_000_000, 3600), Ok(1_700_003_600));
 /// assert_eq!(expires_in(1_700_000_000, 1_700_003_600), 3600);
 /// assert!(expires_at(i64::MAX - 10, 11).is_err());
@@ -299,9 +263,47 @@ pub enum Unusable {
 /// Built by [`grant`](AuthorizationState::grant) or read from a model
 /// [`Authorization`] with [`from_authorization`](AuthorizationState::from_authorization);
 /// changed only through the transitions, which return a new state.
+///
+/// The Authorization lifecycle a Data Custodian runs: grant, refresh, revoke, deny,
+/// expire, and whether a token is usable at a given instant.
+///
+/// The state is [`AuthorizationState`]: the status (espi-reference §2.6), the access
+/// token's absolute expiry `expires_at` (epoch seconds, as in the Authorization
+/// resource, §4.2), the optional `authorizedPeriod` and the scope. Every transition is
+/// a pure function that returns the next state or a [`LifecycleError`]; `now` (epoch
+/// seconds) is always a parameter.
+///
+/// Two clocks end access, and they are kept apart:
+/// - the **access token** expires at `expires_at`; a refresh issues a new one;
+/// - the **authorization** ends with its `authorizedPeriod`; at that point
+///   [`AuthorizationState::expire`] sets the status to Revoked (espi-reference §5.6,
+///   "at expiry set `status` 0") and no refresh is possible.
+///
+/// OAuth token responses carry a relative `expires_in` (seconds), the Authorization
+/// resource an absolute `expires_at`: [`expires_at`] and [`expires_in`] convert.
+///
+/// ```
+/// use espi_auth::{AuthorizationState, AuthorizedPeriod, LifecycleStatus};
+/// use espi_auth::Scope;
+///
+/// let scope = Scope::parse("FB=1_3_4_5_13_14_39;IntervalDuration=3600")?.scope;
+/// let granted_at = 1_700_000_000;
+/// let period = AuthorizedPeriod::new(granted_at, 63_072_000)?;
+/// let state = AuthorizationState::grant(granted_at, &scope, 3600, Some(period))?;
+/// assert!(state.is_usable(granted_at + 10));
+/// assert!(!state.is_usable(granted_at + 3600)); // the access token expired
+///
+/// let refreshed = state.refresh(granted_at + 7200, 3600)?;
+/// assert!(refreshed.is_usable(granted_at + 7200));
+///
+/// let revoked = refreshed.revoke(granted_at + 7300)?;
+/// assert_eq!(revoked.status(), LifecycleStatus::Revoked);
+/// assert!(revoked.refresh(granted_at + 7400, 3600).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AuthorizationState {
-    status: Status,
+    status: LifecycleStatus,
     expires_at: i64,
     authorized_period: Option<AuthorizedPeriod>,
     scope: String,
@@ -331,12 +333,12 @@ impl AuthorizationState {
         }
         if authorized_period.is_some_and(|period| period.has_ended(now)) {
             return Err(LifecycleError::OutsidePeriod {
-                transition: Transition::Grant,
+                transition: LifecycleTransition::Grant,
                 now,
             });
         }
         Ok(AuthorizationState {
-            status: Status::Active,
+            status: LifecycleStatus::Active,
             expires_at: expires_at(now, expires_in)?,
             authorized_period,
             scope,
@@ -351,13 +353,13 @@ impl AuthorizationState {
     /// after revoke or deny is [`LifecycleError::NotActive`]; after the end of the
     /// period, [`LifecycleError::OutsidePeriod`] (call [`expire`](Self::expire)).
     pub fn refresh(&self, now: i64, expires_in: u64) -> Result<AuthorizationState, LifecycleError> {
-        self.require_active(Transition::Refresh)?;
+        self.require_active(LifecycleTransition::Refresh)?;
         if self
             .authorized_period
             .is_some_and(|period| !period.contains(now))
         {
             return Err(LifecycleError::OutsidePeriod {
-                transition: Transition::Refresh,
+                transition: LifecycleTransition::Refresh,
                 now,
             });
         }
@@ -372,9 +374,9 @@ impl AuthorizationState {
     /// published resource shows the token dead. Only an Active authorization can be
     /// revoked.
     pub fn revoke(&self, now: i64) -> Result<AuthorizationState, LifecycleError> {
-        self.require_active(Transition::Revoke)?;
+        self.require_active(LifecycleTransition::Revoke)?;
         Ok(AuthorizationState {
-            status: Status::Revoked,
+            status: LifecycleStatus::Revoked,
             expires_at: self.expires_at.min(now),
             ..self.clone()
         })
@@ -384,9 +386,9 @@ impl AuthorizationState {
     /// the record was made (espi-reference §2.6). Only an Active authorization can be
     /// denied; a revoked one stays revoked.
     pub fn deny(&self) -> Result<AuthorizationState, LifecycleError> {
-        self.require_active(Transition::Deny)?;
+        self.require_active(LifecycleTransition::Deny)?;
         Ok(AuthorizationState {
-            status: Status::Denied,
+            status: LifecycleStatus::Denied,
             ..self.clone()
         })
     }
@@ -400,9 +402,9 @@ impl AuthorizationState {
         let over = self
             .authorized_period
             .is_some_and(|period| period.has_ended(now));
-        if self.status == Status::Active && over {
+        if self.status == LifecycleStatus::Active && over {
             AuthorizationState {
-                status: Status::Revoked,
+                status: LifecycleStatus::Revoked,
                 ..self.clone()
             }
         } else {
@@ -415,9 +417,9 @@ impl AuthorizationState {
     /// authorizedPeriod.
     pub fn check_usable(&self, now: i64) -> Result<(), Unusable> {
         match self.status {
-            Status::Revoked => return Err(Unusable::Revoked),
-            Status::Denied => return Err(Unusable::Denied),
-            Status::Active => {}
+            LifecycleStatus::Revoked => return Err(Unusable::Revoked),
+            LifecycleStatus::Denied => return Err(Unusable::Denied),
+            LifecycleStatus::Active => {}
         }
         if let Some(period) = self.authorized_period {
             if now < period.start() {
@@ -443,7 +445,7 @@ impl AuthorizationState {
     }
 
     /// The status.
-    pub fn status(&self) -> Status {
+    pub fn status(&self) -> LifecycleStatus {
         self.status
     }
 
@@ -489,7 +491,7 @@ impl AuthorizationState {
             .map(AuthorizedPeriod::from_interval)
             .transpose()?;
         Ok(AuthorizationState {
-            status: Status::try_from(status)?,
+            status: LifecycleStatus::try_from(status)?,
             expires_at,
             authorized_period,
             scope,
@@ -510,9 +512,9 @@ impl AuthorizationState {
     }
 
     /// Fails with [`LifecycleError::NotActive`] unless the status is Active.
-    fn require_active(&self, transition: Transition) -> Result<(), LifecycleError> {
+    fn require_active(&self, transition: LifecycleTransition) -> Result<(), LifecycleError> {
         match self.status {
-            Status::Active => Ok(()),
+            LifecycleStatus::Active => Ok(()),
             status => Err(LifecycleError::NotActive { transition, status }),
         }
     }
@@ -540,7 +542,7 @@ mod tests {
     #[test]
     fn grant_is_active_until_the_token_expires() {
         let state = granted();
-        assert_eq!(state.status(), Status::Active);
+        assert_eq!(state.status(), LifecycleStatus::Active);
         assert_eq!(state.expires_at(), T0 + 3600);
         assert_eq!(state.scope(), "FB=1_3_4_5_13_14_39;IntervalDuration=3600");
         assert!(state.is_usable(T0));
@@ -561,7 +563,7 @@ mod tests {
         assert_eq!(
             AuthorizationState::grant(T0, &scope(), HOUR, Some(period)),
             Err(LifecycleError::OutsidePeriod {
-                transition: Transition::Grant,
+                transition: LifecycleTransition::Grant,
                 now: T0
             })
         );
@@ -596,7 +598,7 @@ mod tests {
         assert!(!state.is_usable(later));
         let refreshed = state.refresh(later, HOUR).expect("refresh");
         assert_eq!(refreshed.expires_at(), later + 3600);
-        assert_eq!(refreshed.status(), Status::Active);
+        assert_eq!(refreshed.status(), LifecycleStatus::Active);
         assert!(refreshed.is_usable(later));
     }
 
@@ -606,16 +608,16 @@ mod tests {
         assert_eq!(
             revoked.refresh(T0 + 20, HOUR),
             Err(LifecycleError::NotActive {
-                transition: Transition::Refresh,
-                status: Status::Revoked
+                transition: LifecycleTransition::Refresh,
+                status: LifecycleStatus::Revoked
             })
         );
         let denied = granted().deny().expect("deny");
         assert_eq!(
             denied.refresh(T0 + 20, HOUR),
             Err(LifecycleError::NotActive {
-                transition: Transition::Refresh,
-                status: Status::Denied
+                transition: LifecycleTransition::Refresh,
+                status: LifecycleStatus::Denied
             })
         );
     }
@@ -626,7 +628,7 @@ mod tests {
         assert_eq!(
             granted().refresh(end, HOUR),
             Err(LifecycleError::OutsidePeriod {
-                transition: Transition::Refresh,
+                transition: LifecycleTransition::Refresh,
                 now: end
             })
         );
@@ -640,7 +642,7 @@ mod tests {
     #[test]
     fn revoke_ends_the_token_at_once() {
         let revoked = granted().revoke(T0 + 10).expect("revoke");
-        assert_eq!(revoked.status(), Status::Revoked);
+        assert_eq!(revoked.status(), LifecycleStatus::Revoked);
         assert_eq!(revoked.expires_at(), T0 + 10);
         assert_eq!(revoked.check_usable(T0 + 5), Err(Unusable::Revoked));
         // Revoking after the token expired keeps the earlier expiry.
@@ -654,31 +656,31 @@ mod tests {
         assert_eq!(
             revoked.revoke(T0 + 1),
             Err(LifecycleError::NotActive {
-                transition: Transition::Revoke,
-                status: Status::Revoked
+                transition: LifecycleTransition::Revoke,
+                status: LifecycleStatus::Revoked
             })
         );
         assert_eq!(
             revoked.deny(),
             Err(LifecycleError::NotActive {
-                transition: Transition::Deny,
-                status: Status::Revoked
+                transition: LifecycleTransition::Deny,
+                status: LifecycleStatus::Revoked
             })
         );
         let denied = granted().deny().expect("deny");
-        assert_eq!(denied.status(), Status::Denied);
+        assert_eq!(denied.status(), LifecycleStatus::Denied);
         assert_eq!(denied.check_usable(T0), Err(Unusable::Denied));
         assert!(matches!(
             denied.revoke(T0),
             Err(LifecycleError::NotActive {
-                transition: Transition::Revoke,
+                transition: LifecycleTransition::Revoke,
                 ..
             })
         ));
         assert!(matches!(
             denied.deny(),
             Err(LifecycleError::NotActive {
-                transition: Transition::Deny,
+                transition: LifecycleTransition::Deny,
                 ..
             })
         ));
@@ -690,7 +692,7 @@ mod tests {
         let end = T0 + i64::from(YEAR);
         assert_eq!(state.expire(end - 1), state);
         let expired = state.expire(end);
-        assert_eq!(expired.status(), Status::Revoked);
+        assert_eq!(expired.status(), LifecycleStatus::Revoked);
         assert_eq!(expired.check_usable(end), Err(Unusable::Revoked));
         // Idempotent, and leaves revoked / denied alone.
         assert_eq!(expired.expire(end + 1), expired);
@@ -710,10 +712,10 @@ mod tests {
         assert_eq!(period.end(), None);
         let state = AuthorizationState::grant(T0, &scope(), HOUR, Some(period)).expect("grant");
         let far = T0 + 100 * i64::from(YEAR);
-        assert_eq!(state.expire(far).status(), Status::Active);
+        assert_eq!(state.expire(far).status(), LifecycleStatus::Active);
         assert!(state.refresh(far, HOUR).expect("refresh").is_usable(far));
         let none = AuthorizationState::grant(T0, &scope(), HOUR, None).expect("grant");
-        assert_eq!(none.expire(far).status(), Status::Active);
+        assert_eq!(none.expire(far).status(), LifecycleStatus::Active);
     }
 
     #[test]

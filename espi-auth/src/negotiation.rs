@@ -1,61 +1,4 @@
-//! Negotiation: from a Data Custodian's offered scopes and a Third Party's requested
-//! scope, the scope that can be granted, or the reasons it cannot.
-//!
-//! An ApplicationInformation may carry several `scope` elements, each an alternative
-//! offer (espi-reference §3.5). [`negotiate`] picks the **first** offer, in the order
-//! given, that covers the request, and grants the request itself in canonical form
-//! ([`canonical`]): the Third Party gets what it asked for, never more, and the offer
-//! only bounds it. When no offer covers the request, the refusal lists, offer by offer,
-//! every reason that offer does not ([`OfferMismatch`]).
-//!
-//! # When an offer covers a request
-//!
-//! Term by term (espi-reference §3.5 gives the terms, no published rule fixes their
-//! allowed values, so these are this crate's choices):
-//!
-//! - **FB**: every requested Function Block is in the offer's list. Numbers are compared
-//!   as numbers, whatever the catalogue.
-//! - **IntervalDuration**, **BlockDuration**: every requested value is in the offer's
-//!   list. Named values compare by name and seconds by value; a name never equals a
-//!   number of seconds (`daily` is not `86400`: a day may have 23 or 25 hours).
-//! - **HistoryLength**: no longer than the offer's. Both in months or both in seconds
-//!   compare by value. Across units the comparison is made only when it holds for every
-//!   possible start date, taking a calendar month as at least 28 and at most 31 days:
-//!   requested months are covered by offered seconds when `months × 31 days ≤ seconds`,
-//!   requested seconds by offered months when `seconds ≤ months × 28 days`. Otherwise the
-//!   request is [`Reason::HistoryLongerThanOffered`] when it is longer for every start
-//!   date, else [`Reason::HistoryNotComparable`].
-//! - **SubscriptionFrequency**: equal to the offer's.
-//! - **AccountCollection**: at most the offer's number of usage points.
-//! - **BR**: the same bulk id as the offer's.
-//! - **Unknown terms**: each requested term is in the offer, key and value as sent. Their
-//!   meaning is unknown, so only what the Data Custodian wrote itself is granted.
-//!
-//! A term the request leaves out asks for nothing particular and is always covered, but
-//! the grant keeps the chosen offer's limits for it (HistoryLength, SubscriptionFrequency,
-//! AccountCollection, BR): leaving a term out never lifts a limit. A term the offer
-//! leaves out offers nothing: a request that names it is not covered by that offer
-//! (conservative: granting it could grant more than the customer saw). A request must
-//! name at least one Function Block and keep the current catalogue's rules (§3.3).
-//!
-//! ```
-//! use espi_auth::negotiation::{Reason, negotiate};
-//! use espi_auth::{OfferedScopes, Scope};
-//!
-//! let offers = OfferedScopes::parse([
-//!     "FB=1_3_4_5_13_31_37_39;IntervalDuration=900_3600;BlockDuration=daily;HistoryLength=63072000",
-//!     "FB=1_3_4_10_13_15_31_37_39;IntervalDuration=3600;BlockDuration=daily_monthly",
-//! ])?;
-//! let request = Scope::parse("FB=5_4;IntervalDuration=3600;HistoryLength=13")?.scope;
-//! let grant = negotiate(&offers, &request)?;
-//! assert_eq!(grant.offer, 0);
-//! assert_eq!(grant.scope.to_string(), "FB=4_5;IntervalDuration=3600;HistoryLength=13");
-//!
-//! let request = Scope::parse("FB=4_11")?.scope;
-//! let refusal = negotiate(&offers, &request).expect_err("nobody offers water");
-//! assert_eq!(refusal.reasons_for(0), &[Reason::FunctionBlockNotOffered { number: 11 }]);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The scope a Data Custodian's offers can grant ([`negotiate`]).
 
 use std::fmt;
 
@@ -73,8 +16,8 @@ pub const LONGEST_MONTH_SECONDS: u64 = 31 * 86_400;
 
 /// A scope that can be granted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grant {
-    /// The granted scope: the request in canonical form ([`canonical`]).
+pub struct Negotiated {
+    /// The granted scope: the request in canonical form ([`canonical_scope`]).
     pub scope: Scope,
     /// Zero-based index of the first offer that covers the request.
     pub offer: usize,
@@ -82,7 +25,7 @@ pub struct Grant {
 
 /// One reason an offer does not cover a request.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum Reason {
+pub enum Mismatch {
     /// A requested Function Block is not in the offer's `FB` list.
     #[error("FB_{number:02} is not offered")]
     FunctionBlockNotOffered {
@@ -116,7 +59,7 @@ pub enum Reason {
         offered: HistoryLength,
     },
     /// One history is in months and the other in seconds, and whether the request is
-    /// within the offer depends on the month lengths (see the [module documentation](self)).
+    /// within the offer depends on the month lengths (see [`negotiate`]).
     #[error(
         "HistoryLength={requested} and the offered {offered} are in different units and \
          cannot be compared for every start date"
@@ -165,7 +108,7 @@ pub struct OfferMismatch {
     /// Zero-based index of the offer.
     pub offer: usize,
     /// Every reason, in grammar order of the terms.
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<Mismatch>,
 }
 
 impl fmt::Display for OfferMismatch {
@@ -206,7 +149,7 @@ pub enum Refusal {
 impl Refusal {
     /// The reasons offer `offer` does not cover the request; empty when the refusal is
     /// not [`Refusal::NotCovered`] or names no such offer.
-    pub fn reasons_for(&self, offer: usize) -> &[Reason] {
+    pub fn reasons_for(&self, offer: usize) -> &[Mismatch] {
         match self {
             Refusal::NotCovered(mismatches) => mismatches
                 .iter()
@@ -234,13 +177,13 @@ fn join_mismatches(mismatches: &[OfferMismatch]) -> String {
 ///
 /// ```
 /// use espi_auth::Scope;
-/// use espi_auth::negotiation::canonical;
+/// use espi_auth::canonical_scope;
 ///
 /// let scope = Scope::parse("FB=15_4_5_4;BlockDuration=Daily_daily")?.scope;
-/// assert_eq!(canonical(&scope).to_string(), "FB=4_5_15;BlockDuration=daily");
+/// assert_eq!(canonical_scope(&scope).to_string(), "FB=4_5_15;BlockDuration=daily");
 /// # Ok::<(), espi_auth::ScopeError>(())
 /// ```
-pub fn canonical(scope: &Scope) -> Scope {
+pub fn canonical_scope(scope: &Scope) -> Scope {
     let mut canonical = scope.clone();
     canonical.function_blocks.sort_unstable();
     canonical.function_blocks.dedup();
@@ -261,34 +204,34 @@ fn dedup_in_order(periods: &mut Vec<Period>) {
     });
 }
 
-/// Every reason `offer` does not cover `request`; empty when it covers it (see the
-/// [module documentation](self) for the rules).
-pub fn mismatches(offer: &Scope, request: &Scope) -> Vec<Reason> {
+/// Every reason `offer` does not cover `request`; empty when it covers it (see
+/// [`negotiate`] for the rules).
+pub fn offer_mismatches(offer: &Scope, request: &Scope) -> Vec<Mismatch> {
     let mut reasons = Vec::new();
     let mut seen_blocks = Vec::new();
     for &number in &request.function_blocks {
         if !offer.function_blocks.contains(&number) && !seen_blocks.contains(&number) {
             seen_blocks.push(number);
-            reasons.push(Reason::FunctionBlockNotOffered { number });
+            reasons.push(Mismatch::FunctionBlockNotOffered { number });
         }
     }
     let mut seen = Vec::new();
     for &requested in &request.interval_duration {
         if !offer.interval_duration.contains(&requested) && !seen.contains(&requested) {
             seen.push(requested);
-            reasons.push(Reason::IntervalDurationNotOffered { requested });
+            reasons.push(Mismatch::IntervalDurationNotOffered { requested });
         }
     }
     seen.clear();
     for &requested in &request.block_duration {
         if !offer.block_duration.contains(&requested) && !seen.contains(&requested) {
             seen.push(requested);
-            reasons.push(Reason::BlockDurationNotOffered { requested });
+            reasons.push(Mismatch::BlockDurationNotOffered { requested });
         }
     }
     if let Some(requested) = request.history_length {
         match offer.history_length {
-            None => reasons.push(Reason::HistoryLengthNotOffered { requested }),
+            None => reasons.push(Mismatch::HistoryLengthNotOffered { requested }),
             Some(offered) => {
                 if let Some(reason) = compare_history(requested, offered) {
                     reasons.push(reason);
@@ -299,7 +242,7 @@ pub fn mismatches(offer: &Scope, request: &Scope) -> Vec<Reason> {
     if let Some(requested) = request.subscription_frequency
         && offer.subscription_frequency != Some(requested)
     {
-        reasons.push(Reason::SubscriptionFrequencyNotOffered {
+        reasons.push(Mismatch::SubscriptionFrequencyNotOffered {
             requested,
             offered: offer.subscription_frequency,
         });
@@ -309,7 +252,7 @@ pub fn mismatches(offer: &Scope, request: &Scope) -> Vec<Reason> {
             .account_collection
             .is_none_or(|offered| requested > offered)
     {
-        reasons.push(Reason::AccountCollectionNotOffered {
+        reasons.push(Mismatch::AccountCollectionNotOffered {
             requested,
             offered: offer.account_collection,
         });
@@ -317,14 +260,14 @@ pub fn mismatches(offer: &Scope, request: &Scope) -> Vec<Reason> {
     if let Some(requested) = &request.bulk_id
         && offer.bulk_id.as_ref() != Some(requested)
     {
-        reasons.push(Reason::BulkNotOffered {
+        reasons.push(Mismatch::BulkNotOffered {
             requested: requested.clone(),
             offered: offer.bulk_id.clone(),
         });
     }
     for requested in &request.extensions {
         if !offer.extensions.contains(requested) {
-            reasons.push(Reason::ExtensionNotOffered {
+            reasons.push(Mismatch::ExtensionNotOffered {
                 requested: requested.clone(),
             });
         }
@@ -333,7 +276,7 @@ pub fn mismatches(offer: &Scope, request: &Scope) -> Vec<Reason> {
 }
 
 /// `None` when `requested` is within `offered` for every start date, else the reason.
-fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<Reason> {
+fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<Mismatch> {
     let req = requested.wire_value();
     let off = offered.wire_value();
     // (certainly within, certainly longer) for every start date.
@@ -353,9 +296,9 @@ fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<R
     if within {
         None
     } else if longer {
-        Some(Reason::HistoryLongerThanOffered { requested, offered })
+        Some(Mismatch::HistoryLongerThanOffered { requested, offered })
     } else {
-        Some(Reason::HistoryNotComparable { requested, offered })
+        Some(Mismatch::HistoryNotComparable { requested, offered })
     }
 }
 
@@ -365,7 +308,66 @@ fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<R
 /// Fails with [`Refusal::NoOffers`] when there are no offers, [`Refusal::TooLong`] when
 /// the canonical request is longer than 256 characters, and [`Refusal::NotCovered`]
 /// with every offer's reasons otherwise.
-pub fn negotiate(offers: &OfferedScopes, request: &Scope) -> Result<Grant, Refusal> {
+///
+/// Negotiation: from a Data Custodian's offered scopes and a Third Party's requested
+/// scope, the scope that can be granted, or the reasons it cannot.
+///
+/// An ApplicationInformation may carry several `scope` elements, each an alternative
+/// offer (espi-reference §3.5). [`negotiate`] picks the **first** offer, in the order
+/// given, that covers the request, and grants the request itself in canonical form
+/// ([`canonical_scope`]): the Third Party gets what it asked for, never more, and the offer
+/// only bounds it. When no offer covers the request, the refusal lists, offer by offer,
+/// every reason that offer does not ([`OfferMismatch`]).
+///
+/// # When an offer covers a request
+///
+/// Term by term (espi-reference §3.5 gives the terms, no published rule fixes their
+/// allowed values, so these are this crate's choices):
+///
+/// - **FB**: every requested Function Block is in the offer's list. Numbers are compared
+///   as numbers, whatever the catalogue.
+/// - **IntervalDuration**, **BlockDuration**: every requested value is in the offer's
+///   list. Named values compare by name and seconds by value; a name never equals a
+///   number of seconds (`daily` is not `86400`: a day may have 23 or 25 hours).
+/// - **HistoryLength**: no longer than the offer's. Both in months or both in seconds
+///   compare by value. Across units the comparison is made only when it holds for every
+///   possible start date, taking a calendar month as at least 28 and at most 31 days:
+///   requested months are covered by offered seconds when `months × 31 days ≤ seconds`,
+///   requested seconds by offered months when `seconds ≤ months × 28 days`. Otherwise the
+///   request is [`Mismatch::HistoryLongerThanOffered`] when it is longer for every start
+///   date, else [`Mismatch::HistoryNotComparable`].
+/// - **SubscriptionFrequency**: equal to the offer's.
+/// - **AccountCollection**: at most the offer's number of usage points.
+/// - **BR**: the same bulk id as the offer's.
+/// - **Unknown terms**: each requested term is in the offer, key and value as sent. Their
+///   meaning is unknown, so only what the Data Custodian wrote itself is granted.
+///
+/// A term the request leaves out asks for nothing particular and is always covered, but
+/// the grant keeps the chosen offer's limits for it (HistoryLength, SubscriptionFrequency,
+/// AccountCollection, BR): leaving a term out never lifts a limit. A term the offer
+/// leaves out offers nothing: a request that names it is not covered by that offer
+/// (conservative: granting it could grant more than the customer saw). A request must
+/// name at least one Function Block and keep the current catalogue's rules (§3.3).
+///
+/// ```
+/// use espi_auth::{Mismatch, negotiate};
+/// use espi_auth::{OfferedScopes, Scope};
+///
+/// let offers = OfferedScopes::parse([
+///     "FB=1_3_4_5_13_31_37_39;IntervalDuration=900_3600;BlockDuration=daily;HistoryLength=63072000",
+///     "FB=1_3_4_10_13_15_31_37_39;IntervalDuration=3600;BlockDuration=daily_monthly",
+/// ])?;
+/// let request = Scope::parse("FB=5_4;IntervalDuration=3600;HistoryLength=13")?.scope;
+/// let grant = negotiate(&offers, &request)?;
+/// assert_eq!(grant.offer, 0);
+/// assert_eq!(grant.scope.to_string(), "FB=4_5;IntervalDuration=3600;HistoryLength=13");
+///
+/// let request = Scope::parse("FB=4_11")?.scope;
+/// let refusal = negotiate(&offers, &request).expect_err("nobody offers water");
+/// assert_eq!(refusal.reasons_for(0), &[Mismatch::FunctionBlockNotOffered { number: 11 }]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn negotiate(offers: &OfferedScopes, request: &Scope) -> Result<Negotiated, Refusal> {
     negotiate_scopes(offers.scopes(), request)
 }
 
@@ -388,15 +390,15 @@ fn with_offer_limits(mut granted: Scope, offer: &Scope) -> Scope {
 }
 
 /// [`negotiate`] over offers given as a slice.
-pub fn negotiate_scopes(offers: &[Scope], request: &Scope) -> Result<Grant, Refusal> {
+pub fn negotiate_scopes(offers: &[Scope], request: &Scope) -> Result<Negotiated, Refusal> {
     if offers.is_empty() {
         return Err(Refusal::NoOffers);
     }
-    let scope = canonical(request);
+    let scope = canonical_scope(request);
     if scope.function_blocks.is_empty() {
         return Err(Refusal::NothingRequested);
     }
-    let violations = crate::function_block::check(
+    let violations = crate::function_block::check_function_blocks(
         &scope.function_blocks,
         crate::function_block::Catalogue::Current,
     );
@@ -405,11 +407,11 @@ pub fn negotiate_scopes(offers: &[Scope], request: &Scope) -> Result<Grant, Refu
     }
     let mut refused = Vec::with_capacity(offers.len());
     for (index, offer) in offers.iter().enumerate() {
-        let reasons = mismatches(offer, &scope);
+        let reasons = offer_mismatches(offer, &scope);
         if reasons.is_empty() {
             let granted = with_offer_limits(scope, offer);
             granted.check_length()?;
-            return Ok(Grant {
+            return Ok(Negotiated {
                 scope: granted,
                 offer: index,
             });
@@ -424,7 +426,7 @@ pub fn negotiate_scopes(offers: &[Scope], request: &Scope) -> Result<Grant, Refu
 
 impl OfferedScopes {
     /// [`negotiate`]s `request` against these offers.
-    pub fn negotiate(&self, request: &Scope) -> Result<Grant, Refusal> {
+    pub fn negotiate(&self, request: &Scope) -> Result<Negotiated, Refusal> {
         negotiate(self, request)
     }
 }
@@ -494,30 +496,30 @@ mod tests {
         assert_eq!(
             refusal.reasons_for(0),
             &[
-                Reason::FunctionBlockNotOffered { number: 10 },
-                Reason::IntervalDurationNotOffered {
+                Mismatch::FunctionBlockNotOffered { number: 10 },
+                Mismatch::IntervalDurationNotOffered {
                     requested: Period::Seconds(60)
                 },
-                Reason::BlockDurationNotOffered {
+                Mismatch::BlockDurationNotOffered {
                     requested: Period::Named(NamedFrequency::Weekly)
                 },
-                Reason::HistoryLongerThanOffered {
+                Mismatch::HistoryLongerThanOffered {
                     requested: history(63_072_000),
                     offered: history(34_128_000)
                 },
-                Reason::SubscriptionFrequencyNotOffered {
+                Mismatch::SubscriptionFrequencyNotOffered {
                     requested: Period::Named(NamedFrequency::Monthly),
                     offered: Some(Period::Named(NamedFrequency::Daily))
                 },
-                Reason::AccountCollectionNotOffered {
+                Mismatch::AccountCollectionNotOffered {
                     requested: 6,
                     offered: Some(5)
                 },
-                Reason::BulkNotOffered {
+                Mismatch::BulkNotOffered {
                     requested: BulkId::new("2").expect("valid"),
                     offered: BulkId::new("1").ok()
                 },
-                Reason::ExtensionNotOffered {
+                Mismatch::ExtensionNotOffered {
                     requested: ExtensionTerm::new("X", "1").expect("valid")
                 },
             ]
@@ -527,7 +529,7 @@ mod tests {
         assert!(
             refusal
                 .reasons_for(1)
-                .contains(&Reason::HistoryLengthNotOffered {
+                .contains(&Mismatch::HistoryLengthNotOffered {
                     requested: history(63_072_000)
                 })
         );
@@ -543,7 +545,7 @@ mod tests {
             negotiate(&offers, &scope("FB=4_5;BlockDuration=86400")).expect_err("by name");
         assert_eq!(
             refusal.reasons_for(0),
-            &[Reason::BlockDurationNotOffered {
+            &[Mismatch::BlockDurationNotOffered {
                 requested: Period::Seconds(86_400)
             }]
         );
@@ -565,7 +567,7 @@ mod tests {
         assert_eq!(check(24, 24), None);
         assert_eq!(
             check(25, 24),
-            Some(Reason::HistoryLongerThanOffered {
+            Some(Mismatch::HistoryLongerThanOffered {
                 requested: h(25),
                 offered: h(24)
             })
@@ -576,7 +578,7 @@ mod tests {
         // 13 months vs 395 days: 13 × 28 to 13 × 31 days, so it depends on the start date.
         assert_eq!(
             check(13, 34_128_000),
-            Some(Reason::HistoryNotComparable {
+            Some(Mismatch::HistoryNotComparable {
                 requested: h(13),
                 offered: h(34_128_000)
             })
@@ -584,7 +586,7 @@ mod tests {
         // 24 months vs 395 days: at least 672 days, longer whatever the start.
         assert_eq!(
             check(24, 34_128_000),
-            Some(Reason::HistoryLongerThanOffered {
+            Some(Mismatch::HistoryLongerThanOffered {
                 requested: h(24),
                 offered: h(34_128_000)
             })
@@ -594,12 +596,12 @@ mod tests {
         // 3 years vs 13 months (at most 403 days): longer.
         assert!(matches!(
             check(94_608_000, 13),
-            Some(Reason::HistoryLongerThanOffered { .. })
+            Some(Mismatch::HistoryLongerThanOffered { .. })
         ));
         // 395 days vs 14 months (392 to 434 days): not comparable.
         assert!(matches!(
             check(34_128_000, 14),
-            Some(Reason::HistoryNotComparable { .. })
+            Some(Mismatch::HistoryNotComparable { .. })
         ));
     }
 
@@ -655,14 +657,14 @@ mod tests {
         ) {
             // Requests naming no block, or breaking the FB rules, are refused before any offer.
             prop_assume!(!offer.function_blocks.is_empty());
-            prop_assume!(crate::function_block::check(&offer.function_blocks, crate::function_block::Catalogue::Current).is_empty());
+            prop_assume!(crate::function_block::check_function_blocks(&offer.function_blocks, crate::function_block::Catalogue::Current).is_empty());
             let mut all = before.clone();
             all.push(offer.clone());
             let grant = negotiate_scopes(&all, &offer);
             prop_assert!(grant.is_ok(), "{:?}", grant);
             let grant = grant.unwrap_or_else(|_| unreachable!());
             prop_assert!(grant.offer <= before.len());
-            prop_assert_eq!(grant.scope.function_blocks, canonical(&offer).function_blocks);
+            prop_assert_eq!(grant.scope.function_blocks, canonical_scope(&offer).function_blocks);
         }
 
         #[test]
@@ -676,10 +678,10 @@ mod tests {
                     for number in &grant.scope.function_blocks {
                         prop_assert!(chosen.function_blocks.contains(number));
                     }
-                    prop_assert!(mismatches(chosen, &grant.scope).is_empty());
+                    prop_assert!(offer_mismatches(chosen, &grant.scope).is_empty());
                     // No earlier offer covered it.
                     for earlier in &offers[..grant.offer] {
-                        prop_assert!(!mismatches(earlier, &grant.scope).is_empty());
+                        prop_assert!(!offer_mismatches(earlier, &grant.scope).is_empty());
                     }
                 }
                 Err(Refusal::NotCovered(refused)) => {

@@ -1,42 +1,4 @@
-//! The query parameters of the resource GETs (NAESB REQ.21 §1.6, FB_37), read once
-//! and written back: [`Query`].
-//!
-//! | Parameter | Value |
-//! |---|---|
-//! | `published-min`, `published-max`, `updated-min`, `updated-max` | a date-time ([`QuerySyntax`] says which form) |
-//! | `max-results`, `depth` | a whole number ≥ 0 |
-//! | `start-index` | a whole number ≥ 1 (one-based) |
-//!
-//! Values are percent-decoded (a `+` stays a plus: date-times carry time-zone offsets).
-//! Bounds are inclusive whole seconds: a fraction of a second rounds a minimum up and
-//! a maximum down, so the bounds select exactly what the exact instants would. A
-//! parameter given twice, a value that is not of its form, `start-index` below 1, or a
-//! minimum after its maximum (or, with fractions, a range that holds no whole second)
-//! is a [`QueryError`] naming the parameter and the value. Other parameters are
-//! ignored.
-//!
-//! [`Query::to_query_string`] writes the parameters back in the order above, dates as
-//! `YYYY-MM-DDThh:mm:ssZ` (the form PG&E accepts and the standard tells clients to
-//! send); what it writes parses back to the same query in either syntax.
-//!
-//! ```
-//! use espi_auth::{Query, QuerySyntax};
-//!
-//! let query = Query::new()
-//!     .published_between(1_385_856_000, 1_388_534_400)
-//!     .max_results(500);
-//! let text = query.to_query_string();
-//! assert_eq!(
-//!     text,
-//!     "published-min=2013-12-01T00:00:00Z&published-max=2014-01-01T00:00:00Z&max-results=500"
-//! );
-//! assert_eq!(Query::parse(&text, QuerySyntax::Strict)?, query);
-//! // Offsets and fractions are xs:dateTime, read leniently only.
-//! let offset = "published-min=2013-12-01T01:00:00%2B01:00";
-//! assert_eq!(Query::parse(offset, QuerySyntax::Lenient)?.published_min, Some(1_385_856_000));
-//! assert!(Query::parse(offset, QuerySyntax::Strict).is_err());
-//! # Ok::<(), espi_auth::QueryError>(())
-//! ```
+//! The §1.6 query parameters, read once and written back ([`Query`]).
 
 use std::fmt;
 
@@ -78,6 +40,46 @@ pub enum QuerySyntax {
 }
 
 /// The §1.6 query parameters of one request; all optional, dates as epoch seconds.
+///
+/// The query parameters of the resource GETs (NAESB REQ.21 §1.6, FB_37), read once
+/// and written back: [`Query`].
+///
+/// | Parameter | Value |
+/// |---|---|
+/// | `published-min`, `published-max`, `updated-min`, `updated-max` | a date-time ([`QuerySyntax`] says which form) |
+/// | `max-results`, `depth` | a whole number ≥ 0 |
+/// | `start-index` | a whole number ≥ 1 (one-based) |
+///
+/// Values are percent-decoded (a `+` stays a plus: date-times carry time-zone offsets).
+/// Bounds are inclusive whole seconds: a fraction of a second rounds a minimum up and
+/// a maximum down, so the bounds select exactly what the exact instants would. A
+/// parameter given twice, a value that is not of its form, `start-index` below 1, or a
+/// minimum after its maximum (or, with fractions, a range that holds no whole second)
+/// is a [`QueryError`] naming the parameter and the value. Other parameters are
+/// ignored.
+///
+/// [`Query::to_query_string`] writes the parameters back in the order above, dates as
+/// `YYYY-MM-DDThh:mm:ssZ` (the form PG&E accepts and the standard tells clients to
+/// send); what it writes parses back to the same query in either syntax.
+///
+/// ```
+/// use espi_auth::{Query, QuerySyntax};
+///
+/// let query = Query::new()
+///     .published_between(1_385_856_000, 1_388_534_400)
+///     .max_results(500);
+/// let text = query.to_query_string();
+/// assert_eq!(
+///     text,
+///     "published-min=2013-12-01T00:00:00Z&published-max=2014-01-01T00:00:00Z&max-results=500"
+/// );
+/// assert_eq!(Query::parse(&text, QuerySyntax::Strict)?, query);
+/// // Offsets and fractions are xs:dateTime, read leniently only.
+/// let offset = "published-min=2013-12-01T01:00:00%2B01:00";
+/// assert_eq!(Query::parse(offset, QuerySyntax::Lenient)?.published_min, Some(1_385_856_000));
+/// assert!(Query::parse(offset, QuerySyntax::Strict).is_err());
+/// # Ok::<(), espi_auth::QueryError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Query {
@@ -244,8 +246,7 @@ impl Query {
         self.start_index.map_or(0, |index| index.saturating_sub(1))
     }
 
-    /// Reads a query string (with or without its leading `?`); see the
-    /// [module documentation](self).
+    /// Reads a query string (with or without its leading `?`); see [`Query`].
     pub fn parse(text: &str, syntax: QuerySyntax) -> Result<Query, QueryError> {
         let text = text.strip_prefix('?').unwrap_or(text);
         let mut query = Query::default();
@@ -313,7 +314,7 @@ impl Query {
     }
 
     /// The parameters as `(name, value)` pairs, in the order of the
-    /// [module documentation](self).
+    /// [`Query`].
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let dates = DATES
             .iter()

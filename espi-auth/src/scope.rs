@@ -1,54 +1,4 @@
-//! ESPI scope strings: parsing, canonical formatting and the Authorization length limit.
-//!
-//! The grammar is that of espi-reference §3.5:
-//!
-//! ```text
-//! FB=1_3_4_5_13_31_37_39;IntervalDuration=900_3600;BlockDuration=daily;HistoryLength=34128000;
-//! SubscriptionFrequency=daily;AccountCollection=5;BR=1
-//! ```
-//!
-//! [`Scope::parse`] is lenient: it accepts what real utilities send and reports each
-//! deviation as a [`ScopeWarning`] with its byte position. [`Scope::parse_strict`] rejects
-//! the same deviations with a [`ScopeError`] naming the position and what was expected.
-//! The deviations ([`Irregularity`]) are one list, so the two modes cannot drift apart.
-//!
-//! Decisions (each documented where it is made):
-//! - **Delimiter.** Canonical form separates terms with `;` and does not end with one.
-//!   The EBNF ends every term with `;`, but the published Authorization examples, the
-//!   GBA fixtures and the scopes returned with tokens do not (espi-reference §3.5), and a
-//!   scope is one atomic OAuth token. A trailing `;` is [`Irregularity::TrailingDelimiter`].
-//! - **Case.** Keys and named values are case-sensitive as published (`FB`, `billingPeriod`);
-//!   other cases are [`Irregularity::KeyCase`] / [`Irregularity::ValueCase`].
-//! - **HistoryLength in months.** Values up to [`MONTHS_THRESHOLD`] (120) are read as
-//!   months ([`Irregularity::HistoryLengthInMonths`]); see [`HistoryLength`].
-//! - **What lenient parsing tolerates** is what cannot change the meaning: besides the
-//!   above, empty terms (`;;`, a leading `;`), empty list items (`FB=4__5`, `FB=_4`,
-//!   `FB=4_`), whitespace around list items, a Function Block or period listed twice in
-//!   one list, FB lists out of order, and a term repeated with the same value
-//!   ([`Irregularity::DuplicateTerm`]; lists compared as sets). Each is one
-//!   [`Irregularity`], a positioned warning in lenient mode and an error in strict mode.
-//! - **What stays an error in both modes** is anything ambiguous: a grammar key
-//!   repeated with another value ([`ScopeError::DuplicateKey`]: nothing says which one
-//!   wins, and picking one could grant more than the customer saw), a value with no item
-//!   (`FB=`, `FB=_`), another list separator (`FB=4,5`, `FB=4 5`: commas and spaces
-//!   delimit OAuth scope tokens), `_` in a single-valued term, a malformed number or
-//!   name. Unknown keys may repeat; they are kept as given.
-//! - **Leading zeros** (`FB=04`, `HistoryLength=013`) are grammatical (`nonNegativeNumber
-//!   = digit { digit }`) and read as decimal numbers in both modes, without a warning;
-//!   canonical form drops them. A `BR` id is not a number: `BR=01` stays `01`.
-//! - **Term order.** The grammar puts `FB` first, then the value terms, then
-//!   `AccountCollection`/`BR`; other orders are [`Irregularity::TermOutOfOrder`]. Unknown
-//!   terms are not in the grammar and may appear anywhere; canonical form puts them last.
-//!
-//! ```
-//! use espi_auth::scope::{Irregularity, Scope};
-//!
-//! let parsed = Scope::parse("FB=4_5_15;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13")?;
-//! assert_eq!(parsed.scope.function_blocks, vec![4, 5, 15]);
-//! assert_eq!(parsed.warnings[0].kind, Irregularity::HistoryLengthInMonths { value: 13 });
-//! assert!(Scope::parse_strict("FB=4_5_15;HistoryLength=13").is_err());
-//! # Ok::<(), espi_auth::scope::ScopeError>(())
-//! ```
+//! The ESPI scope grammar ([`Scope`]).
 
 use std::fmt;
 
@@ -155,7 +105,7 @@ pub enum HistoryUnit {
 /// is left to the window rules, which count calendar months.
 ///
 /// ```
-/// use espi_auth::scope::{HistoryLength, HistoryUnit};
+/// use espi_auth::{HistoryLength, HistoryUnit};
 ///
 /// assert_eq!(HistoryLength::from_wire(13).unit(), HistoryUnit::Months);
 /// assert_eq!(HistoryLength::from_wire(34_128_000).unit(), HistoryUnit::Seconds);
@@ -248,11 +198,11 @@ impl BulkId {
     /// A bulk id, checked against the grammar (`0-9`, `A-Z`, `a-z`, `-`; not empty).
     ///
     /// ```
-    /// use espi_auth::scope::BulkId;
+    /// use espi_auth::BulkId;
     ///
     /// assert_eq!(BulkId::new("1")?.as_str(), "1");
     /// assert!(BulkId::new("a b").is_err());
-    /// # Ok::<(), espi_auth::scope::TermError>(())
+    /// # Ok::<(), espi_auth::TermError>(())
     /// ```
     pub fn new(id: &str) -> Result<BulkId, TermError> {
         if !id.is_empty() && id.bytes().all(is_bulk_id_byte) {
@@ -305,12 +255,12 @@ impl ExtensionTerm {
     /// An extension term, checked so that it formats and parses back unchanged.
     ///
     /// ```
-    /// use espi_auth::scope::ExtensionTerm;
+    /// use espi_auth::ExtensionTerm;
     ///
     /// let term = ExtensionTerm::new("AdditionalScope", "noedit_meters-all")?;
     /// assert_eq!(term.to_string(), "AdditionalScope=noedit_meters-all");
     /// assert!(ExtensionTerm::new("br", "1").is_err()); // a grammar key, in another case
-    /// # Ok::<(), espi_auth::scope::TermError>(())
+    /// # Ok::<(), espi_auth::TermError>(())
     /// ```
     pub fn new(key: &str, value: &str) -> Result<ExtensionTerm, TermError> {
         if key.is_empty() || !key.bytes().all(is_extension_key_byte) {
@@ -365,21 +315,73 @@ fn is_extension_value_byte(byte: u8) -> bool {
 /// by `;` with no trailing `;`. For every `Scope`, parsing its canonical form gives it back.
 ///
 /// ```
-/// use espi_auth::scope::{NamedFrequency, Period, Scope};
+/// use espi_auth::{NamedFrequency, Period, Scope};
 ///
 /// let scope = Scope {
 ///     function_blocks: vec![1, 3, 4, 5, 10, 11, 35],
 ///     block_duration: vec![Period::Named(NamedFrequency::Daily)],
-///     bulk_id: Some(espi_auth::scope::BulkId::new("1")?),
+///     bulk_id: Some(espi_auth::BulkId::new("1")?),
 ///     ..Scope::default()
 /// };
 /// assert_eq!(scope.to_string(), "FB=1_3_4_5_10_11_35;BlockDuration=daily;BR=1");
 /// assert_eq!(Scope::parse_strict(&scope.to_string()), Ok(scope));
-/// # Ok::<(), espi_auth::scope::TermError>(())
+/// # Ok::<(), espi_auth::TermError>(())
+/// ```
+///
+/// ESPI scope strings: parsing, canonical formatting and the Authorization length limit.
+///
+/// The grammar is that of espi-reference §3.5:
+///
+/// ```text
+/// FB=1_3_4_5_13_31_37_39;IntervalDuration=900_3600;BlockDuration=daily;HistoryLength=34128000;
+/// SubscriptionFrequency=daily;AccountCollection=5;BR=1
+/// ```
+///
+/// [`Scope::parse`] is lenient: it accepts what real utilities send and reports each
+/// deviation as a [`ScopeWarning`] with its byte position. [`Scope::parse_strict`] rejects
+/// the same deviations with a [`ScopeError`] naming the position and what was expected.
+/// The deviations ([`ScopeIrregularity`]) are one list, so the two modes cannot drift apart.
+///
+/// Decisions (each documented where it is made):
+/// - **Delimiter.** Canonical form separates terms with `;` and does not end with one.
+///   The EBNF ends every term with `;`, but the published Authorization examples, the
+///   GBA fixtures and the scopes returned with tokens do not (espi-reference §3.5), and a
+///   scope is one atomic OAuth token. A trailing `;` is [`ScopeIrregularity::TrailingDelimiter`].
+/// - **Case.** Keys and named values are case-sensitive as published (`FB`, `billingPeriod`);
+///   other cases are [`ScopeIrregularity::KeyCase`] / [`ScopeIrregularity::ValueCase`].
+/// - **HistoryLength in months.** Values up to [`MONTHS_THRESHOLD`] (120) are read as
+///   months ([`ScopeIrregularity::HistoryLengthInMonths`]); see [`HistoryLength`].
+/// - **What lenient parsing tolerates** is what cannot change the meaning: besides the
+///   above, empty terms (`;;`, a leading `;`), empty list items (`FB=4__5`, `FB=_4`,
+///   `FB=4_`), whitespace around list items, a Function Block or period listed twice in
+///   one list, FB lists out of order, and a term repeated with the same value
+///   ([`ScopeIrregularity::DuplicateTerm`]; lists compared as sets). Each is one
+///   [`ScopeIrregularity`], a positioned warning in lenient mode and an error in strict mode.
+/// - **What stays an error in both modes** is anything ambiguous: a grammar key
+///   repeated with another value ([`ScopeError::DuplicateKey`]: nothing says which one
+///   wins, and picking one could grant more than the customer saw), a value with no item
+///   (`FB=`, `FB=_`), another list separator (`FB=4,5`, `FB=4 5`: commas and spaces
+///   delimit OAuth scope tokens), `_` in a single-valued term, a malformed number or
+///   name. Unknown keys may repeat; they are kept as given.
+/// - **Leading zeros** (`FB=04`, `HistoryLength=013`) are grammatical (`nonNegativeNumber
+///   = digit { digit }`) and read as decimal numbers in both modes, without a warning;
+///   canonical form drops them. A `BR` id is not a number: `BR=01` stays `01`.
+/// - **Term order.** The grammar puts `FB` first, then the value terms, then
+///   `AccountCollection`/`BR`; other orders are [`ScopeIrregularity::TermOutOfOrder`]. Unknown
+///   terms are not in the grammar and may appear anywhere; canonical form puts them last.
+///
+/// ```
+/// use espi_auth::{ScopeIrregularity, Scope};
+///
+/// let parsed = Scope::parse("FB=4_5_15;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13")?;
+/// assert_eq!(parsed.scope.function_blocks, vec![4, 5, 15]);
+/// assert_eq!(parsed.warnings[0].kind, ScopeIrregularity::HistoryLengthInMonths { value: 13 });
+/// assert!(Scope::parse_strict("FB=4_5_15;HistoryLength=13").is_err());
+/// # Ok::<(), espi_auth::ScopeError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Scope {
-    /// `FB`: Function Block numbers in the order given; see [`crate::function_block`].
+    /// `FB`: Function Block numbers in the order given; see [`Catalogue`](crate::Catalogue).
     pub function_blocks: Vec<u16>,
     /// `IntervalDuration`: the interval lengths offered or granted.
     pub interval_duration: Vec<Period>,
@@ -399,7 +401,7 @@ pub struct Scope {
 
 /// The result of a lenient parse: the scope and every tolerated deviation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parsed {
+pub struct ParsedScope {
     /// The scope.
     pub scope: Scope,
     /// The deviations from the grammar, in input order.
@@ -413,13 +415,13 @@ pub struct ScopeWarning {
     /// Byte offset in the input where the deviation starts.
     pub position: usize,
     /// What deviated.
-    pub kind: Irregularity,
+    pub kind: ScopeIrregularity,
 }
 
 /// A deviation from the grammar seen in real scope strings (espi-reference §3.5):
 /// a warning in lenient mode, an error ([`ScopeError::Irregular`]) in strict mode.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum Irregularity {
+pub enum ScopeIrregularity {
     /// The scope ends with `;`.
     #[error("trailing `;`; expected the scope to end after the last term")]
     TrailingDelimiter,
@@ -558,7 +560,7 @@ pub enum ScopeError {
         /// Byte offset of the deviation.
         position: usize,
         /// What deviated.
-        kind: Irregularity,
+        kind: ScopeIrregularity,
     },
 }
 
@@ -587,20 +589,20 @@ pub struct ScopeTooLong {
 }
 
 impl Scope {
-    /// Parses `input` leniently: the deviations of [`Irregularity`] are accepted and
+    /// Parses `input` leniently: the deviations of [`ScopeIrregularity`] are accepted and
     /// reported as warnings; anything else is an error.
     ///
     /// ```
-    /// use espi_auth::scope::{Irregularity, Scope};
+    /// use espi_auth::{ScopeIrregularity, Scope};
     ///
     /// let parsed = Scope::parse("FB=4_5;BlockDuration=Daily; HistoryLength= 34128000;")?;
     /// let kinds: Vec<_> = parsed.warnings.iter().map(|w| (w.position, w.kind.clone())).collect();
     /// assert_eq!(kinds.len(), 4);
-    /// assert_eq!(kinds[1], (27, Irregularity::Whitespace));
+    /// assert_eq!(kinds[1], (27, ScopeIrregularity::Whitespace));
     /// assert_eq!(parsed.scope.to_string(), "FB=4_5;BlockDuration=daily;HistoryLength=34128000");
-    /// # Ok::<(), espi_auth::scope::ScopeError>(())
+    /// # Ok::<(), espi_auth::ScopeError>(())
     /// ```
-    pub fn parse(input: &str) -> Result<Parsed, ScopeError> {
+    pub fn parse(input: &str) -> Result<ParsedScope, ScopeError> {
         let mut parser = Parser {
             input,
             strict: false,
@@ -610,21 +612,21 @@ impl Scope {
         // A repeated term is known to repeat only after its value (and that value's
         // warnings) is read.
         parser.warnings.sort_by_key(|warning| warning.position);
-        Ok(Parsed {
+        Ok(ParsedScope {
             scope,
             warnings: parser.warnings,
         })
     }
 
-    /// Parses `input` by the grammar: every [`Irregularity`] is an error
+    /// Parses `input` by the grammar: every [`ScopeIrregularity`] is an error
     /// ([`ScopeError::Irregular`]) with its byte position.
     ///
     /// ```
-    /// use espi_auth::scope::{Irregularity, Scope, ScopeError};
+    /// use espi_auth::{ScopeIrregularity, Scope, ScopeError};
     ///
     /// let error = Scope::parse_strict("FB=4_5;BlockDuration=Daily").unwrap_err();
     /// assert_eq!(error.position(), 21);
-    /// assert!(matches!(error, ScopeError::Irregular { kind: Irregularity::ValueCase { .. }, .. }));
+    /// assert!(matches!(error, ScopeError::Irregular { kind: ScopeIrregularity::ValueCase { .. }, .. }));
     /// ```
     pub fn parse_strict(input: &str) -> Result<Scope, ScopeError> {
         let mut parser = Parser {
@@ -824,7 +826,7 @@ impl Value {
     }
 }
 
-/// One parse of one input; `strict` decides whether an [`Irregularity`] is a warning or an error.
+/// One parse of one input; `strict` decides whether an [`ScopeIrregularity`] is a warning or an error.
 struct Parser<'a> {
     input: &'a str,
     strict: bool,
@@ -861,7 +863,7 @@ fn is_space(c: char) -> bool {
 }
 
 impl Parser<'_> {
-    fn tolerate(&mut self, position: usize, kind: Irregularity) -> Result<(), ScopeError> {
+    fn tolerate(&mut self, position: usize, kind: ScopeIrregularity) -> Result<(), ScopeError> {
         if self.strict {
             Err(ScopeError::Irregular { position, kind })
         } else {
@@ -875,7 +877,7 @@ impl Parser<'_> {
         let text = span.text.trim_start_matches(is_space);
         let leading = span.text.len() - text.len();
         if leading > 0 {
-            self.tolerate(span.position, Irregularity::Whitespace)?;
+            self.tolerate(span.position, ScopeIrregularity::Whitespace)?;
         }
         Ok(Span {
             text,
@@ -887,7 +889,7 @@ impl Parser<'_> {
     fn trim_end<'s>(&mut self, span: Span<'s>) -> Result<Span<'s>, ScopeError> {
         let text = span.text.trim_end_matches(is_space);
         if text.len() < span.text.len() {
-            self.tolerate(span.position + text.len(), Irregularity::Whitespace)?;
+            self.tolerate(span.position + text.len(), ScopeIrregularity::Whitespace)?;
         }
         Ok(Span {
             text,
@@ -910,11 +912,11 @@ impl Parser<'_> {
             if raw.text.trim_matches(is_space).is_empty() {
                 self.trim_start(*raw)?;
                 if !is_last {
-                    self.tolerate(raw.position, Irregularity::EmptyTerm)?;
+                    self.tolerate(raw.position, ScopeIrregularity::EmptyTerm)?;
                 } else if index > 0 && !previous_empty {
                     // The empty piece after a final `;`; after an empty term, that `;`
                     // was reported as ending it.
-                    self.tolerate(raw.position - 1, Irregularity::TrailingDelimiter)?;
+                    self.tolerate(raw.position - 1, ScopeIrregularity::TrailingDelimiter)?;
                 }
                 previous_empty = true;
                 continue;
@@ -970,7 +972,7 @@ impl Parser<'_> {
         if key.as_str() != key_text {
             self.tolerate(
                 term.position,
-                Irregularity::KeyCase {
+                ScopeIrregularity::KeyCase {
                     found: key_text.to_string(),
                     expected: key.as_str(),
                 },
@@ -980,7 +982,7 @@ impl Parser<'_> {
         if let Some(&(later, _)) = seen.iter().find(|(k, _)| k.group() > key.group()) {
             self.tolerate(
                 term.position,
-                Irregularity::TermOutOfOrder {
+                ScopeIrregularity::TermOutOfOrder {
                     key: key.as_str(),
                     after: later.as_str(),
                 },
@@ -995,7 +997,7 @@ impl Parser<'_> {
             }
             Some(&(_, first)) if parsed.same_as_in(scope) => self.tolerate(
                 term.position,
-                Irregularity::DuplicateTerm {
+                ScopeIrregularity::DuplicateTerm {
                     key: key.as_str(),
                     first,
                 },
@@ -1019,7 +1021,7 @@ impl Parser<'_> {
                 if months_or_seconds <= MONTHS_THRESHOLD {
                     self.tolerate(
                         value.position,
-                        Irregularity::HistoryLengthInMonths {
+                        ScopeIrregularity::HistoryLengthInMonths {
                             value: months_or_seconds,
                         },
                     )?;
@@ -1084,7 +1086,7 @@ impl Parser<'_> {
             if trimmed.text.is_empty() {
                 self.tolerate(
                     item.position,
-                    Irregularity::EmptyListItem { key: key.as_str() },
+                    ScopeIrregularity::EmptyListItem { key: key.as_str() },
                 )?;
             } else {
                 items.push(trimmed);
@@ -1115,12 +1117,12 @@ impl Parser<'_> {
             if numbers.contains(&number) {
                 self.tolerate(
                     item.position,
-                    Irregularity::DuplicateFunctionBlock { number },
+                    ScopeIrregularity::DuplicateFunctionBlock { number },
                 )?;
             } else if let Some(&previous) = numbers.last().filter(|&&p| p > number) {
                 self.tolerate(
                     item.position,
-                    Irregularity::FunctionBlocksOutOfOrder {
+                    ScopeIrregularity::FunctionBlocksOutOfOrder {
                         previous,
                         found: number,
                     },
@@ -1143,7 +1145,7 @@ impl Parser<'_> {
             if periods.contains(&period) {
                 self.tolerate(
                     item.position,
-                    Irregularity::DuplicatePeriod {
+                    ScopeIrregularity::DuplicatePeriod {
                         key: key.as_str(),
                         period,
                     },
@@ -1169,7 +1171,7 @@ impl Parser<'_> {
         if named.as_str() != item.text {
             self.tolerate(
                 item.position,
-                Irregularity::ValueCase {
+                ScopeIrregularity::ValueCase {
                     found: item.text.to_string(),
                     expected: named,
                 },
@@ -1199,7 +1201,7 @@ fn number(key: &str, value: Span<'_>) -> Result<u64, ScopeError> {
 /// (espi-reference §3.5; `scope maxOccurs=unbounded`, each a `String256`).
 ///
 /// ```
-/// use espi_auth::scope::OfferedScopes;
+/// use espi_auth::OfferedScopes;
 ///
 /// let offers = OfferedScopes::parse([
 ///     "FB=1_3_4_5_13_31_37_39;IntervalDuration=900;BlockDuration=daily;HistoryLength=63072000",
@@ -1208,7 +1210,7 @@ fn number(key: &str, value: Span<'_>) -> Result<u64, ScopeError> {
 /// assert_eq!(offers.scopes().len(), 2);
 /// assert_eq!(offers.warnings().len(), 1);
 /// assert_eq!(offers.warnings()[0].0, 1); // the second offer spells `Daily`
-/// # Ok::<(), espi_auth::scope::OfferError>(())
+/// # Ok::<(), espi_auth::OfferError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OfferedScopes {
@@ -1315,7 +1317,7 @@ mod tests {
          AdditionalScope=Usage_Billing_Basic_Account_ProgramEnrollment;dataCustodianId=PGE;BR=ThirdParty-42",
     ];
 
-    fn warnings(input: &str) -> Vec<(usize, Irregularity)> {
+    fn warnings(input: &str) -> Vec<(usize, ScopeIrregularity)> {
         let parsed = Scope::parse(input).expect("lenient parse");
         parsed
             .warnings
@@ -1324,8 +1326,8 @@ mod tests {
             .collect()
     }
 
-    fn value_case(found: &str, expected: NamedFrequency) -> Irregularity {
-        Irregularity::ValueCase {
+    fn value_case(found: &str, expected: NamedFrequency) -> ScopeIrregularity {
+        ScopeIrregularity::ValueCase {
             found: found.to_string(),
             expected,
         }
@@ -1385,7 +1387,7 @@ mod tests {
             vec![
                 (74, value_case("Daily", NamedFrequency::Daily)),
                 (125, value_case("Daily", NamedFrequency::Daily)),
-                (input.len() - 1, Irregularity::TrailingDelimiter),
+                (input.len() - 1, ScopeIrregularity::TrailingDelimiter),
             ]
         );
         assert_eq!(&input[60..79], "BlockDuration=Daily");
@@ -1416,7 +1418,7 @@ mod tests {
         let at = input.len() - 2;
         assert_eq!(
             warnings(input),
-            vec![(at, Irregularity::HistoryLengthInMonths { value: 13 })]
+            vec![(at, ScopeIrregularity::HistoryLengthInMonths { value: 13 })]
         );
         let scope = Scope::parse(input).expect("lenient").scope;
         assert_eq!(scope.history_length.and_then(|h| h.months()), Some(13));
@@ -1433,11 +1435,11 @@ mod tests {
         let at = |v: u64| warnings(&format!("HistoryLength={v}"));
         assert_eq!(
             at(120),
-            vec![(14, Irregularity::HistoryLengthInMonths { value: 120 })]
+            vec![(14, ScopeIrregularity::HistoryLengthInMonths { value: 120 })]
         );
         assert_eq!(
             at(0),
-            vec![(14, Irregularity::HistoryLengthInMonths { value: 0 })]
+            vec![(14, ScopeIrregularity::HistoryLengthInMonths { value: 0 })]
         );
         assert!(at(121).is_empty());
         assert_eq!(HistoryLength::from_wire(121).unit(), HistoryUnit::Seconds);
@@ -1449,27 +1451,27 @@ mod tests {
         assert_eq!(
             warnings(input),
             vec![
-                (7, Irregularity::Whitespace),
+                (7, ScopeIrregularity::Whitespace),
                 (22, value_case("Daily", NamedFrequency::Daily)),
-                (28, Irregularity::Whitespace),
-                (43, Irregularity::Whitespace),
+                (28, ScopeIrregularity::Whitespace),
+                (43, ScopeIrregularity::Whitespace),
             ]
         );
         assert_eq!(
             warnings(" FB = 4 ;"),
             vec![
-                (0, Irregularity::Whitespace),
-                (3, Irregularity::Whitespace),
-                (5, Irregularity::Whitespace),
-                (7, Irregularity::Whitespace),
-                (8, Irregularity::TrailingDelimiter),
+                (0, ScopeIrregularity::Whitespace),
+                (3, ScopeIrregularity::Whitespace),
+                (5, ScopeIrregularity::Whitespace),
+                (7, ScopeIrregularity::Whitespace),
+                (8, ScopeIrregularity::TrailingDelimiter),
             ]
         );
         assert_eq!(
             Scope::parse_strict("FB=4_5; BlockDuration=daily"),
             Err(ScopeError::Irregular {
                 position: 7,
-                kind: Irregularity::Whitespace
+                kind: ScopeIrregularity::Whitespace
             })
         );
         assert_eq!(
@@ -1486,7 +1488,7 @@ mod tests {
             vec![
                 (
                     0,
-                    Irregularity::KeyCase {
+                    ScopeIrregularity::KeyCase {
                         found: "fb".to_string(),
                         expected: "FB"
                     }
@@ -1519,12 +1521,12 @@ mod tests {
             vec![
                 (
                     8,
-                    Irregularity::FunctionBlocksOutOfOrder {
+                    ScopeIrregularity::FunctionBlocksOutOfOrder {
                         previous: 15,
                         found: 5
                     }
                 ),
-                (10, Irregularity::DuplicateFunctionBlock { number: 4 }),
+                (10, ScopeIrregularity::DuplicateFunctionBlock { number: 4 }),
             ]
         );
         // Lenient keeps the order given; canonical form does not reorder.
@@ -1548,14 +1550,14 @@ mod tests {
             vec![
                 (
                     5,
-                    Irregularity::TermOutOfOrder {
+                    ScopeIrregularity::TermOutOfOrder {
                         key: "FB",
                         after: "BR"
                     }
                 ),
                 (
                     11,
-                    Irregularity::TermOutOfOrder {
+                    ScopeIrregularity::TermOutOfOrder {
                         key: "HistoryLength",
                         after: "BR"
                     }
@@ -1570,12 +1572,12 @@ mod tests {
     }
 
     /// An input, the warnings of its lenient parse and its canonical form.
-    type Tolerated = (&'static str, Vec<(usize, Irregularity)>, &'static str);
+    type Tolerated = (&'static str, Vec<(usize, ScopeIrregularity)>, &'static str);
 
     /// Every irregularity lenient parsing tolerates. Strict parsing rejects each input
     /// at its first warning.
     fn tolerated() -> Vec<Tolerated> {
-        use Irregularity::*;
+        use ScopeIrregularity::*;
         let duplicate = |key, first| DuplicateTerm { key, first };
         vec![
             ("FB=4;", vec![(4, TrailingDelimiter)], "FB=4"),
@@ -1739,7 +1741,7 @@ mod tests {
     fn each_tolerated_irregularity_is_a_positioned_warning_and_a_strict_error() {
         for (input, expected, canonical) in tolerated() {
             let parsed = Scope::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
-            let got: Vec<(usize, Irregularity)> = parsed
+            let got: Vec<(usize, ScopeIrregularity)> = parsed
                 .warnings
                 .iter()
                 .map(|w| (w.position, w.kind.clone()))
@@ -1862,12 +1864,15 @@ mod tests {
         assert_eq!(Scope::parse_strict(""), Ok(Scope::default()));
         assert!(Scope::default().is_empty());
         assert_eq!(Scope::default().to_string(), "");
-        assert_eq!(warnings("  "), vec![(0, Irregularity::Whitespace)]);
+        assert_eq!(warnings("  "), vec![(0, ScopeIrregularity::Whitespace)]);
         // A lone `;` ends an empty term; it is not a trailing delimiter as well.
-        assert_eq!(warnings(";"), vec![(0, Irregularity::EmptyTerm)]);
+        assert_eq!(warnings(";"), vec![(0, ScopeIrregularity::EmptyTerm)]);
         assert_eq!(
             warnings(";;"),
-            vec![(0, Irregularity::EmptyTerm), (1, Irregularity::EmptyTerm)]
+            vec![
+                (0, ScopeIrregularity::EmptyTerm),
+                (1, ScopeIrregularity::EmptyTerm)
+            ]
         );
     }
 
@@ -1906,7 +1911,7 @@ mod tests {
                 1,
                 ScopeWarning {
                     position: 11,
-                    kind: Irregularity::TrailingDelimiter
+                    kind: ScopeIrregularity::TrailingDelimiter
                 }
             )]
         );

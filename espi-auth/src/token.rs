@@ -1,36 +1,4 @@
-//! Token kinds ("ACUDR") and the endpoints each may reach (NAESB REQ.21 §1.2–§1.4).
-//!
-//! [`may_reach`] answers one question: may a token of this [`TokenKind`], bound to
-//! this resource URI, make this request? The answer comes from two sources:
-//!
-//! - the token columns of the endpoint catalogue, [`ENDPOINTS`](crate::ENDPOINTS):
-//!   which kinds may use which method on which path;
-//! - the resource URI the token is bound to (§1.2): an access token reaches only its
-//!   own subscription (or, for a `customerResourceURI`, its own RetailCustomer), a
-//!   registration token only its own ApplicationInformation, a client token bound to
-//!   one Bulk only that bulk, an upload token bound to one RetailCustomer only that
-//!   customer's upload path.
-//!
-//! What a Third Party's scope must grant to reach a row is decided from the row's
-//! [`Serves`](crate::Serves) column ([`crate::decide`]), not here.
-//!
-//! Ids are compared as opaque strings, as written. Paths outside the catalogue are
-//! denied for every kind, the data custodian's included: the catalogue is what this
-//! function knows. An encoded `/`, `\\` or `.` in a path is refused rather than
-//! decoded: some servers decode before routing, and the check would then judge
-//! another path than the one served.
-//!
-//! ```
-//! use espi_auth::token::{may_reach, Denied, TokenKind};
-//! use espi_auth::Method;
-//!
-//! let bound = "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5";
-//! assert!(may_reach(TokenKind::Access, Method::Get, "/Batch/Subscription/5", bound).is_ok());
-//! assert!(matches!(
-//!     may_reach(TokenKind::Access, Method::Get, "/Batch/Subscription/6", bound),
-//!     Err(Denied::OutsideBinding { .. })
-//! ));
-//! ```
+//! Token kinds and the endpoints each may reach ([`may_reach`]).
 
 use std::fmt;
 
@@ -71,7 +39,7 @@ impl TokenKind {
     /// The letter of the API matrix (espi-reference §1.2).
     ///
     /// ```
-    /// use espi_auth::token::TokenKind;
+    /// use espi_auth::TokenKind;
     /// let letters: String = TokenKind::ALL.iter().map(|kind| kind.letter()).collect();
     /// assert_eq!(letters, "ACUDR");
     /// ```
@@ -115,7 +83,7 @@ impl fmt::Display for TokenKind {
 
 /// Why a token may not make a request.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum Denied {
+pub enum OutOfReach {
     /// The path has an empty, `.` or `..` segment; it is refused rather than normalised.
     #[error("malformed resource path {path:?}")]
     MalformedPath {
@@ -244,14 +212,50 @@ fn binding_fits(kind: TokenKind, binding: Binding<'_>) -> bool {
 /// `customerResourceURI` reaches that RetailCustomer's rows.
 ///
 /// ```
-/// use espi_auth::token::{may_reach, TokenKind};
+/// use espi_auth::{may_reach, TokenKind};
 /// use espi_auth::Method;
 ///
 /// let app = "https://example.com/DataCustodian/espi/1_1/resource/ApplicationInformation/3";
 /// assert!(may_reach(TokenKind::Registration, Method::Put, "ApplicationInformation/3", app).is_ok());
 /// assert!(may_reach(TokenKind::Registration, Method::Get, "ApplicationInformation/4", app).is_err());
 /// ```
-pub fn may_reach(kind: TokenKind, method: Method, path: &str, bound: &str) -> Result<(), Denied> {
+///
+/// The answer comes from two sources:
+///
+/// - the token columns of the endpoint catalogue, [`ENDPOINTS`](crate::ENDPOINTS):
+///   which kinds may use which method on which path;
+/// - the resource URI the token is bound to (§1.2): an access token reaches only its
+///   own subscription (or, for a `customerResourceURI`, its own RetailCustomer), a
+///   registration token only its own ApplicationInformation, a client token bound to
+///   one Bulk only that bulk, an upload token bound to one RetailCustomer only that
+///   customer's upload path.
+///
+/// What a Third Party's scope must grant to reach a row is decided from the row's
+/// [`Serves`](crate::Serves) column ([`crate::decide`]), not here.
+///
+/// Ids are compared as opaque strings, as written. Paths outside the catalogue are
+/// denied for every kind, the data custodian's included: the catalogue is what this
+/// function knows. An encoded `/`, `\\` or `.` in a path is refused rather than
+/// decoded: some servers decode before routing, and the check would then judge
+/// another path than the one served.
+///
+/// ```
+/// use espi_auth::{may_reach, OutOfReach, TokenKind};
+/// use espi_auth::Method;
+///
+/// let bound = "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5";
+/// assert!(may_reach(TokenKind::Access, Method::Get, "/Batch/Subscription/5", bound).is_ok());
+/// assert!(matches!(
+///     may_reach(TokenKind::Access, Method::Get, "/Batch/Subscription/6", bound),
+///     Err(OutOfReach::OutsideBinding { .. })
+/// ));
+/// ```
+pub fn may_reach(
+    kind: TokenKind,
+    method: Method,
+    path: &str,
+    bound: &str,
+) -> Result<(), OutOfReach> {
     reach(kind, method, path, bound).map(|_| ())
 }
 
@@ -261,29 +265,30 @@ pub(crate) fn reach<'p>(
     method: Method,
     path: &'p str,
     bound: &str,
-) -> Result<(&'static Endpoint, Captures<'p>), Denied> {
+) -> Result<(&'static Endpoint, Captures<'p>), OutOfReach> {
     let request_segments =
-        segments(path, Separators::Refused).ok_or_else(|| Denied::MalformedPath {
+        segments(path, Separators::Refused).ok_or_else(|| OutOfReach::MalformedPath {
             path: path.to_owned(),
         })?;
-    let (endpoint, captures) = find(&request_segments).ok_or_else(|| Denied::UnknownEndpoint {
-        path: path.to_owned(),
-    })?;
+    let (endpoint, captures) =
+        find(&request_segments).ok_or_else(|| OutOfReach::UnknownEndpoint {
+            path: path.to_owned(),
+        })?;
     let kinds = endpoint.kinds(method);
     if kinds.is_empty() {
-        return Err(Denied::MethodNotDefined {
+        return Err(OutOfReach::MethodNotDefined {
             method,
             endpoint: endpoint.path,
         });
     }
     if !kinds.contains(&kind) {
-        return Err(Denied::KindNotAllowed {
+        return Err(OutOfReach::KindNotAllowed {
             kind,
             method,
             endpoint: endpoint.path,
         });
     }
-    let unrecognized = || Denied::UnrecognizedBinding {
+    let unrecognized = || OutOfReach::UnrecognizedBinding {
         kind,
         bound: bound.to_owned(),
     };
@@ -301,14 +306,14 @@ fn check_ids(
     binding: Binding<'_>,
     captures: &[(&'static str, &str)],
     bound: &str,
-) -> Result<(), Denied> {
+) -> Result<(), OutOfReach> {
     let id_of = |name: &str| {
         captures
             .iter()
             .find(|(placeholder, _)| *placeholder == name)
             .map(|(_, id)| *id)
     };
-    let outside = |placeholder: &'static str, requested: &str| Denied::OutsideBinding {
+    let outside = |placeholder: &'static str, requested: &str| OutOfReach::OutsideBinding {
         kind,
         placeholder,
         requested: requested.to_owned(),
@@ -354,7 +359,7 @@ mod tests {
         format!("{BASE}/{path}")
     }
 
-    fn reach(kind: TokenKind, method: Method, path: &str, bound: &str) -> Result<(), Denied> {
+    fn reach(kind: TokenKind, method: Method, path: &str, bound: &str) -> Result<(), OutOfReach> {
         may_reach(kind, method, path, &uri(bound))
     }
 
@@ -437,7 +442,7 @@ mod tests {
             assert!(
                 matches!(
                     reach(TokenKind::Access, Method::Get, path, bound),
-                    Err(Denied::OutsideBinding {
+                    Err(OutOfReach::OutsideBinding {
                         placeholder: "subscriptionId",
                         ..
                     })
@@ -453,7 +458,7 @@ mod tests {
                 "Subscription/5/UsagePoint",
                 bound
             ),
-            Err(Denied::KindNotAllowed { .. })
+            Err(OutOfReach::KindNotAllowed { .. })
         ));
         assert!(matches!(
             reach(
@@ -462,7 +467,7 @@ mod tests {
                 "Subscription/5/UsagePoint/1",
                 bound
             ),
-            Err(Denied::KindNotAllowed { .. })
+            Err(OutOfReach::KindNotAllowed { .. })
         ));
         // A subscription token reaches no customer data.
         assert!(matches!(
@@ -472,7 +477,7 @@ mod tests {
                 "Batch/RetailCustomer/5",
                 bound
             ),
-            Err(Denied::OutsideBinding {
+            Err(OutOfReach::OutsideBinding {
                 placeholder: "retailCustomerId",
                 ..
             })
@@ -484,7 +489,7 @@ mod tests {
                 "RetailCustomer/5/Customer",
                 bound
             ),
-            Err(Denied::OutsideBinding {
+            Err(OutOfReach::OutsideBinding {
                 placeholder: "retailCustomerId",
                 ..
             })
@@ -499,7 +504,7 @@ mod tests {
             assert!(
                 matches!(
                     reach(TokenKind::Access, Method::Get, path, bound),
-                    Err(Denied::KindNotAllowed { .. })
+                    Err(OutOfReach::KindNotAllowed { .. })
                 ),
                 "{path}"
             );
@@ -533,7 +538,7 @@ mod tests {
                 "RetailCustomer/8/Customer",
                 bound
             ),
-            Err(Denied::OutsideBinding { .. })
+            Err(OutOfReach::OutsideBinding { .. })
         ));
         // A customer token reaches no subscription and no shared EUI rows.
         assert!(
@@ -549,11 +554,11 @@ mod tests {
         // Root PII collections and writes are the data custodian's.
         assert!(matches!(
             reach(TokenKind::Access, Method::Get, "Customer/1", bound),
-            Err(Denied::KindNotAllowed { .. })
+            Err(OutOfReach::KindNotAllowed { .. })
         ));
         assert!(matches!(
             reach(TokenKind::Access, Method::Put, deep, bound),
-            Err(Denied::KindNotAllowed { .. })
+            Err(OutOfReach::KindNotAllowed { .. })
         ));
         assert_eq!(
             reach(TokenKind::DataCustodian, Method::Put, deep, ""),
@@ -597,7 +602,7 @@ mod tests {
             assert!(
                 matches!(
                     reach(TokenKind::Client, Method::Get, path, ""),
-                    Err(Denied::KindNotAllowed { .. })
+                    Err(OutOfReach::KindNotAllowed { .. })
                 ),
                 "{path}"
             );
@@ -620,7 +625,7 @@ mod tests {
                 "Batch/Bulk/13",
                 "Batch/Bulk/12"
             ),
-            Err(Denied::OutsideBinding {
+            Err(OutOfReach::OutsideBinding {
                 placeholder: "bulkId",
                 ..
             })
@@ -633,7 +638,7 @@ mod tests {
                 "Authorization",
                 "Batch/Subscription/5"
             ),
-            Err(Denied::UnrecognizedBinding { .. })
+            Err(OutOfReach::UnrecognizedBinding { .. })
         ));
     }
 
@@ -657,7 +662,7 @@ mod tests {
                     "ApplicationInformation/4",
                     bound
                 ),
-                Err(Denied::OutsideBinding { .. })
+                Err(OutOfReach::OutsideBinding { .. })
             ));
         }
         assert!(matches!(
@@ -667,7 +672,7 @@ mod tests {
                 "ApplicationInformation",
                 bound
             ),
-            Err(Denied::KindNotAllowed { .. })
+            Err(OutOfReach::KindNotAllowed { .. })
         ));
         assert!(reach(TokenKind::Registration, Method::Get, "Authorization", bound).is_err());
         assert!(matches!(
@@ -677,7 +682,7 @@ mod tests {
                 "ApplicationInformation/3",
                 ""
             ),
-            Err(Denied::UnrecognizedBinding { .. })
+            Err(OutOfReach::UnrecognizedBinding { .. })
         ));
         assert_eq!(
             reach(
@@ -744,7 +749,7 @@ mod tests {
                 "Batch/RetailCustomer/8/UsagePoint",
                 bound
             ),
-            Err(Denied::OutsideBinding { .. })
+            Err(OutOfReach::OutsideBinding { .. })
         ));
     }
 
@@ -775,7 +780,7 @@ mod tests {
                 "Batch/Subscription/6",
                 "Batch/Subscription/5"
             ),
-            Err(Denied::UnrecognizedBinding { .. })
+            Err(OutOfReach::UnrecognizedBinding { .. })
         ));
     }
 
@@ -788,7 +793,7 @@ mod tests {
                 "Batch/Subscription",
                 ""
             ),
-            Err(Denied::UnknownEndpoint { .. })
+            Err(OutOfReach::UnknownEndpoint { .. })
         ));
         assert!(matches!(
             reach(
@@ -797,7 +802,7 @@ mod tests {
                 "Subscription/5/UsagePoint/1/Nope",
                 ""
             ),
-            Err(Denied::UnknownEndpoint { .. })
+            Err(OutOfReach::UnknownEndpoint { .. })
         ));
         for path in [
             "Batch//Subscription/5",
@@ -807,7 +812,7 @@ mod tests {
             assert!(
                 matches!(
                     reach(TokenKind::Access, Method::Get, path, "Batch/Subscription/5"),
-                    Err(Denied::MalformedPath { .. })
+                    Err(OutOfReach::MalformedPath { .. })
                 ),
                 "{path}"
             );
@@ -819,7 +824,7 @@ mod tests {
                 "Batch/Subscription/5",
                 ""
             ),
-            Err(Denied::MethodNotDefined { .. })
+            Err(OutOfReach::MethodNotDefined { .. })
         ));
         // Literal segments are case-sensitive.
         assert!(
@@ -839,7 +844,7 @@ mod tests {
         let sneaky = "Batch/Subscription/6?next=/espi/1_1/resource/Batch/Subscription/5";
         assert!(matches!(
             reach(TokenKind::Access, Method::Get, sneaky, bound),
-            Err(Denied::OutsideBinding { .. })
+            Err(OutOfReach::OutsideBinding { .. })
         ));
         let full = format!("{BASE}/Batch/Subscription/5?published-min=2024-01-01T00:00:00Z");
         assert_eq!(
@@ -857,7 +862,7 @@ mod tests {
                 "Batch/Subscription/5",
                 "Batch/Subscription/*"
             ),
-            Err(Denied::UnrecognizedBinding { .. })
+            Err(OutOfReach::UnrecognizedBinding { .. })
         ));
     }
 

@@ -1,56 +1,4 @@
-//! Access windows: which data a third party may read under a utility program's rules
-//! (espi-reference §5).
-//!
-//! A [`WindowPolicy`] states a program's rules; [`WindowPolicy::window`] applies them
-//! to a grant time on a [`MonthClock`] and gives a [`Window`], which answers:
-//!
-//! * the Authorization's `publishedPeriod` and `authorizedPeriod`
-//!   ([`Window::published_period`], [`Window::authorized_period`], espi-reference §5.6);
-//! * whether a data interval may be served at `now` ([`Window::may_serve`]);
-//! * the clamp of a requested `published-min`/`published-max` range
-//!   ([`Window::clamp`]);
-//! * the calendar-month chunks a client should request ([`monthly_chunks`]).
-//!
-//! # Decisions
-//!
-//! * **Half-open ranges.** Every range is `[start, end)` in epoch seconds: a start is
-//!   inclusive and an end exclusive, as in `DateTimeInterval::contains`.
-//! * **The permitted data** at `now` is `[grant − history, min(now, grant + forward,
-//!   revoked))` (espi-reference §5.6). Data after `now` does not exist yet.
-//! * **An ended authorization reaches nothing.** Once revoked, withdrawn for inactivity
-//!   or past the end of its forward window, an authorization gives access to no data,
-//!   historical data included (espi-reference §5.6: "at expiry set `status` 0"; a
-//!   revoked authorization reaches nothing). Revocation is honoured whatever
-//!   [`WindowPolicy::revocable`] says: that field only tells a consent page whether the
-//!   customer may end the authorization early. When several ends have passed, the
-//!   earliest is the reason; at the same instant, revocation comes before withdrawal,
-//!   and withdrawal before expiry.
-//! * **Before the grant** nothing may be served.
-//! * **Inactivity** (Con Edison, espi-reference §5.5: "withdrawn if the third party is
-//!   inactive more than 45 days") is counted from `last_activity`, or from the grant if
-//!   the third party has not been active yet. The authorization is withdrawn from
-//!   `last_activity + days × 86 400 s` on; at whole-second resolution this reads "more
-//!   than 45 days" conservatively (one second early).
-//! * **Unlimited history** ([`WindowPolicy::history_months`] `None`) has no
-//!   `publishedPeriod` and no lower bound; ranges then have an open start (`None`).
-//!
-//! ```
-//! use espi_auth::calendar::MonthClock;
-//! use espi_auth::window::{Decision, DenyReason, WindowPolicy};
-//!
-//! let grant = 1_710_072_000; // 2024-03-10T12:00:00Z
-//! let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
-//! assert_eq!(window.history_start, Some(1_646_913_600)); // 2022-03-10T12:00:00Z
-//! assert_eq!(window.forward_end, Some(1_773_144_000)); // 2026-03-10T12:00:00Z
-//! let now = grant + 86_400;
-//! let day_before_grant = (grant - 86_400, grant);
-//! assert_eq!(window.may_serve(None, None, day_before_grant, now), Decision::Allow);
-//! assert_eq!(
-//!     window.may_serve(Some(grant + 3_600), None, day_before_grant, now),
-//!     Decision::Deny(DenyReason::Revoked)
-//! );
-//! # Ok::<(), espi_auth::window::WindowError>(())
-//! ```
+//! Access windows: how far back and forward data may be served ([`WindowPolicy`], [`Window`]).
 
 use espi_model::interval::DateTimeInterval;
 use serde::{Deserialize, Serialize};
@@ -72,7 +20,59 @@ pub enum ForwardRule {
     OpenEnded,
 }
 
-/// A utility program's access-window rules (espi-reference §5).
+/// A utility program's access-window rules: which data a third party may read
+/// (espi-reference §5).
+///
+/// A [`WindowPolicy`] states a program's rules; [`WindowPolicy::window`] applies them
+/// to a grant time on a [`MonthClock`] and gives a [`Window`], which answers:
+///
+/// * the Authorization's `publishedPeriod` and `authorizedPeriod`
+///   ([`Window::published_period`], [`Window::authorized_period`], espi-reference §5.6);
+/// * whether a data interval may be served at `now` ([`Window::may_serve`]);
+/// * the clamp of a requested `published-min`/`published-max` range
+///   ([`Window::clamp`]);
+/// * the calendar-month chunks a client should request ([`monthly_chunks`]).
+///
+/// # Decisions
+///
+/// * **Half-open ranges.** Every range is `[start, end)` in epoch seconds: a start is
+///   inclusive and an end exclusive, as in `DateTimeInterval::contains`.
+/// * **The permitted data** at `now` is `[grant − history, min(now, grant + forward,
+///   revoked))` (espi-reference §5.6). Data after `now` does not exist yet.
+/// * **An ended authorization reaches nothing.** Once revoked, withdrawn for inactivity
+///   or past the end of its forward window, an authorization gives access to no data,
+///   historical data included (espi-reference §5.6: "at expiry set `status` 0"; a
+///   revoked authorization reaches nothing). Revocation is honoured whatever
+///   [`WindowPolicy::revocable`] says: that field only tells a consent page whether the
+///   customer may end the authorization early. When several ends have passed, the
+///   earliest is the reason; at the same instant, revocation comes before withdrawal,
+///   and withdrawal before expiry.
+/// * **Before the grant** nothing may be served.
+/// * **Inactivity** (Con Edison, espi-reference §5.5: "withdrawn if the third party is
+///   inactive more than 45 days") is counted from `last_activity`, or from the grant if
+///   the third party has not been active yet. The authorization is withdrawn from
+///   `last_activity + days × 86 400 s` on; at whole-second resolution this reads "more
+///   than 45 days" conservatively (one second early).
+/// * **Unlimited history** ([`WindowPolicy::history_months`] `None`) has no
+///   `publishedPeriod` and no lower bound; ranges then have an open start (`None`).
+///
+/// ```
+/// use espi_auth::MonthClock;
+/// use espi_auth::{WindowDenial, WindowPolicy};
+///
+/// let grant = 1_710_072_000; // 2024-03-10T12:00:00Z
+/// let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
+/// assert_eq!(window.history_start, Some(1_646_913_600)); // 2022-03-10T12:00:00Z
+/// assert_eq!(window.forward_end, Some(1_773_144_000)); // 2026-03-10T12:00:00Z
+/// let now = grant + 86_400;
+/// let day_before_grant = (grant - 86_400, grant);
+/// assert_eq!(window.may_serve(None, None, day_before_grant, now), Ok(()));
+/// assert_eq!(
+///     window.may_serve(Some(grant + 3_600), None, day_before_grant, now),
+///     Err(WindowDenial::Revoked)
+/// );
+/// # Ok::<(), espi_auth::WindowError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct WindowPolicy {
     /// Calendar months of history before the grant; `None` for no limit.
@@ -80,7 +80,7 @@ pub struct WindowPolicy {
     /// How the forward window ends.
     pub forward: ForwardRule,
     /// Whether the customer may revoke before the end. Informational: a revocation
-    /// that happened is always honoured (see the [module documentation](self)).
+    /// that happened is always honoured (see [`WindowPolicy`]).
     pub revocable: bool,
     /// Days of third-party inactivity after which the authorization is withdrawn;
     /// `None` for no such rule.
@@ -100,7 +100,7 @@ impl WindowPolicy {
     /// forward, ended early by revocation.
     ///
     /// ```
-    /// use espi_auth::window::{ForwardRule, WindowPolicy};
+    /// use espi_auth::{ForwardRule, WindowPolicy};
     /// let ameren = WindowPolicy::ameren_share_my_usage();
     /// assert_eq!(ameren.history_months, Some(24));
     /// assert_eq!(ameren.forward, ForwardRule::Months(24));
@@ -216,18 +216,9 @@ pub struct Window {
     pub inactivity_limit: Option<i64>,
 }
 
-/// Whether data may be served.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Decision {
-    /// The data may be served.
-    Allow,
-    /// The data may not be served, for this reason.
-    Deny(DenyReason),
-}
-
 /// Why data may not be served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Error)]
-pub enum DenyReason {
+pub enum WindowDenial {
     /// `now` is before the grant.
     #[error("the authorization has not been granted yet")]
     NotYetGranted,
@@ -294,16 +285,16 @@ impl Window {
     }
 
     /// Whether the authorization itself still gives access at `now`: `Err` with the
-    /// reason if it has not been granted yet or has ended (see the
-    /// [module documentation](self) for the order of reasons).
+    /// reason if it has not been granted yet or has ended (see
+    /// [`WindowPolicy`] for the order of reasons).
     pub fn status_at(
         &self,
         revoked_at: Option<i64>,
         last_activity: Option<i64>,
         now: i64,
-    ) -> Result<(), DenyReason> {
+    ) -> Result<(), WindowDenial> {
         if now < self.grant {
-            return Err(DenyReason::NotYetGranted);
+            return Err(WindowDenial::NotYetGranted);
         }
         let withdrawn_at = self.inactivity_limit.map(|limit| {
             last_activity
@@ -312,11 +303,11 @@ impl Window {
                 .saturating_add(limit)
         });
         let ends = [
-            (revoked_at, DenyReason::Revoked),
-            (withdrawn_at, DenyReason::WithdrawnForInactivity),
-            (self.forward_end, DenyReason::Expired),
+            (revoked_at, WindowDenial::Revoked),
+            (withdrawn_at, WindowDenial::WithdrawnForInactivity),
+            (self.forward_end, WindowDenial::Expired),
         ];
-        let mut earliest: Option<(i64, DenyReason)> = None;
+        let mut earliest: Option<(i64, WindowDenial)> = None;
         for (at, reason) in ends {
             let Some(at) = at else { continue };
             if at > now {
@@ -341,7 +332,7 @@ impl Window {
         revoked_at: Option<i64>,
         last_activity: Option<i64>,
         now: i64,
-    ) -> Result<(Option<i64>, i64), DenyReason> {
+    ) -> Result<(Option<i64>, i64), WindowDenial> {
         self.status_at(revoked_at, last_activity, now)?;
         // `status_at` has rejected every end at or before `now`, so this minimum is
         // `now`; it is computed in full to keep the rule of §5.6 visible.
@@ -352,7 +343,8 @@ impl Window {
         Ok((self.history_start, end))
     }
 
-    /// Whether the data interval `[start, end)` (epoch seconds) may be served at `now`.
+    /// Whether the data interval `[start, end)` (epoch seconds) may be served at `now`:
+    /// `Ok(())`, or why not.
     ///
     /// The start is inclusive and the end exclusive: data from exactly the history
     /// start may be served, and data ending exactly at `now` or at the forward end.
@@ -363,26 +355,24 @@ impl Window {
         last_activity: Option<i64>,
         (start, end): (i64, i64),
         now: i64,
-    ) -> Decision {
-        if let Err(reason) = self.status_at(revoked_at, last_activity, now) {
-            return Decision::Deny(reason);
-        }
+    ) -> Result<(), WindowDenial> {
+        self.status_at(revoked_at, last_activity, now)?;
         if end < start {
-            return Decision::Deny(DenyReason::InvalidInterval);
+            return Err(WindowDenial::InvalidInterval);
         }
         if self.history_start.is_some_and(|first| start < first) {
-            return Decision::Deny(DenyReason::BeforeHistoryStart);
+            return Err(WindowDenial::BeforeHistoryStart);
         }
         if self
             .forward_end
             .is_some_and(|last| end > last || start >= last)
         {
-            return Decision::Deny(DenyReason::AfterForwardWindow);
+            return Err(WindowDenial::AfterForwardWindow);
         }
         if end > now || start >= now {
-            return Decision::Deny(DenyReason::InFuture);
+            return Err(WindowDenial::InFuture);
         }
-        Decision::Allow
+        Ok(())
     }
 
     /// The intersection of a requested range (`published-min`/`published-max`, `None`
@@ -390,8 +380,8 @@ impl Window {
     ///
     /// Returns `(min, max)`, with `min` `None` only when neither the request nor the
     /// policy bounds it. Fails with the reason nothing may be served, or with the bound
-    /// the request lies wholly beyond ([`DenyReason::BeforeHistoryStart`],
-    /// [`DenyReason::InFuture`]), or [`DenyReason::InvalidInterval`] when the request
+    /// the request lies wholly beyond ([`WindowDenial::BeforeHistoryStart`],
+    /// [`WindowDenial::InFuture`]), or [`WindowDenial::InvalidInterval`] when the request
     /// itself is empty or inverted.
     pub fn clamp(
         &self,
@@ -399,12 +389,12 @@ impl Window {
         last_activity: Option<i64>,
         (requested_min, requested_max): (Option<i64>, Option<i64>),
         now: i64,
-    ) -> Result<(Option<i64>, i64), DenyReason> {
+    ) -> Result<(Option<i64>, i64), WindowDenial> {
         let (first, end) = self.permitted(revoked_at, last_activity, now)?;
         if let (Some(min), Some(max)) = (requested_min, requested_max)
             && max <= min
         {
-            return Err(DenyReason::InvalidInterval);
+            return Err(WindowDenial::InvalidInterval);
         }
         let min = match (requested_min, first) {
             (Some(requested), Some(first)) => Some(requested.max(first)),
@@ -414,10 +404,10 @@ impl Window {
         if let (Some(first), Some(requested)) = (first, requested_max)
             && requested <= first
         {
-            return Err(DenyReason::BeforeHistoryStart);
+            return Err(WindowDenial::BeforeHistoryStart);
         }
         if min.is_some_and(|min| min >= max) {
-            return Err(DenyReason::InFuture);
+            return Err(WindowDenial::InFuture);
         }
         Ok((min, max))
     }
@@ -434,8 +424,8 @@ impl Window {
 /// to a day).
 ///
 /// ```
-/// use espi_auth::calendar::MonthClock;
-/// use espi_auth::window::monthly_chunks;
+/// use espi_auth::MonthClock;
+/// use espi_auth::monthly_chunks;
 ///
 /// // 2024-01-15T00:00Z to 2024-03-10T00:00Z.
 /// let chunks = monthly_chunks(&MonthClock::Utc, (1_705_276_800, 1_710_028_800))?;
@@ -447,7 +437,7 @@ impl Window {
 ///         (1_709_251_200, 1_710_028_800), // 1 Mar – 10 Mar
 ///     ]
 /// );
-/// # Ok::<(), espi_auth::calendar::CalendarError>(())
+/// # Ok::<(), espi_auth::CalendarError>(())
 /// ```
 pub fn monthly_chunks(
     clock: &MonthClock,
@@ -642,25 +632,19 @@ mod tests {
         let now = grant() + 10 * DAY;
         let serve = |data| window.may_serve(None, None, data, now);
         // Start inclusive at the history start.
-        assert_eq!(serve((first, first + 3_600)), Decision::Allow);
+        assert_eq!(serve((first, first + 3_600)), Ok(()));
         assert_eq!(
             serve((first - 1, first + 3_600)),
-            Decision::Deny(DenyReason::BeforeHistoryStart)
+            Err(WindowDenial::BeforeHistoryStart)
         );
         // End exclusive at `now`.
-        assert_eq!(serve((now - 3_600, now)), Decision::Allow);
-        assert_eq!(
-            serve((now - 3_600, now + 1)),
-            Decision::Deny(DenyReason::InFuture)
-        );
-        assert_eq!(serve((now, now)), Decision::Deny(DenyReason::InFuture));
-        assert_eq!(serve((now - 1, now - 1)), Decision::Allow);
+        assert_eq!(serve((now - 3_600, now)), Ok(()));
+        assert_eq!(serve((now - 3_600, now + 1)), Err(WindowDenial::InFuture));
+        assert_eq!(serve((now, now)), Err(WindowDenial::InFuture));
+        assert_eq!(serve((now - 1, now - 1)), Ok(()));
         // Across the grant: history and forward data alike.
-        assert_eq!(serve((grant() - DAY, grant() + DAY)), Decision::Allow);
-        assert_eq!(
-            serve((now, now - 1)),
-            Decision::Deny(DenyReason::InvalidInterval)
-        );
+        assert_eq!(serve((grant() - DAY, grant() + DAY)), Ok(()));
+        assert_eq!(serve((now, now - 1)), Err(WindowDenial::InvalidInterval));
     }
 
     #[test]
@@ -669,24 +653,21 @@ mod tests {
         let end = utc(2026, 3, 10, 12);
         let now = end - 1;
         let serve = |data, now| window.may_serve(None, None, data, now);
-        assert_eq!(serve((end - 7_200, end - 3_600), now), Decision::Allow);
+        assert_eq!(serve((end - 7_200, end - 3_600), now), Ok(()));
         assert_eq!(
             serve((end - 3_600, end + 1), now),
-            Decision::Deny(DenyReason::AfterForwardWindow)
+            Err(WindowDenial::AfterForwardWindow)
         );
         assert_eq!(
             serve((end, end + 3_600), now),
-            Decision::Deny(DenyReason::AfterForwardWindow)
+            Err(WindowDenial::AfterForwardWindow)
         );
         // Data ending exactly at the forward end is fine once it is in the past, but
         // at the forward end the authorization has expired.
-        assert_eq!(
-            serve((end - 3_600, end), end),
-            Decision::Deny(DenyReason::Expired)
-        );
+        assert_eq!(serve((end - 3_600, end), end), Err(WindowDenial::Expired));
         assert_eq!(
             serve((grant(), grant() + 1), end + DAY),
-            Decision::Deny(DenyReason::Expired)
+            Err(WindowDenial::Expired)
         );
     }
 
@@ -696,27 +677,27 @@ mod tests {
         let data = (grant() - DAY, grant());
         assert_eq!(
             window.may_serve(None, None, data, grant() - 1),
-            Decision::Deny(DenyReason::NotYetGranted)
+            Err(WindowDenial::NotYetGranted)
         );
-        assert_eq!(window.may_serve(None, None, data, grant()), Decision::Allow);
+        assert_eq!(window.may_serve(None, None, data, grant()), Ok(()));
         let revoked = grant() + 30 * DAY;
         assert_eq!(
             window.may_serve(Some(revoked), None, data, revoked - 1),
-            Decision::Allow
+            Ok(())
         );
         assert_eq!(
             window.may_serve(Some(revoked), None, data, revoked),
-            Decision::Deny(DenyReason::Revoked)
+            Err(WindowDenial::Revoked)
         );
         // After both revocation and expiry, the earlier one is the reason.
         let after_both = utc(2027, 1, 1, 0);
         assert_eq!(
             window.may_serve(Some(revoked), None, data, after_both),
-            Decision::Deny(DenyReason::Revoked)
+            Err(WindowDenial::Revoked)
         );
         assert_eq!(
             window.may_serve(Some(utc(2026, 6, 1, 0)), None, data, after_both),
-            Decision::Deny(DenyReason::Expired)
+            Err(WindowDenial::Expired)
         );
     }
 
@@ -730,31 +711,31 @@ mod tests {
         let limit = active + 45 * DAY;
         assert_eq!(
             window.may_serve(None, Some(active), data, limit - 1),
-            Decision::Allow
+            Ok(())
         );
         assert_eq!(
             window.may_serve(None, Some(active), data, limit),
-            Decision::Deny(DenyReason::WithdrawnForInactivity)
+            Err(WindowDenial::WithdrawnForInactivity)
         );
         // Never active: counted from the grant.
         assert_eq!(
             window.may_serve(None, None, data, grant() + 45 * DAY - 1),
-            Decision::Allow
+            Ok(())
         );
         assert_eq!(
             window.may_serve(None, None, data, grant() + 45 * DAY),
-            Decision::Deny(DenyReason::WithdrawnForInactivity)
+            Err(WindowDenial::WithdrawnForInactivity)
         );
         // Open-ended forward: years later, still allowed while active.
         let later = grant() + 3_000 * DAY;
         assert_eq!(
             window.may_serve(None, Some(later - DAY), (later - 7_200, later), later),
-            Decision::Allow
+            Ok(())
         );
         // Ameren has no inactivity rule.
         assert_eq!(
             ameren_utc().may_serve(None, None, data, grant() + 400 * DAY),
-            Decision::Allow
+            Ok(())
         );
     }
 
@@ -779,17 +760,20 @@ mod tests {
         );
         assert_eq!(
             clamp(Some(first - DAY), Some(first)),
-            Err(DenyReason::BeforeHistoryStart)
+            Err(WindowDenial::BeforeHistoryStart)
         );
-        assert_eq!(clamp(Some(now), Some(now + DAY)), Err(DenyReason::InFuture));
-        assert_eq!(clamp(Some(now), None), Err(DenyReason::InFuture));
+        assert_eq!(
+            clamp(Some(now), Some(now + DAY)),
+            Err(WindowDenial::InFuture)
+        );
+        assert_eq!(clamp(Some(now), None), Err(WindowDenial::InFuture));
         assert_eq!(
             clamp(Some(grant()), Some(grant())),
-            Err(DenyReason::InvalidInterval)
+            Err(WindowDenial::InvalidInterval)
         );
         assert_eq!(
             window.clamp(Some(now - 1), None, (None, None), now),
-            Err(DenyReason::Revoked)
+            Err(WindowDenial::Revoked)
         );
         let open = WindowPolicy::open_ended()
             .window(grant(), &MonthClock::Utc)
@@ -866,7 +850,7 @@ mod tests {
             let now = grant() + now_offset;
             let revoked = revoked_offset.map(|o| grant() + o);
             let data = (grant() + offset, grant() + offset + length);
-            if window.may_serve(revoked, Some(now), data, now) == Decision::Allow {
+            if window.may_serve(revoked, Some(now), data, now) == Ok(()) {
                 let (first, end) = window.permitted(revoked, Some(now), now).unwrap();
                 prop_assert!(first.is_none_or(|first| first <= data.0));
                 prop_assert!(data.1 <= end && data.0 < end);
@@ -895,7 +879,7 @@ mod tests {
                 let low = low.unwrap_or(high - 1);
                 prop_assert_eq!(
                     window.may_serve(None, None, (low, high), now),
-                    Decision::Allow
+                    Ok(())
                 );
             }
         }

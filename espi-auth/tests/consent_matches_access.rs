@@ -4,13 +4,13 @@
 //! then the explanation also lists what the endpoint serves and a data kind that
 //! grants it.
 
-use espi_auth::calendar::MonthClock;
-use espi_auth::data_kind::DATA_KINDS;
-use espi_auth::decision::{Access, Authorization, Request, decide};
-use espi_auth::lifecycle::{AuthorizationState, AuthorizedPeriod};
-use espi_auth::scope::BulkId;
-use espi_auth::token::TokenKind;
-use espi_auth::window::WindowPolicy;
+use espi_auth::BulkId;
+use espi_auth::DATA_KINDS;
+use espi_auth::MonthClock;
+use espi_auth::TokenKind;
+use espi_auth::WindowPolicy;
+use espi_auth::{Access, AccessRequest, Authority, decide};
+use espi_auth::{AuthorizationState, AuthorizedPeriod};
 use espi_auth::{Catalogue, Scope};
 use espi_auth::{ENDPOINTS, Endpoint, Method, Serves};
 use proptest::prelude::*;
@@ -99,7 +99,7 @@ proptest! {
             let Some((token, bound, path)) = request_for(endpoint, bulk) else {
                 continue;
             };
-            let authorization = Authorization {
+            let authorization = Authority {
                 state: &state,
                 scope: &scope,
                 catalogue,
@@ -109,7 +109,7 @@ proptest! {
                 token,
                 bound: &bound,
             };
-            let request = Request { method: Method::Get, path: &path, query: "" };
+            let request = AccessRequest { method: Method::Get, path: &path, query: "" };
             let access = decide(&authorization, &request, GRANT + DAY);
             let allowed = matches!(access, Access::Allow { .. });
             let listed = explanation.endpoints.contains(&endpoint.path);

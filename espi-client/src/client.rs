@@ -1,24 +1,4 @@
 //! The client ([`Client`]) and the authenticated handle on one grant ([`Session`]).
-//!
-//! A `Client` holds the configuration, the HTTP transport, the OAuth client and the
-//! token store; it is cheap to clone (an `Arc`) and meant to be shared. A `Session` is
-//! the client plus the key of one token set (one customer's authorization, or a
-//! client-credentials grant): every resource call goes through it.
-//!
-//! For each request a session:
-//!
-//! 1. takes the token set from the store and refreshes it first when it expires
-//!    within [`ClientConfig::refresh_margin`](crate::ClientConfig::refresh_margin);
-//! 2. sends the request with retries ([`crate::retry`]);
-//! 3. on **401** refreshes once and sends the request once more; when the refresh is
-//!    refused (`invalid_grant`: revoked or expired) the result is
-//!    [`Error::AuthorizationEnded`];
-//! 4. on **202 Accepted** waits (honouring `Retry-After`) and asks again, up to
-//!    [`AcceptedPolicy`](crate::AcceptedPolicy)'s bounds;
-//! 5. on **204 No Content** yields no entries (no data is not an error).
-//!
-//! Refreshes are single-flight: concurrent requests that find the same token stale
-//! refresh it once.
 
 use crate::config::ClientConfig;
 use crate::error::{CallbackError, Error, Result};
@@ -291,7 +271,27 @@ impl Client {
     }
 }
 
-/// Requests with one token set: see the [module documentation](self).
+/// Requests with one token set.
+///
+/// A `Client` holds the configuration, the HTTP transport, the OAuth client and the
+/// token store; it is cheap to clone (an `Arc`) and meant to be shared. A `Session` is
+/// the client plus the key of one token set (one customer's authorization, or a
+/// client-credentials grant): every resource call goes through it.
+///
+/// For each request a session:
+///
+/// 1. takes the token set from the store and refreshes it first when it expires
+///    within [`ClientConfig::refresh_margin`](crate::ClientConfig::refresh_margin);
+/// 2. sends the request with retries ([`RetryPolicy`](crate::RetryPolicy));
+/// 3. on **401** refreshes once and sends the request once more; when the refresh is
+///    refused (`invalid_grant`: revoked or expired) the result is
+///    [`Error::AuthorizationEnded`];
+/// 4. on **202 Accepted** waits (honouring `Retry-After`) and asks again, up to
+///    [`AcceptedPolicy`](crate::AcceptedPolicy)'s bounds;
+/// 5. on **204 No Content** yields no entries (no data is not an error).
+///
+/// Refreshes are single-flight: concurrent requests that find the same token stale
+/// refresh it once.
 #[derive(Clone)]
 pub struct Session {
     client: Client,

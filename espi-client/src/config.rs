@@ -1,26 +1,4 @@
-//! The client's settings: the Data Custodian's endpoints, the registered client's
-//! credentials, the TLS roots of trust and an optional mutual-TLS identity, timeouts,
-//! body size limits, retries, concurrency and the clock.
-//!
-//! # What bounds a hostile server
-//!
-//! Whatever a server does, every request ends, and ends in an error that names the
-//! bound it hit, never in a partial result reported as whole:
-//!
-//! | the server… | ends with | setting (default) |
-//! |---|---|---|
-//! | never accepts the connection | [`Error::Timeout`] | [`connect_timeout`](ClientConfig::connect_timeout) (10 s) |
-//! | sends its headers slowly, or never | [`Error::Timeout`] | [`request_timeout`](ClientConfig::request_timeout) (60 s, per attempt; reqwest counts [`read_timeout`](ClientConfig::read_timeout) from the request to the headers too, so the smaller of the two) |
-//! | sends endless headers | [`Error::Transport`] | hyper's header limits (about 400 KiB, 100 headers) |
-//! | stops sending mid-body | [`Error::Timeout`] | [`read_timeout`](ClientConfig::read_timeout) (60 s of silence) |
-//! | trickles a body forever | [`Error::Timeout`] | [`body_timeout`](ClientConfig::body_timeout) (1 h per response body) |
-//! | sends a body over the limit, or endless | [`Error::BodyTooLarge`] | [`max_body_size`](ClientConfig::max_body_size) (4 GiB) |
-//! | sends a large token response | [`Error::BodyTooLarge`] | [`max_token_body_size`](ClientConfig::max_token_body_size) (1 MiB) |
-//! | sends an error status with a slow body | [`Error::Status`] with what arrived | [`request_timeout`](ClientConfig::request_timeout) |
-//! | cuts the body short of its `Content-Length` or last chunk | [`Error::Truncated`] | — |
-//! | sends XML that is not well-formed, or too deep or large | [`Error::Xml`] with the position | [`xml_limits`](ClientConfig::xml_limits) |
-//!
-//! Retries ([`RetryPolicy`]) repeat only the retryable ones, a bounded number of times.
+//! The client's settings ([`ClientConfig`], [`Endpoints`]).
 
 use crate::error::{Error, Result};
 use crate::http::check_url;
@@ -137,6 +115,30 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(3600);
 /// assert!(!format!("{config:?}").contains("s3cr3t"));
 /// # Ok::<(), espi_client::Error>(())
 /// ```
+///
+/// The client's settings: the Data Custodian's endpoints, the registered client's
+/// credentials, the TLS roots of trust and an optional mutual-TLS identity, timeouts,
+/// body size limits, retries, concurrency and the clock.
+///
+/// # What bounds a hostile server
+///
+/// Whatever a server does, every request ends, and ends in an error that names the
+/// bound it hit, never in a partial result reported as whole:
+///
+/// | the server… | ends with | setting (default) |
+/// |---|---|---|
+/// | never accepts the connection | [`Error::Timeout`] | [`connect_timeout`](ClientConfig::connect_timeout) (10 s) |
+/// | sends its headers slowly, or never | [`Error::Timeout`] | [`request_timeout`](ClientConfig::request_timeout) (60 s, per attempt; reqwest counts [`read_timeout`](ClientConfig::read_timeout) from the request to the headers too, so the smaller of the two) |
+/// | sends endless headers | [`Error::Transport`] | hyper's header limits (about 400 KiB, 100 headers) |
+/// | stops sending mid-body | [`Error::Timeout`] | [`read_timeout`](ClientConfig::read_timeout) (60 s of silence) |
+/// | trickles a body forever | [`Error::Timeout`] | [`body_timeout`](ClientConfig::body_timeout) (1 h per response body) |
+/// | sends a body over the limit, or endless | [`Error::BodyTooLarge`] | [`max_body_size`](ClientConfig::max_body_size) (4 GiB) |
+/// | sends a large token response | [`Error::BodyTooLarge`] | [`max_token_body_size`](ClientConfig::max_token_body_size) (1 MiB) |
+/// | sends an error status with a slow body | [`Error::Status`] with what arrived | [`request_timeout`](ClientConfig::request_timeout) |
+/// | cuts the body short of its `Content-Length` or last chunk | [`Error::Truncated`] | — |
+/// | sends XML that is not well-formed, or too deep or large | [`Error::Xml`] with the position | [`xml_limits`](ClientConfig::xml_limits) |
+///
+/// Retries ([`RetryPolicy`]) repeat only the retryable ones, a bounded number of times.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ClientConfig {
@@ -150,11 +152,11 @@ pub struct ClientConfig {
     /// exchanges.
     pub redirect_uri: Option<Url>,
     /// The mutual-TLS client certificate, when the Data Custodian requires one (see
-    /// [`crate::tls`]).
+    /// [`ClientIdentity`](crate::ClientIdentity)).
     pub identity: Option<ClientIdentity>,
     /// Certificates of certification authorities to trust besides the built-in roots
     /// (a Data Custodian whose certificate a private authority issued; see
-    /// [`crate::tls`]).
+    /// [`ClientIdentity`](crate::ClientIdentity)).
     pub root_certificates: Option<RootCertificates>,
     /// Whether the built-in roots are trusted (default `true`): the compiled-in
     /// Mozilla roots, and with the `native-roots` feature the operating system's.
@@ -302,7 +304,7 @@ impl ClientConfig {
     }
 
     /// Trusts the servers whose certificates these authorities issued, besides the
-    /// built-in roots (see [`crate::tls`]).
+    /// built-in roots (see [`ClientIdentity`](crate::ClientIdentity)).
     ///
     /// ```no_run
     /// use espi_client::{ClientConfig, Endpoints, RootCertificates};

@@ -55,7 +55,7 @@ pub enum Error {
     /// certificate is not trusted (unknown issuer, another host name, outside its
     /// validity) or the server refused the client's (none sent, or issued by an
     /// authority it does not trust). Not retried; the reason names the cause (see
-    /// [`crate::tls`]).
+    /// [`ClientIdentity`](crate::ClientIdentity)).
     #[error("{method} {url}: TLS handshake failed: {reason}")]
     Tls {
         /// The HTTP method.
@@ -71,7 +71,7 @@ pub enum Error {
 
     /// No connection within the connect timeout, no response headers within the
     /// request timeout, a body silent longer than the read timeout, or a body not
-    /// ended within the body timeout (see [`crate::config`]).
+    /// ended within the body timeout (see [`ClientConfig`](crate::ClientConfig)).
     #[error("{method} {url}: timed out: {what}")]
     Timeout {
         /// The HTTP method.
@@ -399,7 +399,7 @@ pub enum CallbackError {
     Malformed(String),
 }
 
-/// A failure of a [`TokenStore`](crate::TokenStore) or [`SyncStore`](crate::sync::SyncStore).
+/// A failure of a [`TokenStore`](crate::TokenStore) or [`SyncStore`](crate::SyncStore).
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct StoreError {

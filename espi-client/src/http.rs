@@ -1,15 +1,4 @@
-//! The HTTP transport under everything: which URLs may be contacted, the redirect
-//! policy, TLS ([`crate::tls`]), timeouts, retries with backoff and `Retry-After`, the
-//! concurrency limit, and counters of what happened.
-//!
-//! # What is refused
-//!
-//! - Plain `http` to anything but a loopback host (`127.0.0.0/8`, `::1`,
-//!   `localhost`), and any scheme but `https`/`http` ([`check_url`]).
-//! - A redirect to another origin (scheme, host and port), so a bearer token is never
-//!   sent to another host; same-origin redirects are followed up to
-//!   [`ClientConfig::max_redirects`](crate::ClientConfig::max_redirects). The token
-//!   endpoint follows no redirect at all.
+//! The HTTP transport under everything (see [`check_url`] for what it refuses).
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Result, is_retryable_status};
@@ -38,6 +27,19 @@ use url::{Host, Url};
 /// assert!(check_url(&Url::parse("http://dc.example/x").unwrap()).is_err());
 /// assert!(check_url(&Url::parse("ftp://127.0.0.1/x").unwrap()).is_err());
 /// ```
+///
+/// The HTTP transport under everything: which URLs may be contacted, the redirect
+/// policy, TLS ([`ClientIdentity`](crate::ClientIdentity)), timeouts, retries with backoff and `Retry-After`, the
+/// concurrency limit, and counters of what happened.
+///
+/// # What is refused
+///
+/// - Plain `http` to anything but a loopback host (`127.0.0.0/8`, `::1`,
+///   `localhost`), and any scheme but `https`/`http` ([`check_url`]).
+/// - A redirect to another origin (scheme, host and port), so a bearer token is never
+///   sent to another host; same-origin redirects are followed up to
+///   [`ClientConfig::max_redirects`](crate::ClientConfig::max_redirects). The token
+///   endpoint follows no redirect at all.
 pub fn check_url(url: &Url) -> Result<()> {
     let refuse = |reason: &str| {
         Err(Error::InsecureUrl {

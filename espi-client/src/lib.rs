@@ -1,33 +1,39 @@
 //! An async Green Button Connect My Data client: what a third party uses to pull its
 //! customers' data from a Data Custodian over the NAESB REQ.21 ESPI REST API.
 //!
-//! - OAuth 2.0 as ESPI uses it ([`oauth`]): the authorization URL with PKCE, the
-//!   callback check, code exchange, refresh and client_credentials with
+//! - OAuth 2.0 as ESPI uses it ([`AuthorizationRequest`]): the authorization URL with
+//!   PKCE, the callback check, code exchange, refresh and client_credentials with
 //!   client_secret_basic, the ESPI token fields; tokens kept in a [`TokenStore`] and
-//!   refreshed before they expire and once on a 401 ([`client`]).
-//! - TLS ([`tls`]): the built-in roots, a Data Custodian's private root certificate,
-//!   the operating system's roots with the `native-roots` feature, a mutual-TLS identity
-//!   checked when it is loaded, and certificate refusals that fail at once with
-//!   [`Error::Tls`] naming the cause instead of being retried.
-//! - Every resource endpoint as a typed call ([`resources`]) with the query parameters
-//!   as espi-auth's [`Query`](espi_auth::Query); responses decoded while they stream through
-//!   espi-xml, page after page ([`stream`]); 202 Accepted polled, 204 read as no data.
-//! - A transport that is honest under faults ([`http`], [`retry`]): bounded retries
-//!   with backoff, jitter and `Retry-After`; timeouts and body size limits that end
-//!   whatever a hostile server does ([`config`]); a concurrency limit; plain http
-//!   refused except on loopback; bearer tokens never sent to another origin; secrets
-//!   redacted in `Debug` and logs ([`secret`]).
-//! - [`sync`]: one subscription synced month by month over the window the program and
-//!   the authorization permit, resumable without gaps or duplicates.
-//! - [`notification`]: the BatchList a Data Custodian POSTs, and fetching exactly what
+//!   refreshed before they expire and once on a 401 ([`Session`]).
+//! - TLS ([`ClientIdentity`]): the built-in roots, a Data Custodian's private root
+//!   certificate, the operating system's roots with the `native-roots` feature, a
+//!   mutual-TLS identity checked when it is loaded, and certificate refusals that fail
+//!   at once with [`Error::Tls`] naming the cause instead of being retried.
+//! - Every resource path as a typed value ([`ResourcePath`], with an id type per
+//!   segment) from espi-auth's endpoint catalogue, with the query parameters as
+//!   espi-auth's [`Query`](espi_auth::Query); responses decoded while they stream
+//!   through espi-xml, page after page ([`FeedStream`]); 202 Accepted polled, 204 read
+//!   as no data.
+//! - A transport that is honest under faults ([`check_url`], [`RetryPolicy`]): bounded
+//!   retries with backoff, jitter and `Retry-After`; timeouts and body size limits that
+//!   end whatever a hostile server does ([`ClientConfig`]); a concurrency limit; plain
+//!   http refused except on loopback; bearer tokens never sent to another origin;
+//!   secrets redacted in `Debug` and logs ([`Secret`]).
+//! - [`sync_subscription`]: one subscription synced month by month over the window the
+//!   program and the authorization permit, resumable without gaps or duplicates.
+//! - [`Notification`]: the BatchList a Data Custodian POSTs, and fetching exactly what
 //!   it names.
+//!
+//! Every public item is at the crate root (the modules are private).
 //!
 //! # Example
 //!
 //! ```no_run
 //! # async fn demo() -> espi_client::Result<()> {
-//! use espi_client::sync::{MemorySyncStore, SyncOptions, sync_subscription};
-//! use espi_client::{AuthorizationOptions, Client, ClientConfig, Endpoints};
+//! use espi_client::{
+//!     AuthorizationOptions, Client, ClientConfig, Endpoints, MemorySyncStore, SyncOptions,
+//!     sync_subscription,
+//! };
 //!
 //! let endpoints = Endpoints::new(
 //!     "https://dc.example/oauth/authorize",
@@ -78,43 +84,42 @@
 //!   `sync`, `time`, `macros`: the decoder's blocking thread, channels, timers, and
 //!   `select!` to stop reading a body once its decoder stopped), **bytes**
 //!   (reqwest's chunk type), **futures-core** (the `Stream` trait of [`FeedStream`]),
-//!   **tracing** and **url**, all in the tree before, and the workspace's serde,
+//!   **tracing** and **url**, and the workspace's serde,
 //!   serde_json, thiserror and chrono. Backoff jitter uses a SplitMix generator
 //!   seeded from the standard library's random hasher keys rather than another crate.
-//! - **async-trait** for the store traits ([`TokenStore`], [`sync::SyncStore`]): they
-//!   are async (a durable store waits on a disk or a database) and used as trait
-//!   objects, which native `async fn` in traits does not allow; see [`token`].
+//! - **async-trait** for the store traits ([`TokenStore`], [`SyncStore`]): they are
+//!   async (a durable store waits on a disk or a database) and used as trait objects,
+//!   which native `async fn` in traits does not allow; see [`TokenStore`].
 //!
-//! # Measured
+//! # Performance
 //!
-//! On the project's 2-core VM, release build, client and server in one process:
-//!
-//! - a generated bulk body of 1 GiB (61 677 IntervalBlock entries, 5.9 million
-//!   readings) streamed through [`FeedStream`] at about 115 MB/s with the process's
-//!   peak resident memory going from 6.7 MB to 11.3 MB
-//!   (`cargo test --release -p espi-client --test streaming -- --ignored --nocapture`);
-//! - the whole sync of GBA's 3.9 MB week of one-minute data (13 monthly requests and
-//!   the context requests, 20 160 readings) in 0.17–0.27 s against espi-sandbox.
+//! The streaming benchmark (a generated bulk body of 1 GiB through [`FeedStream`],
+//! throughput and peak resident memory) runs with
+//! `cargo test --release -p espi-client --test streaming -- --ignored --nocapture`;
+//! the README gives the figures measured.
 #![deny(missing_docs)]
 
-pub mod client;
-pub mod config;
-pub mod error;
-pub mod http;
+mod client;
+mod config;
+mod error;
+mod http;
 mod ids;
-pub mod notification;
-pub mod oauth;
+mod notification;
+mod oauth;
 mod query;
-pub mod resources;
-pub mod retry;
-pub mod secret;
-pub mod stream;
-pub mod sync;
-pub mod tls;
-pub mod token;
+mod resources;
+mod retry;
+mod secret;
+mod stream;
+mod sync;
+mod tls;
+mod token;
 
 pub use client::{Client, Session};
-pub use config::{ClientConfig, Endpoints};
+pub use config::{
+    ClientConfig, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_TOKEN_BODY_SIZE,
+    Endpoints,
+};
 pub use error::{CallbackError, Error, Result, StoreError};
 pub use http::{ClientStats, check_url};
 pub use ids::{
@@ -122,6 +127,7 @@ pub use ids::{
     MeterReadingId, QualitySummaryId, ReadingTypeId, RetailCustomerId, SubscriptionId,
     UsagePointId, UsageSummaryId,
 };
+pub use notification::{FetchedNotification, Notification, NotificationTarget};
 pub use oauth::{
     AuthorizationOptions, AuthorizationRequest, PendingAuthorization, TokenResponseError,
     read_token_response,
@@ -129,6 +135,11 @@ pub use oauth::{
 pub use resources::ResourcePath;
 pub use retry::{AcceptedPolicy, RetryPolicy};
 pub use secret::Secret;
-pub use stream::{FeedStream, FeedSummary};
+pub use stream::{FeedStream, FeedSummary, MAX_KEPT_DIAGNOSTICS};
+pub use sync::{
+    DEFAULT_CLOCK_SKEW, MemorySyncStore, MonthRecord, ReadingPosition, ReadingTotals,
+    StoredReading, SyncBatch, SyncOptions, SyncReport, SyncStore, entry_key, readings_of,
+    sync_subscription,
+};
 pub use tls::{ClientIdentity, RootCertificates};
-pub use token::{Grant, MemoryTokenStore, TokenKey, TokenSet, TokenStore};
+pub use token::{Grant, GrantedScope, MemoryTokenStore, TokenKey, TokenSet, TokenStore};

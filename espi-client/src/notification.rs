@@ -1,33 +1,35 @@
-//! Notifications: the `BatchList` a Data Custodian POSTs to the third party's
-//! `thirdPartyNotifyUri` (espi-reference §1.5, FB_39 "PUSH model": a notification,
-//! then a GET), and fetching exactly the resources it names.
-//!
-//! A notification is an unauthenticated POST from the network, so its URIs are not
-//! trusted: each must lie under the client's resource endpoint (same origin, path
-//! under it), or it is refused and not fetched — otherwise a forged notification could
-//! make the client send its bearer token anywhere. The URIs are fetched as given,
-//! query included (OpenESPI and the sandbox put `published-min`/`published-max` and
-//! `updated-min` in them, so that they name just the new data).
-//!
-//! ```
-//! use espi_client::notification::Notification;
-//! let body = br#"<BatchList xmlns="http://naesb.org/espi">
-//!   <resources>https://dc.example/espi/1_1/resource/Batch/Subscription/5?published-min=2014-01-01T00:00:00Z</resources>
-//! </BatchList>"#;
-//! let notification = Notification::parse(body)?;
-//! assert_eq!(notification.resources.len(), 1);
-//! # Ok::<(), espi_client::Error>(())
-//! ```
+//! Notifications: the `BatchList` a Data Custodian POSTs, and fetching what it names ([`Notification`]).
 
 use crate::client::{Client, Session};
 use crate::error::{Error, Result};
 use crate::stream::FeedSummary;
-use crate::sync::{Batch, SyncStore};
+use crate::sync::{SyncBatch, SyncStore};
 use espi_auth::Query;
 use espi_model::{Document, Entry, Resource};
 use url::Url;
 
 /// A parsed notification.
+///
+/// Notifications: the `BatchList` a Data Custodian POSTs to the third party's
+/// `thirdPartyNotifyUri` (espi-reference §1.5, FB_39 "PUSH model": a notification,
+/// then a GET), and fetching exactly the resources it names.
+///
+/// A notification is an unauthenticated POST from the network, so its URIs are not
+/// trusted: each must lie under the client's resource endpoint (same origin, path
+/// under it), or it is refused and not fetched — otherwise a forged notification could
+/// make the client send its bearer token anywhere. The URIs are fetched as given,
+/// query included (OpenESPI and the sandbox put `published-min`/`published-max` and
+/// `updated-min` in them, so that they name just the new data).
+///
+/// ```
+/// use espi_client::Notification;
+/// let body = br#"<BatchList xmlns="http://naesb.org/espi">
+///   <resources>https://dc.example/espi/1_1/resource/Batch/Subscription/5?published-min=2014-01-01T00:00:00Z</resources>
+/// </BatchList>"#;
+/// let notification = Notification::parse(body)?;
+/// assert_eq!(notification.resources.len(), 1);
+/// # Ok::<(), espi_client::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Notification {
@@ -37,7 +39,7 @@ pub struct Notification {
 
 /// A URI of a notification, checked.
 #[derive(Debug)]
-pub enum Target {
+pub enum NotificationTarget {
     /// Under the resource endpoint: to be fetched.
     Fetch(Url),
     /// Refused, with why.
@@ -52,14 +54,14 @@ pub enum Target {
 /// What fetching a notification's resources read.
 #[derive(Debug, Default)]
 #[non_exhaustive]
-pub struct Fetched {
+pub struct FetchedNotification {
     /// Each fetched URI with its entries and summary, in the notification's order.
     pub resources: Vec<(Url, Vec<Entry>, FeedSummary)>,
     /// The URIs refused (not fetched), with why.
     pub refused: Vec<(String, Error)>,
 }
 
-impl Fetched {
+impl FetchedNotification {
     /// Every entry fetched, in order.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.resources.iter().flat_map(|(_, entries, _)| entries)
@@ -93,7 +95,7 @@ impl Notification {
     }
 
     /// Each URI checked against the client's resource endpoint.
-    pub fn targets(&self, client: &Client) -> Vec<Target> {
+    pub fn targets(&self, client: &Client) -> Vec<NotificationTarget> {
         self.resources
             .iter()
             .map(|uri| {
@@ -102,8 +104,8 @@ impl Notification {
                     reason: error.to_string(),
                 });
                 match url.and_then(|url| client.check_resource_url(&url).map(|()| url)) {
-                    Ok(url) => Target::Fetch(url),
-                    Err(error) => Target::Refused {
+                    Ok(url) => NotificationTarget::Fetch(url),
+                    Err(error) => NotificationTarget::Refused {
                         uri: uri.clone(),
                         error,
                     },
@@ -116,11 +118,11 @@ impl Notification {
     /// response read whole: notifications name new data, not whole histories) and
     /// lists the refused ones. A failed fetch is an error: what a notification names
     /// is fetched completely or not at all.
-    pub async fn fetch(&self, session: &Session) -> Result<Fetched> {
-        let mut fetched = Fetched::default();
+    pub async fn fetch(&self, session: &Session) -> Result<FetchedNotification> {
+        let mut fetched = FetchedNotification::default();
         for target in self.targets(session.client()) {
             match target {
-                Target::Fetch(url) => {
+                NotificationTarget::Fetch(url) => {
                     let (entries, summary) = session
                         .get_url(&url, &Query::new())
                         .await?
@@ -128,7 +130,7 @@ impl Notification {
                         .await?;
                     fetched.resources.push((url, entries, summary));
                 }
-                Target::Refused { uri, error } => {
+                NotificationTarget::Refused { uri, error } => {
                     tracing::warn!(%uri, %error, "notification URI refused");
                     fetched.refused.push((uri, error));
                 }
@@ -145,10 +147,10 @@ impl Notification {
         session: &Session,
         store: &dyn SyncStore,
         subscription: &str,
-    ) -> Result<Fetched> {
+    ) -> Result<FetchedNotification> {
         let fetched = self.fetch(session).await?;
         let entries: Vec<Entry> = fetched.entries().cloned().collect();
-        let batch = Batch {
+        let batch = SyncBatch {
             entries,
             fetched_at: session.client().now(),
             month: None,

@@ -1,32 +1,9 @@
-//! OAuth 2.0 as ESPI uses it (espi-reference §2): the authorization request, the
-//! callback check, and the token requests (code exchange, refresh,
-//! client_credentials) with client_secret_basic and the ESPI token fields.
-//!
-//! The protocol mechanics come from the `oauth2` crate (PKCE S256, `state`, request
-//! encoding, RFC 6749 responses and errors); every request it makes goes through this
-//! crate's transport ([`crate::http`]): retries, mutual TLS, timeouts, and no
-//! redirects from the token endpoint.
-//!
-//! Token requests are retried like resource requests (connection failures, 429,
-//! 5xx, within the [`RetryPolicy`](crate::RetryPolicy)). A code exchange whose answer
-//! was lost on the way back then fails with `invalid_grant`, since a code is
-//! single-use: start the authorization again.
-//!
-//! The flow, as a web application runs it:
-//!
-//! 1. [`Client::authorization_request`](crate::Client::authorization_request) gives
-//!    the URL to send the customer to and a [`PendingAuthorization`] to keep (in the
-//!    customer's session) until the callback.
-//! 2. The Data Custodian redirects the browser to the redirect URI;
-//!    [`PendingAuthorization::check_callback`] checks `state` and returns the code, or
-//!    the Data Custodian's error as [`CallbackError::Refused`].
-//! 3. [`Client::exchange_code`](crate::Client::exchange_code) trades the code for a
-//!    [`TokenSet`], stored under its authorization URI.
+//! OAuth 2.0 as ESPI uses it (see [`AuthorizationRequest`] for the flow).
 
 use crate::error::{CallbackError, Error, Result};
 use crate::http::Transport;
 use crate::secret::Secret;
-use crate::token::{Grant, TokenSet};
+use crate::token::{Grant, GrantedScope, TokenSet};
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
     BasicTokenType,
@@ -74,6 +51,31 @@ type OAuthClient = oauth2::Client<
 
 /// An authorization request: where to send the customer, and what to keep until the
 /// callback.
+///
+/// OAuth 2.0 as ESPI uses it (espi-reference §2): the authorization request, the
+/// callback check, and the token requests (code exchange, refresh,
+/// client_credentials) with client_secret_basic and the ESPI token fields.
+///
+/// The protocol mechanics come from the `oauth2` crate (PKCE S256, `state`, request
+/// encoding, RFC 6749 responses and errors); every request it makes goes through this
+/// crate's transport ([`check_url`](crate::check_url)): retries, mutual TLS, timeouts, and no
+/// redirects from the token endpoint.
+///
+/// Token requests are retried like resource requests (connection failures, 429,
+/// 5xx, within the [`RetryPolicy`](crate::RetryPolicy)). A code exchange whose answer
+/// was lost on the way back then fails with `invalid_grant`, since a code is
+/// single-use: start the authorization again.
+///
+/// The flow, as a web application runs it:
+///
+/// 1. [`Client::authorization_request`](crate::Client::authorization_request) gives
+///    the URL to send the customer to and a [`PendingAuthorization`] to keep (in the
+///    customer's session) until the callback.
+/// 2. The Data Custodian redirects the browser to the redirect URI;
+///    [`PendingAuthorization::check_callback`] checks `state` and returns the code, or
+///    the Data Custodian's error as [`CallbackError::Refused`].
+/// 3. [`Client::exchange_code`](crate::Client::exchange_code) trades the code for a
+///    [`TokenSet`], stored under its authorization URI.
 #[derive(Debug, Clone)]
 pub struct AuthorizationRequest {
     /// The authorization endpoint URL with `response_type=code`, `client_id`,
@@ -520,7 +522,7 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for TokenResponseError 
 ///
 /// ```
 /// use espi_client::Grant;
-/// use espi_client::oauth::{TokenResponseError, read_token_response};
+/// use espi_client::{TokenResponseError, read_token_response};
 ///
 /// let body = br#"{"access_token":"a","token_type":"Bearer","expires_in":3600,
 ///                 "scope":"FB=4_5_15","resourceURI":"https://dc.example/espi/1_1/resource/Batch/Subscription/9"}"#;
@@ -532,7 +534,7 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for TokenResponseError 
 /// assert!(matches!(missing, Err(TokenResponseError::Json { .. })));
 /// let mac = read_token_response(br#"{"access_token":"a","token_type":"mac"}"#, Grant::AuthorizationCode, 0);
 /// assert_eq!(mac.unwrap_err(), TokenResponseError::TokenType("mac".into()));
-/// # Ok::<(), espi_client::oauth::TokenResponseError>(())
+/// # Ok::<(), espi_client::TokenResponseError>(())
 /// ```
 pub fn read_token_response(
     body: &[u8],
@@ -575,6 +577,9 @@ fn token_set(
     let keep = |new: Option<String>, old: fn(&TokenSet) -> &Option<String>| {
         new.or_else(|| previous.and_then(|tokens| old(tokens).clone()))
     };
+    let scope = scope
+        .map(GrantedScope::new)
+        .or_else(|| previous.and_then(|tokens| tokens.scope.clone()));
     Ok(TokenSet {
         access_token: Secret::new(response.access_token().secret().clone()),
         refresh_token: response
@@ -583,7 +588,7 @@ fn token_set(
             .or_else(|| previous.and_then(|tokens| tokens.refresh_token.clone())),
         token_type: response.token_type().as_ref().to_owned(),
         expires_at,
-        scope: keep(scope, |tokens| &tokens.scope),
+        scope,
         resource_uri: keep(extra.resource_uri.clone(), |tokens| &tokens.resource_uri),
         authorization_uri: keep(extra.authorization_uri.clone(), |tokens| {
             &tokens.authorization_uri

@@ -1,27 +1,5 @@
-//! The ESPI resource paths (NAESB REQ.21 §1.3, §1.4) a third party reads, as a typed
-//! value ([`ResourcePath`]) whose ids have a type each ([`crate::ids`]), and the calls
-//! on [`Session`]: [`Session::get`] (a feed), [`Session::document`] (a small
-//! resource), [`Session::delete`], plus the few a third party makes by name.
-//!
-//! Each variant names a row of espi-auth's endpoint catalogue
-//! ([`ENDPOINTS`](espi_auth::ENDPOINTS)), which builds and parses the path
-//! ([`Route`]): paths are relative to the Data Custodian's resource endpoint
-//! (`…/espi/1_1/resource`), ids percent-encoded.
-//!
-//! ```
-//! use espi_client::{MeterReadingId, ResourcePath, SubscriptionId, UsagePointId};
-//! let blocks = ResourcePath::IntervalBlocks {
-//!     subscription_id: SubscriptionId::new("5"),
-//!     usage_point_id: UsagePointId::new("1"),
-//!     meter_reading_id: MeterReadingId::new("a b"),
-//! };
-//! assert_eq!(blocks.path()?, "Subscription/5/UsagePoint/1/MeterReading/a%20b/IntervalBlock");
-//! assert_eq!(
-//!     ResourcePath::parse("Batch/Subscription/5"),
-//!     Some(ResourcePath::BatchSubscription { subscription_id: SubscriptionId::new("5") })
-//! );
-//! # Ok::<(), espi_auth::RouteError>(())
-//! ```
+//! The ESPI resource paths a third party reads ([`ResourcePath`]) and the calls on
+//! [`Session`].
 
 use crate::client::Session;
 use crate::error::Result;
@@ -41,8 +19,32 @@ macro_rules! resource_paths {
         $(#[$doc:meta])*
         $variant:ident $({ $($field:ident: $id:ty),* })? => $template:literal,
     )*) => {
-        /// A resource path of the ESPI REST API, with typed ids (see the
-        /// [module documentation](self)).
+        /// A resource path of the ESPI REST API, with typed ids.
+        ///
+        /// The ESPI resource paths (NAESB REQ.21 §1.3, §1.4) a third party reads, as a typed
+        /// value ([`ResourcePath`]) whose ids have a type each ([`SubscriptionId`](crate::SubscriptionId) and the others), and the calls
+        /// on [`Session`]: [`Session::get`] (a feed), [`Session::document`] (a small
+        /// resource), [`Session::delete`], plus the few a third party makes by name.
+        ///
+        /// Each variant names a row of espi-auth's endpoint catalogue
+        /// ([`ENDPOINTS`](espi_auth::ENDPOINTS)), which builds and parses the path
+        /// ([`Route`]): paths are relative to the Data Custodian's resource endpoint
+        /// (`…/espi/1_1/resource`), ids percent-encoded.
+        ///
+        /// ```
+        /// use espi_client::{MeterReadingId, ResourcePath, SubscriptionId, UsagePointId};
+        /// let blocks = ResourcePath::IntervalBlocks {
+        ///     subscription_id: SubscriptionId::new("5"),
+        ///     usage_point_id: UsagePointId::new("1"),
+        ///     meter_reading_id: MeterReadingId::new("a b"),
+        /// };
+        /// assert_eq!(blocks.path()?, "Subscription/5/UsagePoint/1/MeterReading/a%20b/IntervalBlock");
+        /// assert_eq!(
+        ///     ResourcePath::parse("Batch/Subscription/5"),
+        ///     Some(ResourcePath::BatchSubscription { subscription_id: SubscriptionId::new("5") })
+        /// );
+        /// # Ok::<(), espi_auth::RouteError>(())
+        /// ```
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ResourcePath {

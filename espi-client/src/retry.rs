@@ -1,28 +1,30 @@
-//! When to try again: exponential backoff with jitter, `Retry-After`, and the bounds
-//! on attempts and time ([`RetryPolicy`]); how to poll a batch answered 202 Accepted
-//! ([`AcceptedPolicy`]).
-//!
-//! The policies are plain values and [`RetryPolicy::delay`] a pure function of the
-//! attempt, the server's `Retry-After` and a random draw, so the rules are tested
-//! without sockets.
-//!
-//! ```
-//! use espi_client::RetryPolicy;
-//! use std::time::Duration;
-//!
-//! let policy = RetryPolicy::default();
-//! // The second retry waits between half and all of 2 × the initial backoff…
-//! let wait = policy.delay(2, None, 0.5);
-//! assert!(wait >= policy.initial_backoff && wait <= policy.initial_backoff * 2);
-//! // …and a server's Retry-After is honoured as a minimum.
-//! assert_eq!(policy.delay(1, Some(Duration::from_secs(7)), 0.0), Duration::from_secs(7));
-//! ```
+//! When to try again ([`RetryPolicy`]) and how to poll a 202 ([`AcceptedPolicy`]).
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Retries of one request: connection failures, timeouts, 408, 429 and 5xx.
+///
+/// When to try again: exponential backoff with jitter, `Retry-After`, and the bounds
+/// on attempts and time ([`RetryPolicy`]); how to poll a batch answered 202 Accepted
+/// ([`AcceptedPolicy`]).
+///
+/// The policies are plain values and [`RetryPolicy::delay`] a pure function of the
+/// attempt, the server's `Retry-After` and a random draw, so the rules are tested
+/// without sockets.
+///
+/// ```
+/// use espi_client::RetryPolicy;
+/// use std::time::Duration;
+///
+/// let policy = RetryPolicy::default();
+/// // The second retry waits between half and all of 2 × the initial backoff…
+/// let wait = policy.delay(2, None, 0.5);
+/// assert!(wait >= policy.initial_backoff && wait <= policy.initial_backoff * 2);
+/// // …and a server's Retry-After is honoured as a minimum.
+/// assert_eq!(policy.delay(1, Some(Duration::from_secs(7)), 0.0), Duration::from_secs(7));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -173,16 +175,7 @@ impl AcceptedPolicy {
 
 /// Parses a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3),
 /// relative to `now` (epoch seconds). A date in the past is zero.
-///
-/// ```
-/// use espi_client::retry::parse_retry_after;
-/// use std::time::Duration;
-/// assert_eq!(parse_retry_after("120", 0), Some(Duration::from_secs(120)));
-/// // Sun, 06 Nov 1994 08:49:37 GMT is 784111777.
-/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_770), Some(Duration::from_secs(7)));
-/// assert_eq!(parse_retry_after("soon", 0), None);
-/// ```
-pub fn parse_retry_after(value: &str, now: i64) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: i64) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
@@ -255,6 +248,17 @@ mod tests {
             policy.delay(1, Some(Duration::ZERO), 1.0),
             Duration::from_millis(10)
         );
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        assert_eq!(parse_retry_after("120", 0), Some(Duration::from_secs(120)));
+        // Sun, 06 Nov 1994 08:49:37 GMT is 784111777.
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_770),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(parse_retry_after("soon", 0), None);
     }
 
     #[test]

@@ -1,17 +1,4 @@
 //! [`Secret`]: a string that never shows itself in `Debug`, `Display` or logs.
-//!
-//! Client secrets, access and refresh tokens, authorization codes, PKCE verifiers and
-//! `state` values are held in a `Secret`. Formatting one prints `[redacted]`, so a
-//! `{:?}` of a configuration or a token set, or a `tracing` field, cannot leak it; the
-//! value is reached only through [`Secret::expose`], which makes every use visible in
-//! review.
-//!
-//! ```
-//! use espi_client::Secret;
-//! let secret = Secret::new("s3cr3t");
-//! assert_eq!(format!("{secret:?} {secret}"), "[redacted] [redacted]");
-//! assert_eq!(secret.expose(), "s3cr3t");
-//! ```
 
 use std::fmt;
 
@@ -19,6 +6,19 @@ use std::fmt;
 ///
 /// There is no `PartialEq`: comparing secrets with `==` can leak them through timing.
 /// [`Secret::matches`] compares in time independent of where the values differ.
+///
+/// Client secrets, access and refresh tokens, authorization codes, PKCE verifiers and
+/// `state` values are held in a `Secret`. Formatting one prints `[redacted]`, so a
+/// `{:?}` of a configuration or a token set, or a `tracing` field, cannot leak it; the
+/// value is reached only through [`Secret::expose`], which makes every use visible in
+/// review.
+///
+/// ```
+/// use espi_client::Secret;
+/// let secret = Secret::new("s3cr3t");
+/// assert_eq!(format!("{secret:?} {secret}"), "[redacted] [redacted]");
+/// assert_eq!(secret.expose(), "s3cr3t");
+/// ```
 #[derive(Clone, Default)]
 pub struct Secret(String);
 

@@ -1,29 +1,4 @@
-//! Responses decoded while they stream ([`FeedStream`]), page after page.
-//!
-//! espi-xml's [`EntryReader`] is a synchronous iterator over a `BufRead`. A response
-//! body is an asynchronous stream of byte chunks. The bridge, per page:
-//!
-//! ```text
-//! async pump ──chunks (bounded, 4)──▶ blocking decoder (EntryReader) ──entries (bounded, 16)──▶ FeedStream::next
-//! ```
-//!
-//! The pump reads the body and hands each chunk to the decoder's `Read` over a
-//! bounded channel; the decoder runs on a blocking thread and sends each entry back
-//! over another bounded channel. Memory therefore stays at a few chunks and a few
-//! entries whatever the size of the body: a bulk file of gigabytes is never held.
-//!
-//! A body that breaks off (the connection drops short of its `Content-Length` or last
-//! chunk, the body stalls past the read timeout or outlasts the body timeout, its bytes
-//! pass the size limit, or the XML ends before its root closes or stops being
-//! well-formed) ends the stream with an error,
-//! never with a short but successful end: the entries already yielded are then not to
-//! be trusted as the whole answer ([`crate::sync`] stages a month's entries and
-//! commits them only once its stream ended cleanly).
-//!
-//! Pagination: when the request carries a page size (`max-results`, from the query or
-//! [`ClientConfig::page_size`](crate::ClientConfig::page_size)) and a page comes back
-//! full, the next page is requested with `start-index` moved on, until a page comes
-//! back short or empty (204).
+//! Responses decoded while they stream, page after page ([`FeedStream`]).
 
 use crate::client::{Fetched, Session};
 use crate::error::{Error, Result};
@@ -87,6 +62,33 @@ enum Message {
 /// Dropping the stream stops reading (the connection is closed). While a page is
 /// read it holds one slot of the client's concurrency limit: with a limit of one,
 /// finish or drop a stream before starting the next request.
+///
+/// Responses decoded while they stream ([`FeedStream`]), page after page.
+///
+/// espi-xml's [`EntryReader`] is a synchronous iterator over a `BufRead`. A response
+/// body is an asynchronous stream of byte chunks. The bridge, per page:
+///
+/// ```text
+/// async pump ──chunks (bounded, 4)──▶ blocking decoder (EntryReader) ──entries (bounded, 16)──▶ FeedStream::next
+/// ```
+///
+/// The pump reads the body and hands each chunk to the decoder's `Read` over a
+/// bounded channel; the decoder runs on a blocking thread and sends each entry back
+/// over another bounded channel. Memory therefore stays at a few chunks and a few
+/// entries whatever the size of the body: a bulk file of gigabytes is never held.
+///
+/// A body that breaks off (the connection drops short of its `Content-Length` or last
+/// chunk, the body stalls past the read timeout or outlasts the body timeout, its bytes
+/// pass the size limit, or the XML ends before its root closes or stops being
+/// well-formed) ends the stream with an error,
+/// never with a short but successful end: the entries already yielded are then not to
+/// be trusted as the whole answer ([`sync_subscription`](crate::sync_subscription) stages a month's entries and
+/// commits them only once its stream ended cleanly).
+///
+/// Pagination: when the request carries a page size (`max-results`, from the query or
+/// [`ClientConfig::page_size`](crate::ClientConfig::page_size)) and a page comes back
+/// full, the next page is requested with `start-index` moved on, until a page comes
+/// back short or empty (204).
 pub struct FeedStream {
     receiver: mpsc::Receiver<Message>,
     summary: Option<FeedSummary>,

@@ -1,43 +1,4 @@
-//! TLS: which servers the client trusts, the certificate it shows a Data Custodian
-//! that requires mutual TLS, and the handshake failures that retrying cannot fix.
-//!
-//! # Which servers are trusted
-//!
-//! By default the Mozilla root certificates compiled into the client (webpki-roots),
-//! whatever the machine has installed. With the crate's `native-roots` feature the
-//! operating system's store is trusted too, as rustls-native-certs reads it (the files
-//! named by `SSL_CERT_FILE` or `SSL_CERT_DIR` instead, when either is set). A Data
-//! Custodian whose certificate chains to a private certificate authority (a test or
-//! staging deployment, a utility's own CA) needs that authority's certificate:
-//! [`ClientConfig::with_root_certificates`](crate::ClientConfig::with_root_certificates),
-//! and [`with_built_in_roots(false)`](crate::ClientConfig::with_built_in_roots) to
-//! trust it alone.
-//!
-//! # Mutual TLS
-//!
-//! A Data Custodian that requires a client certificate (PG&E does) issues one to the
-//! registered third party; [`ClientIdentity::from_pem`] takes it with its chain and
-//! private key, and checks when it is loaded that they can be used: a file that is not
-//! PEM, a certificate without its key, a key without its certificate, or a key that
-//! does not belong to the certificate is an [`Error::Config`] that says which. The
-//! identity is shown to the token endpoint and to the resource server alike.
-//!
-//! # Failures that are not retried
-//!
-//! A handshake that fails because of a certificate fails again on every retry, so it
-//! ends at once in [`Error::Tls`], whose message names the cause:
-//!
-//! | cause | what the message says |
-//! |---|---|
-//! | the server's certificate chains to no trusted root | unknown issuer: add the root with `with_root_certificates` |
-//! | the server's certificate is for another host name, expired or not yet valid | which, with the names or dates |
-//! | the client sent no certificate to a server that requires one | the server requires a client certificate (alert `certificate_required`) |
-//! | the server does not trust the client certificate's issuer | alert `unknown_ca` |
-//! | the server refused the client certificate for another reason | alert `bad_certificate`, `certificate_expired`… |
-//! | the server ended the handshake without saying why | alert `handshake_failure`: often a missing client certificate, or no common protocol version or cipher suite |
-//!
-//! Other TLS failures (a connection cut mid-handshake, a corrupted record) stay
-//! [`Error::Transport`] and are retried like any network failure.
+//! TLS: trusted roots, the mutual-TLS identity, refusals that are not retried ([`ClientIdentity`]).
 
 use crate::error::{Error, Result};
 use rustls::pki_types::pem::{self, SectionKind};
@@ -57,6 +18,47 @@ use std::fmt;
 /// )?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// TLS: which servers the client trusts, the certificate it shows a Data Custodian
+/// that requires mutual TLS, and the handshake failures that retrying cannot fix.
+///
+/// # Which servers are trusted
+///
+/// By default the Mozilla root certificates compiled into the client (webpki-roots),
+/// whatever the machine has installed. With the crate's `native-roots` feature the
+/// operating system's store is trusted too, as rustls-native-certs reads it (the files
+/// named by `SSL_CERT_FILE` or `SSL_CERT_DIR` instead, when either is set). A Data
+/// Custodian whose certificate chains to a private certificate authority (a test or
+/// staging deployment, a utility's own CA) needs that authority's certificate:
+/// [`ClientConfig::with_root_certificates`](crate::ClientConfig::with_root_certificates),
+/// and [`with_built_in_roots(false)`](crate::ClientConfig::with_built_in_roots) to
+/// trust it alone.
+///
+/// # Mutual TLS
+///
+/// A Data Custodian that requires a client certificate (PG&E does) issues one to the
+/// registered third party; [`ClientIdentity::from_pem`] takes it with its chain and
+/// private key, and checks when it is loaded that they can be used: a file that is not
+/// PEM, a certificate without its key, a key without its certificate, or a key that
+/// does not belong to the certificate is an [`Error::Config`] that says which. The
+/// identity is shown to the token endpoint and to the resource server alike.
+///
+/// # Failures that are not retried
+///
+/// A handshake that fails because of a certificate fails again on every retry, so it
+/// ends at once in [`Error::Tls`], whose message names the cause:
+///
+/// | cause | what the message says |
+/// |---|---|
+/// | the server's certificate chains to no trusted root | unknown issuer: add the root with `with_root_certificates` |
+/// | the server's certificate is for another host name, expired or not yet valid | which, with the names or dates |
+/// | the client sent no certificate to a server that requires one | the server requires a client certificate (alert `certificate_required`) |
+/// | the server does not trust the client certificate's issuer | alert `unknown_ca` |
+/// | the server refused the client certificate for another reason | alert `bad_certificate`, `certificate_expired`… |
+/// | the server ended the handshake without saying why | alert `handshake_failure`: often a missing client certificate, or no common protocol version or cipher suite |
+///
+/// Other TLS failures (a connection cut mid-handshake, a corrupted record) stay
+/// [`Error::Transport`] and are retried like any network failure.
 #[derive(Clone)]
 pub struct ClientIdentity(pub(crate) reqwest::Identity);
 
@@ -162,7 +164,7 @@ fn unusable_identity(error: &rustls::Error) -> String {
 }
 
 /// Certificates of the certification authorities whose servers the client trusts, in
-/// addition to the built-in roots or instead of them (see the [module](self)).
+/// addition to the built-in roots or instead of them (see [`ClientIdentity`]).
 ///
 /// ```
 /// use espi_client::RootCertificates;

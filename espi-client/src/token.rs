@@ -1,34 +1,9 @@
-//! Tokens as the client keeps them ([`TokenSet`]), where it keeps them
-//! ([`TokenStore`], [`MemoryTokenStore`]) and under which key ([`TokenKey`]).
-//!
-//! A customer's tokens are keyed by their `authorizationURI` (the Authorization
-//! resource of the grant), which stays the same across refreshes; without one, by the
-//! `resourceURI`, and a client-credentials token without either by its scope.
-//!
-//! # Async and object-safe
-//!
-//! The stores ([`TokenStore`] here, [`SyncStore`](crate::sync::SyncStore) for synced
-//! data) are async traits, because a durable store waits on a disk or a database
-//! server and must not block the runtime while it does. They are used as trait
-//! objects (`Arc<dyn TokenStore>`, `&dyn SyncStore`), which Rust's native `async fn`
-//! in traits does not allow: its futures are unnamed types, so the trait is not
-//! dyn-compatible. The methods are therefore written with the `async-trait` crate,
-//! which boxes each returned future: implementors write plain `async fn`, and the
-//! cost, one allocation per call, is nothing next to the disk write or database
-//! round trip behind it.
-//!
-//! # Committed before used
-//!
-//! The client puts every token response into the store, and waits for the store to
-//! say it is written, before it uses or returns the tokens: a Data Custodian that
-//! rotates refresh tokens has already forgotten the old one, so a new refresh token
-//! that lived only in memory would die with the process. A durable store must make
-//! [`TokenStore::put`] atomic and durable when it returns.
+//! Tokens as the client keeps them ([`TokenSet`]) and where ([`TokenStore`]).
 
 use crate::error::StoreError;
 use crate::ids::{AuthorizationId, RetailCustomerId, SubscriptionId};
 use crate::secret::Secret;
-use espi_auth::BulkId;
+use espi_auth::{BulkId, Scope, ScopeError};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
@@ -67,6 +42,67 @@ impl From<String> for TokenKey {
     }
 }
 
+/// The scope a token was granted: the text the Data Custodian sent, read once
+/// ([`Scope::parse`], lenient). Dereferences to the text.
+///
+/// ```
+/// use espi_client::GrantedScope;
+/// let granted = GrantedScope::new("FB=4_5;HistoryLength=13");
+/// assert_eq!(&*granted, "FB=4_5;HistoryLength=13");
+/// assert_eq!(granted.scope().map(|scope| scope.function_blocks.len()), Ok(2));
+/// assert!(GrantedScope::new("FB=").scope().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantedScope {
+    text: String,
+    parsed: Result<Scope, ScopeError>,
+}
+
+impl GrantedScope {
+    /// The scope `text` as granted, parsed leniently.
+    pub fn new(text: impl Into<String>) -> GrantedScope {
+        let text = text.into();
+        let parsed = Scope::parse(&text).map(|parsed| parsed.scope);
+        GrantedScope { text, parsed }
+    }
+
+    /// The text as the Data Custodian sent it.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// What the scope grants, or why the text is not a scope.
+    pub fn scope(&self) -> Result<&Scope, &ScopeError> {
+        self.parsed.as_ref()
+    }
+}
+
+impl std::ops::Deref for GrantedScope {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for GrantedScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<String> for GrantedScope {
+    fn from(text: String) -> GrantedScope {
+        GrantedScope::new(text)
+    }
+}
+
+impl From<&str> for GrantedScope {
+    fn from(text: &str) -> GrantedScope {
+        GrantedScope::new(text)
+    }
+}
+
 /// How a token set was obtained, which says how to renew it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -97,8 +133,8 @@ pub struct TokenSet {
     /// when the server sent no `expires_in`).
     pub expires_at: Option<i64>,
     /// The granted scope: the final one, which the customer may have narrowed
-    /// (espi-reference §2.2).
-    pub scope: Option<String>,
+    /// (NAESB REQ.21 §2.2).
+    pub scope: Option<GrantedScope>,
     /// `resourceURI`: the data the token reads (`…/Batch/Subscription/{id}` for a
     /// customer grant — GBA's own samples write `…/resource/Subscription/{id}` — and
     /// `…/Batch/Bulk/{id}` for a bulk grant).
@@ -266,7 +302,31 @@ fn segment_after<'a>(uri: &'a str, marker: &str) -> Option<&'a str> {
 }
 
 /// Where tokens are kept between requests (and, for a persistent implementation,
-/// between runs). See the [module documentation](self).
+/// between runs).
+///
+/// A customer's tokens are keyed by their `authorizationURI` (the Authorization
+/// resource of the grant), which stays the same across refreshes; without one, by the
+/// `resourceURI`, and a client-credentials token without either by its scope.
+///
+/// # Async and object-safe
+///
+/// The stores ([`TokenStore`] here, [`SyncStore`](crate::SyncStore) for synced
+/// data) are async traits, because a durable store waits on a disk or a database
+/// server and must not block the runtime while it does. They are used as trait
+/// objects (`Arc<dyn TokenStore>`, `&dyn SyncStore`), which Rust's native `async fn`
+/// in traits does not allow: its futures are unnamed types, so the trait is not
+/// dyn-compatible. The methods are therefore written with the `async-trait` crate,
+/// which boxes each returned future: implementors write plain `async fn`, and the
+/// cost, one allocation per call, is nothing next to the disk write or database
+/// round trip behind it.
+///
+/// # Committed before used
+///
+/// The client puts every token response into the store, and waits for the store to
+/// say it is written, before it uses or returns the tokens: a Data Custodian that
+/// rotates refresh tokens has already forgotten the old one, so a new refresh token
+/// that lived only in memory would die with the process. A durable store must make
+/// [`TokenStore::put`] atomic and durable when it returns.
 #[async_trait::async_trait]
 pub trait TokenStore: Send + Sync {
     /// The token set under `key`.

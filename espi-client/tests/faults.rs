@@ -7,10 +7,10 @@ mod common;
 
 use common::*;
 use espi_auth::Query;
-use espi_client::sync::{
-    Batch, MemorySyncStore, MonthRecord, SyncOptions, SyncStore, sync_subscription,
-};
 use espi_client::{AcceptedPolicy, Client, Error, RetryPolicy, StoreError};
+use espi_client::{
+    MemorySyncStore, MonthRecord, SyncBatch, SyncOptions, SyncStore, sync_subscription,
+};
 use espi_sandbox::{Faults, RunningSandbox};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -38,7 +38,7 @@ async fn sync(
     client: &Client,
     tokens: &espi_client::TokenSet,
     store: &dyn SyncStore,
-) -> espi_client::Result<espi_client::sync::SyncReport> {
+) -> espi_client::Result<espi_client::SyncReport> {
     sync_subscription(&client.session(tokens.key()), store, &options()).await
 }
 
@@ -255,7 +255,7 @@ impl<F: Fn(u32) + Send + Sync> SyncStore for Hooked<F> {
         self.inner.month_records(subscription).await
     }
 
-    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: SyncBatch) -> Result<(), StoreError> {
         let month = batch.month.is_some();
         self.inner.commit(subscription, batch).await?;
         if month {

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use espi_auth::{BulkId, Query};
-use espi_client::sync::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
 use espi_client::{AuthorizationOptions, LocalTimeParametersId, ReadingTypeId, ResourcePath};
+use espi_client::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
 use espi_model::{Document, Resource, ResourceKind};
 use std::time::Instant;
 

@@ -11,9 +11,9 @@ mod common;
 
 use common::*;
 use espi_auth::Query;
-use espi_client::sync::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
 use espi_client::{Client, ClientConfig, Endpoints, Error, Grant, RetryPolicy, Secret};
 use espi_client::{FeedStream, TokenSet};
+use espi_client::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -423,7 +423,7 @@ async fn a_content_length_over_the_limit_is_refused_before_the_body_is_read() {
     let long_read = |config: ClientConfig| config.with_timeouts(ms(2000), ms(2000), ms(30_000));
     for (max, client) in [
         (
-            espi_client::config::DEFAULT_MAX_BODY_SIZE,
+            espi_client::DEFAULT_MAX_BODY_SIZE,
             client_for(&origin, long_read).await,
         ),
         (
@@ -796,7 +796,7 @@ async fn xml_limits_apply_to_responses() {
     let options = client.config().reader_options();
     assert_eq!(
         options.limits.max_document_size,
-        Some(espi_client::config::DEFAULT_MAX_BODY_SIZE)
+        Some(espi_client::DEFAULT_MAX_BODY_SIZE)
     );
     let (mut feed, entries, error, _) = read_bulk(&client).await;
     assert_eq!(entries, 0);

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
-use espi_client::notification::{Notification, Target};
-use espi_client::sync::{MemorySyncStore, SyncOptions, sync_subscription};
+use espi_client::{MemorySyncStore, SyncOptions, sync_subscription};
+use espi_client::{Notification, NotificationTarget};
 use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading};
@@ -111,7 +111,7 @@ async fn a_notification_is_fetched_exactly_and_lands_in_the_store() {
     // Exactly the new block, nothing the customer had already.
     let entries: Vec<&Entry> = fetched.entries().collect();
     assert_eq!(entries.len(), 1, "{entries:?}");
-    assert_eq!(espi_client::sync::readings_of(entries[0]).len(), 24);
+    assert_eq!(espi_client::readings_of(entries[0]).len(), 24);
     let after = store.totals(&subscription);
     assert_eq!(after.count, before.count + 24);
     assert_eq!(after.sum, before.sum + 300);
@@ -147,8 +147,8 @@ async fn notifications_naming_other_hosts_or_paths_are_refused() {
     let fetchable: Vec<String> = targets
         .iter()
         .filter_map(|target| match target {
-            Target::Fetch(url) => Some(url.to_string()),
-            Target::Refused { .. } => None,
+            NotificationTarget::Fetch(url) => Some(url.to_string()),
+            NotificationTarget::Refused { .. } => None,
         })
         .collect();
     assert_eq!(fetchable, std::slice::from_ref(&good));

@@ -241,7 +241,7 @@ async fn a_gigabyte_bulk_streams_with_flat_memory() {
     while let Some(entry) = feed.next().await {
         let entry = entry.expect("an entry");
         entries += 1;
-        readings += espi_client::sync::readings_of(&entry).len() as u64;
+        readings += espi_client::readings_of(&entry).len() as u64;
     }
     let elapsed = started.elapsed();
     let summary = feed.summary().expect("a clean end");

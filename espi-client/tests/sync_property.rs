@@ -11,8 +11,8 @@
 mod common;
 
 use common::scenario::{self, Held, Holdings, Scenario};
+use espi_client::MemorySyncStore;
 use espi_client::MemoryTokenStore;
-use espi_client::sync::MemorySyncStore;
 use proptest::prelude::*;
 use std::sync::Arc;
 

@@ -29,9 +29,9 @@ use crate::state::{Shared, lock, read};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use espi_auth::Query;
 use espi_auth::Route;
-use espi_auth::decision::{Access, Authorization, Reason, Request, decide_range};
-use espi_auth::lifecycle::Unusable;
-use espi_auth::token::TokenKind;
+use espi_auth::TokenKind;
+use espi_auth::Unusable;
+use espi_auth::{Access, AccessRequest, Authority, Denial, decide_range};
 use espi_model::date_time::format_utc;
 
 /// What a request may see.
@@ -76,7 +76,7 @@ pub fn check(
     let now = shared.now();
     let presented = lock(&shared.auth).present(token, now)?;
     let bound = bound_for(&presented, path, &shared.resource_base());
-    let authorization = Authorization {
+    let authorization = Authority {
         state: &presented.state,
         scope: &presented.scope,
         catalogue: CATALOGUE,
@@ -86,7 +86,7 @@ pub fn check(
         token: presented.kind,
         bound: &bound,
     };
-    let request = Request {
+    let request = AccessRequest {
         method: espi_method,
         path,
         query: "",
@@ -195,13 +195,13 @@ fn bound_for(presented: &Presented, path: &str, resource_base: &str) -> String {
 }
 
 /// The HTTP error for a denial, saying which token and why.
-fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
+fn denial(presented: &Presented, reason: &Denial, path: &str) -> ApiError {
     let whose = match &presented.authorization_id {
         Some(id) => format!("the access token of Authorization {id}"),
         None => format!("the {}", presented.kind),
     };
     match reason {
-        Reason::Unusable(unusable) => {
+        Denial::Unusable(unusable) => {
             let why = match unusable {
                 Unusable::Revoked => match presented.revoked_at {
                     Some(at) => format!(
@@ -225,11 +225,11 @@ fn denial(presented: &Presented, reason: &Reason, path: &str) -> ApiError {
             };
             ApiError::invalid_token(format!("{whose} cannot be used: {why}"))
         }
-        Reason::Query(_) => ApiError::bad_request(format!("{reason}")),
-        Reason::Unreachable(_)
-        | Reason::NotInScope { .. }
-        | Reason::BulkNotInScope { .. }
-        | Reason::Window(_) => {
+        Denial::Query(_) => ApiError::bad_request(format!("{reason}")),
+        Denial::Unreachable(_)
+        | Denial::NotInScope { .. }
+        | Denial::BulkNotInScope { .. }
+        | Denial::Window(_) => {
             ApiError::forbidden(format!("{whose} may not read {path}: {reason}"))
         }
     }

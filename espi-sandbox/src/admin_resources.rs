@@ -32,7 +32,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use espi_auth::Query;
-use espi_auth::token::TokenKind;
+use espi_auth::TokenKind;
 use espi_model::application_information::ApplicationInformation;
 use espi_model::atom::Metadata;
 use espi_model::authorization::Authorization;

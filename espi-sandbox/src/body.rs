@@ -1,5 +1,5 @@
 //! Reading a request body, once the request is authenticated: bounded in size and in
-//! the pause between its pieces ([`Limits`](crate::config::Limits)).
+//! the pause between its pieces ([`ServerLimits`](crate::config::ServerLimits)).
 
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};

@@ -1,7 +1,7 @@
 //! What a sandbox serves and how it behaves: data, the registered client, token
 //! lifetimes, the window policy, the clock and the fault knobs.
 
-use espi_auth::window::WindowPolicy;
+use espi_auth::WindowPolicy;
 use espi_auth::{Clock, SystemClock};
 use espi_model::Document;
 use std::sync::Arc;
@@ -74,7 +74,7 @@ pub struct Faults {
 /// records in the authorization server, the connections and timeouts in the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Limits {
+pub struct ServerLimits {
     /// Consent pages waiting for the customer's answer (each expires after ten
     /// minutes); more are refused with `temporarily_unavailable`. Default 1 000.
     pub pending_consents: usize,
@@ -103,9 +103,9 @@ pub struct Limits {
     pub send_buffer: Option<usize>,
 }
 
-impl Default for Limits {
+impl Default for ServerLimits {
     fn default() -> Self {
-        Limits {
+        ServerLimits {
             pending_consents: 1_000,
             codes: 1_000,
             authorizations: 10_000,
@@ -141,7 +141,7 @@ pub struct SandboxConfig {
     /// Fault injection.
     pub faults: Faults,
     /// Bounds on records, connections and waits.
-    pub limits: Limits,
+    pub limits: ServerLimits,
     /// A seed for the fault dice and generated secrets, so test runs repeat.
     pub seed: u64,
 }
@@ -171,7 +171,7 @@ impl SandboxConfig {
             policy: WindowPolicy::ameren_share_my_usage(),
             clock: Arc::new(SystemClock),
             faults: Faults::default(),
-            limits: Limits::default(),
+            limits: ServerLimits::default(),
             seed: 1,
         }
     }

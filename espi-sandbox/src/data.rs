@@ -93,8 +93,6 @@ struct CustomerStore {
 pub struct Item {
     /// The kind of the entry's resource.
     pub kind: ResourceKind,
-    /// The resource id (empty for customer data, which is served as loaded).
-    pub id: String,
     /// `self`, relative to `…/espi/1_1/resource`.
     pub path: String,
     /// `up`, relative to `…/espi/1_1/resource`.
@@ -189,7 +187,6 @@ impl Item {
     pub fn for_test(kind: ResourceKind, published: i64, interval: Option<(i64, i64)>) -> Item {
         Item {
             kind,
-            id: String::new(),
             path: String::new(),
             collection: String::new(),
             usage_point: None,
@@ -303,7 +300,6 @@ impl DataStore {
                 meta.links.clear();
                 customer.customer.push(Arc::new(Item {
                     kind,
-                    id: String::new(),
                     path: String::new(),
                     collection: String::new(),
                     usage_point: None,
@@ -1176,7 +1172,6 @@ fn usage_item(
     };
     Item {
         kind: placement.kind,
-        id: placement.id,
         path: placement.path,
         collection: placement.collection,
         usage_point: placement.usage_point,

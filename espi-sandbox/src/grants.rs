@@ -14,7 +14,7 @@
 //!   made so that every one a grant was given is recognised ([`crate::refresh_token`]).
 //! - **Codes** are single-use and live [`CODE_LIFETIME`] seconds. A code presented a
 //!   second time revokes the Authorization it produced (RFC 6749 §4.1.2).
-//! - **Bounded records** ([`Limits`]): consent pages wait at most
+//! - **Bounded records** ([`ServerLimits`]): consent pages wait at most
 //!   [`CONSENT_LIFETIME`] seconds and codes are remembered [`CODE_MEMORY`] seconds after
 //!   their use or expiry; beyond the limits on how many are kept, the oldest
 //!   remembered codes go first, and a new consent page or code is refused with
@@ -40,21 +40,19 @@
 //!
 //! Times are epoch seconds from the sandbox's clock; nothing here reads a clock.
 
-use crate::config::Limits;
+use crate::config::ServerLimits;
 use crate::error::ApiError;
 use crate::refresh_token::RefreshKey;
 use crate::state::Shared;
 use base64::Engine as _;
+use espi_auth::Catalogue;
+use espi_auth::MonthClock;
+use espi_auth::Scope;
 use espi_auth::Serves;
-use espi_auth::calendar::MonthClock;
-use espi_auth::function_block::Catalogue;
-use espi_auth::lifecycle::{
-    AuthorizationState, AuthorizedPeriod, LifecycleError, Status, Unusable,
-};
-use espi_auth::negotiation::negotiate_scopes;
-use espi_auth::scope::Scope;
-use espi_auth::token::TokenKind;
-use espi_auth::window::{Window, WindowPolicy};
+use espi_auth::TokenKind;
+use espi_auth::negotiate_scopes;
+use espi_auth::{AuthorizationState, AuthorizedPeriod, LifecycleError, LifecycleStatus, Unusable};
+use espi_auth::{Window, WindowPolicy};
 use espi_model::code_list::GrantType;
 use espi_model::date_time::format_utc;
 use espi_model::interval::DateTimeInterval;
@@ -444,7 +442,7 @@ impl AuthorizationRecord {
     }
 
     /// The status at `now`, with the end of the authorizedPeriod applied.
-    pub fn status(&self, now: i64) -> Status {
+    pub fn status(&self, now: i64) -> LifecycleStatus {
         self.state.expire(now).status()
     }
 
@@ -541,7 +539,7 @@ pub enum RevokeError {
 /// Applications, authorizations, authorization codes and tokens.
 #[derive(Default)]
 pub struct AuthStore {
-    limits: Limits,
+    limits: ServerLimits,
     next_id: u64,
     authorizations: BTreeMap<u64, AuthorizationRecord>,
     consents: HashMap<String, PendingConsent>,
@@ -567,7 +565,7 @@ impl std::fmt::Debug for AuthStore {
 
 impl AuthStore {
     /// An empty store keeping at most the records `limits` allows.
-    pub fn new(limits: Limits) -> AuthStore {
+    pub fn new(limits: ServerLimits) -> AuthStore {
         AuthStore {
             limits,
             ..AuthStore::default()

@@ -34,7 +34,7 @@ mod data;
 mod error;
 mod faults;
 mod grants;
-pub mod notify;
+mod notify;
 mod oauth;
 mod query;
 mod refresh_token;
@@ -43,8 +43,9 @@ mod server;
 mod state;
 mod stream;
 
-pub use config::{ClientRegistration, CustomerData, Faults, Limits, SandboxConfig};
+pub use config::{ClientRegistration, CustomerData, Faults, SandboxConfig, ServerLimits};
 pub use error::ApiError;
+pub use notify::{AddError, AddedUsage, NotificationDelivery};
 
 use axum::Router;
 use state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared};
@@ -103,7 +104,7 @@ pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Resul
 
 /// A listening socket on `address`, its accepted connections' send buffer bounded
 /// as `limits` says (the accepted sockets inherit it).
-fn listen(address: SocketAddr, limits: &Limits) -> std::io::Result<tokio::net::TcpListener> {
+fn listen(address: SocketAddr, limits: &ServerLimits) -> std::io::Result<tokio::net::TcpListener> {
     let socket = match address {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
         SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
@@ -201,7 +202,7 @@ impl RunningSandbox {
     ///
     /// If the operating system provides no randomness for the token.
     pub fn data_custodian_token(&self) -> String {
-        self.admin_token(espi_auth::token::TokenKind::DataCustodian)
+        self.admin_token(espi_auth::TokenKind::DataCustodian)
     }
 
     /// The application's `registration_access_token` (R, bound to
@@ -211,7 +212,7 @@ impl RunningSandbox {
     ///
     /// If the operating system provides no randomness for the token.
     pub fn registration_token(&self) -> String {
-        self.admin_token(espi_auth::token::TokenKind::Registration)
+        self.admin_token(espi_auth::TokenKind::Registration)
     }
 
     /// An `upload_access_token` (U, bound to `…/Batch/RetailCustomer/*/UsagePoint`):
@@ -222,7 +223,7 @@ impl RunningSandbox {
     ///
     /// If the operating system provides no randomness for the token.
     pub fn upload_token(&self) -> String {
-        self.admin_token(espi_auth::token::TokenKind::Upload)
+        self.admin_token(espi_auth::TokenKind::Upload)
     }
 
     /// Every Authorization granted so far, in id order: its id and its status now
@@ -235,7 +236,7 @@ impl RunningSandbox {
             .collect()
     }
 
-    fn admin_token(&self, kind: espi_auth::token::TokenKind) -> String {
+    fn admin_token(&self, kind: espi_auth::TokenKind) -> String {
         let now = self.shared.now();
         let terms = grants::Terms::of(&self.shared);
         state::lock(&self.shared.auth)
@@ -268,7 +269,7 @@ impl RunningSandbox {
     }
 
     /// The admin URL that adds usage data to a retail customer over HTTP
-    /// (`POST`, see [`notify`]).
+    /// (`POST`, see [`RunningSandbox::add_usage`]).
     pub fn add_usage_url(&self, retail_customer_id: &str) -> String {
         format!(
             "{}/admin/RetailCustomer/{retail_customer_id}/UsagePoint",
@@ -279,12 +280,53 @@ impl RunningSandbox {
     /// Adds the entries of `document` (new IntervalBlocks under existing MeterReadings,
     /// or whole new UsagePoints) to a retail customer's usage data, stamped with the
     /// sandbox's now, then POSTs a BatchList notification to the client's notify URI
-    /// for each authorization in force. See [`notify`] for the rules.
+    /// for each authorization in force (NAESB REQ.21 §1.5, the "PUSH model": a
+    /// notification, then a GET).
+    ///
+    ///
+    /// Data is added with this method
+    /// or over HTTP:
+    ///
+    /// ```text
+    /// POST /DataCustodian/admin/RetailCustomer/{retailCustomerId}/UsagePoint
+    /// Authorization: Bearer <the Data Custodian's token>
+    /// Content-Type: application/atom+xml
+    ///
+    /// <feed>…new IntervalBlocks, or whole UsagePoints…</feed>
+    /// ```
+    ///
+    /// The token is judged as for ESPI's upload route `Batch/RetailCustomer/{id}/UsagePoint`
+    /// (POST: data custodian or upload tokens), before the body is read. The answer is 201
+    /// with a JSON summary (`added`, `paths`, `notification`); 400 for a body that is not
+    /// ESPI XML or does not link to the customer's data (nothing is added then), 404 for an
+    /// unknown customer, 413 for a body over [`ServerLimits::upload_bytes`](crate::ServerLimits) (512
+    /// MiB by default), 408 for one that stalls.
+    ///
+    /// What links where: the posted entries are linked among themselves first (the rules of
+    /// [`espi_model::link`]); what does not link there must link to the customer's data by
+    /// its Atom links, in the source files' hrefs or the sandbox's: an IntervalBlock whose
+    /// `up` is a MeterReading's IntervalBlock collection, a MeterReading or summary whose
+    /// `up` is a UsagePoint's collection. A UsagePoint, MeterReading, ReadingType or
+    /// LocalTimeParameters whose `self` names one the customer has is that one and is not
+    /// added again, so a client may post a whole tree with its new blocks. When anything
+    /// does not link, nothing is added. Added entries get ids and hrefs in the sandbox's
+    /// URL space and are stamped `published` = `updated` = the sandbox's now.
+    ///
+    /// Then, when the client registered a notify URI and the customer has authorizations in
+    /// force, the sandbox POSTs an ESPI `BatchList` (`application/atom+xml`) there, with
+    /// one URI per subscription, as OpenESPI writes them with one addition:
+    /// `…/Batch/Subscription/{id}?published-min={a}&published-max={b}&updated-min={now}`.
+    /// `[a, b]` is the span of the added IntervalBlocks' intervals (which is how §1.6
+    /// selects blocks), widened to now when other entries were added (those are selected by
+    /// `published`, which is now). `updated-min` is the time of the addition: without it
+    /// the range would also select existing entries that fall inside it; with it, fetching
+    /// the URI returns exactly the added entries (and whatever is added after them). The
+    /// outcome is returned and logged; a failed notification does not undo the addition.
     pub async fn add_usage(
         &self,
         retail_customer_id: &str,
         document: espi_model::Document,
-    ) -> Result<notify::AddedUsage, notify::AddError> {
+    ) -> Result<AddedUsage, AddError> {
         notify::add_usage(&self.shared, retail_customer_id, document).await
     }
 }

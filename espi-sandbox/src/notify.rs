@@ -1,44 +1,5 @@
-//! Adding usage data while the sandbox runs, and the notification that follows
-//! (espi-reference §1.5, the "PUSH model": a notification, then a GET).
-//!
-//! Data is added with [`RunningSandbox::add_usage`](crate::RunningSandbox::add_usage)
-//! or over HTTP:
-//!
-//! ```text
-//! POST /DataCustodian/admin/RetailCustomer/{retailCustomerId}/UsagePoint
-//! Authorization: Bearer <the Data Custodian's token>
-//! Content-Type: application/atom+xml
-//!
-//! <feed>…new IntervalBlocks, or whole UsagePoints…</feed>
-//! ```
-//!
-//! The token is judged as for ESPI's upload route `Batch/RetailCustomer/{id}/UsagePoint`
-//! (POST: data custodian or upload tokens), before the body is read. The answer is 201
-//! with a JSON summary (`added`, `paths`, `notification`); 400 for a body that is not
-//! ESPI XML or does not link to the customer's data (nothing is added then), 404 for an
-//! unknown customer, 413 for a body over [`Limits::upload_bytes`](crate::Limits) (512
-//! MiB by default), 408 for one that stalls.
-//!
-//! What links where: the posted entries are linked among themselves first (the rules of
-//! [`espi_model::link`]); what does not link there must link to the customer's data by
-//! its Atom links, in the source files' hrefs or the sandbox's: an IntervalBlock whose
-//! `up` is a MeterReading's IntervalBlock collection, a MeterReading or summary whose
-//! `up` is a UsagePoint's collection. A UsagePoint, MeterReading, ReadingType or
-//! LocalTimeParameters whose `self` names one the customer has is that one and is not
-//! added again, so a client may post a whole tree with its new blocks. When anything
-//! does not link, nothing is added. Added entries get ids and hrefs in the sandbox's
-//! URL space and are stamped `published` = `updated` = the sandbox's now.
-//!
-//! Then, when the client registered a notify URI and the customer has authorizations in
-//! force, the sandbox POSTs an ESPI `BatchList` (`application/atom+xml`) there, with
-//! one URI per subscription, as OpenESPI writes them with one addition:
-//! `…/Batch/Subscription/{id}?published-min={a}&published-max={b}&updated-min={now}`.
-//! `[a, b]` is the span of the added IntervalBlocks' intervals (which is how §1.6
-//! selects blocks), widened to now when other entries were added (those are selected by
-//! `published`, which is now). `updated-min` is the time of the addition: without it
-//! the range would also select existing entries that fall inside it; with it, fetching
-//! the URI returns exactly the added entries (and whatever is added after them). The
-//! outcome is returned and logged; a failed notification does not undo the addition.
+//! Adding usage data while the sandbox runs, and the notification that follows (see
+//! [`RunningSandbox::add_usage`](crate::RunningSandbox::add_usage)).
 
 use crate::access;
 use crate::body::read_body;
@@ -51,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use espi_auth::token::TokenKind;
+use espi_auth::TokenKind;
 use espi_model::batch_list::BatchList;
 use espi_model::date_time::format_utc;
 use espi_model::{Document, Resource};
@@ -59,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The admin route adding usage data, under the server root.
-pub const ADD_USAGE_ROUTE: &str =
+pub(crate) const ADD_USAGE_ROUTE: &str =
     "/DataCustodian/admin/RetailCustomer/{retailCustomerId}/UsagePoint";
 
 /// How long the notification POST may take.
@@ -75,12 +36,12 @@ pub struct AddedUsage {
     /// The added entries' `self` hrefs.
     pub hrefs: Vec<String>,
     /// The notification.
-    pub notification: Notification,
+    pub notification: NotificationDelivery,
 }
 
 /// The notification after adding data.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notification {
+pub enum NotificationDelivery {
     /// Nothing was added, so nothing was announced.
     NothingAdded,
     /// The client registered no notify URI.
@@ -107,13 +68,12 @@ pub enum Notification {
     },
 }
 
-impl Notification {
+impl NotificationDelivery {
     /// The URIs listed, when a BatchList was made.
     pub fn resources(&self) -> &[String] {
         match self {
-            Notification::Sent { resources, .. } | Notification::Failed { resources, .. } => {
-                resources
-            }
+            NotificationDelivery::Sent { resources, .. }
+            | NotificationDelivery::Failed { resources, .. } => resources,
             _ => &[],
         }
     }
@@ -121,19 +81,21 @@ impl Notification {
     fn to_json(&self) -> serde_json::Value {
         use serde_json::json;
         match self {
-            Notification::NothingAdded => json!({"sent": false, "why": "nothing was added"}),
-            Notification::NoNotifyUri => {
+            NotificationDelivery::NothingAdded => {
+                json!({"sent": false, "why": "nothing was added"})
+            }
+            NotificationDelivery::NoNotifyUri => {
                 json!({"sent": false, "why": "the client registered no notify URI"})
             }
-            Notification::NoActiveSubscription => {
+            NotificationDelivery::NoActiveSubscription => {
                 json!({"sent": false, "why": "the customer has no authorization in force"})
             }
-            Notification::Sent {
+            NotificationDelivery::Sent {
                 uri,
                 resources,
                 status,
             } => json!({"sent": true, "uri": uri, "resources": resources, "status": status}),
-            Notification::Failed {
+            NotificationDelivery::Failed {
                 uri,
                 resources,
                 error,
@@ -175,7 +137,7 @@ pub(crate) async fn add_usage(
         .map(|path| format!("{base}/{path}"))
         .collect();
     let notification = if added.entries == 0 {
-        Notification::NothingAdded
+        NotificationDelivery::NothingAdded
     } else {
         let range = match (added.data_span, added.others) {
             (Some(span), 0) => span,
@@ -185,11 +147,11 @@ pub(crate) async fn add_usage(
         notify(shared, retail_customer, range, now).await
     };
     match &notification {
-        Notification::Sent { uri, status, .. } => tracing::info!(
+        NotificationDelivery::Sent { uri, status, .. } => tracing::info!(
             "added {} entries for retail customer {retail_customer}; notified {uri}: {status}",
             added.entries
         ),
-        Notification::Failed { uri, error, .. } => tracing::warn!(
+        NotificationDelivery::Failed { uri, error, .. } => tracing::warn!(
             "added {} entries for retail customer {retail_customer}; notifying {uri} failed: {error}",
             added.entries
         ),
@@ -212,13 +174,13 @@ async fn notify(
     retail_customer: &str,
     range: (i64, i64),
     now: i64,
-) -> Notification {
+) -> NotificationDelivery {
     let Some(uri) = shared.config.client.notify_uri.clone() else {
-        return Notification::NoNotifyUri;
+        return NotificationDelivery::NoNotifyUri;
     };
     let subscriptions = lock(&shared.auth).active_subscriptions(retail_customer, now);
     if subscriptions.is_empty() {
-        return Notification::NoActiveSubscription;
+        return NotificationDelivery::NoActiveSubscription;
     }
     let base = shared.resource_base();
     let resources: Vec<String> = subscriptions
@@ -241,7 +203,7 @@ async fn notify(
         match espi_xml::write_document(&document, Vec::new(), espi_xml::WriteOptions::compact()) {
             Ok(body) => body,
             Err(error) => {
-                return Notification::Failed {
+                return NotificationDelivery::Failed {
                     uri,
                     resources,
                     error: format!("writing the BatchList: {error}"),
@@ -257,12 +219,12 @@ async fn notify(
         .send()
         .await;
     match sent {
-        Ok(answer) => Notification::Sent {
+        Ok(answer) => NotificationDelivery::Sent {
             uri,
             resources,
             status: answer.status().as_u16(),
         },
-        Err(error) => Notification::Failed {
+        Err(error) => NotificationDelivery::Failed {
             uri,
             resources,
             error: error.to_string(),
@@ -276,7 +238,7 @@ pub fn routes() -> Router<Arc<Shared>> {
 }
 
 /// The body is read only once the token is known to be allowed, and at most
-/// `Limits::upload_bytes` of it.
+/// `ServerLimits::upload_bytes` of it.
 async fn add_usage_route(
     State(shared): State<Arc<Shared>>,
     Path(retail_customer): Path<String>,

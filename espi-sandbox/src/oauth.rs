@@ -43,8 +43,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
-use espi_auth::calendar::MonthClock;
-use espi_auth::scope::{OfferedScopes, Scope};
+use espi_auth::MonthClock;
+use espi_auth::{OfferedScopes, Scope};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -392,7 +392,7 @@ fn negotiate(shared: &Shared, requested: Option<&str>) -> Result<Scope, GrantErr
         return offers
             .scopes()
             .first()
-            .map(espi_auth::negotiation::canonical)
+            .map(espi_auth::canonical_scope)
             .ok_or_else(|| GrantError::invalid_scope("no scope requested and none is offered"));
     };
     let scope = Scope::parse(requested)

@@ -407,7 +407,7 @@ fn service_status() -> Result<Response, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use espi_auth::token::TokenKind;
+    use espi_auth::TokenKind;
 
     #[test]
     fn paths_name_their_targets() {

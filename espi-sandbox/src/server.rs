@@ -1,5 +1,5 @@
 //! The HTTP/1.1 server loop, with the bounds a server facing hostile clients needs
-//! ([`Limits`]), which `axum::serve` does not offer:
+//! ([`ServerLimits`]), which `axum::serve` does not offer:
 //!
 //! - at most `connections` connections are served at once; more wait in the listen
 //!   backlog until one ends;
@@ -18,7 +18,7 @@
 //! shared. On shutdown, idle connections close at once and responses in progress get
 //! [`SHUTDOWN_GRACE`] to finish.
 
-use crate::config::Limits;
+use crate::config::ServerLimits;
 use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -42,7 +42,7 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    limits: Limits,
+    limits: ServerLimits,
     stop: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let places = Arc::new(Semaphore::new(limits.connections.max(1)));

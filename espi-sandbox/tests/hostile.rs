@@ -77,7 +77,7 @@ async fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
     tokio::time::timeout(wait, drain).await.is_ok()
 }
 
-fn config_with_limits(adjust: impl FnOnce(&mut espi_sandbox::Limits)) -> SandboxConfig {
+fn config_with_limits(adjust: impl FnOnce(&mut espi_sandbox::ServerLimits)) -> SandboxConfig {
     let (mut config, _clock) = common::config();
     adjust(&mut config.limits);
     config

@@ -11,7 +11,7 @@ use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading};
 use espi_model::{Document, Entry, Feed, Link, Resource, ResourceKind};
 use espi_sandbox::RunningSandbox;
-use espi_sandbox::notify::{AddError, Notification};
+use espi_sandbox::{AddError, NotificationDelivery};
 use reqwest::StatusCode;
 use tokio::sync::mpsc;
 
@@ -131,7 +131,7 @@ async fn adding_blocks_notifies_and_the_listed_uri_returns_exactly_them() {
     for href in &added.hrefs {
         assert!(href.starts_with(&format!("{collection}/")), "{href}");
     }
-    let Notification::Sent {
+    let NotificationDelivery::Sent {
         uri,
         resources,
         status,
@@ -253,7 +253,7 @@ async fn nothing_is_sent_without_a_notify_uri_or_an_authorization() {
         .add_usage("1", feed(vec![block(&collection, NEW_DATA, &[1])]))
         .await
         .unwrap();
-    assert_eq!(added.notification, Notification::NoNotifyUri);
+    assert_eq!(added.notification, NotificationDelivery::NoNotifyUri);
     sandbox.shutdown().await;
 
     let (notify_uri, _received) = listener().await;
@@ -272,7 +272,10 @@ async fn nothing_is_sent_without_a_notify_uri_or_an_authorization() {
         .await
         .unwrap();
     assert_eq!(added.entries, 1);
-    assert_eq!(added.notification, Notification::NoActiveSubscription);
+    assert_eq!(
+        added.notification,
+        NotificationDelivery::NoActiveSubscription
+    );
     sandbox.shutdown().await;
 }
 

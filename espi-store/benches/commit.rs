@@ -10,7 +10,7 @@
 //! ```
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use espi_client::sync::{Batch, MonthRecord, SyncStore};
+use espi_client::{MonthRecord, SyncBatch, SyncStore};
 use espi_model::atom::Metadata;
 use espi_model::code_list::{CodeList, QualityOfReading};
 use espi_model::interval::DateTimeInterval;
@@ -29,7 +29,7 @@ const DAYS: i64 = 730;
 const READINGS: u64 = 70_080;
 
 /// One month's batch per 30-and-a-bit days, as a sync commits them.
-fn batches() -> Vec<Batch> {
+fn batches() -> Vec<SyncBatch> {
     let mut batches = Vec::new();
     let mut entries = Vec::new();
     for day in 0..DAYS {
@@ -73,7 +73,7 @@ fn batches() -> Vec<Batch> {
         });
         if entries.len() == 30 || day == DAYS - 1 {
             let month = batches.len() as i64;
-            batches.push(Batch {
+            batches.push(SyncBatch {
                 entries: std::mem::take(&mut entries),
                 fetched_at: 1_800_000_000,
                 month: Some(MonthRecord {
@@ -90,7 +90,7 @@ fn batches() -> Vec<Batch> {
     batches
 }
 
-async fn commit_all(store: &Store, batches: Vec<Batch>) {
+async fn commit_all(store: &Store, batches: Vec<SyncBatch>) {
     for batch in batches {
         store.commit(SUBSCRIPTION, batch).await.expect("committed");
     }
@@ -106,7 +106,7 @@ fn bench(c: &mut Criterion) {
     let readings: usize = source
         .iter()
         .flat_map(|batch| &batch.entries)
-        .map(|entry| espi_client::sync::readings_of(entry).len())
+        .map(|entry| espi_client::readings_of(entry).len())
         .sum();
     assert_eq!(readings as u64, READINGS);
 

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::packed;
 use crate::store::{Store, on_pool};
 use espi_client::StoreError;
-use espi_client::sync::{Batch, MonthRecord, ReadingPosition, SyncStore, entry_key, readings_of};
+use espi_client::{MonthRecord, ReadingPosition, SyncBatch, SyncStore, entry_key, readings_of};
 use espi_model::{Document, Entry};
 use espi_xml::WriteOptions;
 use sqlx::{QueryBuilder, Row};
@@ -70,7 +70,7 @@ pub(crate) fn quality_text(codes: impl Iterator<Item = u16>) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn prepare(batch: Batch) -> Result<Prepared, Error> {
+fn prepare(batch: SyncBatch) -> Result<Prepared, Error> {
     // An entry delivered twice is kept as delivered last, in that place; the
     // readings of both deliveries count (the later one's win where they meet).
     let keys: Vec<Option<String>> = batch.entries.iter().map(entry_key).collect();
@@ -374,7 +374,7 @@ impl SyncStore for Store {
         Ok(self.month_records_of(subscription).await?)
     }
 
-    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: SyncBatch) -> Result<(), StoreError> {
         // Writing the entries as XML and packing readings is CPU work: off the async
         // threads.
         let prepared = tokio::task::spawn_blocking(move || prepare(batch))

@@ -4,17 +4,17 @@
 //!
 //! A [`Store`] is what [`espi_client`] keeps, made durable: it implements the
 //! client's [`TokenStore`](espi_client::TokenStore) and
-//! [`SyncStore`](espi_client::sync::SyncStore), and answers the questions a third
+//! [`SyncStore`](espi_client::SyncStore), and answers the questions a third
 //! party asks of the data afterwards.
 //!
 //! ```no_run
 //! # async fn demo(client: espi_client::Client, key: espi_client::TokenKey) -> Result<(), Box<dyn std::error::Error>> {
-//! use espi_client::sync::{SyncOptions, sync_subscription};
-//! use espi_store::{Period, Store};
+//! use espi_client::{SyncOptions, sync_subscription};
+//! use espi_store::{LocalPeriod, Store};
 //!
 //! let store = Store::open("espi-pull.sqlite").await?; // or "postgres://…"
 //! let report = sync_subscription(&client.session(key), &store, &SyncOptions::new()).await?;
-//! for day in store.local_totals(&report.subscription, Period::Day).await? {
+//! for day in store.local_totals(&report.subscription, LocalPeriod::Day).await? {
 //!     println!("{} {} Wh", day.local_start, day.value_sum);
 //! }
 //! # Ok(())
@@ -96,7 +96,7 @@ mod store;
 mod tokens;
 
 pub use error::Error;
-pub use queries::{LocalTotal, Period, Reading, Revision, SubscriptionInfo};
+pub use queries::{LocalPeriod, LocalTotal, Reading, Revision, SubscriptionInfo};
 pub use seal::TokenCipher;
 pub use store::{Backend, Store, StoreOptions};
 

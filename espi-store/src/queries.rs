@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::packed;
 use crate::store::{Store, on_pool};
 use chrono::{Datelike, NaiveDate};
-use espi_client::sync::ReadingTotals;
+use espi_client::ReadingTotals;
 use espi_model::local_time::LocalTimeRules;
 use espi_model::{Document, Entry, Resource};
 use sqlx::Row;
@@ -73,7 +73,7 @@ pub struct Revision {
 
 /// A span of the local calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
+pub enum LocalPeriod {
     /// A local day.
     Day,
     /// A local calendar month.
@@ -265,7 +265,7 @@ impl Store {
     pub async fn local_totals(
         &self,
         subscription: &str,
-        period: Period,
+        period: LocalPeriod,
     ) -> Result<Vec<LocalTotal>, Error> {
         let rules = self.local_time(subscription).await?;
         let rows = on_pool!(self, |pool, sql| {
@@ -302,8 +302,8 @@ impl Store {
                 })?
                 .date_naive();
             let local_start = match period {
-                Period::Day => local,
-                Period::Month => local.with_day(1).unwrap_or(local),
+                LocalPeriod::Day => local,
+                LocalPeriod::Month => local.with_day(1).unwrap_or(local),
             };
             if totals
                 .last()

@@ -8,7 +8,7 @@
 use crate::commit::origin_of;
 use crate::error::Error;
 use crate::store::{Store, on_pool};
-use espi_client::{Grant, Secret, StoreError, TokenKey, TokenSet, TokenStore};
+use espi_client::{Grant, GrantedScope, Secret, StoreError, TokenKey, TokenSet, TokenStore};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -39,7 +39,7 @@ impl Record {
                 .map(|token| token.expose().to_owned()),
             token_type: tokens.token_type.clone(),
             expires_at: tokens.expires_at,
-            scope: tokens.scope.clone(),
+            scope: tokens.scope.as_deref().map(str::to_owned),
             resource_uri: tokens.resource_uri.clone(),
             authorization_uri: tokens.authorization_uri.clone(),
             customer_resource_uri: tokens.customer_resource_uri.clone(),
@@ -61,7 +61,7 @@ impl Record {
         tokens.refresh_token = self.refresh_token.map(Secret::new);
         tokens.token_type = self.token_type;
         tokens.expires_at = self.expires_at;
-        tokens.scope = self.scope;
+        tokens.scope = self.scope.map(GrantedScope::new);
         tokens.resource_uri = self.resource_uri;
         tokens.authorization_uri = self.authorization_uri;
         tokens.customer_resource_uri = self.customer_resource_uri;

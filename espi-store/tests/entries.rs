@@ -11,7 +11,7 @@
 mod common;
 
 use common::{Kind, TestStore};
-use espi_client::sync::{Batch, SyncStore, entry_key};
+use espi_client::{SyncBatch, SyncStore, entry_key};
 use espi_model::atom::Metadata;
 use espi_model::code_list::{CodeList, QualityOfReading};
 use espi_model::interval::DateTimeInterval;
@@ -163,7 +163,7 @@ fn odd_readings_round_trip(kind: Kind) {
     let outcome = runner.run(&blocks(), |entries| {
         let subscription = subscription(subscriptions.fetch_add(1, Ordering::SeqCst));
         runtime.block_on(async {
-            let batch = Batch {
+            let batch = SyncBatch {
                 entries: entries.clone(),
                 fetched_at: 1_800_000_000,
                 month: None,
@@ -309,7 +309,7 @@ async fn a_store_of_the_first_schema_opens_and_reads_back(kind: Kind) {
     store
         .commit(
             &subscription,
-            Batch {
+            SyncBatch {
                 entries: vec![entry.clone()],
                 fetched_at: 2,
                 month: None,

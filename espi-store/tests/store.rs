@@ -4,15 +4,15 @@
 mod common;
 
 use common::TestStore;
-use espi_client::sync::{Batch, MonthRecord, SyncStore, readings_of};
 use espi_client::{Grant, Secret, TokenKey, TokenSet, TokenStore};
+use espi_client::{MonthRecord, SyncBatch, SyncStore, readings_of};
 use espi_model::atom::Metadata;
 use espi_model::code_list::{CodeList, QualityOfReading};
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading, ReadingQuality};
 use espi_model::local_time_parameters::LocalTimeParameters;
 use espi_model::{Document, Entry, Link, Resource};
-use espi_store::{Period, StoreOptions, TokenCipher};
+use espi_store::{LocalPeriod, StoreOptions, TokenCipher};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/samples");
 const SUBSCRIPTION: &str =
@@ -31,8 +31,8 @@ fn meter_data() -> Vec<Entry> {
 }
 const METER_FACTS: (u64, i64, i64, i64) = (20_160, 338_759, 1_386_576_000, 1_387_180_740);
 
-fn batch(entries: Vec<Entry>, fetched_at: i64, month: Option<MonthRecord>) -> Batch {
-    Batch {
+fn batch(entries: Vec<Entry>, fetched_at: i64, month: Option<MonthRecord>) -> SyncBatch {
+    SyncBatch {
         entries,
         fetched_at,
         month,
@@ -256,7 +256,7 @@ fn tokens(refresh: &str) -> TokenSet {
     let mut tokens = TokenSet::new(Secret::new("access-1"), Grant::AuthorizationCode, 1_000);
     tokens.refresh_token = Some(Secret::new(refresh));
     tokens.expires_at = Some(4_600);
-    tokens.scope = Some("FB=1_3_4_5_13_14_39".to_owned());
+    tokens.scope = Some("FB=1_3_4_5_13_14_39".into());
     tokens.resource_uri = Some(SUBSCRIPTION.to_owned());
     tokens.authorization_uri =
         Some("https://dc.example/DataCustodian/espi/1_1/resource/Authorization/7".to_owned());
@@ -500,7 +500,7 @@ async fn totals_follow_the_local_clock(test: &TestStore) {
         .await
         .expect("committed");
     let days = store
-        .local_totals(SUBSCRIPTION, Period::Day)
+        .local_totals(SUBSCRIPTION, LocalPeriod::Day)
         .await
         .expect("days");
     let counted: Vec<(String, u64, i64)> = days
@@ -518,7 +518,7 @@ async fn totals_follow_the_local_clock(test: &TestStore) {
     );
     assert_eq!(days[2].cost_sum, 23 * 12);
     let months = store
-        .local_totals(SUBSCRIPTION, Period::Month)
+        .local_totals(SUBSCRIPTION, LocalPeriod::Month)
         .await
         .expect("months");
     let counted: Vec<(String, u64)> = months
@@ -536,7 +536,7 @@ async fn totals_follow_the_local_clock(test: &TestStore) {
         .await
         .expect("committed");
     let error = store
-        .local_totals(other, Period::Day)
+        .local_totals(other, LocalPeriod::Day)
         .await
         .expect_err("no clock");
     assert!(error.to_string().contains("LocalTimeParameters"), "{error}");

@@ -5,9 +5,7 @@
 
 use super::store::MonthRecord;
 use crate::error::{Error, Result};
-use espi_auth::calendar::MonthClock;
-use espi_auth::scope::{NamedFrequency, Period};
-use espi_auth::window::{WindowPolicy, monthly_chunks};
+use espi_auth::{MonthClock, NamedFrequency, Period, Scope, WindowPolicy, monthly_chunks};
 use espi_model::authorization::Authorization;
 use espi_model::code_list::AuthorizationStatus;
 
@@ -126,7 +124,7 @@ impl SyncOptions {
 
 /// The span to sync, in epoch seconds on the client's clock, and where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SyncWindow {
+pub(crate) struct SyncWindow {
     /// The first instant.
     pub start: i64,
     /// The end (exclusive): now, or the end of the authorization.
@@ -142,7 +140,7 @@ pub struct SyncWindow {
     pub skew: i64,
 }
 
-/// The window to sync at `now` (see the [module documentation](super)).
+/// The window to sync at `now` (see [`sync_subscription`](super::sync_subscription)).
 ///
 /// The grant-based floors (the program's history and the scope's `HistoryLength`)
 /// are the earlier of their counts on the month clock and on UTC: the Data Custodian
@@ -150,26 +148,10 @@ pub struct SyncWindow {
 /// data never asked for is lost. A `now` up to [`SyncOptions::clock_skew`] before the
 /// grant is taken as the grant.
 ///
-/// ```
-/// use espi_client::sync::{SyncOptions, sync_window};
-///
-/// // Granted 2014-03-01 with HistoryLength=13 (months): from 2013-02-01 to now; the
-/// // Data Custodian's data is settled up to five minutes (the skew tolerated) ago.
-/// let grant = 1_393_632_000;
-/// let window = sync_window(
-///     &SyncOptions::new(),
-///     grant,
-///     Some("FB=1_3_4_5_13_14_39;HistoryLength=13"),
-///     grant + 3600,
-/// )?;
-/// assert_eq!((window.start, window.end), (1_359_676_800, grant + 3600));
-/// assert_eq!((window.settled, window.skew), (grant + 3600 - 300, 300));
-/// # Ok::<(), espi_client::Error>(())
-/// ```
-pub fn sync_window(
+pub(crate) fn sync_window(
     options: &SyncOptions,
     grant: i64,
-    scope: Option<&str>,
+    scope: Option<&Scope>,
     now: i64,
 ) -> Result<SyncWindow> {
     let skew = options.clock_skew.max(0);
@@ -221,10 +203,7 @@ pub fn sync_window(
         .into_iter()
         .chain(options.earliest)
         .collect();
-    if let Some(scope) = scope
-        && let Ok(parsed) = espi_auth::Scope::parse(scope)
-        && let Some(history) = parsed.scope.history_length
-    {
+    if let Some(history) = scope.and_then(|scope| scope.history_length) {
         if let Some(seconds) = history.seconds() {
             floors.push(grant.saturating_sub(i64::try_from(seconds).unwrap_or(i64::MAX)));
         } else if let Some(months) = history.months() {
@@ -267,22 +246,15 @@ pub fn sync_window(
     })
 }
 
-/// The look-ahead for a scope: its longest `BlockDuration` (see the
-/// [module documentation](super)).
+/// The look-ahead for a scope: its longest `BlockDuration` (see
+/// [`sync_subscription`](super::sync_subscription)).
 ///
-/// ```
-/// use espi_client::sync::block_lookahead;
-/// assert_eq!(block_lookahead(Some("FB=4_5;BlockDuration=daily")), 86_400);
-/// assert_eq!(block_lookahead(Some("FB=4_5;BlockDuration=daily_monthly")), 35 * 86_400);
-/// assert_eq!(block_lookahead(None), 35 * 86_400);
-/// ```
-pub fn block_lookahead(scope: Option<&str>) -> i64 {
+pub(crate) fn block_lookahead(scope: Option<&Scope>) -> i64 {
     let default = 35 * DAY;
-    let Some(parsed) = scope.and_then(|scope| espi_auth::Scope::parse(scope).ok()) else {
+    let Some(scope) = scope else {
         return default;
     };
-    parsed
-        .scope
+    scope
         .block_duration
         .iter()
         .map(|period| match period {
@@ -298,7 +270,7 @@ pub fn block_lookahead(scope: Option<&str>) -> i64 {
 
 /// One month of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlannedMonth {
+pub(crate) struct PlannedMonth {
     /// The month's part of the window, `[start, end)`.
     pub start: i64,
     /// The end (exclusive).
@@ -322,7 +294,7 @@ pub struct PlannedMonth {
 impl PlannedMonth {
     /// Whether an earlier run's records show this month done: a request from its
     /// start (or earlier) covered its whole range, look-ahead included.
-    pub fn is_covered_by(&self, records: &[MonthRecord]) -> bool {
+    pub(crate) fn is_covered_by(&self, records: &[MonthRecord]) -> bool {
         records.iter().any(|record| {
             record.start <= self.start
                 && record.end >= self.end
@@ -331,7 +303,7 @@ impl PlannedMonth {
     }
 
     /// The record of this month once its response was read whole.
-    pub fn record(&self, entries: u64, readings: u64, fetched_at: i64) -> MonthRecord {
+    pub(crate) fn record(&self, entries: u64, readings: u64, fetched_at: i64) -> MonthRecord {
         MonthRecord {
             start: self.start,
             end: self.end,
@@ -347,7 +319,7 @@ impl PlannedMonth {
 /// month that begins after [`SyncWindow::settled`] is left for a later run: on the
 /// Data Custodian's clock it may not have begun, and a request for it would be
 /// refused as reaching into the future.
-pub fn plan_months(
+pub(crate) fn plan_months(
     clock: &MonthClock,
     window: &SyncWindow,
     lookahead: i64,

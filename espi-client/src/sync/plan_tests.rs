@@ -1,7 +1,8 @@
-use super::*;
+use super::plan::*;
+use super::store::MonthRecord;
 use crate::Error;
-use espi_auth::calendar::MonthClock;
-use espi_auth::window::WindowPolicy;
+use espi_auth::MonthClock;
+use espi_auth::WindowPolicy;
 use espi_model::authorization::Authorization;
 use espi_model::code_list::AuthorizationStatus;
 use espi_model::interval::DateTimeInterval;
@@ -9,6 +10,10 @@ use espi_model::interval::DateTimeInterval;
 const DAY: i64 = 86_400;
 /// 2014-03-01T00:00:00Z.
 const NOW: i64 = 1_393_632_000;
+
+fn scope(text: &str) -> espi_auth::Scope {
+    espi_auth::Scope::parse(text).expect("a scope").scope
+}
 
 /// Options without clock skew, so that the bounds read plainly.
 fn exact() -> SyncOptions {
@@ -21,8 +26,13 @@ fn the_window_is_the_narrowest_of_policy_scope_and_authorization() {
     let window = sync_window(&exact(), NOW, None, NOW + 10).expect("a window");
     assert_eq!((window.start, window.end), (1_330_560_000, NOW + 10)); // 2012-03-01
     // HistoryLength in seconds: 30 days.
-    let window =
-        sync_window(&exact(), NOW, Some("FB=4;HistoryLength=2592000"), NOW).expect("a window");
+    let window = sync_window(
+        &exact(),
+        NOW,
+        Some(&scope("FB=4;HistoryLength=2592000")),
+        NOW,
+    )
+    .expect("a window");
     assert_eq!(window.start, NOW - 2_592_000);
     // The Authorization's publishedPeriod and authorizedPeriod.
     let authorization = Authorization {
@@ -126,9 +136,12 @@ fn months_carry_the_lookahead_and_the_recent_flag() {
     // One month before February is recent: January and February.
     let recent: Vec<bool> = months.iter().map(|month| month.recent).collect();
     assert_eq!(recent, [false, false, true, true]);
-    assert_eq!(block_lookahead(Some("FB=4;BlockDuration=3600")), 3600);
     assert_eq!(
-        block_lookahead(Some("FB=4;BlockDuration=seasonal_daily")),
+        block_lookahead(Some(&scope("FB=4;BlockDuration=3600"))),
+        3600
+    );
+    assert_eq!(
+        block_lookahead(Some(&scope("FB=4;BlockDuration=seasonal_daily"))),
         92 * DAY
     );
 }
@@ -167,4 +180,29 @@ fn a_month_is_done_only_when_a_request_covered_its_look_ahead() {
         ..whole
     };
     assert!(!months[0].is_covered_by(&[narrower]));
+}
+
+#[test]
+fn a_history_in_months_counts_calendar_months_back_from_the_grant() {
+    // Granted 2014-03-01 with HistoryLength=13 (months): from 2013-02-01 to now; the
+    // Data Custodian's data is settled up to five minutes (the skew tolerated) ago.
+    let grant = 1_393_632_000;
+    let scope = scope("FB=1_3_4_5_13_14_39;HistoryLength=13");
+    let window =
+        sync_window(&SyncOptions::new(), grant, Some(&scope), grant + 3600).expect("a window");
+    assert_eq!((window.start, window.end), (1_359_676_800, grant + 3600));
+    assert_eq!((window.settled, window.skew), (grant + 3600 - 300, 300));
+}
+
+#[test]
+fn the_lookahead_is_the_longest_block_duration() {
+    assert_eq!(
+        block_lookahead(Some(&scope("FB=4_5;BlockDuration=daily"))),
+        86_400
+    );
+    assert_eq!(
+        block_lookahead(Some(&scope("FB=4_5;BlockDuration=daily_monthly"))),
+        35 * 86_400
+    );
+    assert_eq!(block_lookahead(None), 35 * 86_400);
 }

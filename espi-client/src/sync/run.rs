@@ -2,11 +2,12 @@
 //! and commits each month's whole response with its record.
 
 use super::plan::{PlannedMonth, SyncOptions, block_lookahead, plan_months, sync_window};
-use super::store::{Batch, SyncStore, readings_of};
+use super::store::{SyncBatch, SyncStore, readings_of};
 use crate::client::Session;
 use crate::error::{Error, Result};
 use crate::ids::UsagePointId;
 use crate::resources::ResourcePath;
+use crate::token::GrantedScope;
 use espi_auth::Query;
 use espi_model::Entry;
 use espi_model::date_time::format_utc;
@@ -38,10 +39,82 @@ pub struct SyncReport {
     pub context_entries: u64,
     /// Why context could not be read, when it could not.
     pub context_notes: Vec<String>,
+    /// What the run could not use, in plain words (a granted scope that does not
+    /// parse).
+    pub notes: Vec<String>,
 }
 
-/// Syncs the subscription of `session`'s token into `store` (see the
-/// [module documentation](super)).
+/// Syncs the subscription of `session`'s token into `store`: month by month over the
+/// window the program and the authorization permit, resumable, idempotent, and
+/// re-reading the recent months.
+///
+/// # The window
+///
+/// The window to sync intersects:
+///
+/// - the program's policy (Ameren Share My Usage by default: 24 calendar months back
+///   from the grant, 24 forward), applied with espi-auth's
+///   [`WindowPolicy::window`](espi_auth::WindowPolicy::window) to the grant
+///   instant and cut at `now` (data after now does not exist yet);
+/// - the scope's `HistoryLength`, counted back from the grant;
+/// - the Authorization resource, when given: its `publishedPeriod` start, the end of
+///   its `authorizedPeriod`, and its status (a revoked authorization has nothing left
+///   to sync).
+///
+/// The grant instant is the Authorization's `authorizedPeriod` start, or else when the
+/// code was exchanged ([`TokenSet::granted_at`](crate::TokenSet::granted_at)).
+///
+/// # Two clocks
+///
+/// The grant instant may come from the Data Custodian's clock and `now` from the
+/// client's; they differ. Up to [`SyncOptions::clock_skew`] (five minutes by default)
+/// costs nothing: a `now` that far before the grant is taken as the grant; the window
+/// asks for that much more history and that much past `now` (the Data Custodian
+/// clamps a request to what it permits, so asking a little more is harmless, while
+/// data never asked for is lost); and a request is taken to cover its range only up
+/// to `now` less the skew (the settled instant), so data the Data Custodian did
+/// not have yet is asked for again.
+///
+/// # The requests
+///
+/// The window is cut into calendar months with espi-auth's
+/// [`monthly_chunks`](espi_auth::monthly_chunks). Each month is one `GET
+/// Batch/Subscription/{id}` with `published-min` = the month's start and
+/// `published-max` = its end **plus a look-ahead**: a Data Custodian selects an
+/// IntervalBlock only when its whole interval lies within the bounds (NAESB REQ.21's
+/// query parameters), so a block that starts in one month and ends in the next (a
+/// monthly block starting on the 9th, as GBA's own sample has) would fall between two
+/// month-sized requests and never be delivered. The look-ahead is the scope's longest
+/// `BlockDuration` (daily 1 day, weekly 7, monthly and billingPeriod 35, seasonal 92;
+/// 35 days when the scope names none), or [`SyncOptions::block_lookahead`]. Blocks in
+/// the look-ahead are delivered twice; the store keeps them once.
+///
+/// # Progress: the range covered, not the calendar month
+///
+/// A month's entries are read to the end of the response (every page) before anything
+/// is written; then [`SyncStore::commit`] stores them together with the month's
+/// [`MonthRecord`](crate::MonthRecord), in one step. The record says how far the
+/// request covered ([`MonthRecord::covered_until`](crate::MonthRecord::covered_until)):
+/// the month's end plus the look-ahead, unless `now`
+/// or the window's end cut it. A month is done only once a request covering its whole
+/// range completed (the month's plan); until then every run reads it
+/// again, so a block crossing the month's end that had not ended at fetch time is
+/// requested once it has. A response cut off, a failed request, a revoked
+/// authorization: the month in progress is not written and not recorded, and the next
+/// run reads it again. Entries are keyed by their `self` link and readings by
+/// (MeterReading, start), so a month delivered twice leaves one copy.
+///
+/// Each run also re-reads the last [`SyncOptions::reread_months`] calendar months (2 by
+/// default) and the month in progress even when done, because utilities correct
+/// recent data (Ameren's program page recommends it).
+///
+/// Before the months, the run reads the context that month requests may not carry
+/// (entries that are not IntervalBlocks are selected by their own `published` date):
+/// the UsagePoints, their MeterReadings, and the ReadingTypes and LocalTimeParameters
+/// they link to, through the resource-level endpoints. A Data Custodian that does not
+/// serve them (403, 404) only costs the context; the report says so.
+///
+/// # Errors
 ///
 /// On failure the error is [`Error::SyncStopped`] naming the month and how many
 /// months this run committed; the store holds the responses of those months and the
@@ -74,15 +147,30 @@ pub async fn sync_subscription(
         .and_then(|authorization| authorization.authorized_period.as_ref())
         .and_then(|period| period.start)
         .unwrap_or(tokens.granted_at);
-    let scope = options
+    let granted = options
         .authorization
         .as_ref()
         .and_then(|authorization| authorization.scope.clone())
+        .map(GrantedScope::new)
         .or_else(|| tokens.scope.clone());
-    let window = sync_window(options, grant, scope.as_deref(), now)?;
+    let mut notes = Vec::new();
+    let scope = match granted.as_ref().map(GrantedScope::scope) {
+        Some(Ok(scope)) => Some(scope),
+        Some(Err(error)) => {
+            let note = format!(
+                "the granted scope is not an ESPI scope ({error}): its HistoryLength and \
+                 BlockDuration do not narrow the window and the look-ahead"
+            );
+            tracing::warn!(%subscription, "{note}");
+            notes.push(note);
+            None
+        }
+        None => None,
+    };
+    let window = sync_window(options, grant, scope, now)?;
     let lookahead = options
         .block_lookahead
-        .unwrap_or_else(|| block_lookahead(scope.as_deref()));
+        .unwrap_or_else(|| block_lookahead(scope));
     let months = plan_months(
         &options.month_clock,
         &window,
@@ -94,6 +182,7 @@ pub async fn sync_subscription(
         subscription: subscription.clone(),
         window: Some((window.start, window.end)),
         months_planned: u32::try_from(months.len()).unwrap_or(u32::MAX),
+        notes,
         ..SyncReport::default()
     };
     tracing::info!(
@@ -116,7 +205,7 @@ pub async fn sync_subscription(
                 report.context_entries = entries.len() as u64;
                 report.entries += entries.len() as u64;
                 report.context_notes = notes;
-                let batch = Batch {
+                let batch = SyncBatch {
                     entries,
                     fetched_at: session.client().now(),
                     month: None,
@@ -147,7 +236,7 @@ pub async fn sync_subscription(
         let record = month.record(entries.len() as u64, readings, fetched_at);
         report.entries += record.entries;
         report.readings += readings;
-        let batch = Batch {
+        let batch = SyncBatch {
             entries,
             fetched_at,
             month: Some(record),

@@ -1,10 +1,10 @@
 //! Where synced data is kept: the [`SyncStore`] trait, what a commit carries
-//! ([`Batch`], [`MonthRecord`]), how entries and readings are keyed ([`entry_key`],
+//! ([`SyncBatch`], [`MonthRecord`]), how entries and readings are keyed ([`entry_key`],
 //! [`readings_of`]) and a store in memory ([`MemorySyncStore`]).
 
 use crate::error::StoreError;
 use espi_model::code_list::QualityOfReading;
-use espi_model::{Entry, Resource, ResourceKind};
+use espi_model::{Entry, Resource};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
@@ -17,7 +17,7 @@ pub struct MonthRecord {
     pub end: i64,
     /// How far the request covered: every block lying within `[start,
     /// covered_until]` was delivered. The month is done when this reaches its end
-    /// plus the look-ahead ([`PlannedMonth::is_covered_by`](super::PlannedMonth::is_covered_by)).
+    /// plus the look-ahead.
     pub covered_until: i64,
     /// Entries the month's response carried.
     pub entries: u64,
@@ -28,7 +28,7 @@ pub struct MonthRecord {
 }
 /// What [`SyncStore::commit`] writes in one step.
 #[derive(Debug, Clone, Default)]
-pub struct Batch {
+pub struct SyncBatch {
     /// The entries read (whole responses only).
     pub entries: Vec<Entry>,
     /// When they were read, epoch seconds on the client's clock.
@@ -40,18 +40,18 @@ pub struct Batch {
 
 /// Where synced data is kept.
 ///
-/// Implementations write a [`Batch`] as one transaction: the month is recorded only
+/// Implementations write a [`SyncBatch`] as one transaction: the month is recorded only
 /// together with its entries, and a crash leaves either all of it or none. Keying
 /// entries with [`entry_key`] and readings with [`readings_of`] makes re-delivery
 /// idempotent. An async trait object, like [`TokenStore`](crate::TokenStore) (see
-/// [`crate::token`] for why `async-trait`).
+/// [`TokenStore`](crate::TokenStore) for why `async-trait`).
 #[async_trait::async_trait]
 pub trait SyncStore: Send + Sync {
     /// The months recorded for `subscription` (its resource URI), each with the
     /// range its last request covered.
     async fn month_records(&self, subscription: &str) -> Result<Vec<MonthRecord>, StoreError>;
     /// Writes `batch` for `subscription`, in one transaction.
-    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError>;
+    async fn commit(&self, subscription: &str, batch: SyncBatch) -> Result<(), StoreError>;
 }
 
 /// The key of an entry: its `self` link, else its Atom id.
@@ -284,7 +284,7 @@ impl SyncStore for MemorySyncStore {
             .unwrap_or_default())
     }
 
-    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: SyncBatch) -> Result<(), StoreError> {
         let mut subscriptions = self.lock();
         let stored = subscriptions.entry(subscription.to_owned()).or_default();
         for entry in batch.entries {
@@ -308,6 +308,7 @@ impl SyncStore for MemorySyncStore {
 }
 
 /// Whether an entry carries interval data.
-pub fn is_interval_block(entry: &Entry) -> bool {
-    entry.resource().map(Resource::kind) == Some(ResourceKind::IntervalBlock)
+#[cfg(test)]
+pub(crate) fn is_interval_block(entry: &Entry) -> bool {
+    entry.resource().map(Resource::kind) == Some(espi_model::ResourceKind::IntervalBlock)
 }

@@ -1,4 +1,4 @@
-use super::*;
+use super::store::*;
 use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading};
@@ -36,7 +36,7 @@ async fn redelivery_replaces_and_never_duplicates() {
     store
         .commit(
             "s",
-            Batch {
+            SyncBatch {
                 entries: vec![first.clone(), second.clone()],
                 fetched_at: 1,
                 month: None,
@@ -58,7 +58,7 @@ async fn redelivery_replaces_and_never_duplicates() {
     store
         .commit(
             "s",
-            Batch {
+            SyncBatch {
                 entries: vec![corrected, second],
                 fetched_at: 5,
                 month: Some(month),

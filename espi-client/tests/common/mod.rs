@@ -172,7 +172,7 @@ pub const METER_FACTS: (u64, i64, i64, i64) = (20_160, 338_759, 1_386_576_000, 1
 pub const NOVEMBER_2013: i64 = 1_383_264_000;
 
 /// Asserts that `store` holds exactly the meter-data sample's readings.
-pub fn assert_complete(store: &espi_client::sync::MemorySyncStore, subscription: &str) {
+pub fn assert_complete(store: &espi_client::MemorySyncStore, subscription: &str) {
     let totals = store.totals(subscription);
     assert_eq!(
         (

@@ -10,10 +10,10 @@
 
 use super::{REDIRECT_URI, TestClock, authorize, client_config, start};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use espi_auth::calendar::MonthClock;
-use espi_auth::window::WindowPolicy;
-use espi_client::sync::{SyncOptions, SyncStore, sync_subscription};
+use espi_auth::MonthClock;
+use espi_auth::WindowPolicy;
 use espi_client::{Client, TokenStore};
+use espi_client::{SyncOptions, SyncStore, sync_subscription};
 use espi_model::atom::{Entry, Metadata};
 use espi_model::code_list::{CodeList, ServiceKind, UnitSymbolKind};
 use espi_model::dst::DstRule;
