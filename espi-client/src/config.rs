@@ -152,11 +152,11 @@ pub struct ClientConfig {
     /// exchanges.
     pub redirect_uri: Option<Url>,
     /// The mutual-TLS client certificate, when the Data Custodian requires one (see
-    /// [`ClientIdentity`](crate::ClientIdentity)).
+    /// [`ClientIdentity`]).
     pub identity: Option<ClientIdentity>,
     /// Certificates of certification authorities to trust besides the built-in roots
     /// (a Data Custodian whose certificate a private authority issued; see
-    /// [`ClientIdentity`](crate::ClientIdentity)).
+    /// [`ClientIdentity`]).
     pub root_certificates: Option<RootCertificates>,
     /// Whether the built-in roots are trusted (default `true`): the compiled-in
     /// Mozilla roots, and with the `native-roots` feature the operating system's.
@@ -304,7 +304,7 @@ impl ClientConfig {
     }
 
     /// Trusts the servers whose certificates these authorities issued, besides the
-    /// built-in roots (see [`ClientIdentity`](crate::ClientIdentity)).
+    /// built-in roots (see [`ClientIdentity`]).
     ///
     /// ```no_run
     /// use espi_client::{ClientConfig, Endpoints, RootCertificates};

@@ -1,5 +1,5 @@
 //! Access control for resource requests: from the `Authorization: Bearer` header to
-//! espi-auth's [`decide`], and from its reasons to HTTP.
+//! espi-auth's [`decide`](espi_auth::decide), and from its reasons to HTTP.
 //!
 //! | Outcome | Status |
 //! |---|---|
