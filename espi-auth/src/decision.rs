@@ -259,18 +259,52 @@ fn try_decide(
             }
         }
     }
-    let requested = requested()?;
-    let (min, max) = authorization.window.clamp(
-        authorization.revoked_at,
-        authorization.last_activity,
-        requested,
-        now,
-    )?;
-    // The scope's HistoryLength can be shorter than the program's window: the shorter wins.
-    match history_floor(authorization.scope, authorization.window.grant) {
-        Some(floor) if floor >= max => Err(Denial::Window(WindowDenial::BeforeHistoryStart)),
-        Some(floor) => Ok((Some(min.map_or(floor, |min| min.max(floor))), max)),
-        None => Ok((min, max)),
+    Ok(authorization.clamp(requested()?, now)?)
+}
+
+impl Authority<'_> {
+    /// The data this authority lets any request see at `now`, whatever range it asks
+    /// for: step 5 of [`decide`] without a requested range, `[min, max)` in epoch
+    /// seconds. The lifecycle, the token's reach and the scope (steps 1–3) are not
+    /// checked here: a server that has a request's [`Access::Allow`] calls this for the
+    /// window that restricts the data of its feed, without deciding twice.
+    ///
+    /// ```
+    /// use espi_auth::{Authority, AuthorizationState, Catalogue, MonthClock, Scope};
+    /// use espi_auth::{TokenKind, WindowPolicy};
+    ///
+    /// let grant = 1_710_072_000; // 2024-03-10T12:00:00Z
+    /// let scope = Scope::parse("FB=1_3_4_5_13_14_39;HistoryLength=31536000")?.scope;
+    /// let state = AuthorizationState::grant(grant, &scope, 3600, None)?;
+    /// let window = WindowPolicy::ameren_share_my_usage().window(grant, &MonthClock::Utc)?;
+    /// let authorization = Authority {
+    ///     state: &state, scope: &scope, catalogue: Catalogue::Current, window: &window,
+    ///     revoked_at: None, last_activity: None, token: TokenKind::Access,
+    ///     bound: "https://example.com/DataCustodian/espi/1_1/resource/Batch/Subscription/5",
+    /// };
+    /// // The scope's year of history is shorter than the program's 24 months.
+    /// assert_eq!(authorization.permitted(grant + 60), Ok((Some(grant - 31_536_000), grant + 60)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn permitted(&self, now: i64) -> Result<(Option<i64>, i64), WindowDenial> {
+        self.clamp((None, None), now)
+    }
+
+    /// The requested range intersected with the window and the scope's history.
+    fn clamp(
+        &self,
+        requested: (Option<i64>, Option<i64>),
+        now: i64,
+    ) -> Result<(Option<i64>, i64), WindowDenial> {
+        let (min, max) = self
+            .window
+            .clamp(self.revoked_at, self.last_activity, requested, now)?;
+        // The scope's HistoryLength can be shorter than the program's window: the shorter wins.
+        match history_floor(self.scope, self.window.grant) {
+            Some(floor) if floor >= max => Err(WindowDenial::BeforeHistoryStart),
+            Some(floor) => Ok((Some(min.map_or(floor, |min| min.max(floor))), max)),
+            None => Ok((min, max)),
+        }
     }
 }
 

@@ -553,3 +553,47 @@ async fn a_resource_uri_in_gbas_form_binds_the_subscription() {
     );
     assert_complete(&store, &batch);
 }
+
+/// A granted scope the client cannot read is said in the report, not dropped: the
+/// sync still runs, on the program's window.
+#[tokio::test]
+async fn a_granted_scope_that_is_not_espi_is_reported() {
+    let clock = TestClock::at(NOW);
+    let sandbox = start(sandbox_config(&clock)).await;
+    let client = client(&sandbox, &clock);
+    let issued = authorize(&client, "2", CUSTOMER_SCOPE).await;
+    let body = serde_json::json!({
+        "access_token": issued.access_token.expose(),
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "scope": "FB=4_5;HistoryLength=soon",
+        "resourceURI": issued.resource_uri.clone().expect("a resourceURI"),
+    });
+    let tokens = espi_client::read_token_response(
+        body.to_string().as_bytes(),
+        espi_client::Grant::AuthorizationCode,
+        NOW,
+    )
+    .expect("a token response");
+    assert!(
+        tokens
+            .scope
+            .as_ref()
+            .is_some_and(|scope| scope.scope().is_err())
+    );
+    let key = client.insert_tokens(tokens).await.expect("stored");
+    let store = MemorySyncStore::new();
+    let report = sync_subscription(&client.session(key), &store, &SyncOptions::new())
+        .await
+        .expect("the sync completes");
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|note| note.contains("not an ESPI scope") && note.contains("HistoryLength")),
+        "{:?}",
+        report.notes
+    );
+    // The program's 24 months before the grant: 2012-03-01.
+    assert_eq!(report.window, Some((1_330_560_000, NOW)));
+}

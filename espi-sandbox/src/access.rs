@@ -56,11 +56,11 @@ pub struct Permit {
 
 /// Checks the `Authorization: Bearer` header of a request for `path` (relative to
 /// `…/espi/1_1/resource`, e.g. `Batch/Subscription/5`) and reads its `query` (without
-/// `?`). In order: the credentials (401, or 400 for a malformed header), the
-/// decision without the query's bounds (401 for a token that cannot be used, 403 for
-/// one that may not make the request), the query ([`query::read`], 400), and the
-/// decision again with the published range the query asks for (403 when the window
-/// leaves nothing of it).
+/// `?`). The query is read once ([`query::read`]) and the decision made once, with
+/// the published range the query asks for. In order: the credentials (401, or 400 for
+/// a malformed header), a token that cannot be used (401), one that may not make the
+/// request (403), a malformed query (400), a window that leaves nothing of the
+/// requested range (403).
 ///
 /// Takes the authorization store's lock and, for the Data Custodian's token, the data
 /// store's read lock, one after the other and briefly: call it without holding either.
@@ -74,7 +74,9 @@ pub fn check(
     let token = bearer(headers)?;
     let espi_method = espi_method(method)?;
     let now = shared.now();
-    let presented = lock(&shared.auth).present(token, now)?;
+    let presented = lock(&shared.auth)
+        .present(token, now)
+        .map_err(|rejected| ApiError::invalid_token(rejected.to_string()))?;
     let bound = bound_for(&presented, path, &shared.resource_base());
     let authorization = Authority {
         state: &presented.state,
@@ -91,18 +93,27 @@ pub fn check(
         path,
         query: "",
     };
-    let decide = |requested| match decide_range(&authorization, &request, requested, now) {
-        Access::Allow { range } => Ok(range),
-        Access::Deny(reason) => Err(denial(&presented, &reason, path)),
-    };
-    let window = decide((None, None))?;
-    let query = query::read(query)?;
-    if query.published_min.is_some() || query.published_max.is_some() {
-        // The query's bounds are inclusive whole seconds; the decision's range is
-        // half-open.
+    let query = query::read(query);
+    // The query's bounds are inclusive whole seconds; the decision's range is half-open.
+    // A malformed query asks for no range: the token's problems come first.
+    let requested = query.as_ref().map_or((None, None), |query| {
         let max = query.published_max.map(|max| max.saturating_add(1));
-        decide((query.published_min, max))?;
-    }
+        (query.published_min, max)
+    });
+    let range = match decide_range(&authorization, &request, requested, now) {
+        Access::Allow { range } => range,
+        Access::Deny(reason) => return Err(denial(&presented, &reason, path)),
+    };
+    let query = query?;
+    // The feed's window is what the authorization permits, not the requested range:
+    // the query's bounds select entries by another rule (see `query`).
+    let window = if requested == (None, None) {
+        range
+    } else {
+        authorization
+            .permitted(now)
+            .map_err(|reason| denial(&presented, &Denial::Window(reason), path))?
+    };
     let retail_customers = match presented.kind {
         TokenKind::Access => presented.retail_customer.iter().cloned().collect(),
         TokenKind::Client => lock(&shared.auth).active_customers(now),
@@ -323,8 +334,10 @@ mod tests {
             retail_customer: customer.to_owned(),
             subscription: customer.to_owned(),
         };
-        let code = auth.issue_code(NOW, request, customer).expect("a code");
-        auth.exchange_code(NOW, &Terms::of(shared), "third_party", &code, None)
+        let code = auth
+            .issue_code(NOW, request, None, customer)
+            .expect("a code");
+        auth.exchange_code(NOW, &Terms::of(shared), "third_party", &code, None, None)
             .expect("a token")
             .access_token
     }
@@ -527,6 +540,34 @@ mod tests {
             get(&shared, "feedface", "Batch/Subscription/1", ""),
             StatusCode::UNAUTHORIZED,
             "unknown access token",
+        );
+    }
+
+    #[test]
+    fn the_token_is_judged_before_the_query_and_the_window_after_it() {
+        let shared = shared();
+        let token = customer_token(&shared, "1", USAGE);
+        let feed = "Batch/Subscription/1";
+        let bad_query = "published-min=yesterday";
+        denied(
+            get(&shared, &token, "Batch/Subscription/2", bad_query),
+            StatusCode::FORBIDDEN,
+            "cannot reach subscriptionId \"2\"",
+        );
+        denied(
+            get(&shared, &token, feed, bad_query),
+            StatusCode::BAD_REQUEST,
+            "published-min",
+        );
+        // A range inside the window: the permit keeps the whole window.
+        let permit =
+            get(&shared, &token, feed, "published-min=2014-01-01T00:00:00Z").expect("allowed");
+        assert_eq!(permit.window, (Some(1_359_676_800), NOW));
+        lock(&shared.auth).revoke("1", NOW).expect("exists");
+        denied(
+            get(&shared, &token, feed, bad_query),
+            StatusCode::UNAUTHORIZED,
+            "revoked",
         );
     }
 

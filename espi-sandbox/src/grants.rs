@@ -52,7 +52,9 @@ mod store;
 pub use pkce::CodeChallenge;
 use pkce::check_verifier;
 use records::{AdminToken, CodeRecord, PendingConsent, RefreshFamily, TokenEntry};
-pub use records::{AuthorizationRecord, Customer, Issued, Presented, Revocation, RevokeError};
+pub use records::{
+    AuthorizationRecord, Customer, Issued, Presented, Revocation, RevokeError, TokenRejected,
+};
 pub use store::AuthStore;
 
 /// The Function Block numbering the sandbox reads scopes in.

@@ -546,6 +546,28 @@ proptest! {
     }
 
     #[test]
+    fn permitted_is_the_range_of_a_request_without_bounds(
+        days in 0i64..20_000,
+        now_offset in -10i64 * DAY..800 * DAY,
+        revoked in proptest::option::of(0i64..800 * DAY),
+    ) {
+        let window = window();
+        let scope = scope(&format!("FB=1_3_4_5_13_14_39;HistoryLength={}", days * DAY));
+        let state = state(&scope);
+        let auth = Authority {
+            revoked_at: revoked.map(|at| GRANT + at),
+            ..auth(&state, &scope, &window, SUBSCRIPTION)
+        };
+        let now = GRANT + now_offset;
+        let permitted = auth.permitted(now);
+        match decide(&auth, &get("/Batch/Subscription/5", ""), now) {
+            Access::Allow { range } => prop_assert_eq!(permitted, Ok(range)),
+            Access::Deny(Denial::Window(reason)) => prop_assert_eq!(permitted, Err(reason)),
+            Access::Deny(_) => {}
+        }
+    }
+
+    #[test]
     fn published_range_round_trips(at in 0i64..4_000_000_000) {
         let text = format!("{PUBLISHED_MAX}={}", format(at));
         prop_assert_eq!(requested_range(&text), Ok((None, Some(at))));

@@ -5,6 +5,7 @@ use espi_auth::TokenKind;
 use espi_auth::Window;
 use espi_auth::{AuthorizationState, LifecycleStatus, Unusable};
 use espi_model::code_list::GrantType;
+use espi_model::date_time::format_utc;
 use espi_model::interval::DateTimeInterval;
 use serde::Serialize;
 
@@ -248,6 +249,29 @@ pub struct Presented {
     pub retail_customer: Option<String>,
     /// The subscription (customer tokens).
     pub subscription: Option<String>,
+}
+
+/// Why a presented access token has no record to judge.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenRejected {
+    /// The sandbox did not issue it (or issued it before a restart, or forgot it with
+    /// its ended Authorization).
+    #[error(
+        "unknown access token: this sandbox did not issue it (tokens do not survive a restart)"
+    )]
+    Unknown,
+    /// A refresh replaced it.
+    #[error(
+        "the access token of Authorization {authorization} was replaced by a refresh at {}: \
+         use the new access token",
+        format_utc(*at)
+    )]
+    Replaced {
+        /// The Authorization's key.
+        authorization: u64,
+        /// When the refresh happened (epoch seconds).
+        at: i64,
+    },
 }
 
 /// Why a revocation did not happen.

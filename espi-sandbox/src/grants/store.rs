@@ -1,7 +1,6 @@
 //! The store of every record and the transitions between them ([`AuthStore`]).
 
 use crate::config::ServerLimits;
-use crate::error::ApiError;
 use crate::refresh_token::RefreshKey;
 use espi_auth::MonthClock;
 use espi_auth::Scope;
@@ -18,7 +17,7 @@ use super::{
     ADMIN_TOKEN_LIFETIME, APPLICATION_ID, AdminToken, ApprovedRequest, AuthorizationRecord,
     CATALOGUE, CODE_LIFETIME, CODE_MEMORY, CONSENT_LIFETIME, CodeChallenge, CodeRecord, Customer,
     GrantError, Issued, PendingConsent, Presented, RefreshFamily, Revocation, RevokeError, Terms,
-    TokenEntry, check_verifier, numeric_order, random_token, seconds,
+    TokenEntry, TokenRejected, check_verifier, numeric_order, random_token, seconds,
 };
 
 /// Applications, authorizations, authorization codes and tokens.
@@ -137,21 +136,9 @@ impl AuthStore {
         (pending.expires_at > now).then_some((pending.request, pending.challenge))
     }
 
-    /// [`issue_code_with_challenge`](Self::issue_code_with_challenge) without PKCE, for
-    /// the unit tests that make codes without HTTP.
-    #[cfg(test)]
-    pub fn issue_code(
-        &mut self,
-        now: i64,
-        request: ApprovedRequest,
-        customer: Customer,
-    ) -> Result<String, GrantError> {
-        self.issue_code_with_challenge(now, request, None, customer)
-    }
-
     /// Issues a single-use authorization code for `request`, approved by `customer`;
     /// with a `challenge`, the exchange will require its `code_verifier`.
-    pub fn issue_code_with_challenge(
+    pub fn issue_code(
         &mut self,
         now: i64,
         request: ApprovedRequest,
@@ -175,24 +162,10 @@ impl AuthStore {
         Ok(code)
     }
 
-    /// [`exchange_code_with_verifier`](Self::exchange_code_with_verifier) without a
-    /// `code_verifier`, for the unit tests that make codes without HTTP.
-    #[cfg(test)]
-    pub fn exchange_code(
-        &mut self,
-        now: i64,
-        terms: &Terms,
-        client_id: &str,
-        code: &str,
-        redirect_uri: Option<&str>,
-    ) -> Result<Issued, GrantError> {
-        self.exchange_code_with_verifier(now, terms, client_id, code, redirect_uri, None)
-    }
-
     /// The authorization_code grant (RFC 6749 §4.1.3): checks the code, the client,
     /// the redirect URI and the PKCE `code_verifier` (RFC 7636 §4.6), and grants an
     /// Authorization.
-    pub fn exchange_code_with_verifier(
+    pub fn exchange_code(
         &mut self,
         now: i64,
         terms: &Terms,
@@ -435,24 +408,15 @@ impl AuthStore {
         Ok(())
     }
 
-    /// The record of a presented access token, or a 401 saying why there is none.
-    pub fn present(&mut self, token: &str, now: i64) -> Result<Presented, ApiError> {
+    /// The record of a presented access token, or why there is none.
+    pub fn present(&mut self, token: &str, now: i64) -> Result<Presented, TokenRejected> {
         match self.access_tokens.get(token) {
-            None => Err(ApiError::invalid_token(
-                "unknown access token: this sandbox did not issue it (tokens do not survive a restart)",
-            )),
-            Some(TokenEntry::Superseded { authorization, at }) => {
-                Err(ApiError::invalid_token(format!(
-                    "the access token of Authorization {authorization} was replaced by a refresh at {}: \
-                     use the new access token",
-                    format_utc(*at)
-                )))
+            None => Err(TokenRejected::Unknown),
+            Some(&TokenEntry::Superseded { authorization, at }) => {
+                Err(TokenRejected::Replaced { authorization, at })
             }
             Some(TokenEntry::Admin(index)) => {
-                let admin = self
-                    .admin
-                    .get(*index)
-                    .ok_or_else(|| ApiError::invalid_token("unknown access token"))?;
+                let admin = self.admin.get(*index).ok_or(TokenRejected::Unknown)?;
                 Ok(Presented {
                     authorization_id: None,
                     kind: admin.kind,
@@ -471,7 +435,7 @@ impl AuthStore {
                 let record = self
                     .authorizations
                     .get_mut(key)
-                    .ok_or_else(|| ApiError::invalid_token("unknown access token"))?;
+                    .ok_or(TokenRejected::Unknown)?;
                 record.state = record.state.expire(now);
                 Ok(Presented {
                     authorization_id: Some(record.id.clone()),

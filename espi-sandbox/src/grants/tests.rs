@@ -88,9 +88,11 @@ fn an_authorization_keeps_its_access_token_and_the_one_replaced_last() {
         retail_customer: "1".to_owned(),
         subscription: "1".to_owned(),
     };
-    let code = store.issue_code(NOW, request, customer).expect("a code");
+    let code = store
+        .issue_code(NOW, request, None, customer)
+        .expect("a code");
     let mut issued = store
-        .exchange_code(NOW, &terms, "c", &code, None)
+        .exchange_code(NOW, &terms, "c", &code, None, None)
         .expect("a grant");
     let mut access = vec![issued.access_token.clone()];
     for step in 1..=3 {
@@ -100,10 +102,18 @@ fn an_authorization_keeps_its_access_token_and_the_one_replaced_last() {
             .expect("a refresh");
         access.push(issued.access_token.clone());
     }
-    let mut reason = |token: &str| store.present(token, NOW + 4).err().map(|e| e.reason);
-    assert!(reason(&access[0]).is_some_and(|r| r.contains("unknown access token")));
-    assert!(reason(&access[2]).is_some_and(|r| r.contains("replaced by a refresh")));
-    assert_eq!(reason(&access[3]), None);
+    let mut rejected = |token: &str| store.present(token, NOW + 4).err();
+    assert_eq!(rejected(&access[0]), Some(TokenRejected::Unknown));
+    let replaced = rejected(&access[2]).expect("rejected");
+    assert_eq!(
+        replaced,
+        TokenRejected::Replaced {
+            authorization: 1,
+            at: NOW + 3
+        }
+    );
+    assert!(replaced.to_string().contains("replaced by a refresh"));
+    assert_eq!(rejected(&access[3]), None);
     assert_eq!(store.access_tokens.len(), 2);
     assert_eq!(store.refresh_families.len(), 1);
 }

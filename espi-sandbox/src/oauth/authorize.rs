@@ -203,7 +203,7 @@ fn approve(
         retail_customer: retail_customer.to_owned(),
         subscription,
     };
-    let issued = lock(&shared.auth).issue_code_with_challenge(now, request, challenge, customer);
+    let issued = lock(&shared.auth).issue_code(now, request, challenge, customer);
     match issued {
         Ok(code) => callback.redirect(&[("code", &code)]),
         Err(error) => callback.error(error.error, &error.description),

@@ -120,7 +120,7 @@ async fn grant(shared: &Shared, headers: &HeaderMap, body: Body) -> Result<Issue
                 .ok_or_else(|| TokenFailure::invalid_request("code is missing"))?;
             let redirect_uri = get("redirect_uri")?;
             let verifier = get("code_verifier")?;
-            let issued = lock(&shared.auth).exchange_code_with_verifier(
+            let issued = lock(&shared.auth).exchange_code(
                 now,
                 &terms,
                 &client_id,
