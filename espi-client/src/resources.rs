@@ -19,12 +19,11 @@ macro_rules! resource_paths {
         $(#[$doc:meta])*
         $variant:ident $({ $($field:ident: $id:ty),* })? => $template:literal,
     )*) => {
-        /// A resource path of the ESPI REST API, with typed ids.
-        ///
-        /// The ESPI resource paths (NAESB REQ.21 §1.3, §1.4) a third party reads, as a typed
-        /// value ([`ResourcePath`]) whose ids have a type each ([`SubscriptionId`](crate::SubscriptionId) and the others), and the calls
-        /// on [`Session`]: [`Session::get`] (a feed), [`Session::document`] (a small
-        /// resource), [`Session::delete`], plus the few a third party makes by name.
+        /// A resource path of the ESPI REST API (NAESB REQ.21 §1.3, §1.4) that a third
+        /// party reads, with a type for each id ([`SubscriptionId`](crate::SubscriptionId)
+        /// and the others). Read it with [`Session::get`] (a feed),
+        /// [`Session::document`] (a small resource) or [`Session::delete`]; the few
+        /// calls a third party makes by name have their own methods on [`Session`].
         ///
         /// Each variant names a row of espi-auth's endpoint catalogue
         /// ([`ENDPOINTS`](espi_auth::ENDPOINTS)), which builds and parses the path
@@ -274,6 +273,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     /// One path of every variant, with ids that need encoding.
     fn every_variant() -> Vec<ResourcePath> {
@@ -357,6 +357,30 @@ mod tests {
             ResourcePath::LocalTimeParametersList,
             ResourcePath::LocalTimeParameters { id: "01".into() },
         ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_variant_round_trips_with_any_ids(
+            ids in proptest::collection::vec(
+                proptest::string::string_regex("\\PC{1,12}")
+                    .expect("a regex")
+                    .prop_filter("a usable segment", |id| id != "." && id != ".."),
+                4,
+            ),
+        ) {
+            for variant in every_variant() {
+                let count = variant.ids().len();
+                // A bulk id must be a `BR` value: other ids make no BatchBulk.
+                let Some(path) = ResourcePath::from_ids(variant.template(), &ids[..count]) else {
+                    let is_bulk = matches!(variant, ResourcePath::BatchBulk { .. });
+                    proptest::prop_assert!(is_bulk, "{:?}", variant);
+                    continue;
+                };
+                let text = path.path().expect("usable ids");
+                proptest::prop_assert_eq!(ResourcePath::parse(&text), Some(path), "{}", text);
+            }
+        }
     }
 
     #[test]
