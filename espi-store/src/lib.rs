@@ -75,14 +75,11 @@
 //! Corrections are recorded by a trigger (`readings_revised`) in each schema, and
 //! an identical re-delivery writes nothing.
 //!
-//! # Measured
+//! # Performance
 //!
-//! Committing a 24-month 15-minute subscription (70 080 readings in 25
-//! transactions, entries included) on the project's 2-core VM shared with other
-//! builds (`cargo bench -p espi-store --bench commit`): SQLite 136–182 ms
-//! (385 000–515 000 readings/s), PostgreSQL 15 over a unix socket 274–538 ms
-//! (130 000–256 000 readings/s), the faster figures at the lower load; the README's
-//! performance section says where the time goes.
+//! `cargo bench -p espi-store --bench commit` measures committing a 24-month
+//! 15-minute subscription on each backend; the README's performance section has the
+//! figures.
 #![deny(missing_docs)]
 
 mod bulk;
