@@ -70,9 +70,8 @@ pub fn days_in_month(year: i32, month: u32) -> Option<u32> {
     u32::try_from(next.signed_duration_since(first).num_days()).ok()
 }
 
-/// The clock on which calendar months are counted (see [`MonthClock`]).
-///
-/// Calendar-month arithmetic for access windows (espi-reference §5).
+/// The clock on which calendar months are counted, for the access windows
+/// (espi-reference §5).
 ///
 /// Utility programs state their windows in calendar months ("up to 24 months of
 /// historical data", espi-reference §5.1), not in seconds, so the windows of

@@ -176,10 +176,8 @@ const fn kind(
 
 /// What each data-bearing Function Block grants, by number and catalogue. Numbers not
 /// listed (services such as FB_01, FB_03, FB_13, FB_31, FB_37, FB_39) grant no data kind
-/// of their own.
-///
-/// What each Function Block grants: one table, [`DATA_KINDS`], read by both the access
-/// decision and the consent text.
+/// of their own. This one table is read by both the access decision and the consent
+/// text.
 ///
 /// Each row maps a Function Block number (in the catalogues it belongs to) to the
 /// [`DataKind`] it grants and to what that data is served as — the [`Serves`] values of

@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A numbering of the Function Blocks (espi-reference §3.4: "keep an FB table versioned").
 ///
-/// Function Blocks: the numbered capabilities a scope string lists after `FB=`.
-///
+/// Function Blocks are the numbered capabilities a scope string lists after `FB=`.
 /// The numbers mean different things in different eras (espi-reference §3.4), so the
 /// names are data keyed by a [`Catalogue`]: [`Catalogue::Legacy`] is the GBIO /
 /// Authorization.docx numbering (espi-reference §3.1) that PG&E and the OpenESPI

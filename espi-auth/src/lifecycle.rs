@@ -264,14 +264,12 @@ pub enum Unusable {
 /// [`Authorization`] with [`from_authorization`](AuthorizationState::from_authorization);
 /// changed only through the transitions, which return a new state.
 ///
-/// The Authorization lifecycle a Data Custodian runs: grant, refresh, revoke, deny,
-/// expire, and whether a token is usable at a given instant.
-///
-/// The state is [`AuthorizationState`]: the status (espi-reference §2.6), the access
-/// token's absolute expiry `expires_at` (epoch seconds, as in the Authorization
-/// resource, §4.2), the optional `authorizedPeriod` and the scope. Every transition is
-/// a pure function that returns the next state or a [`LifecycleError`]; `now` (epoch
-/// seconds) is always a parameter.
+/// The lifecycle a Data Custodian runs: grant, refresh, revoke, deny, expire, and
+/// whether a token is usable at a given instant. The state is the status
+/// (espi-reference §2.6), the access token's absolute expiry `expires_at` (epoch
+/// seconds, as in the Authorization resource, §4.2), the optional `authorizedPeriod`
+/// and the scope. Every transition is a pure function that returns the next state or a
+/// [`LifecycleError`]; `now` (epoch seconds) is always a parameter.
 ///
 /// Two clocks end access, and they are kept apart:
 /// - the **access token** expires at `expires_at`; a refresh issues a new one;

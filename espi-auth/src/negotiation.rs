@@ -309,9 +309,6 @@ fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<M
 /// the canonical request is longer than 256 characters, and [`Refusal::NotCovered`]
 /// with every offer's reasons otherwise.
 ///
-/// Negotiation: from a Data Custodian's offered scopes and a Third Party's requested
-/// scope, the scope that can be granted, or the reasons it cannot.
-///
 /// An ApplicationInformation may carry several `scope` elements, each an alternative
 /// offer (espi-reference §3.5). [`negotiate`] picks the **first** offer, in the order
 /// given, that covers the request, and grants the request itself in canonical form

@@ -28,9 +28,9 @@ use url::{Host, Url};
 /// assert!(check_url(&Url::parse("ftp://127.0.0.1/x").unwrap()).is_err());
 /// ```
 ///
-/// The HTTP transport under everything: which URLs may be contacted, the redirect
-/// policy, TLS ([`ClientIdentity`](crate::ClientIdentity)), timeouts, retries with backoff and `Retry-After`, the
-/// concurrency limit, and counters of what happened.
+/// The HTTP transport under every request decides which URLs may be contacted, the
+/// redirect policy, TLS ([`ClientIdentity`](crate::ClientIdentity)), timeouts, retries
+/// with backoff and `Retry-After`, the concurrency limit, and counts what happened.
 ///
 /// # What is refused
 ///

@@ -8,9 +8,7 @@ use espi_auth::Query;
 use espi_model::{Document, Entry, Resource};
 use url::Url;
 
-/// A parsed notification.
-///
-/// Notifications: the `BatchList` a Data Custodian POSTs to the third party's
+/// A parsed notification: the `BatchList` a Data Custodian POSTs to the third party's
 /// `thirdPartyNotifyUri` (espi-reference §1.5, FB_39 "PUSH model": a notification,
 /// then a GET), and fetching exactly the resources it names.
 ///

@@ -52,7 +52,7 @@ type OAuthClient = oauth2::Client<
 /// An authorization request: where to send the customer, and what to keep until the
 /// callback.
 ///
-/// OAuth 2.0 as ESPI uses it (espi-reference §2): the authorization request, the
+/// OAuth 2.0 as ESPI uses it (espi-reference §2) is the authorization request, the
 /// callback check, and the token requests (code exchange, refresh,
 /// client_credentials) with client_secret_basic and the ESPI token fields.
 ///
