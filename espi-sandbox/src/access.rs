@@ -39,9 +39,9 @@ use espi_model::date_time::format_utc;
 pub struct Permit {
     /// The kind of token presented.
     pub token: TokenKind,
-    /// The data the token may see now, `[min, max)` in epoch seconds (espi-auth's
-    /// `Access::Allow` range without the query's bounds): the program's window, the
-    /// scope's history and the token's reach applied.
+    /// The data the token may see now, `[min, max)` in epoch seconds, whatever the
+    /// query asks ([`Authority::permitted`]): the program's window and the scope's
+    /// history applied.
     pub window: (Option<i64>, i64),
     /// The request's query parameters ([`Query`]), read once by the one rule.
     pub query: Query,
