@@ -108,6 +108,16 @@ fn unpack(packed: &[u8]) -> Result<Vec<IntervalReading>, String> {
     let mut readings = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(packed.len()));
     for _ in 0..count {
         let flags = input.byte()?;
+        if flags & !(COST | VALUE | TIME_PERIOD | DURATION | START) != 0 {
+            return Err(format!(
+                "packed reading flags {flags:#04x} with unknown bits"
+            ));
+        }
+        if flags & (DURATION | START) != 0 && flags & TIME_PERIOD == 0 {
+            return Err(format!(
+                "packed reading flags {flags:#04x}: a start or duration without a time period"
+            ));
+        }
         let mut reading = IntervalReading::default();
         if flags & COST != 0 {
             reading.cost = Some(input.signed()?);
@@ -173,6 +183,14 @@ impl Input<'_> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
+            // The tenth byte holds the 64th bit alone.
+            if shift == 63 && byte & 0x7f > 1 {
+                return Err("a packed number beyond 64 bits".to_owned());
+            }
+            // A last byte of zero would make a second encoding of a shorter number.
+            if byte == 0 && shift > 0 {
+                return Err("a packed number not in its shortest form".to_owned());
+            }
             value |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 return Ok(value);
@@ -245,11 +263,52 @@ mod tests {
         }
 
         #[test]
-        fn any_bytes_unpack_or_fail_without_panicking(
-            bytes in proptest::collection::vec(any::<u8>(), 0..64)
+        fn any_bytes_after_the_version_unpack_or_fail_without_panicking(
+            bytes in proptest::collection::vec(any::<u8>(), 0..256)
         ) {
-            let _ = unpack(&bytes);
+            let mut packed = vec![VERSION];
+            packed.extend(bytes);
+            let _ = unpack(&packed);
         }
+
+        /// Stored bytes damaged anywhere (one byte changed, or cut short) never come
+        /// back as other readings without an error, unless the damage is itself a
+        /// valid encoding, in which case it must re-encode to exactly those bytes.
+        #[test]
+        fn damaged_packed_readings_fail_or_decode_exactly(
+            readings in proptest::collection::vec(reading(), 1..20),
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+            cut in any::<bool>(),
+        ) {
+            let packed = pack(&readings).expect("these readings pack");
+            let mut damaged = packed.clone();
+            let at = at.index(damaged.len());
+            if cut {
+                damaged.truncate(at);
+            } else {
+                damaged[at] = byte;
+            }
+            if let Ok(decoded) = unpack(&damaged) {
+                prop_assert_eq!(pack(&decoded).expect("decoded readings pack"), damaged);
+            }
+        }
+    }
+
+    #[test]
+    fn flags_and_numbers_the_packer_never_writes_are_refused() {
+        let one_reading = |flags: u8| vec![VERSION, 1, flags, 0];
+        assert!(unpack(&one_reading(0)).is_ok());
+        for flags in [1 << 5, 1 << 6, 1 << 7, DURATION, START, DURATION | START] {
+            let mut bytes = one_reading(flags);
+            bytes.splice(3..3, [0, 0]);
+            assert!(unpack(&bytes).is_err(), "flags {flags:#04x}");
+        }
+        // A count in ten bytes whose last byte carries more than the 64th bit.
+        let mut too_long = vec![VERSION];
+        too_long.extend([0xff; 9]);
+        too_long.push(0x02);
+        assert!(unpack(&too_long).is_err());
     }
 
     #[test]

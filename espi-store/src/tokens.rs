@@ -248,6 +248,16 @@ impl Store {
                 .await
                 .map_err(doing("its tokens"))?;
             let deleted = if delete {
+                // Locks the subscriptions first, as a commit does (its upsert), so
+                // that a commit in flight ends before the readings are deleted: the
+                // readings it is adding would otherwise escape the deletes below.
+                sqlx::query(&sql(
+                    "UPDATE subscriptions SET uri = uri WHERE authorization_id = ?",
+                ))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(doing("its subscriptions"))?;
                 // Readings and revisions have no foreign key to cascade along.
                 for statement in [
                     "DELETE FROM reading_revisions WHERE meter_reading_id IN (SELECT m.id \

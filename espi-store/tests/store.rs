@@ -252,6 +252,79 @@ on_both_backends!(
     super::corrections_replace_values_and_keep_their_history
 );
 
+/// A correction may change any one of duration, value, cost and quality alone; each
+/// is stored and counted once, and the corrected block delivered again is no change.
+async fn a_correction_of_any_one_field_is_kept(test: &TestStore) {
+    let store = &test.store;
+    let start = 1_700_000_000 - 1_700_000_000 % 3_600;
+    let original = block(1, start, &[5, 6, 7, 8]);
+    store
+        .commit(SUBSCRIPTION, batch(vec![original.clone()], 100, None))
+        .await
+        .expect("first delivery");
+    let mut corrected = original;
+    let Some(Resource::IntervalBlock(corrected_block)) = corrected.content.first_mut() else {
+        unreachable!("block() makes an IntervalBlock")
+    };
+    let readings = &mut corrected_block.interval_reading;
+    readings[0].cost = Some(1);
+    readings[1].reading_quality.push(ReadingQuality {
+        quality: Some(QualityOfReading::from_code(9)),
+        ..ReadingQuality::default()
+    });
+    readings[2].value = None;
+    readings[3].time_period = Some(DateTimeInterval::new(start + 3 * 3_600, 1_800));
+    for fetched_at in [200, 300] {
+        store
+            .commit(
+                SUBSCRIPTION,
+                batch(vec![corrected.clone()], fetched_at, None),
+            )
+            .await
+            .expect("the correction");
+        let now = store
+            .readings(SUBSCRIPTION, start, start + 10 * 3_600)
+            .await
+            .expect("readings");
+        let fields: Vec<_> = now
+            .iter()
+            .map(|reading| {
+                (
+                    reading.duration,
+                    reading.value,
+                    reading.cost,
+                    reading.quality.clone(),
+                    reading.revisions,
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (Some(3_600), Some(5), Some(1), None, 1),
+                (Some(3_600), Some(6), Some(72), Some("8,9".to_owned()), 1),
+                (Some(3_600), None, Some(84), None, 1),
+                (Some(1_800), Some(8), Some(96), None, 1),
+            ],
+            "after the delivery fetched at {fetched_at}"
+        );
+        assert_eq!(
+            store
+                .revisions(SUBSCRIPTION)
+                .await
+                .expect("revisions")
+                .len(),
+            4
+        );
+    }
+}
+
+on_both_backends!(
+    a_correction_of_any_one_field_is_kept,
+    espi_store::StoreOptions::new(),
+    super::a_correction_of_any_one_field_is_kept
+);
+
 fn tokens(refresh: &str) -> TokenSet {
     let mut tokens = TokenSet::new(Secret::new("access-1"), Grant::AuthorizationCode, 1_000);
     tokens.refresh_token = Some(Secret::new(refresh));
@@ -440,6 +513,67 @@ async fn end_of_authorization(test: &TestStore, deletes: bool) {
             2
         );
     }
+}
+
+/// A commit in flight when the authorization ends with deletion (its transaction
+/// holds the subscription's row and has added a reading) is waited for, so its
+/// readings are deleted too. PostgreSQL only: SQLite has one writer at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_an_ended_authorizations_data_waits_for_a_commit_in_flight() {
+    use sqlx::Connection;
+    let Some(test) = TestStore::new(
+        common::Kind::Postgres,
+        StoreOptions::new().delete_on_revocation(true),
+    )
+    .await
+    else {
+        return;
+    };
+    let store = test.store.clone();
+    let key = TokenKey::new("https://dc.example/DataCustodian/espi/1_1/resource/Authorization/7");
+    store.put(&key, tokens("refresh-1")).await.expect("put");
+    store
+        .commit(
+            SUBSCRIPTION,
+            batch(vec![block(1, 3_600 * 400_000, &[1, 2])], 10, None),
+        )
+        .await
+        .expect("committed");
+    // A commit in flight: the subscription's row locked, one more reading added.
+    let mut in_flight = sqlx::PgConnection::connect(&test.location)
+        .await
+        .expect("connects");
+    sqlx::query("BEGIN")
+        .execute(&mut in_flight)
+        .await
+        .expect("begin");
+    sqlx::query("SELECT id FROM subscriptions WHERE uri = $1 FOR UPDATE")
+        .bind(SUBSCRIPTION)
+        .execute(&mut in_flight)
+        .await
+        .expect("locks the subscription");
+    sqlx::query(
+        "INSERT INTO readings (meter_reading_id, start, position, duration, value, cost, \
+         quality, block_id, fetched_at) SELECT meter_reading_id, start + 1, position, \
+         duration, value, cost, quality, block_id, fetched_at FROM readings LIMIT 1",
+    )
+    .execute(&mut in_flight)
+    .await
+    .expect("adds a reading");
+    let ending = tokio::spawn(async move { store.end_authorization(&key, "revoked", 20).await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query("COMMIT")
+        .execute(&mut in_flight)
+        .await
+        .expect("commit");
+    ending.await.expect("joins").expect("ended");
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM readings")
+        .fetch_one(&mut in_flight)
+        .await
+        .expect("counted");
+    assert_eq!(left, 0, "readings of the ended authorization left behind");
+    let _ = in_flight.close().await;
+    test.finish().await;
 }
 
 async fn an_ended_authorization_keeps_its_data_by_default(test: &TestStore) {
