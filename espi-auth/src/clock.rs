@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 /// The current time, epoch seconds.
 ///
-/// Where `now` comes from, for the crates that read time: [`Clock`], the system's
-/// ([`SystemClock`]) and one a test sets ([`SettableClock`]).
+/// Where `now` comes from, for the crates that read time: the system's clock
+/// ([`SystemClock`]) or one a test sets ([`SettableClock`]).
 ///
 /// The rules of this crate never read a clock: [`decide`](crate::decide),
 /// [`Window::clamp`](crate::Window::clamp) and the lifecycle take `now` as a

@@ -115,7 +115,7 @@ pub enum Denial {
 ///    about the Third Party itself need none. A bulk (`{bulkId}`) must be the one the
 ///    scope's `BR` names (espi-reference §1.3). The Data Custodian's own tokens (data
 ///    custodian, upload) carry no customer's consent and are not limited by a scope.
-/// 4. **Query** (NAESB REQ.21 §1.6): the query string is read with
+/// 4. **Query** (the query parameters of Function Block 37): the query string is read with
 ///    [`Query::parse`] in [`QuerySyntax::Strict`]: date-times must be
 ///    `YYYY-MM-DDThh:mm:ssZ`, the form the standard tells clients to send. A malformed
 ///    or repeated parameter is [`Denial::Query`]; a minimum after its maximum is

@@ -12,7 +12,7 @@ mod tests;
 
 pub use catalogue::ENDPOINTS;
 
-/// The path prefix under which every resource path lies (NAESB REQ.21 §1.1).
+/// The path prefix under which every resource path lies in the ESPI REST API.
 pub const RESOURCE_PREFIX: &str = "/espi/1_1/resource";
 
 /// The HTTP methods of the endpoint catalogue.
@@ -125,8 +125,8 @@ impl fmt::Display for Serves {
 /// One row of the endpoint catalogue: a path pattern, what it serves and the token
 /// kinds allowed for each method (an empty list: the method is not defined there).
 ///
-/// The endpoint catalogue of the ESPI REST API (NAESB REQ.21 §1.3 energy usage, §1.4
-/// retail customer): for each [`Endpoint`], its path template, what it serves (the
+/// The endpoint catalogue of the ESPI REST API (the energy usage and
+/// retail customer resources of NAESB REQ.21): for each [`Endpoint`], its path template, what it serves (the
 /// column tied to the scope) and which token kinds may use which method.
 ///
 /// Everything about paths is derived from the one table [`ENDPOINTS`]: the access

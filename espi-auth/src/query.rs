@@ -30,7 +30,7 @@ const COUNTS: [&str; 3] = [MAX_RESULTS, START_INDEX, DEPTH];
 /// Which date-times a parse accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QuerySyntax {
-    /// Only `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds): what NAESB REQ.21 §1.6 tells
+    /// Only `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds): what the standard tells
     /// clients to send.
     Strict,
     /// Any `xs:dateTime` ([`XsdDateTime::parse`]): a time-zone offset is applied, a
@@ -39,10 +39,8 @@ pub enum QuerySyntax {
     Lenient,
 }
 
-/// The §1.6 query parameters of one request; all optional, dates as epoch seconds.
-///
-/// The query parameters of the resource GETs (NAESB REQ.21 §1.6, FB_37), read once
-/// and written back: [`Query`].
+/// The query parameters of one resource GET (Function Block 37), read once and
+/// written back; all optional, dates as epoch seconds.
 ///
 /// | Parameter | Value |
 /// |---|---|
@@ -60,7 +58,8 @@ pub enum QuerySyntax {
 ///
 /// [`Query::to_query_string`] writes the parameters back in the order above, dates as
 /// `YYYY-MM-DDThh:mm:ssZ` (the form PG&E accepts and the standard tells clients to
-/// send); what it writes parses back to the same query in either syntax.
+/// send); what it writes parses back to the same query in either syntax, for
+/// dates in the years 1 to 9999 (the four-digit years of `xs:dateTime`).
 ///
 /// ```
 /// use espi_auth::{Query, QuerySyntax};

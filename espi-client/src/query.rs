@@ -1,4 +1,4 @@
-//! The query parameters of the resource GETs (NAESB REQ.21 §1.6, FB_37) on request
+//! The query parameters of the resource GETs (Function Block 37) on request
 //! URLs: espi-auth's [`Query`] written into a URL and read back from one.
 //!
 //! Date-times are sent as `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds: PG&E accepts

@@ -19,7 +19,7 @@ macro_rules! resource_paths {
         $(#[$doc:meta])*
         $variant:ident $({ $($field:ident: $id:ty),* })? => $template:literal,
     )*) => {
-        /// A resource path of the ESPI REST API (NAESB REQ.21 §1.3, §1.4) that a third
+        /// A resource path of the ESPI REST API (NAESB REQ.21) that a third
         /// party reads, with a type for each id ([`SubscriptionId`](crate::SubscriptionId)
         /// and the others). Read it with [`Session::get`] (a feed),
         /// [`Session::document`] (a small resource) or [`Session::delete`]; the few

@@ -63,8 +63,6 @@ enum Message {
 /// read it holds one slot of the client's concurrency limit: with a limit of one,
 /// finish or drop a stream before starting the next request.
 ///
-/// Responses decoded while they stream ([`FeedStream`]), page after page.
-///
 /// espi-xml's [`EntryReader`] is a synchronous iterator over a `BufRead`. A response
 /// body is an asynchronous stream of byte chunks. The bridge, per page:
 ///

@@ -133,7 +133,7 @@ pub struct TokenSet {
     /// when the server sent no `expires_in`).
     pub expires_at: Option<i64>,
     /// The granted scope: the final one, which the customer may have narrowed
-    /// (NAESB REQ.21 §2.2).
+    /// on the Data Custodian's consent page.
     pub scope: Option<GrantedScope>,
     /// `resourceURI`: the data the token reads (`…/Batch/Subscription/{id}` for a
     /// customer grant — GBA's own samples write `…/resource/Subscription/{id}` — and

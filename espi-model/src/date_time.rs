@@ -3,7 +3,7 @@
 //!
 //! The model keeps instants as the wire has them in resources (epoch seconds, `i64`);
 //! Atom's `published` and `updated` and the query parameters of the REST API
-//! (NAESB REQ.21 §1.6: `published-min`, `updated-max`, …) carry `xs:dateTime` text.
+//! (`published-min`, `updated-max`, …) carry `xs:dateTime` text.
 //! [`XsdDateTime::parse`] reads any `xs:dateTime` (XML Schema 1.0's lexical form, as
 //! [`is_xsd_date_time`] checks it), [`XsdDateTime::parse_utc_seconds`] only the form
 //! the standard tells clients to send, `YYYY-MM-DDThh:mm:ssZ`, and [`format_utc`]
@@ -113,7 +113,7 @@ impl XsdDateTime {
         Ok(XsdDateTime { seconds, nanos })
     }
 
-    /// Parses only `YYYY-MM-DDThh:mm:ssZ`, the form NAESB REQ.21 §1.6 tells clients to
+    /// Parses only `YYYY-MM-DDThh:mm:ssZ`, the form the standard tells clients to
     /// send (UTC, whole seconds, a four-digit year), to epoch seconds.
     pub fn parse_utc_seconds(text: &str) -> Result<i64, DateTimeError> {
         let bytes = text.as_bytes();

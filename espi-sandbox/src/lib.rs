@@ -280,7 +280,7 @@ impl RunningSandbox {
     /// Adds the entries of `document` (new IntervalBlocks under existing MeterReadings,
     /// or whole new UsagePoints) to a retail customer's usage data, stamped with the
     /// sandbox's now, then POSTs a BatchList notification to the client's notify URI
-    /// for each authorization in force (NAESB REQ.21 §1.5, the "PUSH model": a
+    /// for each authorization in force (the "PUSH model" of NAESB REQ.21: a
     /// notification, then a GET).
     ///
     ///

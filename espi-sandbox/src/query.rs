@@ -1,4 +1,4 @@
-//! How the query parameters of the resource GETs (NAESB REQ.21 §1.6, FB_37) select
+//! How the query parameters of the resource GETs (Function Block 37) select
 //! entries. The parameters are read by espi-auth's [`Query::parse`] in
 //! [`QuerySyntax::Lenient`] (any xs:dateTime; bounds inclusive, whole seconds), once
 //! per request ([`read`]); a malformed one is a 400 naming it.

@@ -186,7 +186,7 @@ impl Target {
         let not_found = || ApiError::not_found(format!("no resource at {path}"));
         let route = Route::parse(path).ok_or_else(not_found)?;
         let id = |placeholder| route.id(placeholder).unwrap_or_default().to_owned();
-        // The deprecated name is served as the current one (NAESB REQ.21 §1.3).
+        // The deprecated name is served as the current one.
         let current = || {
             route
                 .path()

@@ -14,6 +14,9 @@ fn form_decode_handles_plus_and_escapes() {
     assert_eq!(form_decode("a+b%3Ac").as_deref(), Some("a b:c"));
     assert_eq!(form_decode("%zz"), None);
     assert_eq!(form_decode("%4"), None);
+    assert_eq!(form_decode("%+1"), None);
+    assert_eq!(form_decode("%2B+%C3%A9").as_deref(), Some("+ é"));
+    assert_eq!(form_decode("%FF"), None);
     assert_eq!(form_decode("plain").as_deref(), Some("plain"));
 }
 

@@ -151,7 +151,7 @@ fn row<'a>(context: &'a BlockContext, reading: &FlatReading<'_>) -> CsvRow<'a> {
         service_kind: &context.service_kind,
         start_utc: reading
             .start_utc()
-            .map(|start| start.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            .map(|start| espi_model::date_time::format_utc(start.timestamp())),
         start_local,
         local_clock,
         duration_s: reading.duration,
