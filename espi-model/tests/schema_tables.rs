@@ -299,8 +299,8 @@ fn rows() -> Vec<Row> {
         CUSTOMER, "Agreement" => customer::Agreement;
         CUSTOMER, "Asset" => customer::Asset;
         CUSTOMER, "AssetContainer" => customer::AssetContainer;
-        CUSTOMER, "BatchItemInfo" => customer::BatchItemInfo;
-        CUSTOMER, "BatchListType" => customer::BatchList;
+        CUSTOMER, "BatchItemInfo" => espi_model::identified_object::BatchItemInfo;
+        CUSTOMER, "BatchListType" => espi_model::batch_list::BatchList;
         CUSTOMER, "DateTimeInterval" => customer::DateTimeInterval;
         CUSTOMER, "DemandResponseProgram" => customer::DemandResponseProgram;
         CUSTOMER, "Document" => customer::Document;
@@ -320,7 +320,7 @@ fn rows() -> Vec<Row> {
         CUSTOMER, "Status" => customer::Status;
         CUSTOMER, "StreetAddress" => customer::StreetAddress;
         CUSTOMER, "StreetDetail" => customer::StreetDetail;
-        CUSTOMER, "SummaryMeasurement" => customer::SummaryMeasurement;
+        CUSTOMER, "SummaryMeasurement" => espi_model::usage_summary::SummaryMeasurement;
         CUSTOMER, "TelephoneNumber" => customer::TelephoneNumber;
         CUSTOMER, "TimeConfiguration" => customer::TimeConfiguration;
         CUSTOMER, "TownDetail" => customer::TownDetail;

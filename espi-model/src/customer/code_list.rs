@@ -158,7 +158,7 @@ impl ServiceKind {
     ///
     /// ```
     /// use espi_model::code_list::ServiceKind as EspiServiceKind;
-    /// use espi_model::customer::code_list::ServiceKind;
+    /// use espi_model::customer::ServiceKind;
     ///
     /// assert_eq!(ServiceKind::Gas.to_espi(), Some(EspiServiceKind::Gas));
     /// assert_eq!(ServiceKind::Another.to_espi(), None);

@@ -68,7 +68,7 @@ mod party;
 
 mod account;
 mod agreement;
-pub mod code_list;
+mod code_list;
 mod device;
 mod location;
 mod program;
@@ -99,12 +99,6 @@ pub use statement::{Statement, StatementRef};
 pub use supplier::ServiceSupplier;
 pub use time_configuration::TimeConfiguration;
 
-/// customer.xsd `BatchListType` (element `BatchList`): the same definition as espi.xsd's.
-pub use crate::batch_list::BatchList;
-/// customer.xsd `BatchItemInfo`: the same definition as espi.xsd's.
-pub use crate::identified_object::BatchItemInfo;
-/// customer.xsd `SummaryMeasurement`: the same definition as espi.xsd's.
-pub use crate::usage_summary::SummaryMeasurement;
 
 #[cfg(test)]
 mod tests {
