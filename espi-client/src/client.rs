@@ -345,6 +345,7 @@ impl Session {
             Arc::clone(locks.entry(self.key.clone()).or_default())
         };
         let _guard = lock.lock().await;
+        let _shared = inner.store.refresh_lock(&self.key).await?;
         let current = self.client.tokens(&self.key).await?;
         if !current.access_token.matches(stale.access_token.expose()) {
             return Ok(current);

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::http::check_url;
+use crate::pace::Pacer;
 use crate::retry::{AcceptedPolicy, RetryPolicy};
 use crate::secret::Secret;
 use crate::tls::{ClientIdentity, RootCertificates};
@@ -221,6 +222,9 @@ pub struct ClientConfig {
     /// The clock for token expiry and sync windows ([`SystemClock`] by default; tests
     /// share a [`SettableClock`](espi_auth::SettableClock) with the sandbox).
     pub clock: Arc<dyn Clock>,
+    /// Asked before every HTTP attempt and told what it got (see [`Pacer`]);
+    /// `None` by default.
+    pub pacer: Option<Arc<dyn Pacer>>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -245,6 +249,7 @@ impl fmt::Debug for ClientConfig {
             .field("max_concurrency", &self.max_concurrency)
             .field("refresh_margin", &self.refresh_margin)
             .field("page_size", &self.page_size)
+            .field("pacer", &self.pacer)
             .finish_non_exhaustive()
     }
 }
@@ -283,6 +288,7 @@ impl ClientConfig {
             max_redirects: 5,
             user_agent: concat!("espi-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             clock: Arc::new(SystemClock),
+            pacer: None,
         }
     }
 
@@ -357,6 +363,12 @@ impl ClientConfig {
     /// Sets the clock.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> ClientConfig {
         self.clock = clock;
+        self
+    }
+
+    /// Paces every HTTP attempt with `pacer` (see [`Pacer`]).
+    pub fn with_pacer(mut self, pacer: Arc<dyn Pacer>) -> ClientConfig {
+        self.pacer = Some(pacer);
         self
     }
 

@@ -2,6 +2,7 @@
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Result, is_retryable_status};
+use crate::pace::Attempt;
 use crate::retry::{RetryPolicy, jitter_draw, parse_retry_after};
 use crate::secret::Secret;
 use espi_auth::Clock;
@@ -175,6 +176,7 @@ pub(crate) struct Transport {
     pub(crate) reader_options: espi_xml::ReaderOptions,
     permits: Arc<Semaphore>,
     clock: Arc<dyn Clock>,
+    pacer: Option<Arc<dyn crate::pace::Pacer>>,
     pub(crate) counters: Counters,
 }
 
@@ -251,6 +253,7 @@ impl Transport {
             reader_options: config.reader_options(),
             permits: Arc::new(Semaphore::new(config.max_concurrency.max(1))),
             clock: Arc::clone(&config.clock),
+            pacer: config.pacer.clone(),
             counters: Counters::default(),
         })
     }
@@ -329,9 +332,26 @@ impl Transport {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            if let Some(pacer) = &self.pacer {
+                pacer.ready().await;
+            }
             Counters::bump(&self.counters.attempts);
             tracing::debug!(method = %spec.method, url = %spec.url, attempt, "request");
-            let (failure, retry_after) = match self.attempt(client, spec).await {
+            let answer = self.attempt(client, spec).await;
+            if let Some(pacer) = &self.pacer {
+                pacer.observe(&match &answer {
+                    Ok(response) => Attempt::answered(
+                        response.status().as_u16(),
+                        response
+                            .headers()
+                            .get(RETRY_AFTER)
+                            .and_then(|value| value.to_str().ok())
+                            .and_then(|value| parse_retry_after(value, self.now())),
+                    ),
+                    Err(_) => Attempt::unanswered(),
+                });
+            }
+            let (failure, retry_after) = match answer {
                 Ok(response) if is_retryable_status(response.status().as_u16()) => {
                     let status = response.status();
                     if status == StatusCode::TOO_MANY_REQUESTS {

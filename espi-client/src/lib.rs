@@ -19,6 +19,8 @@
 //!   end whatever a hostile server does ([`ClientConfig`]); a concurrency limit; plain
 //!   http refused except on loopback; bearer tokens never sent to another origin;
 //!   secrets redacted in `Debug` and logs ([`Secret`]).
+//! - [`Pacer`]: a hook asked before every request and told what it got, so that
+//!   workers sharing a Data Custodian slow down together when it throttles or fails.
 //! - [`sync_subscription`]: one subscription synced month by month over the window the
 //!   program and the authorization permit, resumable without gaps or duplicates.
 //! - [`Notification`]: the BatchList a Data Custodian POSTs, and fetching exactly what
@@ -106,6 +108,7 @@ mod http;
 mod ids;
 mod notification;
 mod oauth;
+mod pace;
 mod query;
 mod resources;
 mod retry;
@@ -132,6 +135,7 @@ pub use oauth::{
     AuthorizationOptions, AuthorizationRequest, PendingAuthorization, TokenResponseError,
     read_token_response,
 };
+pub use pace::{Attempt, Pacer};
 pub use resources::ResourcePath;
 pub use retry::{AcceptedPolicy, RetryPolicy};
 pub use secret::Secret;
@@ -142,4 +146,4 @@ pub use sync::{
     sync_subscription,
 };
 pub use tls::{ClientIdentity, RootCertificates};
-pub use token::{Grant, GrantedScope, MemoryTokenStore, TokenKey, TokenSet, TokenStore};
+pub use token::{Grant, GrantedScope, MemoryTokenStore, RefreshLock, TokenKey, TokenSet, TokenStore};

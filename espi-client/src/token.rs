@@ -337,6 +337,43 @@ pub trait TokenStore: Send + Sync {
     async fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), StoreError>;
     /// Removes and returns the set under `key`.
     async fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError>;
+    /// Holds off every other refresh of the set under `key` until the returned guard
+    /// is dropped. The client takes it around each refresh (after its own
+    /// per-process lock) and reads the set again inside it, so that a store shared by
+    /// several processes sees one refresh at a time per authorization: a Data
+    /// Custodian that rotates refresh tokens takes a second use of the old one as
+    /// theft and revokes the grant (RFC 9700 §4.14.2). The default holds nothing,
+    /// which is right for a store used by one process.
+    async fn refresh_lock(&self, key: &TokenKey) -> Result<RefreshLock, StoreError> {
+        let _ = key;
+        Ok(RefreshLock::none())
+    }
+}
+
+/// A lock on the refreshes of one token set ([`TokenStore::refresh_lock`]),
+/// released when dropped.
+pub struct RefreshLock(Option<Box<dyn Send>>);
+
+impl RefreshLock {
+    /// A lock that holds nothing.
+    pub fn none() -> RefreshLock {
+        RefreshLock(None)
+    }
+
+    /// A lock released when `guard` is dropped.
+    pub fn holding(guard: impl Send + 'static) -> RefreshLock {
+        RefreshLock(Some(Box::new(guard)))
+    }
+}
+
+impl fmt::Debug for RefreshLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "RefreshLock(held)"
+        } else {
+            "RefreshLock(none)"
+        })
+    }
 }
 
 /// A [`TokenStore`] in memory.
