@@ -5,6 +5,7 @@
 
 use crate::bulk::{BulkReadings, Columns};
 use crate::error::Error;
+use crate::fleet::leases::FenceExecutor;
 use crate::packed;
 use crate::store::{Store, on_pool};
 use espi_client::StoreError;
@@ -184,10 +185,21 @@ const ENTRIES_PER_STATEMENT: usize = 500;
 
 impl Store {
     /// Writes a prepared batch in one transaction.
-    async fn write(&self, subscription: &str, batch: Prepared) -> Result<(), Error> {
+    /// With `fence`, the transaction first checks that lease is still held
+    /// ([`Store::leased`]).
+    async fn write(
+        &self,
+        subscription: &str,
+        batch: Prepared,
+        fence: Option<i64>,
+    ) -> Result<(), Error> {
         let doing = |what: &str| Error::database(format!("committing to {subscription}: {what}"));
+        let backend = self.backend();
         on_pool!(self, |pool, sql| {
             let mut tx = pool.begin().await.map_err(doing("begin"))?;
+            if let Some(lease) = fence {
+                (&mut *tx).fence(backend, lease).await?;
+            }
             let origin = origin_of(subscription);
             let now = batch.fetched_at;
             let custodian: i64 = sqlx::query_scalar(&sql(
@@ -334,6 +346,21 @@ impl Store {
         })
     }
 
+    /// Commits `batch` in one transaction, fenced by lease `fence` when given.
+    pub(crate) async fn commit_batch(
+        &self,
+        subscription: &str,
+        batch: SyncBatch,
+        fence: Option<i64>,
+    ) -> Result<(), Error> {
+        // Writing the entries as XML and packing readings is CPU work: off the async
+        // threads.
+        let prepared = tokio::task::spawn_blocking(move || prepare(batch))
+            .await
+            .map_err(|error| Error::Internal(format!("preparing a batch: {error}")))??;
+        self.write(subscription, prepared, fence).await
+    }
+
     /// The month records of `subscription`, ordered by start.
     pub(crate) async fn month_records_of(
         &self,
@@ -375,12 +402,6 @@ impl SyncStore for Store {
     }
 
     async fn commit(&self, subscription: &str, batch: SyncBatch) -> Result<(), StoreError> {
-        // Writing the entries as XML and packing readings is CPU work: off the async
-        // threads.
-        let prepared = tokio::task::spawn_blocking(move || prepare(batch))
-            .await
-            .map_err(|error| StoreError::with_source("preparing a batch", error))??;
-        self.write(subscription, prepared).await?;
-        Ok(())
+        Ok(self.commit_batch(subscription, batch, None).await?)
     }
 }

@@ -49,6 +49,16 @@ pub enum Error {
         /// What is missing or ambiguous.
         reason: String,
     },
+    /// No authorization is stored under this key.
+    #[error("no authorization {0} in the store")]
+    UnknownAuthorization(String),
+    /// A commit under a lease that is no longer held (it expired and another worker
+    /// took the authorization, or it was released); nothing was written.
+    #[error("lease {0} is no longer held; nothing was written")]
+    LeaseLost(i64),
+    /// A task of the store failed (a bug).
+    #[error("internal: {0}")]
+    Internal(String),
     /// Writing an export failed.
     #[error("writing the export: {0}")]
     Io(#[from] std::io::Error),

@@ -75,6 +75,25 @@
 //! Corrections are recorded by a trigger (`readings_revised`) in each schema, and
 //! an identical re-delivery writes nothing.
 //!
+//! # A fleet's shared state
+//!
+//! What the workers of a fleet (espi-fleet) share through the store, with no
+//! coordinator of their own: one schedule per authorization, leases on them
+//! ([`Lease`]), commits fenced by the lease ([`LeasedStore`]), each Data
+//! Custodian's pacing ([`Pace`]), and what arrives over HTTP for any worker to
+//! act on: notifications and authorization requests waiting for their callback
+//! ([`QueuedNotifications`], [`PendingAuthorizationRecord`]).
+//!
+//! Lease and pause times are milliseconds on the **database's** clock, read in the
+//! statements that use them, so that workers on several machines agree on who holds
+//! what whatever their own clocks say. Schedule times are the workers' epoch
+//! seconds, as the sync windows use them.
+//!
+//! On PostgreSQL, claims lock the Data Custodian's pacing row (which serialises the
+//! claims for one Data Custodian, so its lease limit holds exactly) and take due
+//! schedules with `FOR UPDATE SKIP LOCKED`; on SQLite every write transaction is
+//! serialised anyway and the same statements run without the locking clauses.
+//!
 //! # Performance
 //!
 //! `cargo bench -p espi-store --bench commit` measures committing a 24-month
@@ -86,6 +105,7 @@ mod bulk;
 mod commit;
 mod error;
 mod export;
+mod fleet;
 mod packed;
 mod queries;
 mod seal;
@@ -93,6 +113,10 @@ mod store;
 mod tokens;
 
 pub use error::Error;
+pub use fleet::{
+    Backlog, Claim, Lease, LeaseRecord, LeasedStore, Pace, PendingAuthorizationRecord,
+    QueuedNotifications, Release, ScheduleStatus, SyncOutcome,
+};
 pub use queries::{LocalPeriod, LocalTotal, Reading, Revision, SubscriptionInfo};
 pub use seal::TokenCipher;
 pub use store::{Backend, Store, StoreOptions};

@@ -240,12 +240,17 @@ impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
         self,
     ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
-        let sources: [(i64, &'static str, &'static str); 2] = match self.0 {
+        let sources: [(i64, &'static str, &'static str); 3] = match self.0 {
             Backend::Sqlite => [
                 (
                     1,
                     "store",
                     include_str!("../migrations/sqlite/0001_store.sql"),
+                ),
+                (
+                    2,
+                    "fleet",
+                    include_str!("../migrations/sqlite/0002_fleet.sql"),
                 ),
                 (
                     3,
@@ -258,6 +263,11 @@ impl<'s> MigrationSource<'s> for Embedded {
                     1,
                     "store",
                     include_str!("../migrations/postgres/0001_store.sql"),
+                ),
+                (
+                    2,
+                    "fleet",
+                    include_str!("../migrations/postgres/0002_fleet.sql"),
                 ),
                 (
                     3,

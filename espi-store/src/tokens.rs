@@ -7,8 +7,10 @@
 
 use crate::commit::origin_of;
 use crate::error::Error;
-use crate::store::{Store, on_pool};
-use espi_client::{Grant, GrantedScope, Secret, StoreError, TokenKey, TokenSet, TokenStore};
+use crate::store::{Pool, Store, on_pool};
+use espi_client::{
+    Grant, GrantedScope, RefreshLock, Secret, StoreError, TokenKey, TokenSet, TokenStore,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -301,4 +303,30 @@ impl TokenStore for Store {
     async fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, StoreError> {
         Ok(self.remove_tokens(key).await?)
     }
+
+    /// On PostgreSQL, a transaction-scoped advisory lock on the key, held on a
+    /// connection of the pool until the lock is dropped (or the process dies): one
+    /// refresh at a time per authorization across every worker. On SQLite, which one
+    /// process uses, nothing beyond the client's own lock.
+    async fn refresh_lock(&self, key: &TokenKey) -> Result<RefreshLock, StoreError> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(RefreshLock::none()),
+            Pool::Postgres(pool) => {
+                let doing =
+                    |what: &str| Error::database(format!("locking the refreshes of {key}: {what}"));
+                let mut tx = pool.begin().await.map_err(doing("begin"))?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+                    .bind(REFRESH_LOCKS)
+                    .bind(key.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(doing("the advisory lock"))?;
+                Ok(RefreshLock::holding(tx))
+            }
+        }
+    }
 }
+
+/// The first key of the advisory locks on refreshes (the second is the token key's
+/// hash): "ESPI" in ASCII, so other users of advisory locks can keep clear of it.
+const REFRESH_LOCKS: i32 = 0x4553_5049;
