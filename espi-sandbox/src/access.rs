@@ -312,6 +312,7 @@ mod tests {
             auth: std::sync::Mutex::new(crate::grants::AuthStore::default()),
             faults: std::sync::Mutex::new(crate::faults::FaultState::default()),
             http: reqwest::Client::new(),
+            requests: std::sync::Mutex::new(crate::request_log::RequestLog::default()),
         }
     }
 

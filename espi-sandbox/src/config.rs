@@ -144,6 +144,8 @@ pub struct SandboxConfig {
     pub limits: ServerLimits,
     /// A seed for the fault dice and generated secrets, so test runs repeat.
     pub seed: u64,
+    /// Record every resource request served ([`RunningSandbox::requests`](crate::RunningSandbox::requests)).
+    pub record_requests: bool,
 }
 
 impl std::fmt::Debug for SandboxConfig {
@@ -173,6 +175,7 @@ impl SandboxConfig {
             faults: Faults::default(),
             limits: ServerLimits::default(),
             seed: 1,
+            record_requests: false,
         }
     }
 }

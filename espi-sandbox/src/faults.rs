@@ -15,6 +15,7 @@
 //! The dice come from a SplitMix64 generator seeded with `SandboxConfig::seed`, so the
 //! same requests in the same order meet the same faults.
 
+use crate::config::Faults;
 use crate::state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared, lock};
 use axum::body::{Body, BodyDataStream};
 use axum::extract::{Request, State};
@@ -36,6 +37,8 @@ pub struct FaultState {
     dice: Option<u64>,
     /// 202 answers given so far, by path and query.
     polls: HashMap<String, u32>,
+    /// The knobs set while the sandbox runs, replacing the configured ones.
+    pub(crate) knobs: Option<Faults>,
 }
 
 /// One request's dice, each in `[0, 1)`.
@@ -88,7 +91,11 @@ pub async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: N
     let Some(path) = request.uri().path().strip_prefix(&prefix) else {
         return next.run(request).await;
     };
-    let faults = &shared.config.faults;
+    let faults = lock(&shared.faults)
+        .knobs
+        .clone()
+        .unwrap_or_else(|| shared.config.faults.clone());
+    let faults = &faults;
     let batch = path
         .starts_with("Batch/")
         .then(|| match request.uri().query() {

@@ -33,11 +33,13 @@ mod config;
 mod data;
 mod error;
 mod faults;
+mod generated;
 mod grants;
 mod notify;
 mod oauth;
 mod query;
 mod refresh_token;
+mod request_log;
 mod resources;
 mod server;
 mod state;
@@ -45,7 +47,9 @@ mod stream;
 
 pub use config::{ClientRegistration, CustomerData, Faults, SandboxConfig, ServerLimits};
 pub use error::ApiError;
+pub use generated::Generated;
 pub use notify::{AddError, AddedUsage, NotificationDelivery};
+pub use request_log::RecordedRequest;
 
 use axum::Router;
 use state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared};
@@ -78,16 +82,22 @@ pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Resul
         auth: Mutex::new(auth),
         faults: Mutex::new(faults::FaultState::default()),
         http: reqwest::Client::new(),
+        requests: Mutex::new(request_log::RequestLog::default()),
     });
     let app: Router = Router::new()
         .merge(oauth::routes())
         .merge(admin_resources::routes())
         .merge(resources::routes())
         .merge(notify::routes())
-        // Keep last: faults apply to the resource routes merged above.
+        // Keep last: faults apply to the resource routes merged above, and the log
+        // records what the faults answered too.
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             faults::inject,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            request_log::record,
         ))
         .with_state(Arc::clone(&shared));
     let (stop, stopped) = oneshot::channel::<()>();
@@ -242,6 +252,20 @@ impl RunningSandbox {
         state::lock(&self.shared.auth)
             .admin_token(now, &terms, kind)
             .unwrap_or_else(|error| panic!("making the sandbox's {kind}: {error}"))
+    }
+}
+
+impl RunningSandbox {
+    /// Replaces the fault knobs from now on (a storm of 429s that starts and ends
+    /// while clients run, say).
+    pub fn set_faults(&self, faults: Faults) {
+        state::lock(&self.shared.faults).knobs = Some(faults);
+    }
+
+    /// The resource requests served so far, oldest first, when
+    /// [`SandboxConfig::record_requests`] is set (else none).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        state::lock(&self.shared.requests).all()
     }
 }
 

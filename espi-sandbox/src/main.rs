@@ -10,14 +10,14 @@
 //! subscription, then serves until it is stopped (Ctrl-C).
 
 use espi_model::{Document, Resource};
-use espi_sandbox::{CustomerData, SandboxConfig, start};
+use espi_sandbox::{CustomerData, Generated, SandboxConfig, start};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
 const USAGE: &str = "\
-usage: espi-sandbox --data FILE[,FILE…]… [options]
+usage: espi-sandbox (--data FILE[,FILE…]… | --customers N) [options]
 
   --data FILE…           usage data (ESPI Atom XML); each FILE is one retail customer
                          (\"1\", \"2\", … in order); FILE,FILE… gives one customer several files
@@ -30,6 +30,15 @@ usage: espi-sandbox --data FILE[,FILE…]… [options]
   --notify-uri URI       where BatchList notifications of added data are POSTed
   --now DATETIME         start the sandbox's clock at DATETIME (YYYY-MM-DDThh:mm:ssZ),
                          e.g. just after old sample data, so that it lies in the window
+  --customers N          serve N generated retail customers (hourly readings in daily
+                         blocks) besides the files, each authorizable
+  --days D               days of data per generated customer, ending at the last UTC
+                         midnight of the clock (default 730, about 24 months)
+  --latency-ms MS        wait MS before every resource response
+  --error-500 SHARE      answer this share (0–1) of resource requests with 500
+  --error-429 SHARE      answer this share (0–1) of resource requests with 429
+  --retry-after S        the Retry-After sent with 429 and 202 (default 0)
+  --cut-off SHARE        cut this share (0–1) of resource bodies off after 1 000 bytes
   -h, --help             this text";
 
 /// The command line.
@@ -42,6 +51,9 @@ struct Options {
     redirect_uris: Vec<String>,
     notify_uri: Option<String>,
     now: Option<i64>,
+    customers: usize,
+    days: Option<u32>,
+    faults: espi_sandbox::Faults,
 }
 
 /// What the command line asks for.
@@ -85,11 +97,28 @@ fn parse(arguments: Vec<String>) -> Result<Command, String> {
                 })?;
                 options.now = Some(parsed.timestamp());
             }
+            "--customers" => options.customers = number(&value("--customers")?, "--customers")?,
+            "--days" => options.days = Some(number(&value("--days")?, "--days")?),
+            "--latency-ms" => {
+                options.faults.latency = std::time::Duration::from_millis(number(
+                    &value("--latency-ms")?,
+                    "--latency-ms",
+                )?);
+            }
+            "--error-500" => options.faults.error_500_share = share(&value("--error-500")?)?,
+            "--error-429" => options.faults.error_429_share = share(&value("--error-429")?)?,
+            "--retry-after" => {
+                options.faults.retry_after = number(&value("--retry-after")?, "--retry-after")?;
+            }
+            "--cut-off" => {
+                options.faults.cut_off_share = share(&value("--cut-off")?)?;
+                options.faults.cut_off_after = 1_000;
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if options.data.is_empty() {
-        return Err("give at least one usage file with --data".to_owned());
+    if options.data.is_empty() && options.customers == 0 {
+        return Err("give at least one usage file with --data, or --customers N".to_owned());
     }
     if options.customer_data.len() > options.data.len() {
         return Err(format!(
@@ -99,6 +128,18 @@ fn parse(arguments: Vec<String>) -> Result<Command, String> {
         ));
     }
     Ok(Command::Serve(options))
+}
+
+fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{name} {text:?} is not a whole number"))
+}
+
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!("{text:?} is not a share between 0 and 1")),
+    }
 }
 
 fn split_files(argument: &str) -> Vec<String> {
@@ -173,13 +214,28 @@ async fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let customers = match load(&options) {
+    let mut customers = match load(&options) {
         Ok(customers) => customers,
         Err(message) => {
             eprintln!("espi-sandbox: {message}");
             return ExitCode::FAILURE;
         }
     };
+    let clock = match options.now {
+        // The clock starts at `--now` and runs.
+        Some(at) => {
+            let origin = Instant::now();
+            Arc::new(move || {
+                at.saturating_add(i64::try_from(origin.elapsed().as_secs()).unwrap_or(i64::MAX))
+            }) as espi_sandbox::Clock
+        }
+        None => espi_sandbox::system_clock(),
+    };
+    let generated = (options.customers > 0)
+        .then(|| Generated::ending_at(options.customers, clock(), options.days.unwrap_or(730)));
+    if let Some(generated) = &generated {
+        customers.extend(generated.customers());
+    }
     let spans: Vec<Option<(i64, i64)>> = customers
         .iter()
         .map(|customer| data_span(&customer.usage))
@@ -190,12 +246,10 @@ async fn main() -> ExitCode {
         config.client.redirect_uris = options.redirect_uris.clone();
     }
     config.client.notify_uri = options.notify_uri.clone();
-    if let Some(at) = options.now {
-        // The clock starts at `--now` and runs.
-        let origin = Instant::now();
-        config.clock = Arc::new(move || {
-            at.saturating_add(i64::try_from(origin.elapsed().as_secs()).unwrap_or(i64::MAX))
-        });
+    config.clock = clock;
+    config.faults = options.faults.clone();
+    if generated.is_some() {
+        config.client.scopes.push(Generated::SCOPE.to_owned());
     }
     let now = config.clock.now();
     let address = SocketAddr::from(([127, 0, 0, 1], options.port));
@@ -228,7 +282,18 @@ async fn main() -> ExitCode {
         None => println!("  notify URI          none (no notifications are sent)"),
     }
     println!("  clock               {}", text(now));
-    for (customer, span) in sandbox.retail_customers().iter().zip(&spans) {
+    if let Some(generated) = &generated {
+        println!(
+            "  generated           {} customers, {} hourly readings each, {} – {} (scope {})",
+            generated.customers,
+            generated.readings_per_customer(),
+            text(generated.first_day),
+            text(generated.end()),
+            Generated::SCOPE
+        );
+    }
+    let listed = options.data.len().max(spans.len().min(10));
+    for (customer, span) in sandbox.retail_customers().iter().zip(&spans).take(listed) {
         let subscription = sandbox.subscription_uri(customer).unwrap_or_default();
         let span = span.map_or_else(
             || "no interval data".to_owned(),

@@ -4,6 +4,7 @@ use crate::config::SandboxConfig;
 use crate::data::DataStore;
 use crate::faults::FaultState;
 use crate::grants::AuthStore;
+use crate::request_log::RequestLog;
 use std::sync::{Mutex, RwLock};
 
 /// Path of the Data Custodian under the server root (as OpenESPI's).
@@ -26,6 +27,8 @@ pub struct Shared {
     pub faults: Mutex<FaultState>,
     /// For notification POSTs.
     pub http: reqwest::Client,
+    /// The resource requests served, when recorded.
+    pub requests: Mutex<RequestLog>,
 }
 
 impl Shared {
