@@ -265,7 +265,7 @@ async fn notifications_make_authorizations_due(test: &TestStore) {
         .remove(0);
     assert_eq!(lease.token_key, key);
     let pending = store
-        .pending_notifications(lease.authorization_id)
+        .pending_notifications(lease.authorization_id, 200)
         .await
         .expect("pending");
     assert_eq!(
@@ -275,10 +275,33 @@ async fn notifications_make_authorizations_due(test: &TestStore) {
             .collect::<Vec<_>>(),
         uris[..1]
     );
+    let ids: Vec<i64> = pending.iter().map(|(id, _)| *id).collect();
+    // A failed fetch waits until its retry time.
     store
-        .notifications_done(&pending.iter().map(|(id, _)| *id).collect::<Vec<_>>(), 201)
+        .postpone_notifications(&ids, 400)
         .await
-        .expect("done");
+        .expect("postponed");
+    let failed = Release::new(
+        SyncOutcome::Failed {
+            error: "503".into(),
+        },
+        10_000,
+        201,
+    );
+    store.release(&lease, &failed).await.expect("released");
+    assert!(
+        store
+            .claim(claim("a", 1, 300, 60_000))
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    let lease = store
+        .claim(claim("a", 1, 400, 60_000))
+        .await
+        .expect("claim")
+        .remove(0);
+    store.notifications_done(&ids, 401).await.expect("done");
     store
         .release(
             &lease,

@@ -53,12 +53,15 @@ CREATE TABLE fleet_lease_commits (
 );
 CREATE INDEX fleet_lease_commits_lease ON fleet_lease_commits (lease_id);
 
--- Notifications received and not yet fetched (done_at NULL), and fetched ones.
+-- Notifications received and not yet fetched (done_at NULL), and fetched ones. A
+-- waiting one makes its authorization claimable from retry_at on (when received,
+-- later after a failed fetch), whatever the schedule says.
 CREATE TABLE fleet_notifications (
     id INTEGER PRIMARY KEY,
     authorization_id INTEGER NOT NULL REFERENCES authorizations (id) ON DELETE CASCADE,
     uri TEXT NOT NULL,
     received_at INTEGER NOT NULL,
+    retry_at INTEGER NOT NULL,
     done_at INTEGER
 );
 CREATE INDEX fleet_notifications_pending ON fleet_notifications (authorization_id, done_at);

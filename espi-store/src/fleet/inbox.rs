@@ -94,11 +94,12 @@ impl Store {
                 };
                 sqlx::query(&fleet_sql(
                     backend,
-                    "INSERT INTO fleet_notifications (authorization_id, uri, received_at) \
-                     VALUES (?, ?, ?)",
+                    "INSERT INTO fleet_notifications (authorization_id, uri, received_at, retry_at) \
+                     VALUES (?, ?, ?, ?)",
                 ))
                 .bind(authorization)
                 .bind(uri)
+                .bind(now)
                 .bind(now)
                 .execute(&mut *tx)
                 .await
@@ -110,11 +111,12 @@ impl Store {
         })
     }
 
-    /// The notifications waiting for authorization `authorization_id` (row id): id and
-    /// URI, oldest first.
+    /// The notifications of authorization `authorization_id` (row id) waiting to be
+    /// fetched by `now`: id and URI, oldest first.
     pub async fn pending_notifications(
         &self,
         authorization_id: i64,
+        now: i64,
     ) -> Result<Vec<(i64, String)>, Error> {
         let backend = self.backend();
         let rows = on_pool!(self, |pool, sql| {
@@ -122,9 +124,10 @@ impl Store {
             sqlx::query(&fleet_sql(
                 backend,
                 "SELECT id, uri FROM fleet_notifications \
-                 WHERE authorization_id = ? AND done_at IS NULL ORDER BY id",
+                 WHERE authorization_id = ? AND done_at IS NULL AND retry_at <= ? ORDER BY id",
             ))
             .bind(authorization_id)
+            .bind(now)
             .fetch_all(pool)
             .await
             .and_then(|rows| {
@@ -138,21 +141,42 @@ impl Store {
 
     /// Marks notifications done at `now`.
     pub async fn notifications_done(&self, ids: &[i64], now: i64) -> Result<(), Error> {
+        self.update_notifications(
+            ids,
+            "UPDATE fleet_notifications SET done_at = ? WHERE id = ?",
+            now,
+        )
+        .await
+    }
+
+    /// Makes notifications whose fetch failed wait until `retry_at`.
+    pub async fn postpone_notifications(&self, ids: &[i64], retry_at: i64) -> Result<(), Error> {
+        self.update_notifications(
+            ids,
+            "UPDATE fleet_notifications SET retry_at = ? WHERE id = ?",
+            retry_at,
+        )
+        .await
+    }
+
+    async fn update_notifications(
+        &self,
+        ids: &[i64],
+        statement: &str,
+        at: i64,
+    ) -> Result<(), Error> {
         let backend = self.backend();
-        let doing = |what: &str| Error::database(format!("marking notifications done: {what}"));
+        let doing = |what: &str| Error::database(format!("updating notifications: {what}"));
         on_pool!(self, |pool, sql| {
             let _ = sql;
             let mut tx = pool.begin().await.map_err(doing("begin"))?;
             for id in ids {
-                sqlx::query(&fleet_sql(
-                    backend,
-                    "UPDATE fleet_notifications SET done_at = ? WHERE id = ?",
-                ))
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(doing("a notification"))?;
+                sqlx::query(&fleet_sql(backend, statement))
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(doing("a notification"))?;
             }
             tx.commit().await.map_err(doing("commit"))
         })

@@ -161,7 +161,7 @@ pub struct Backlog {
     pub custodian: String,
     /// Authorizations in force.
     pub active: u64,
-    /// Authorizations due (or with notifications waiting) and not leased.
+    /// Authorizations due (or with notifications to fetch) and not leased.
     pub waiting: u64,
     /// Authorizations leased now.
     pub leased: u64,
@@ -284,10 +284,12 @@ impl Store {
                  WHERE s.custodian = ? AND a.ended_at IS NULL \
                  AND (s.lease_expires_ms IS NULL OR s.lease_expires_ms <= NOW_MS) \
                  AND (s.due_at <= ? OR EXISTS (SELECT 1 FROM fleet_notifications n \
-                      WHERE n.authorization_id = s.authorization_id AND n.done_at IS NULL)) \
+                      WHERE n.authorization_id = s.authorization_id AND n.done_at IS NULL \
+                      AND n.retry_at <= ?)) \
                  ORDER BY s.due_at LIMIT ? SKIP_LOCKED",
             ))
             .bind(claim.custodian)
+            .bind(claim.now)
             .bind(claim.now)
             .bind(room)
             .fetch_all(&mut *tx)
@@ -514,11 +516,12 @@ impl Store {
                        CASE WHEN s.lease_expires_ms > NOW_MS THEN 1 ELSE 0 END AS leased, \
                        EXISTS (SELECT 1 FROM fleet_notifications n \
                                WHERE n.authorization_id = s.authorization_id \
-                               AND n.done_at IS NULL) AS pending \
+                               AND n.done_at IS NULL AND n.retry_at <= ?) AS pending \
                        FROM fleet_schedules s JOIN authorizations a ON a.id = s.authorization_id \
                        WHERE a.ended_at IS NULL) t \
                  GROUP BY custodian ORDER BY custodian",
             ))
+            .bind(now)
             .bind(now)
             .bind(now)
             .fetch_all(pool)
