@@ -67,6 +67,12 @@ impl FetchedNotification {
 }
 
 impl Notification {
+    /// A notification of `resources` (URIs as a BatchList names them), for a
+    /// notification kept elsewhere between its arrival and its fetch.
+    pub fn new(resources: Vec<String>) -> Notification {
+        Notification { resources }
+    }
+
     /// Parses a notification body: a bare `BatchList` root (the standard form), or a
     /// feed or entry carrying one.
     pub fn parse(body: &[u8]) -> Result<Notification> {
