@@ -74,7 +74,7 @@ pub struct FleetConfig {
 
 /// When authorizations are synced (see the [module documentation](self)).
 #[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct ScheduleConfig {
     /// Seconds between scheduled syncs of one authorization.
