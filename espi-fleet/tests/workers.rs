@@ -17,7 +17,12 @@ const CUSTOMERS: usize = 200;
 const DAYS: u32 = 40;
 
 /// Starts a worker process `name` on `config`, listening on `listen` if given.
-fn worker(config: &std::path::Path, name: &str, listen: Option<u16>, log: &std::path::Path) -> Child {
+fn worker(
+    config: &std::path::Path,
+    name: &str,
+    listen: Option<u16>,
+    log: &std::path::Path,
+) -> Child {
     let mut command = Command::new(env!("CARGO_BIN_EXE_espi-fleet"));
     command
         .arg("run")
@@ -54,11 +59,20 @@ async fn scenario(database: &TestDatabase, workers: usize) {
         .map(|n| directory.join(format!("worker-{port}-{n}.log")))
         .collect();
     let mut children: Vec<Option<Child>> = (0..workers)
-        .map(|n| Some(worker(&config, &format!("w{n}"), (n == 0).then_some(port), &logs[n])))
+        .map(|n| {
+            Some(worker(
+                &config,
+                &format!("w{n}"),
+                (n == 0).then_some(port),
+                &logs[n],
+            ))
+        })
         .collect();
     let base = format!("http://127.0.0.1:{port}");
     common::wait_for_http(&base, Duration::from_secs(30)).await;
-    let store = espi_store::Store::open(&database.location).await.expect("the store opens");
+    let store = espi_store::Store::open(&database.location)
+        .await
+        .expect("the store opens");
 
     common::authorize(&base, CUSTODIAN, 1..=CUSTOMERS).await;
 
@@ -67,7 +81,10 @@ async fn scenario(database: &TestDatabase, workers: usize) {
     let victim_name = format!("w{victim}");
     let killed_at = loop {
         let schedules = store.schedules().await.expect("schedules");
-        let done = schedules.iter().filter(|s| s.last_success_at.is_some()).count();
+        let done = schedules
+            .iter()
+            .filter(|s| s.last_success_at.is_some())
+            .count();
         let holding = schedules
             .iter()
             .filter(|s| s.leased_by.as_deref() == Some(victim_name.as_str()))
@@ -78,7 +95,10 @@ async fn scenario(database: &TestDatabase, workers: usize) {
             let _ = child.wait();
             break done;
         }
-        assert!(done < CUSTOMERS, "the fleet finished before the kill: make the run longer");
+        assert!(
+            done < CUSTOMERS,
+            "the fleet finished before the kill: make the run longer"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     eprintln!("killed {victim_name} with {killed_at} of {CUSTOMERS} authorizations synced");
@@ -95,9 +115,14 @@ async fn scenario(database: &TestDatabase, workers: usize) {
     common::check_complete(&store, &sandbox, &generated, &[]).await;
     let schedules = store.schedules().await.expect("schedules");
     assert!(
-        schedules.iter().all(|s| s.ended.is_none() && s.last_error.is_none()),
+        schedules
+            .iter()
+            .all(|s| s.ended.is_none() && s.last_error.is_none()),
         "no authorization ended or failed: {:#?}",
-        schedules.iter().filter(|s| s.ended.is_some() || s.last_error.is_some()).collect::<Vec<_>>()
+        schedules
+            .iter()
+            .filter(|s| s.ended.is_some() || s.last_error.is_some())
+            .collect::<Vec<_>>()
     );
     let history = store.lease_history().await.expect("the lease history");
     let leases = common::check_leases(&history);
@@ -106,13 +131,19 @@ async fn scenario(database: &TestDatabase, workers: usize) {
         .iter()
         .filter(|lease| lease.worker == victim_name && lease.outcome.as_deref() == Some("expired"))
         .collect();
-    assert!(!expired.is_empty(), "the killed worker held leases that expired and were taken over");
+    assert!(
+        !expired.is_empty(),
+        "the killed worker held leases that expired and were taken over"
+    );
     if workers > 1 {
         let mut by_worker = std::collections::BTreeMap::<&str, usize>::new();
         for lease in &history {
             *by_worker.entry(lease.worker.as_str()).or_default() += 1;
         }
-        assert!(by_worker.len() >= workers, "every worker took work: {by_worker:?}");
+        assert!(
+            by_worker.len() >= workers,
+            "every worker took work: {by_worker:?}"
+        );
         eprintln!("leases by worker: {by_worker:?}");
     }
     assert!(sandbox.authorizations().len() >= CUSTOMERS);

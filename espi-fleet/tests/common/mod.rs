@@ -199,7 +199,10 @@ pub async fn authorize(fleet: &str, custodian: &str, customers: impl IntoIterato
             .await
             .expect("the fleet answers");
         assert_eq!(start.status().as_u16(), 303, "GET /authorize");
-        let location = start.headers()["location"].to_str().expect("text").to_owned();
+        let location = start.headers()["location"]
+            .to_str()
+            .expect("text")
+            .to_owned();
         let approved = http
             .get(format!("{location}&retail_customer={customer}"))
             .send()
@@ -301,7 +304,10 @@ pub async fn check_complete(
             .iter()
             .filter(|entry| matches!(entry.resource(), Some(Resource::IntervalBlock(_))))
             .count();
-        assert_eq!(blocks, generated.days as usize, "customer {customer}: blocks");
+        assert_eq!(
+            blocks, generated.days as usize,
+            "customer {customer}: blocks"
+        );
     }
 }
 
