@@ -151,7 +151,21 @@ mod tests {
             labels(&[("custodian", "a\"b")]),
             24,
         );
+        metrics.add(
+            "espi_fleet_errors_total",
+            labels(&[("custodian", "b"), ("kind", "throttled")]),
+            1,
+        );
+        metrics.add(
+            "espi_fleet_errors_total",
+            labels(&[("custodian", "a"), ("kind", "sync")]),
+            1,
+        );
         let text = metrics.render(&[]);
+        assert!(
+            text.contains("espi_fleet_errors_total{custodian=\"b\",kind=\"throttled\"} 1\n"),
+            "{text}"
+        );
         assert!(
             text.contains("espi_fleet_syncs_total{custodian=\"a\",outcome=\"succeeded\"} 2\n"),
             "{text}"
