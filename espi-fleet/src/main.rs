@@ -166,8 +166,8 @@ async fn status(fleet: &Fleet) -> Result<(), espi_fleet::Error> {
     };
     let schedules = fleet.store().schedules().await?;
     println!(
-        "{:<12} {:<20} {:<20} {:<9} {}",
-        "custodian", "last success", "next due", "failures", "authorization / state"
+        "{:<12} {:<20} {:<20} {:<9} authorization (state)",
+        "custodian", "last success", "next due", "failures"
     );
     for schedule in &schedules {
         let state = match (&schedule.ended, &schedule.leased_by) {

@@ -78,7 +78,7 @@ impl Metrics {
                 let _ = writeln!(out, "{name}{{{labels}}} {value}");
             }
         }
-        let gauges: [(&str, &str, fn(&Backlog) -> i64); 4] = [
+        let gauges: [Gauge; 4] = [
             (
                 "espi_fleet_authorizations",
                 "Authorizations in force.",
@@ -117,6 +117,9 @@ impl Metrics {
         out
     }
 }
+
+/// A gauge's name, help and value of a backlog row.
+type Gauge = (&'static str, &'static str, fn(&Backlog) -> i64);
 
 /// `custodian="…"` and more pairs, escaped for the exposition format.
 pub fn labels(pairs: &[(&str, &str)]) -> String {
