@@ -7,6 +7,13 @@
 //! public_url = "https://fleet.example"         # how browsers and Data Custodians reach it
 //! concurrency = 8                              # syncs at once in this process
 //!
+//! [http]                   # bounds of the endpoints, against hostile clients
+//! connections = 256          # served at once; more wait in the listen backlog
+//! header_read_timeout_ms = 10000  # to send a request's headers; also the longest idle keep-alive
+//! body_read_timeout_ms = 10000    # the longest pause inside a request body
+//! write_timeout_ms = 30000   # for a client to take more of a response
+//! max_notification_bytes = 1048576
+//!
 //! [schedule]
 //! interval_seconds = 86400   # a sync of each authorization a day…
 //! jitter = 0.1               # …±10 %, so that they spread out
@@ -61,15 +68,62 @@ pub struct FleetConfig {
     /// Delete a customer's data when the authorization ends (kept by default).
     #[serde(default)]
     pub delete_on_revocation: bool,
-    /// The largest notification body accepted, bytes.
-    #[serde(default = "default_notification_bytes")]
-    pub max_notification_bytes: usize,
+    /// The bounds of the HTTP endpoints.
+    #[serde(default)]
+    pub http: HttpConfig,
     /// When and how often.
     #[serde(default)]
     pub schedule: ScheduleConfig,
     /// The Data Custodians.
     #[serde(default, rename = "custodian")]
     pub custodians: Vec<CustodianConfig>,
+}
+
+/// The bounds of the HTTP endpoints (callback, notifications, `/metrics`), which
+/// face the Internet: see [`espi_serve::serve`] and [`espi_serve::read_body`].
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct HttpConfig {
+    /// Connections served at once; more wait in the listen backlog.
+    pub connections: usize,
+    /// How long a client may take to send a request's headers, milliseconds; also
+    /// the longest an idle kept-alive connection stays open.
+    pub header_read_timeout_ms: u64,
+    /// The longest pause between two pieces of a request body, milliseconds.
+    pub body_read_timeout_ms: u64,
+    /// How long a response may wait for the client to take more of it, milliseconds.
+    pub write_timeout_ms: u64,
+    /// The largest notification body accepted, bytes.
+    pub max_notification_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connections: 256,
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 10_000,
+            write_timeout_ms: 30_000,
+            max_notification_bytes: 1 << 20,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The server loop's bounds.
+    pub fn serve_limits(&self) -> espi_serve::ServeLimits {
+        espi_serve::ServeLimits::new(
+            self.connections,
+            Duration::from_millis(self.header_read_timeout_ms),
+            Duration::from_millis(self.write_timeout_ms),
+        )
+    }
+
+    /// The longest pause inside a request body.
+    pub fn body_read_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_read_timeout_ms)
+    }
 }
 
 /// When authorizations are synced (see the [module documentation](self)).
@@ -183,9 +237,6 @@ fn default_worker() -> String {
 }
 fn default_concurrency() -> u32 {
     8
-}
-fn default_notification_bytes() -> usize {
-    1 << 20
 }
 fn default_max_syncs() -> u32 {
     4
@@ -301,6 +352,9 @@ impl FleetConfig {
         }
         if self.concurrency == 0 {
             return problem("concurrency must be at least 1".into());
+        }
+        if self.http.connections == 0 {
+            return problem("http.connections must be at least 1".into());
         }
         if !(0.0..=1.0).contains(&self.schedule.jitter) {
             return problem(format!(

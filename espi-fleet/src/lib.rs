@@ -34,7 +34,8 @@
 //!
 //! let config = FleetConfig::load(std::path::Path::new("fleet.toml"))?;
 //! let fleet = Fleet::open(config).await?;
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await.expect("a port");
+//! let listener = espi_serve::listen("127.0.0.1:8080".parse().expect("an address"), None)
+//!     .expect("a port");
 //! let server = tokio::spawn({
 //!     let fleet = fleet.clone();
 //!     async move { fleet.serve(listener, std::future::pending()).await }
@@ -56,6 +57,6 @@ pub mod pacing;
 mod server;
 pub mod worker;
 
-pub use config::{CustodianConfig, FleetConfig, ScheduleConfig};
+pub use config::{CustodianConfig, FleetConfig, HttpConfig, ScheduleConfig};
 pub use error::Error;
 pub use fleet::{Custodian, Fleet};

@@ -93,12 +93,12 @@ async fn run(cli: Cli) -> Result<(), espi_fleet::Error> {
                 let _ = stop.send(true);
             });
             if let Some(address) = fleet.config().listen {
-                let listener = tokio::net::TcpListener::bind(address)
-                    .await
-                    .map_err(|source| espi_fleet::Error::Serve {
+                let listener = espi_serve::listen(address, None).map_err(|source| {
+                    espi_fleet::Error::Serve {
                         address: address.to_string(),
                         source,
-                    })?;
+                    }
+                })?;
                 let server = fleet.clone();
                 let mut until = stopped.clone();
                 tokio::spawn(async move {

@@ -4,18 +4,24 @@
 //! |---|---|
 //! | `GET /authorize/{custodian}` | a new authorization request: redirects the customer's browser to the Data Custodian (state and PKCE kept in the store, ten minutes) |
 //! | `GET /callback/{custodian}` | the redirect back: checks `state`, exchanges the code, stores the tokens and schedules the authorization, due at once |
-//! | `POST /notifications/{custodian}` | a BatchList notification: parsed with the client's parser, its URIs queued in the store before the answer (202); 400 for a body that is not a BatchList, 413 over `max_notification_bytes`; neither changes anything |
+//! | `POST /notifications/{custodian}` | a BatchList notification: parsed with the client's parser, its URIs queued in the store before the answer (202); 400 for a body that is not a BatchList, 413 over `http.max_notification_bytes` (by its `Content-Length` before any of it is read), 408 when it stalls; none changes anything |
 //! | `GET /metrics` | Prometheus text: this process's counters, the fleet's backlog and lag |
 //!
 //! Any worker may answer any of them: what they receive goes to the shared store,
 //! and whichever worker claims the authorization next acts on it.
+//!
+//! They face the Internet, so they are served by [`espi_serve::serve`] within the
+//! configuration's `[http]` bounds ([`HttpConfig`](crate::HttpConfig)): a connection
+//! limit, a header-read timeout that also closes idle connections, a write timeout;
+//! a notification's body is read only once its Data Custodian is known, bounded in
+//! size and in the pause between its pieces.
 
 use crate::fleet::Fleet;
 use crate::metrics::labels;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use espi_client::notification::Notification;
@@ -30,29 +36,26 @@ const MAX_WAITING_REQUESTS: u64 = 10_000;
 impl Fleet {
     /// The endpoints as an axum router (see the [module documentation](self)).
     pub fn router(&self) -> Router {
-        let limit = self.inner.config.max_notification_bytes;
         Router::new()
             .route("/authorize/{custodian}", get(authorize))
             .route("/callback/{custodian}", get(callback))
-            .route(
-                "/notifications/{custodian}",
-                post(notify).layer(DefaultBodyLimit::max(limit)),
-            )
+            .route("/notifications/{custodian}", post(notify))
             .route("/metrics", get(metrics))
             .with_state(self.clone())
     }
 
-    /// Serves the endpoints on `listener` until `shutdown` resolves.
+    /// Serves the endpoints on `listener` within the configuration's `[http]` bounds
+    /// until `shutdown` resolves.
     pub async fn serve(
         &self,
         listener: tokio::net::TcpListener,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+        shutdown: impl std::future::Future<Output = ()>,
     ) -> Result<(), crate::Error> {
         let address = listener
             .local_addr()
             .map_or_else(|_| "?".to_owned(), |address| address.to_string());
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
+        let limits = self.inner.config.http.serve_limits();
+        espi_serve::serve(listener, self.router(), limits, shutdown)
             .await
             .map_err(|source| crate::Error::Serve { address, source })
     }
@@ -173,7 +176,8 @@ async fn callback(
 async fn notify(
     State(fleet): State<Fleet>,
     Path(custodian): Path<String>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> Response {
     let Ok(found) = fleet.custodian(&custodian) else {
         return text(
@@ -187,6 +191,15 @@ async fn notify(
             labels(&[("custodian", &custodian), ("result", result)]),
             by as u64,
         );
+    };
+    let http = &fleet.config().http;
+    let limit = http.max_notification_bytes;
+    let body = match espi_serve::read_body(&headers, body, limit, http.body_read_timeout()).await {
+        Ok(body) => body,
+        Err(error) => {
+            count("refused", 1);
+            return text(error.status(), error.to_string());
+        }
     };
     let notification = match Notification::parse(&body) {
         Ok(notification) => notification,

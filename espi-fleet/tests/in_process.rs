@@ -66,7 +66,7 @@ async fn notifications_fetch_exactly_what_they_name(database: TestDatabase) {
     // Bodies over 4 KiB are refused.
     let config = common::head_toml(&database.location, 2, 5).replacen(
         "concurrency = 2\n",
-        "concurrency = 2\nmax_notification_bytes = 4096\n",
+        "concurrency = 2\n[http]\nmax_notification_bytes = 4096\n",
         1,
     ) + &common::custodian_toml(&sandbox, common::CUSTODIAN, 2);
     let (fleet, stop, work) = start(&config, Some(listener)).await;

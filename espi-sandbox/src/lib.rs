@@ -28,7 +28,6 @@
 
 mod access;
 mod admin_resources;
-mod body;
 mod config;
 mod data;
 mod error;
@@ -41,7 +40,6 @@ mod query;
 mod refresh_token;
 mod request_log;
 mod resources;
-mod server;
 mod state;
 mod stream;
 
@@ -69,7 +67,7 @@ pub struct RunningSandbox {
 /// Starts a sandbox on `address` (use port 0 for any free port) and returns once it
 /// accepts connections.
 pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Result<RunningSandbox> {
-    let listener = listen(address, &config.limits)?;
+    let listener = espi_serve::listen(address, config.limits.send_buffer)?;
     let address = listener.local_addr()?;
     let base = format!("http://{address}{DATA_CUSTODIAN}");
     let data = data::DataStore::load(&config.customers, &format!("{base}{RESOURCE_PATH}"));
@@ -101,7 +99,12 @@ pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Resul
         ))
         .with_state(Arc::clone(&shared));
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(server::serve(listener, app, limits, async {
+    let serve_limits = espi_serve::ServeLimits::new(
+        limits.connections,
+        limits.header_read_timeout,
+        limits.write_timeout,
+    );
+    let server = tokio::spawn(espi_serve::serve(listener, app, serve_limits, async {
         let _ = stopped.await;
     }));
     Ok(RunningSandbox {
@@ -110,21 +113,6 @@ pub async fn start(config: SandboxConfig, address: SocketAddr) -> std::io::Resul
         stop: Some(stop),
         server: Some(server),
     })
-}
-
-/// A listening socket on `address`, its accepted connections' send buffer bounded
-/// as `limits` says (the accepted sockets inherit it).
-fn listen(address: SocketAddr, limits: &ServerLimits) -> std::io::Result<tokio::net::TcpListener> {
-    let socket = match address {
-        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
-        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
-    };
-    socket.set_reuseaddr(true)?;
-    if let Some(bytes) = limits.send_buffer {
-        socket.set_send_buffer_size(u32::try_from(bytes).unwrap_or(u32::MAX))?;
-    }
-    socket.bind(address)?;
-    socket.listen(1024)
 }
 
 impl RunningSandbox {

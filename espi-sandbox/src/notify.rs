@@ -2,7 +2,6 @@
 //! [`RunningSandbox::add_usage`](crate::RunningSandbox::add_usage)).
 
 use crate::access;
-use crate::body::read_body;
 use crate::error::ApiError;
 use crate::state::{Shared, lock, write};
 use crate::stream::ATOM;
@@ -16,6 +15,7 @@ use espi_auth::TokenKind;
 use espi_model::batch_list::BatchList;
 use espi_model::date_time::format_utc;
 use espi_model::{Document, Resource};
+use espi_serve::read_body;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -29,8 +29,8 @@
 //! `Authorization` header before it reads the form; forms are read up to
 //! [`MAX_FORM_BYTES`] (413 beyond, 408 when one stalls).
 
-use crate::body::{BodyError, read_body};
 use crate::state::Shared;
+use espi_serve::{BodyError, read_body};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

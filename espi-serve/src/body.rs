@@ -1,5 +1,5 @@
 //! Reading a request body, once the request is authenticated: bounded in size and in
-//! the pause between its pieces ([`ServerLimits`](crate::config::ServerLimits)).
+//! the pause between its pieces.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -41,6 +41,25 @@ impl BodyError {
 }
 
 /// Reads `body` whole: at most `limit` bytes, each piece within `pause` of the last.
+/// A `Content-Length` in `headers` over `limit` is refused before anything is read,
+/// so a handler that authenticates first and reads after never waits for a body it
+/// will refuse.
+///
+/// ```
+/// use axum::body::Body;
+/// use axum::http::HeaderMap;
+/// use espi_serve::{BodyError, read_body};
+/// use std::time::Duration;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let headers = HeaderMap::new();
+/// let pause = Duration::from_secs(1);
+/// let small = read_body(&headers, Body::from("<BatchList/>"), 64, pause).await;
+/// assert_eq!(small.as_deref(), Ok(&b"<BatchList/>"[..]));
+/// let large = read_body(&headers, Body::from(vec![b'x'; 65]), 64, pause).await;
+/// assert_eq!(large, Err(BodyError::TooLarge { limit: 64 }));
+/// # });
+/// ```
 pub async fn read_body(
     headers: &HeaderMap,
     body: Body,

@@ -1,5 +1,5 @@
 //! The HTTP/1.1 server loop, with the bounds a server facing hostile clients needs
-//! ([`ServerLimits`]), which `axum::serve` does not offer:
+//! ([`ServeLimits`]), which `axum::serve` does not offer:
 //!
 //! - at most `connections` connections are served at once; more wait in the listen
 //!   backlog until one ends;
@@ -11,20 +11,20 @@
 //!   connection ([`WriteTimeout`]), so a client that never reads holds its connection
 //!   for that long and no longer;
 //! - request bodies are read by the handlers that want them, after authentication,
-//!   bounded in size and in the pause between their pieces ([`crate::body`]).
+//!   bounded in size and in the pause between their pieces ([`read_body`](crate::read_body)).
 //!
-//! Nothing here blocks a thread: responses are written as the client takes them
-//! ([`crate::stream`]), so stalled clients cost their connection's memory and nothing
-//! shared. On shutdown, idle connections close at once and responses in progress get
-//! [`SHUTDOWN_GRACE`] to finish.
+//! Nothing here blocks a thread: a handler that writes its response as the client
+//! takes it (a streamed body) makes a stalled client cost its connection's memory and
+//! nothing shared. On shutdown, idle connections close at once and responses in
+//! progress get [`SHUTDOWN_GRACE`] to finish.
 
-use crate::config::ServerLimits;
 use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
@@ -35,14 +35,71 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Sleep;
 
-/// How long responses in progress may take to finish once the sandbox stops.
+/// How long responses in progress may take to finish once the server stops.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Serves `app` on `listener` until `stop` resolves.
+/// The bounds of [`serve`] (see the [module documentation](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServeLimits {
+    /// Connections served at once; more wait in the listen backlog until one ends.
+    pub connections: usize,
+    /// How long a client may take to send a request's headers, from the moment the
+    /// connection is ready for them: after it opens, and after each response on a
+    /// kept-alive connection, so this is also the longest idle keep-alive.
+    pub header_read_timeout: Duration,
+    /// How long a response may wait for the client to take more of it before the
+    /// connection is dropped.
+    pub write_timeout: Duration,
+}
+
+impl ServeLimits {
+    /// At most `connections` at once, `header_read_timeout` for each request's headers
+    /// (and for an idle connection), `write_timeout` for a client to take more of a
+    /// response.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let limits = espi_serve::ServeLimits::new(64, Duration::from_secs(5), Duration::from_secs(30));
+    /// assert_eq!(limits.connections, 64);
+    /// ```
+    pub fn new(
+        connections: usize,
+        header_read_timeout: Duration,
+        write_timeout: Duration,
+    ) -> ServeLimits {
+        ServeLimits {
+            connections,
+            header_read_timeout,
+            write_timeout,
+        }
+    }
+}
+
+/// A listening socket on `address` (port 0: any free port), with `SO_REUSEADDR`; when
+/// `send_buffer` is given, its accepted connections' kernel send buffer is that many
+/// bytes (they inherit it) instead of the system's autotuning, which on Linux lets a
+/// client that never reads take up to `net.ipv4.tcp_wmem`'s maximum (4 MiB by
+/// default) of each response.
+pub fn listen(address: SocketAddr, send_buffer: Option<usize>) -> io::Result<TcpListener> {
+    let socket = match address {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    if let Some(bytes) = send_buffer {
+        socket.set_send_buffer_size(u32::try_from(bytes).unwrap_or(u32::MAX))?;
+    }
+    socket.bind(address)?;
+    socket.listen(1024)
+}
+
+/// Serves `app` on `listener` within `limits` until `stop` resolves, then lets the
+/// responses in progress finish for [`SHUTDOWN_GRACE`] at most.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    limits: ServerLimits,
+    limits: ServeLimits,
     stop: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let places = Arc::new(Semaphore::new(limits.connections.max(1)));
@@ -114,7 +171,7 @@ pub async fn serve(
 
 /// A TCP stream whose writes fail with [`io::ErrorKind::TimedOut`] once one has waited
 /// `limit` for the peer to take more.
-pub struct WriteTimeout {
+struct WriteTimeout {
     inner: TcpStream,
     limit: Duration,
     /// Started when a write first had to wait; cleared by progress.
@@ -123,7 +180,7 @@ pub struct WriteTimeout {
 
 impl WriteTimeout {
     /// `inner` with writes bounded by `limit`.
-    pub fn new(inner: TcpStream, limit: Duration) -> WriteTimeout {
+    fn new(inner: TcpStream, limit: Duration) -> WriteTimeout {
         WriteTimeout {
             inner,
             limit,
