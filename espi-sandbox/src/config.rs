@@ -144,7 +144,7 @@ pub struct SandboxConfig {
     pub limits: ServerLimits,
     /// A seed for the fault dice and generated secrets, so test runs repeat.
     pub seed: u64,
-    /// Record every resource request served ([`RunningSandbox::requests`](crate::RunningSandbox::requests)).
+    /// Record every resource and token request served ([`RunningSandbox::requests`](crate::RunningSandbox::requests)).
     pub record_requests: bool,
 }
 

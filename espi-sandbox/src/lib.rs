@@ -250,7 +250,7 @@ impl RunningSandbox {
         state::lock(&self.shared.faults).knobs = Some(faults);
     }
 
-    /// The resource requests served so far, oldest first, when
+    /// The resource and token requests served so far, oldest first, when
     /// [`SandboxConfig::record_requests`] is set (else none).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         state::lock(&self.shared.requests).all()

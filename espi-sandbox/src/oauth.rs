@@ -47,7 +47,7 @@ use token::token;
 /// The authorization endpoint's path.
 const AUTHORIZE_PATH: &str = "/DataCustodian/oauth/authorize";
 /// The token endpoint's path.
-const TOKEN_PATH: &str = "/DataCustodian/oauth/token";
+pub(crate) const TOKEN_PATH: &str = "/DataCustodian/oauth/token";
 
 /// The routes of this module, relative to the server root.
 pub fn routes() -> Router<Arc<Shared>> {

@@ -1,8 +1,10 @@
-//! A record of the resource requests served, for tests that check what a client did
-//! and when: each request's arrival time, method, path and query, and status. Off
+//! A record of the resource and token requests served, for tests that check what a
+//! client did and when: each request's arrival time, method, path and query, and
+//! status. Off
 //! unless [`SandboxConfig::record_requests`](crate::SandboxConfig::record_requests)
 //! is set; bounded ([`MAX_RECORDED`]), the oldest forgotten first.
 
+use crate::oauth::TOKEN_PATH;
 use crate::state::{DATA_CUSTODIAN, RESOURCE_PATH, Shared, lock};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -22,10 +24,18 @@ pub struct RecordedRequest {
     pub at_ms: i64,
     /// The method.
     pub method: String,
-    /// The path under the resource endpoint, with its query (`Batch/Subscription/3?…`).
+    /// The path under the resource endpoint, with its query (`Batch/Subscription/3?…`);
+    /// for a request of the token endpoint, which is not under it, its absolute path
+    /// ([`RecordedRequest::TOKEN`]).
     pub path: String,
     /// The status answered (faults included).
     pub status: u16,
+}
+
+impl RecordedRequest {
+    /// The [`path`](RecordedRequest::path) of a token endpoint request (a code
+    /// exchange or a refresh).
+    pub const TOKEN: &'static str = TOKEN_PATH;
 }
 
 /// The requests recorded so far.
@@ -48,7 +58,8 @@ impl RequestLog {
     }
 }
 
-/// The middleware: records resource requests when the configuration asks for it.
+/// The middleware: records resource and token requests when the configuration asks
+/// for it.
 pub async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let prefix = format!("{DATA_CUSTODIAN}{RESOURCE_PATH}/");
     let path = match request.uri().path().strip_prefix(&prefix) {
@@ -56,6 +67,9 @@ pub async fn record(State(shared): State<Arc<Shared>>, request: Request, next: N
             Some(query) => format!("{path}?{query}"),
             None => path.to_owned(),
         },
+        None if shared.config.record_requests && request.uri().path() == TOKEN_PATH => {
+            TOKEN_PATH.to_owned()
+        }
         _ => return next.run(request).await,
     };
     let at_ms = SystemTime::now()
