@@ -9,41 +9,12 @@
 mod common;
 
 use common::{CUSTODIAN, TestDatabase};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 /// Generated customers and days of hourly data each.
 const CUSTOMERS: usize = 200;
 const DAYS: u32 = 40;
-
-/// Starts a worker process `name` on `config`, listening on `listen` if given.
-fn worker(
-    config: &std::path::Path,
-    name: &str,
-    listen: Option<u16>,
-    log: &std::path::Path,
-) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_espi-fleet"));
-    command
-        .arg("run")
-        .arg("--config")
-        .arg(config)
-        .env("ESPI_FLEET_WORKER", name)
-        .env("ESPI_FLEET_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).expect("a log file"));
-    if let Some(port) = listen {
-        command.env("ESPI_FLEET_LISTEN", format!("127.0.0.1:{port}"));
-    }
-    command.spawn().expect("the espi-fleet binary starts")
-}
-
-fn stop(mut child: Child) {
-    // SIGTERM: the worker lets its syncs finish.
-    let _ = Command::new("kill").arg(child.id().to_string()).status();
-    let _ = child.wait();
-}
 
 /// Runs the scenario with `workers` processes on `database`; kills the second (or,
 /// with one, the only one, starting it again) once it holds leases mid-run.
@@ -60,7 +31,7 @@ async fn scenario(database: &TestDatabase, workers: usize) {
         .collect();
     let mut children: Vec<Option<Child>> = (0..workers)
         .map(|n| {
-            Some(worker(
+            Some(common::worker(
                 &config,
                 &format!("w{n}"),
                 (n == 0).then_some(port),
@@ -104,12 +75,17 @@ async fn scenario(database: &TestDatabase, workers: usize) {
     eprintln!("killed {victim_name} with {killed_at} of {CUSTOMERS} authorizations synced");
     if workers == 1 {
         // One process: it is started again, as a service manager would.
-        children[0] = Some(worker(&config, "w0-again", Some(port), &logs[workers]));
+        children[0] = Some(common::worker(
+            &config,
+            "w0-again",
+            Some(port),
+            &logs[workers],
+        ));
     }
 
     common::wait_synced(&store, CUSTOMERS, Duration::from_secs(600)).await;
     for child in children.into_iter().flatten() {
-        stop(child);
+        common::stop_worker(child);
     }
 
     common::check_complete(&store, &sandbox, &generated, &[]).await;

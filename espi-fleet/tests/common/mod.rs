@@ -123,6 +123,17 @@ pub async fn sandbox(
     fleet_port: u16,
     name: &str,
 ) -> (RunningSandbox, Generated) {
+    sandbox_with(customers, days, fleet_port, name, |_| {}).await
+}
+
+/// [`sandbox`], its configuration adjusted by `adjust` before it starts.
+pub async fn sandbox_with(
+    customers: usize,
+    days: u32,
+    fleet_port: u16,
+    name: &str,
+    adjust: impl FnOnce(&mut SandboxConfig),
+) -> (RunningSandbox, Generated) {
     let now = chrono::Utc::now().timestamp();
     let generated = Generated::ending_at(customers, now - 86_400, days);
     let mut config = SandboxConfig::new(generated.customers());
@@ -133,6 +144,7 @@ pub async fn sandbox(
     config.client.notify_uri = Some(format!(
         "http://127.0.0.1:{fleet_port}/notifications/{name}"
     ));
+    adjust(&mut config);
     let sandbox = espi_sandbox::start(config, "127.0.0.1:0".parse().expect("an address"))
         .await
         .expect("the sandbox starts");
@@ -182,6 +194,127 @@ retry_initial_seconds = 1
 retry_max_seconds = 4
 "#
     )
+}
+
+/// The `espi-fleet` binary: Cargo's for a test, else (the benchmark example) the one
+/// in the directory above the running executable's.
+pub fn fleet_binary() -> std::path::PathBuf {
+    match option_env!("CARGO_BIN_EXE_espi-fleet") {
+        Some(path) => path.into(),
+        None => std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.parent()?.join("espi-fleet")))
+            .unwrap_or_else(|| "espi-fleet".into()),
+    }
+}
+
+/// Starts a worker process `name` on `config`, listening on `listen` if given, its
+/// log (warnings and errors) written to `log`.
+pub fn worker(
+    config: &std::path::Path,
+    name: &str,
+    listen: Option<u16>,
+    log: &std::path::Path,
+) -> std::process::Child {
+    let mut command = std::process::Command::new(fleet_binary());
+    command
+        .arg("run")
+        .arg("--config")
+        .arg(config)
+        .env("ESPI_FLEET_WORKER", name)
+        .env("ESPI_FLEET_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(log).expect("a log file"));
+    if let Some(port) = listen {
+        command.env("ESPI_FLEET_LISTEN", format!("127.0.0.1:{port}"));
+    }
+    command.spawn().expect("the espi-fleet binary starts")
+}
+
+/// Runs the `espi-fleet` binary with `arguments` and `config`, `stdin` on its
+/// standard input.
+pub fn espi_fleet(
+    config: &std::path::Path,
+    arguments: &[&str],
+    stdin: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(fleet_binary())
+        .args(arguments)
+        .arg("--config")
+        .arg(config)
+        .env("ESPI_FLEET_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the espi-fleet binary starts");
+    child
+        .stdin
+        .take()
+        .expect("its standard input")
+        .write_all(stdin.as_bytes())
+        .expect("written");
+    child.wait_with_output().expect("it ends")
+}
+
+/// The tokens of retail customer `customer` of `sandbox`, granted outside the fleet
+/// (the code flow run by a client of the test's own, with `redirect_uri`), as an
+/// application moving to the fleet holds them.
+pub async fn grant_outside(
+    sandbox: &RunningSandbox,
+    redirect_uri: &str,
+    customer: usize,
+) -> espi_client::TokenSet {
+    let endpoints = espi_client::Endpoints::new(
+        &sandbox.authorization_endpoint(),
+        &sandbox.token_endpoint(),
+        &sandbox.resource_endpoint(),
+    )
+    .expect("the sandbox's endpoints");
+    let config = espi_client::ClientConfig::new(
+        endpoints,
+        sandbox.client_id(),
+        sandbox.client_secret().to_owned(),
+    )
+    .with_redirect_uri(redirect_uri)
+    .expect("a redirect URI");
+    let client = espi_client::Client::new(config).expect("a client");
+    let request = client
+        .authorization_request(Generated::SCOPE, espi_client::AuthorizationOptions::new())
+        .expect("an authorization request");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    let approved = http
+        .get(format!("{}&retail_customer={customer}", request.url))
+        .send()
+        .await
+        .expect("the sandbox answers");
+    let callback = approved.headers()["location"]
+        .to_str()
+        .expect("a redirect to the callback")
+        .to_owned();
+    let query = url::Url::parse(&callback)
+        .expect("a URL")
+        .query()
+        .unwrap_or_default()
+        .to_owned();
+    client
+        .complete_authorization(&request.pending, &query)
+        .await
+        .expect("the code is exchanged")
+}
+
+/// Stops a process with SIGTERM and waits for it.
+pub fn stop_worker(mut child: std::process::Child) {
+    // SIGTERM: the worker lets its syncs finish.
+    let _ = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
 }
 
 /// Authorizes retail customers `customers` through the fleet at `fleet` (its
