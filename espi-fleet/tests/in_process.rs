@@ -205,6 +205,10 @@ fn between(log: &[RecordedRequest], from: i64, to: i64) -> Vec<&RecordedRequest>
         .collect()
 }
 
+/// The most requests the stormy Data Custodian may get during its 3 s burst of 500s
+/// (measured: 12–13 with the shared pause; 39, never 150 ms apart, without it).
+const MAX_BURST_REQUESTS: usize = 30;
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -219,9 +223,13 @@ async fn one_custodian_in_trouble_slows_only_itself(database: TestDatabase) {
     };
     calm.set_faults(slow.clone());
     stormy.set_faults(slow.clone());
+    // The stormy one's own retries are quick (20 ms doubling to 200 ms), so that only
+    // the shared pause can make the 500 burst below quiet.
     let config = common::head_toml(&database.location, 3, 5)
         + &common::custodian_toml(&calm, "calm", 3)
-        + &common::custodian_toml(&stormy, "stormy", 3);
+        + &common::custodian_toml(&stormy, "stormy", 3)
+            .replace("retry_initial_ms = 100", "retry_initial_ms = 20")
+            .replace("retry_max_ms = 2000", "retry_max_ms = 200");
     let base = format!("http://127.0.0.1:{port}");
     // Authorize before any worker runs, so both Data Custodians start together.
     let (first, stop_first, work_first) = {
@@ -290,6 +298,29 @@ async fn one_custodian_in_trouble_slows_only_itself(database: TestDatabase) {
         error_500_share: 1.0,
         ..slow.clone()
     });
+    // Work for the burst to meet, whatever the storm left: a notification naming every
+    // stormy subscription makes each due at once.
+    let named: String = (1..=16)
+        .map(|customer| {
+            let subscription = stormy
+                .subscription_uri(&customer.to_string())
+                .expect("a subscription");
+            let id = subscription.rsplit('/').next().expect("an id").to_owned();
+            format!(
+                "<resources>{}/Batch/Subscription/{id}</resources>",
+                stormy.resource_endpoint()
+            )
+        })
+        .collect();
+    let notified = reqwest::Client::new()
+        .post(format!("{base}/notifications/stormy"))
+        .body(format!(
+            "<BatchList xmlns=\"http://naesb.org/espi\">{named}</BatchList>"
+        ))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(notified.status().as_u16(), 202);
     tokio::time::sleep(Duration::from_secs(3)).await;
     let burst_ends = now_ms();
     stormy.set_faults(slow.clone());
@@ -347,19 +378,25 @@ async fn one_custodian_in_trouble_slows_only_itself(database: TestDatabase) {
         calm_during.iter().filter(|r| r.status == 200).count() >= 10,
         "the calm Data Custodian was slowed too"
     );
-    // The burst of 500s paused every worker after failures in a row: a gap of at
-    // least half a second with no request at all during it.
-    let burst: Vec<i64> = between(&stormy_log, burst_starts, burst_ends)
-        .iter()
-        .map(|r| r.at_ms)
-        .collect();
+    // The burst of 500s paused every worker after failures in a row (3): a gap of at
+    // least half a second with no request at all, and few requests over its 3 s
+    // (the workers' own quick retries alone make a steady stream of them).
+    let burst: Vec<&RecordedRequest> = between(&stormy_log, burst_starts, burst_ends);
+    let failed = burst.iter().filter(|r| r.status == 500).count();
+    assert!(failed >= 3, "the burst was met: {burst:?}");
     let longest_gap = burst
         .windows(2)
-        .map(|pair| pair[1] - pair[0])
+        .map(|pair| pair[1].at_ms - pair[0].at_ms)
+        .chain([burst_ends - burst.last().map_or(burst_starts, |r| r.at_ms)])
         .max()
         .unwrap_or(0);
+    eprintln!(
+        "500 burst: {} requests in {} ms, longest gap {longest_gap} ms",
+        burst.len(),
+        burst_ends - burst_starts
+    );
     assert!(
-        burst.is_empty() || longest_gap >= 450 || burst.len() < 12,
+        longest_gap >= 450 && burst.len() <= MAX_BURST_REQUESTS,
         "500s did not slow the workers: {} requests, longest gap {longest_gap} ms",
         burst.len()
     );
