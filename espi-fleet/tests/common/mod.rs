@@ -284,19 +284,7 @@ pub async fn grant_outside(
     let request = client
         .authorization_request(Generated::SCOPE, espi_client::AuthorizationOptions::new())
         .expect("an authorization request");
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client");
-    let approved = http
-        .get(format!("{}&retail_customer={customer}", request.url))
-        .send()
-        .await
-        .expect("the sandbox answers");
-    let callback = approved.headers()["location"]
-        .to_str()
-        .expect("a redirect to the callback")
-        .to_owned();
+    let callback = approve(&no_redirects(), request.url.as_str(), customer).await;
     let query = url::Url::parse(&callback)
         .expect("a URL")
         .query()
@@ -317,14 +305,33 @@ pub fn stop_worker(mut child: std::process::Child) {
     let _ = child.wait();
 }
 
+/// An HTTP client that shows redirects instead of following them.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client")
+}
+
+/// The sandbox's answer to the authorization request at `url` approved for retail
+/// customer `customer` (as its consent page would): the callback URL it redirects to.
+async fn approve(http: &reqwest::Client, url: &str, customer: usize) -> String {
+    let approved = http
+        .get(format!("{url}&retail_customer={customer}"))
+        .send()
+        .await
+        .expect("the sandbox answers");
+    approved.headers()["location"]
+        .to_str()
+        .expect("a redirect to the callback")
+        .to_owned()
+}
+
 /// Authorizes retail customers `customers` through the fleet at `fleet` (its
 /// `/authorize` route; the sandbox approves at once for the customer named in
 /// `retail_customer`, as its consent page would), returning the callback answers.
 pub async fn authorize(fleet: &str, custodian: &str, customers: impl IntoIterator<Item = usize>) {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client");
+    let http = no_redirects();
     for customer in customers {
         let start = http
             .get(format!("{fleet}/authorize/{custodian}"))
@@ -336,15 +343,7 @@ pub async fn authorize(fleet: &str, custodian: &str, customers: impl IntoIterato
             .to_str()
             .expect("text")
             .to_owned();
-        let approved = http
-            .get(format!("{location}&retail_customer={customer}"))
-            .send()
-            .await
-            .expect("the sandbox answers");
-        let callback = approved.headers()["location"]
-            .to_str()
-            .expect("a redirect to the callback")
-            .to_owned();
+        let callback = approve(&http, &location, customer).await;
         let done = http.get(&callback).send().await.expect("the fleet answers");
         let status = done.status().as_u16();
         let body = done.text().await.unwrap_or_default();
