@@ -146,4 +146,6 @@ pub use sync::{
     sync_subscription,
 };
 pub use tls::{ClientIdentity, RootCertificates};
-pub use token::{Grant, GrantedScope, MemoryTokenStore, RefreshLock, TokenKey, TokenSet, TokenStore};
+pub use token::{
+    Grant, GrantedScope, MemoryTokenStore, RefreshLock, TokenKey, TokenSet, TokenStore,
+};

@@ -1,43 +1,4 @@
-//! The fleet's configuration: a TOML file, then the environment.
-//!
-//! ```toml
-//! store = "postgres://fleet@db.example/espi"   # or an SQLite file: "fleet.sqlite"
-//! worker = "worker-1"                          # default: host name and process id
-//! listen = "127.0.0.1:8080"                    # callback, notifications, /metrics
-//! public_url = "https://fleet.example"         # how browsers and Data Custodians reach it
-//! concurrency = 8                              # syncs at once in this process
-//!
-//! [http]                   # bounds of the endpoints, against hostile clients
-//! connections = 256          # served at once; more wait in the listen backlog
-//! header_read_timeout_ms = 10000  # to send a request's headers; also the longest idle keep-alive
-//! body_read_timeout_ms = 10000    # the longest pause inside a request body
-//! write_timeout_ms = 30000   # for a client to take more of a response
-//! max_notification_bytes = 1048576
-//!
-//! [schedule]
-//! interval_seconds = 86400   # a sync of each authorization a day…
-//! jitter = 0.1               # …±10 %, so that they spread out
-//! reread_months = 2          # months before the current one read again each time
-//! retry_initial_seconds = 60 # after a failure, then doubling…
-//! retry_max_seconds = 3600   # …up to this
-//! lease_seconds = 60         # a worker that stops renewing loses its work after this
-//!
-//! [[custodian]]
-//! name = "ameren"
-//! authorization_endpoint = "https://dc.example/oauth/authorize"
-//! token_endpoint = "https://dc.example/oauth/token"
-//! resource_endpoint = "https://dc.example/DataCustodian/espi/1_1/resource"
-//! client_id = "third_party"
-//! client_secret_env = "AMEREN_CLIENT_SECRET"   # or client_secret = "…"
-//! scope = "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=daily;HistoryLength=24"
-//! max_syncs = 4             # syncs at once over the whole fleet
-//! ```
-//!
-//! The environment overrides the file: `ESPI_FLEET_STORE`, `ESPI_FLEET_WORKER`,
-//! `ESPI_FLEET_LISTEN`, `ESPI_FLEET_PUBLIC_URL`, `ESPI_FLEET_CONCURRENCY`, and for
-//! each Data Custodian `ESPI_FLEET_<NAME>_CLIENT_SECRET` (the name in upper case,
-//! other characters than letters and digits as `_`). A secret is never read from the
-//! file when the environment gives it.
+//! The fleet's configuration (see [`FleetConfig`]).
 
 use crate::error::Error;
 use serde::Deserialize;
@@ -45,7 +6,48 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The whole configuration (see the [module documentation](self)).
+/// The whole configuration of a fleet's process.
+///
+/// The fleet's configuration: a TOML file, then the environment.
+///
+/// ```toml
+/// store = "postgres://fleet@db.example/espi"   # or an SQLite file: "fleet.sqlite"
+/// worker = "worker-1"                          # default: host name and process id
+/// listen = "127.0.0.1:8080"                    # callback, notifications, /metrics
+/// public_url = "https://fleet.example"         # how browsers and Data Custodians reach it
+/// concurrency = 8                              # syncs at once in this process
+///
+/// [http]                   # bounds of the endpoints, against hostile clients
+/// connections = 256          # served at once; more wait in the listen backlog
+/// header_read_timeout_ms = 10000  # to send a request's headers; also the longest idle keep-alive
+/// body_read_timeout_ms = 10000    # the longest pause inside a request body
+/// write_timeout_ms = 30000   # for a client to take more of a response
+/// max_notification_bytes = 1048576
+///
+/// [schedule]
+/// interval_seconds = 86400   # a sync of each authorization a day…
+/// jitter = 0.1               # …±10 %, so that they spread out
+/// reread_months = 2          # months before the current one read again each time
+/// retry_initial_seconds = 60 # after a failure, then doubling…
+/// retry_max_seconds = 3600   # …up to this
+/// lease_seconds = 60         # a worker that stops renewing loses its work after this
+///
+/// [[custodian]]
+/// name = "ameren"
+/// authorization_endpoint = "https://dc.example/oauth/authorize"
+/// token_endpoint = "https://dc.example/oauth/token"
+/// resource_endpoint = "https://dc.example/DataCustodian/espi/1_1/resource"
+/// client_id = "third_party"
+/// client_secret_env = "AMEREN_CLIENT_SECRET"   # or client_secret = "…"
+/// scope = "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=daily;HistoryLength=24"
+/// max_syncs = 4             # syncs at once over the whole fleet
+/// ```
+///
+/// The environment overrides the file: `ESPI_FLEET_STORE`, `ESPI_FLEET_WORKER`,
+/// `ESPI_FLEET_LISTEN`, `ESPI_FLEET_PUBLIC_URL`, `ESPI_FLEET_CONCURRENCY`, and for
+/// each Data Custodian `ESPI_FLEET_<NAME>_CLIENT_SECRET` (the name in upper case,
+/// other characters than letters and digits as `_`). A secret is never read from the
+/// file when the environment gives it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -126,7 +128,7 @@ impl HttpConfig {
     }
 }
 
-/// When authorizations are synced (see the [module documentation](self)).
+/// When authorizations are synced (see [`FleetConfig`]).
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
@@ -161,7 +163,7 @@ impl Default for ScheduleConfig {
     }
 }
 
-/// One Data Custodian (see the [module documentation](self)).
+/// One Data Custodian (see [`FleetConfig`]).
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -290,8 +292,8 @@ impl FleetConfig {
         Ok(config)
     }
 
-    /// Applies the environment variables `lookup` finds (see the
-    /// [module documentation](self)).
+    /// Applies the environment variables `lookup` finds (see
+    /// [`FleetConfig`]).
     pub fn apply_env(&mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<(), Error> {
         if let Some(store) = lookup("ESPI_FLEET_STORE") {
             self.store = store;

@@ -5,9 +5,10 @@ use crate::config::{CustodianConfig, FleetConfig};
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::pacing::SharedPacer;
+use espi_auth::{Clock, SystemClock};
 use espi_client::{
-    Client, ClientConfig, ClientIdentity, Clock, Endpoints, Grant, RetryPolicy, RootCertificates,
-    Secret, TokenKey, TokenSet, system_clock,
+    Client, ClientConfig, ClientIdentity, Endpoints, Grant, GrantedScope, RetryPolicy,
+    RootCertificates, Secret, TokenKey, TokenSet,
 };
 use espi_store::{Store, StoreOptions};
 use std::sync::Arc;
@@ -36,28 +37,22 @@ pub(crate) struct Inner {
     pub(crate) store: Store,
     pub(crate) custodians: Vec<Custodian>,
     pub(crate) metrics: Arc<Metrics>,
-    pub(crate) clock: ClockHolder,
-}
-
-/// The clock, with a `Debug` that does not try to print a closure.
-pub(crate) struct ClockHolder(pub(crate) Clock);
-
-impl std::fmt::Debug for ClockHolder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Fleet {
     /// Opens the store (migrating it) and builds a client per Data Custodian, on
     /// the system clock.
     pub async fn open(config: FleetConfig) -> Result<Fleet, Error> {
-        Fleet::open_with_clock(config, system_clock()).await
+        Fleet::open_with_clock(config, Arc::new(SystemClock)).await
     }
 
     /// [`Fleet::open`] on `clock` (epoch seconds), which the clients and the
     /// schedule read.
-    pub async fn open_with_clock(config: FleetConfig, clock: Clock) -> Result<Fleet, Error> {
+    pub async fn open_with_clock(
+        config: FleetConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Fleet, Error> {
         let mut options =
             StoreOptions::from_env()?.delete_on_revocation(config.delete_on_revocation);
         // A sync holds a connection while it commits and a refresh holds one for its
@@ -90,7 +85,7 @@ impl Fleet {
                 store,
                 custodians,
                 metrics,
-                clock: ClockHolder(clock),
+                clock,
             }),
         })
     }
@@ -126,7 +121,7 @@ impl Fleet {
 
     /// The fleet's clock, epoch seconds.
     pub fn now(&self) -> i64 {
-        (self.inner.clock.0)()
+        self.inner.clock.now()
     }
 
     /// The Prometheus text of this process's counters and the fleet's backlog.
@@ -155,7 +150,7 @@ impl Fleet {
         tokens.expires_at = Some(0);
         tokens.resource_uri = Some(resource_uri.to_owned());
         tokens.authorization_uri = authorization_uri.map(str::to_owned);
-        tokens.scope = scope.map(str::to_owned);
+        tokens.scope = scope.map(GrantedScope::new);
         let key = custodian.client.insert_tokens(tokens).await?;
         self.inner
             .store
@@ -170,7 +165,7 @@ impl Fleet {
 fn client_config(
     custodian: &CustodianConfig,
     public_url: Option<&str>,
-    clock: &Clock,
+    clock: &Arc<dyn Clock>,
     pacer: Arc<SharedPacer>,
 ) -> Result<ClientConfig, Error> {
     let name = &custodian.name;

@@ -8,11 +8,11 @@
 //!   (`GET /authorize/{custodian}` sends a customer to the Data Custodian, the
 //!   callback stores the tokens) or imported from a refresh token
 //!   ([`Fleet::import`]).
-//! - **Scheduler** ([`worker`]): a new authorization is due at once and syncs its
+//! - **Scheduler** ([`Fleet::work`]): a new authorization is due at once and syncs its
 //!   whole window; then every `interval_seconds` with jitter, re-reading the recent
 //!   months; a notification makes it due at once and fetches exactly what the
 //!   BatchList names; failures back off with jitter.
-//! - **Politeness** ([`pacing`]): at most `max_syncs` syncs per Data Custodian over
+//! - **Politeness** ([`SharedPacer`]): at most `max_syncs` syncs per Data Custodian over
 //!   the whole fleet and `concurrency` per process; a 429 with `Retry-After` or
 //!   failures in a row pause every worker's requests to that Data Custodian only.
 //! - **Lifecycle**: one worker holds an authorization at a time (a lease in the
@@ -25,7 +25,7 @@
 //!   worker's leases expire and others take its work; commits are fenced by the
 //!   lease. With SQLite the same code runs as one process.
 //! - **Observability**: `tracing` spans with the authorization and Data Custodian
-//!   (never a token), `GET /metrics` ([`metrics`]), and [`Store::schedules`] for a
+//!   (never a token), `GET /metrics` ([`Metrics`]), and [`Store::schedules`] for a
 //!   status listing (`espi-fleet status`).
 //!
 //! ```no_run
@@ -47,16 +47,20 @@
 //! ```
 //!
 //! [`Store::schedules`]: espi_store::Store::schedules
+//!
+//! Every public item is at the crate root (the modules are private).
 #![deny(missing_docs)]
 
-pub mod config;
+mod config;
 mod error;
 mod fleet;
-pub mod metrics;
-pub mod pacing;
+mod metrics;
+mod pacing;
 mod server;
-pub mod worker;
+mod worker;
 
 pub use config::{CustodianConfig, FleetConfig, HttpConfig, ScheduleConfig};
 pub use error::Error;
 pub use fleet::{Custodian, Fleet};
+pub use metrics::Metrics;
+pub use pacing::SharedPacer;

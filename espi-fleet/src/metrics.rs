@@ -1,16 +1,18 @@
-//! Counters of what this process did, and the Prometheus text exposition of them
-//! with the fleet-wide backlog read from the store at scrape time.
-//!
-//! The format is the plain text one (`text/plain; version=0.0.4`): a handful of
-//! counters with one or two labels, written here in a few lines rather than through
-//! a metrics library whose registry and types the fleet would not otherwise use.
+//! This process's counters and their Prometheus text ([`Metrics`]).
 
-use espi_store::fleet::Backlog;
+use espi_store::Backlog;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 
 /// The counters of one process. Cheap to share (`Arc`).
+///
+/// Counters of what this process did, and the Prometheus text exposition of them
+/// with the fleet-wide backlog read from the store at scrape time.
+///
+/// The format is the plain text one (`text/plain; version=0.0.4`): a handful of
+/// counters with one or two labels, written here in a few lines rather than through
+/// a metrics library whose registry and types the fleet would not otherwise use.
 #[derive(Debug, Default)]
 pub struct Metrics {
     counters: Mutex<BTreeMap<(&'static str, String), u64>>,

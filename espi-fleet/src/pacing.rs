@@ -1,16 +1,7 @@
-//! Politeness towards one Data Custodian, shared by every worker: a 429 with
-//! `Retry-After`, or server failures in a row, pause every request of every worker
-//! to that Data Custodian, not just the one that got it.
-//!
-//! [`SharedPacer`] is the client's [`Pacer`]: before each attempt it waits out the
-//! pause it knows of, reading the store's every half second at most; after each it
-//! writes a 429's `Retry-After` to the store at once, and counts failures there,
-//! pausing for an exponential backoff with jitter once
-//! [`failure_threshold`](crate::CustodianConfig::failure_threshold) of them come in
-//! a row. Other Data Custodians are not touched.
+//! Politeness towards one Data Custodian, shared by every worker ([`SharedPacer`]).
 
 use crate::metrics::{Metrics, labels};
-use espi_client::pace::{Attempt, Pacer};
+use espi_client::{Attempt, Pacer};
 use espi_store::Store;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,7 +14,18 @@ const DEFAULT_THROTTLE: Duration = Duration::from_secs(1);
 const FAILURE_PAUSE: Duration = Duration::from_secs(1);
 const MAX_FAILURE_PAUSE: Duration = Duration::from_secs(60);
 
-/// The pacer of one Data Custodian in one process: see the [module documentation](self).
+/// The pacer of one Data Custodian in one process.
+///
+/// Politeness towards one Data Custodian, shared by every worker: a 429 with
+/// `Retry-After`, or server failures in a row, pause every request of every worker
+/// to that Data Custodian, not just the one that got it.
+///
+/// [`SharedPacer`] is the client's [`Pacer`]: before each attempt it waits out the
+/// pause it knows of, reading the store's every half second at most; after each it
+/// writes a 429's `Retry-After` to the store at once, and counts failures there,
+/// pausing for an exponential backoff with jitter once
+/// [`failure_threshold`](crate::CustodianConfig::failure_threshold) of them come in
+/// a row. Other Data Custodians are not touched.
 #[derive(Debug)]
 pub struct SharedPacer {
     name: String,
@@ -71,7 +73,8 @@ impl SharedPacer {
             .saturating_duration_since(Instant::now())
     }
 
-    /// Reads the shared pause when this process's view is older than [`CHECK_EVERY`].
+    /// Reads the shared pause when this process's view of it is older than half a
+    /// second.
     pub async fn refresh(&self) {
         let fresh = |state: &State| state.checked.is_some_and(|at| at.elapsed() < CHECK_EVERY);
         if fresh(&self.state()) {

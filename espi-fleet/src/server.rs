@@ -1,20 +1,4 @@
-//! The fleet's HTTP endpoints (axum), served by every worker that listens:
-//!
-//! | route | what |
-//! |---|---|
-//! | `GET /authorize/{custodian}` | a new authorization request: redirects the customer's browser to the Data Custodian (state and PKCE kept in the store, ten minutes) |
-//! | `GET /callback/{custodian}` | the redirect back: checks `state`, exchanges the code, stores the tokens and schedules the authorization, due at once |
-//! | `POST /notifications/{custodian}` | a BatchList notification: parsed with the client's parser, its URIs queued in the store before the answer (202); 400 for a body that is not a BatchList, 413 over `http.max_notification_bytes` (by its `Content-Length` before any of it is read), 408 when it stalls; none changes anything |
-//! | `GET /metrics` | Prometheus text: this process's counters, the fleet's backlog and lag |
-//!
-//! Any worker may answer any of them: what they receive goes to the shared store,
-//! and whichever worker claims the authorization next acts on it.
-//!
-//! They face the Internet, so they are served by [`espi_serve::serve`] within the
-//! configuration's `[http]` bounds ([`HttpConfig`](crate::HttpConfig)): a connection
-//! limit, a header-read timeout that also closes idle connections, a write timeout;
-//! a notification's body is read only once its Data Custodian is known, bounded in
-//! size and in the pause between its pieces.
+//! The fleet's HTTP endpoints ([`Fleet::router`]).
 
 use crate::fleet::Fleet;
 use crate::metrics::labels;
@@ -24,9 +8,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use espi_client::notification::Notification;
+use espi_client::Notification;
 use espi_client::{AuthorizationOptions, PendingAuthorization, Secret};
-use espi_store::fleet::PendingAuthorizationRecord;
+use espi_store::PendingAuthorizationRecord;
 
 /// How long an authorization request waits for its callback, seconds.
 const REQUEST_LIFETIME: i64 = 600;
@@ -34,7 +18,24 @@ const REQUEST_LIFETIME: i64 = 600;
 const MAX_WAITING_REQUESTS: u64 = 10_000;
 
 impl Fleet {
-    /// The endpoints as an axum router (see the [module documentation](self)).
+    /// The fleet's HTTP endpoints as an axum router, served by every worker that
+    /// listens:
+    ///
+    /// | route | what |
+    /// |---|---|
+    /// | `GET /authorize/{custodian}` | a new authorization request: redirects the customer's browser to the Data Custodian (state and PKCE kept in the store, ten minutes) |
+    /// | `GET /callback/{custodian}` | the redirect back: checks `state`, exchanges the code, stores the tokens and schedules the authorization, due at once |
+    /// | `POST /notifications/{custodian}` | a BatchList notification: parsed with the client's parser, its URIs queued in the store before the answer (202); 400 for a body that is not a BatchList, 413 over `http.max_notification_bytes` (by its `Content-Length` before any of it is read), 408 when it stalls; none changes anything |
+    /// | `GET /metrics` | Prometheus text: this process's counters, the fleet's backlog and lag |
+    ///
+    /// Any worker may answer any of them: what they receive goes to the shared store,
+    /// and whichever worker claims the authorization next acts on it.
+    ///
+    /// They face the Internet, so they are served by [`espi_serve::serve`] within the
+    /// configuration's `[http]` bounds ([`HttpConfig`](crate::HttpConfig)): a connection
+    /// limit, a header-read timeout that also closes idle connections, a write timeout;
+    /// a notification's body is read only once its Data Custodian is known, bounded in
+    /// size and in the pause between its pieces.
     pub fn router(&self) -> Router {
         Router::new()
             .route("/authorize/{custodian}", get(authorize))

@@ -1,32 +1,13 @@
-//! The workers of one process: claim due authorizations through the store, sync each
-//! under its lease, renew the lease while the sync runs, and record the outcome and
-//! the next due time.
-//!
-//! What one leased run does, in order:
-//!
-//! 1. fetches exactly the URIs of the notifications waiting for the authorization
-//!    (committed under the lease; marked done, or postponed with a backoff when the
-//!    fetch fails);
-//! 2. when its scheduled sync is due, syncs its whole window
-//!    ([`sync_subscription`]: the months not yet covered, the recent ones again);
-//! 3. releases the lease: on success the next sync is due one interval later, moved
-//!    by up to ±`jitter` of it; on failure after a backoff that doubles with each
-//!    failure (with jitter), at most the interval; when the authorization ended
-//!    (revoked, expired, `invalid_grant`) the store records the end, deletes the
-//!    customer's data if configured to, and it is never tried again.
-//!
-//! A lease that cannot be renewed (the process stalled past it and another worker
-//! took the authorization) stops the run at once; the fenced commits would refuse
-//! anything it still tried to write.
+//! The workers of one process ([`Fleet::work`](crate::Fleet::work)).
 
 use crate::error::Error;
 use crate::fleet::{Custodian, Fleet};
 use crate::metrics::labels;
 use crate::pacing::draw;
+use espi_client::Notification;
 use espi_client::TokenKey;
-use espi_client::notification::Notification;
-use espi_client::sync::{SyncOptions, readings_of, sync_subscription};
-use espi_store::fleet::{Claim, Lease, Release, SyncOutcome};
+use espi_client::{SyncOptions, readings_of, sync_subscription};
+use espi_store::{Claim, Lease, Release, SyncOutcome};
 use std::time::Duration;
 use tokio::task::JoinSet;
 use tracing::Instrument;
@@ -40,6 +21,27 @@ enum RunEnd {
 impl Fleet {
     /// Runs this process's workers until `shutdown` resolves, then lets the syncs in
     /// progress finish.
+    ///
+    /// The workers claim due authorizations through the store, sync each
+    /// under its lease, renew the lease while the sync runs, and record the outcome and
+    /// the next due time.
+    ///
+    /// What one leased run does, in order:
+    ///
+    /// 1. fetches exactly the URIs of the notifications waiting for the authorization
+    ///    (committed under the lease; marked done, or postponed with a backoff when the
+    ///    fetch fails);
+    /// 2. when its scheduled sync is due, syncs its whole window
+    ///    ([`sync_subscription`]: the months not yet covered, the recent ones again);
+    /// 3. releases the lease: on success the next sync is due one interval later, moved
+    ///    by up to ±`jitter` of it; on failure after a backoff that doubles with each
+    ///    failure (with jitter), at most the interval; when the authorization ended
+    ///    (revoked, expired, `invalid_grant`) the store records the end, deletes the
+    ///    customer's data if configured to, and it is never tried again.
+    ///
+    /// A lease that cannot be renewed (the process stalled past it and another worker
+    /// took the authorization) stops the run at once; the fenced commits would refuse
+    /// anything it still tried to write.
     pub async fn work(&self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let concurrency = self.inner.config.concurrency as usize;

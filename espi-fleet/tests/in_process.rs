@@ -136,7 +136,7 @@ async fn notifications_fetch_exactly_what_they_name(database: TestDatabase) {
     assert!(
         matches!(
             added.notification,
-            espi_sandbox::notify::Notification::Sent { status: 202, .. }
+            espi_sandbox::NotificationDelivery::Sent { status: 202, .. }
         ),
         "{:?}",
         added.notification

@@ -1,23 +1,4 @@
-//! Generated customers: any number of retail customers, each with one electricity
-//! UsagePoint of hourly readings in daily IntervalBlocks, so that a sandbox can serve
-//! a fleet (`espi-sandbox --customers N`).
-//!
-//! Each customer has a UsagePoint (US Central time), its LocalTimeParameters, one
-//! MeterReading and its ReadingType (Wh, hourly, USD), then one IntervalBlock per UTC
-//! day of [`Generated::first_day`] + [`Generated::days`] days: 24 readings with their
-//! own `timePeriod`, a value in Wh and a cost. Values are a household profile plus
-//! noise drawn from the customer's number and the hour, so every run serves the same
-//! data and customers differ. Entries link by the ESPI URL pattern under a
-//! `generated.example` base; the sandbox places them in its own URL space as it does
-//! any file's.
-//!
-//! ```
-//! use espi_sandbox::Generated;
-//! let generated = Generated::new(2, 1_700_006_400, 3);
-//! let customers = generated.customers();
-//! assert_eq!(customers.len(), 2);
-//! assert_eq!(generated.readings_per_customer(), 72);
-//! ```
+//! Generated customers for a sandbox that serves a fleet ([`Generated`]).
 
 use crate::config::CustomerData;
 use espi_model::atom::{Entry, Feed, Link, Metadata};
@@ -46,7 +27,26 @@ const DST_END_RULE: u32 = 0xB40E_2000;
 /// $0.12 per kWh, in 1/100 000 USD per Wh.
 const PRICE_PER_WH: i64 = 12;
 
-/// N customers of generated hourly data: see the [module documentation](self).
+/// N retail customers of generated data, each with one electricity
+/// UsagePoint of hourly readings in daily IntervalBlocks, so that a sandbox can serve
+/// a fleet (`espi-sandbox --customers N`).
+///
+/// Each customer has a UsagePoint (US Central time), its LocalTimeParameters, one
+/// MeterReading and its ReadingType (Wh, hourly, USD), then one IntervalBlock per UTC
+/// day of [`Generated::first_day`] + [`Generated::days`] days: 24 readings with their
+/// own `timePeriod`, a value in Wh and a cost. Values are a household profile plus
+/// noise drawn from the customer's number and the hour, so every run serves the same
+/// data and customers differ. Entries link by the ESPI URL pattern under a
+/// `generated.example` base; the sandbox places them in its own URL space as it does
+/// any file's.
+///
+/// ```
+/// use espi_sandbox::Generated;
+/// let generated = Generated::new(2, 1_700_006_400, 3);
+/// let customers = generated.customers();
+/// assert_eq!(customers.len(), 2);
+/// assert_eq!(generated.readings_per_customer(), 72);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Generated {
     /// How many retail customers.

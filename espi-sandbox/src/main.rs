@@ -9,6 +9,7 @@
 //! It prints the endpoints, the client's credentials and each retail customer's
 //! subscription, then serves until it is stopped (Ctrl-C).
 
+use espi_auth::{Clock, SystemClock};
 use espi_model::{Document, Resource};
 use espi_sandbox::{CustomerData, Generated, SandboxConfig, start};
 use std::net::SocketAddr;
@@ -221,18 +222,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let clock = match options.now {
+    let clock: Arc<dyn Clock> = match options.now {
         // The clock starts at `--now` and runs.
         Some(at) => {
             let origin = Instant::now();
             Arc::new(move || {
                 at.saturating_add(i64::try_from(origin.elapsed().as_secs()).unwrap_or(i64::MAX))
-            }) as espi_sandbox::Clock
+            })
         }
-        None => espi_sandbox::system_clock(),
+        None => Arc::new(SystemClock),
     };
     let generated = (options.customers > 0)
-        .then(|| Generated::ending_at(options.customers, clock(), options.days.unwrap_or(730)));
+        .then(|| Generated::ending_at(options.customers, clock.now(), options.days.unwrap_or(730)));
     if let Some(generated) = &generated {
         customers.extend(generated.customers());
     }

@@ -30,12 +30,12 @@
 //! [`MAX_FORM_BYTES`] (413 beyond, 408 when one stalls).
 
 use crate::state::Shared;
-use espi_serve::{BodyError, read_body};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use espi_serve::{BodyError, read_body};
 use std::sync::Arc;
 
 mod authorize;

@@ -1,22 +1,4 @@
-//! The HTTP/1.1 server loop, with the bounds a server facing hostile clients needs
-//! ([`ServeLimits`]), which `axum::serve` does not offer:
-//!
-//! - at most `connections` connections are served at once; more wait in the listen
-//!   backlog until one ends;
-//! - a client has `header_read_timeout` to send a request's headers, counted from the
-//!   moment the connection is ready for them: after it opens and after each response,
-//!   so an idle kept-alive connection is closed after that long too (hyper's header
-//!   timer; a slowloris client trickling a header gets no more);
-//! - a response that waits `write_timeout` for the client to take more of it ends the
-//!   connection ([`WriteTimeout`]), so a client that never reads holds its connection
-//!   for that long and no longer;
-//! - request bodies are read by the handlers that want them, after authentication,
-//!   bounded in size and in the pause between their pieces ([`read_body`](crate::read_body)).
-//!
-//! Nothing here blocks a thread: a handler that writes its response as the client
-//! takes it (a streamed body) makes a stalled client cost its connection's memory and
-//! nothing shared. On shutdown, idle connections close at once and responses in
-//! progress get [`SHUTDOWN_GRACE`] to finish.
+//! The HTTP/1.1 server loop ([`serve`]).
 
 use axum::Router;
 use hyper::server::conn::http1;
@@ -38,7 +20,7 @@ use tokio::time::Sleep;
 /// How long responses in progress may take to finish once the server stops.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// The bounds of [`serve`] (see the [module documentation](self)).
+/// The bounds of [`serve`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServeLimits {
@@ -96,6 +78,26 @@ pub fn listen(address: SocketAddr, send_buffer: Option<usize>) -> io::Result<Tcp
 
 /// Serves `app` on `listener` within `limits` until `stop` resolves, then lets the
 /// responses in progress finish for [`SHUTDOWN_GRACE`] at most.
+///
+/// It is an HTTP/1.1 server loop with the bounds a server facing hostile clients needs
+/// ([`ServeLimits`]), which `axum::serve` does not offer:
+///
+/// - at most `connections` connections are served at once; more wait in the listen
+///   backlog until one ends;
+/// - a client has `header_read_timeout` to send a request's headers, counted from the
+///   moment the connection is ready for them: after it opens and after each response,
+///   so an idle kept-alive connection is closed after that long too (hyper's header
+///   timer; a slowloris client trickling a header gets no more);
+/// - a response that waits `write_timeout` for the client to take more of it ends the
+///   connection, so a client that never reads holds its connection
+///   for that long and no longer;
+/// - request bodies are read by the handlers that want them, after authentication,
+///   bounded in size and in the pause between their pieces ([`read_body`](crate::read_body)).
+///
+/// Nothing here blocks a thread: a handler that writes its response as the client
+/// takes it (a streamed body) makes a stalled client cost its connection's memory and
+/// nothing shared. On shutdown, idle connections close at once and responses in
+/// progress get [`SHUTDOWN_GRACE`] to finish.
 pub async fn serve(
     listener: TcpListener,
     app: Router,

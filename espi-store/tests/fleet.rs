@@ -5,8 +5,8 @@
 mod common;
 
 use common::TestStore;
-use espi_client::sync::{Batch, SyncStore};
 use espi_client::{Grant, Secret, TokenKey, TokenSet, TokenStore};
+use espi_client::{SyncBatch, SyncStore};
 use espi_store::{Claim, Lease, PendingAuthorizationRecord, Release, SyncOutcome};
 use espi_store::{Error, Store, StoreOptions};
 use std::time::Duration;
@@ -39,8 +39,8 @@ fn claim<'a>(worker: &'a str, wanted: u32, now: i64, ttl_ms: i64) -> Claim<'a> {
     claim
 }
 
-fn empty_batch() -> Batch {
-    Batch {
+fn empty_batch() -> SyncBatch {
+    SyncBatch {
         entries: Vec::new(),
         fetched_at: 1,
         month: None,

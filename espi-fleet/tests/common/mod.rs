@@ -7,8 +7,8 @@
 
 use espi_model::Resource;
 use espi_sandbox::{Generated, RunningSandbox, SandboxConfig};
+use espi_store::LeaseRecord;
 use espi_store::Store;
-use espi_store::fleet::LeaseRecord;
 use sqlx::Connection;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -15,7 +15,7 @@ use super::fleet_sql;
 use crate::error::Error;
 use crate::store::{Store, on_pool};
 use espi_client::StoreError;
-use espi_client::sync::{Batch, MonthRecord, SyncStore};
+use espi_client::{MonthRecord, SyncBatch, SyncStore};
 use sqlx::Row;
 
 /// A lease on one authorization: the worker holding it may sync it until
@@ -677,7 +677,7 @@ impl SyncStore for LeasedStore {
         Ok(self.store.month_records_of(subscription).await?)
     }
 
-    async fn commit(&self, subscription: &str, batch: Batch) -> Result<(), StoreError> {
+    async fn commit(&self, subscription: &str, batch: SyncBatch) -> Result<(), StoreError> {
         Ok(self
             .store
             .commit_batch(subscription, batch, Some(self.lease_id))
