@@ -432,3 +432,86 @@ async fn refreshes_are_one_at_a_time_on_postgres() {
     assert!(waited >= Duration::from_millis(400), "waited {waited:?}");
     test.finish().await;
 }
+
+/// Runs `statements` on the store's database outside the store, then `select` (a
+/// column of integers).
+async fn on_database(test: &TestStore, statements: &[String], select: &str) -> Vec<i64> {
+    use sqlx::Connection;
+    macro_rules! run {
+        ($connection:expr) => {{
+            let mut connection = $connection.await.expect("the database connects");
+            for statement in statements {
+                sqlx::query(statement)
+                    .execute(&mut connection)
+                    .await
+                    .unwrap_or_else(|error| panic!("{statement}: {error}"));
+            }
+            let rows = sqlx::query_scalar(select)
+                .fetch_all(&mut connection)
+                .await
+                .unwrap_or_else(|error| panic!("{select}: {error}"));
+            let _ = connection.close().await;
+            rows
+        }};
+    }
+    match test.kind() {
+        common::Kind::Sqlite => run!(sqlx::SqliteConnection::connect(&format!(
+            "sqlite:{}",
+            test.location
+        ))),
+        common::Kind::Postgres => run!(sqlx::PgConnection::connect(&test.location)),
+    }
+}
+
+/// A store migrated by a release without the fleet has migrations 0001 and 0003
+/// (the packed readings) but not 0002: opening it applies 0002 after 0003, and the
+/// fleet's tables work. The two touch different tables, so either order gives the
+/// same schema.
+async fn a_store_without_the_fleet_migration_gets_it(test: &TestStore) {
+    let key = authorization(&test.store, 1).await;
+    test.store.close().await;
+    let cascade = match test.kind() {
+        common::Kind::Sqlite => "",
+        common::Kind::Postgres => " CASCADE",
+    };
+    let mut statements: Vec<String> = [
+        "fleet_lease_commits",
+        "fleet_leases",
+        "fleet_notifications",
+        "fleet_pending_authorizations",
+        "fleet_schedules",
+        "fleet_custodians",
+    ]
+    .iter()
+    .map(|table| format!("DROP TABLE {table}{cascade}"))
+    .collect();
+    statements.push("DELETE FROM _sqlx_migrations WHERE version = 2".to_owned());
+    let versions = "SELECT version FROM _sqlx_migrations ORDER BY version";
+    assert_eq!(on_database(test, &statements, versions).await, [1, 3]);
+
+    let store = Store::open_with(&test.location, StoreOptions::new())
+        .await
+        .expect("opens and migrates");
+    assert!(
+        store
+            .schedule_authorization(&key, "dc", 100)
+            .await
+            .expect("the fleet's tables are back")
+    );
+    assert_eq!(
+        store
+            .claim(claim("a", 5, 100, 60_000))
+            .await
+            .expect("claim")
+            .len(),
+        1
+    );
+    store.close().await;
+    assert_eq!(on_database(test, &[], versions).await, [1, 2, 3]);
+}
+
+on_both_backends!(
+    migration_0002_after_0003,
+    StoreOptions::new(),
+    a_store_without_the_fleet_migration_gets_it
+);
