@@ -23,7 +23,7 @@ use espi_model::facts::{DocumentFacts, LinkedResource, MeterReadingFacts, UsageP
 use espi_model::quantity::Quantity;
 use espi_model::reading_type::cost_amount;
 use espi_model::resource::Namespace;
-use espi_model::{Entry, Resource};
+use espi_model::{atom::Entry, resource::Resource};
 use espi_xml::{Diagnostic, ReaderOptions, StreamedFacts, read_facts_with};
 use serde_json::{Value, json};
 use std::io::{self, BufRead, BufReader, Write};

@@ -92,7 +92,7 @@ use espi_client::{
 use espi_client::{
     MonthRecord, SyncBatch, SyncOptions, SyncReport, SyncStore, readings_of, sync_subscription,
 };
-use espi_model::Resource;
+use espi_model::resource::Resource;
 use espi_store::Store;
 use std::collections::HashMap;
 use std::error::Error;

@@ -32,7 +32,7 @@ use espi_model::interval::DateTimeInterval;
 use espi_model::link::link_entries;
 use espi_model::local_time::LocalTimeRules;
 use espi_model::reading::{FlatReading, flat_readings};
-use espi_model::{Entry, Resource};
+use espi_model::{atom::Entry, resource::Resource};
 use espi_sandbox::{CustomerData, RunningSandbox, SandboxConfig};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -114,7 +114,9 @@ pub async fn run(out: &mut dyn Write) -> Result<Outcome, Box<dyn Error>> {
 
 /// The sandbox with the sample as retail customer 1, auto-approve, the fixed clock
 /// and one offered scope.
-async fn start_sandbox(document: espi_model::Document) -> Result<RunningSandbox, Box<dyn Error>> {
+async fn start_sandbox(
+    document: espi_model::atom::Document,
+) -> Result<RunningSandbox, Box<dyn Error>> {
     let mut config = SandboxConfig::new(vec![CustomerData {
         usage: vec![document],
         customer: vec![],

@@ -11,7 +11,7 @@
 //! Used to measure the reader's peak RSS on large files:
 //! `/usr/bin/time -v target/release/examples/stream FILE`.
 
-use espi_model::Resource;
+use espi_model::resource::Resource;
 use espi_xml::EntryReader;
 use std::fs::File;
 use std::io::BufReader;

@@ -50,7 +50,10 @@ fn xml(data: &[u8], mode: Mode) -> bool {
         (Ok(entries), Ok(parsed)) => assert_eq!(
             *entries,
             parsed.document.entries().len()
-                + usize::from(matches!(parsed.document, espi_model::Document::Resource(_))),
+                + usize::from(matches!(
+                    parsed.document,
+                    espi_model::atom::Document::Resource(_)
+                )),
             "streaming and whole-document reading disagree on the entry count"
         ),
         (Err(_), Err(_)) => {}
@@ -88,7 +91,7 @@ fn stream(data: &[u8], options: ReaderOptions) -> Result<usize, Error> {
 
 /// `read(write(x)) == x`. A document the writer refuses (usage and customer data mixed
 /// in one feed) is not written, which is its documented behaviour.
-fn round_trip(document: &espi_model::Document, options: ReaderOptions) {
+fn round_trip(document: &espi_model::atom::Document, options: ReaderOptions) {
     let Ok(written) = espi_xml::write_document(document, Vec::new(), WriteOptions::default())
     else {
         return;

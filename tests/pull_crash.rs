@@ -27,7 +27,10 @@ use espi_model::local_time_parameters::LocalTimeParameters;
 use espi_model::meter_reading::MeterReading;
 use espi_model::reading_type::ReadingType;
 use espi_model::usage_point::UsagePoint;
-use espi_model::{Document, Entry, Feed, Link, Resource};
+use espi_model::{
+    atom::{Document, Entry, Feed, Link},
+    resource::Resource,
+};
 use espi_sandbox::{CustomerData, Faults, RunningSandbox, SandboxConfig};
 use espi_store::Store;
 use std::process::Stdio;

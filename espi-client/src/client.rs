@@ -11,7 +11,7 @@ use crate::secret::Secret;
 use crate::stream::{self, FeedStream};
 use crate::token::{MemoryTokenStore, TokenKey, TokenSet, TokenStore};
 use espi_auth::Query;
-use espi_model::Document;
+use espi_model::atom::Document;
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, StatusCode};
 use std::collections::HashMap;

@@ -5,7 +5,10 @@ use crate::error::{Error, Result};
 use crate::stream::FeedSummary;
 use crate::sync::{SyncBatch, SyncStore};
 use espi_auth::Query;
-use espi_model::{Document, Entry, Resource};
+use espi_model::{
+    atom::{Document, Entry},
+    resource::Resource,
+};
 use url::Url;
 
 /// A parsed notification: the `BatchList` a Data Custodian POSTs to the third party's

@@ -10,7 +10,7 @@ use crate::ids::{
 };
 use crate::stream::FeedStream;
 use espi_auth::{BulkId, Endpoint, Query, Route, RouteError};
-use espi_model::Document;
+use espi_model::atom::Document;
 
 /// Declares [`ResourcePath`]: each variant with its ids (in path order) and the
 /// catalogue row it names; building and parsing follow from the pairs.

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::http::{Counters, RequestSpec, check_content_length};
 use bytes::Bytes;
 use espi_auth::Query;
-use espi_model::Document;
+use espi_model::atom::Document;
 use espi_model::atom::{Entry, Feed, Metadata};
 use espi_xml::{Diagnostic, EntryReader, ReaderOptions, RootKind};
 use std::io::{self, BufReader, Read};

@@ -8,7 +8,10 @@ use common::*;
 use espi_auth::{BulkId, Query};
 use espi_client::{AuthorizationOptions, LocalTimeParametersId, ReadingTypeId, ResourcePath};
 use espi_client::{MemorySyncStore, SyncOptions, SyncStore, sync_subscription};
-use espi_model::{Document, Resource, ResourceKind};
+use espi_model::{
+    atom::Document,
+    resource::{Resource, ResourceKind},
+};
 use std::time::Instant;
 
 #[tokio::test]

@@ -10,7 +10,10 @@ use espi_client::{Notification, NotificationTarget};
 use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading};
-use espi_model::{Document, Entry, Feed, Link, Resource};
+use espi_model::{
+    atom::{Document, Entry, Feed, Link},
+    resource::Resource,
+};
 use std::time::Duration;
 
 /// The IntervalBlock collection of the sample's first MeterReading, as the source

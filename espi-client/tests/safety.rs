@@ -157,7 +157,7 @@ async fn same_origin_redirects_are_followed_with_the_token() {
         .read_service_status()
         .await
         .expect("followed");
-    assert!(matches!(document, espi_model::Document::Resource(_)));
+    assert!(matches!(document, espi_model::atom::Document::Resource(_)));
     let first = server.received.recv().await.expect("a request");
     let second = server
         .received

@@ -74,7 +74,7 @@ pub struct CustomerTree {
 /// ```
 /// use espi_model::customer_link::link_customer;
 /// use espi_model::link::LinkNode;
-/// use espi_model::ResourceKind;
+/// use espi_model::resource::ResourceKind;
 ///
 /// let node = |kind, self_href: &str, up: &str| LinkNode {
 ///     kind,

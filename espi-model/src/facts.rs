@@ -284,7 +284,7 @@ enum Kept {
 /// ```
 /// use espi_model::facts::FactsBuilder;
 /// let mut builder = FactsBuilder::default();
-/// builder.add_entry(&espi_model::Entry::default());
+/// builder.add_entry(&espi_model::atom::Entry::default());
 /// assert_eq!(builder.finish().entries, 1);
 /// ```
 #[derive(Debug, Default)]

@@ -47,6 +47,3 @@ pub mod schema;
 pub mod service_status;
 pub mod usage_point;
 pub mod usage_summary;
-
-pub use atom::{Document, Entry, Feed, Link};
-pub use resource::{Resource, ResourceKind};

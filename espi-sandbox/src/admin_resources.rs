@@ -40,7 +40,10 @@ use espi_model::code_list::{
     DataCustodianApplicationStatus, GrantType, ResponseType, TokenEndPointMethod, TokenType,
 };
 use espi_model::date_time::format_utc;
-use espi_model::{Document, Entry, Link, Resource};
+use espi_model::{
+    atom::{Document, Entry, Link},
+    resource::Resource,
+};
 use espi_xml::{WriteOptions, Writer};
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 
 use espi_auth::WindowPolicy;
 use espi_auth::{Clock, SystemClock};
-use espi_model::Document;
+use espi_model::atom::Document;
 use std::sync::Arc;
 use std::time::Duration;
 

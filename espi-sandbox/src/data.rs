@@ -59,7 +59,10 @@ use espi_model::interval::DateTimeInterval;
 use espi_model::link::normalize_href;
 use espi_model::raw::RawAttribute;
 use espi_model::resource::Namespace;
-use espi_model::{Document, Entry, Resource, ResourceKind};
+use espi_model::{
+    atom::{Document, Entry},
+    resource::{Resource, ResourceKind},
+};
 use std::sync::Arc;
 
 mod place;

@@ -13,7 +13,7 @@ use espi_model::local_time_parameters::LocalTimeParameters;
 use espi_model::meter_reading::MeterReading;
 use espi_model::reading_type::ReadingType;
 use espi_model::usage_point::{ServiceCategory, UsagePoint};
-use espi_model::{Document, Resource};
+use espi_model::{atom::Document, resource::Resource};
 
 const DAY: i64 = 86_400;
 const HOUR: u32 = 3_600;

@@ -337,7 +337,7 @@ impl RunningSandbox {
     pub async fn add_usage(
         &self,
         retail_customer_id: &str,
-        document: espi_model::Document,
+        document: espi_model::atom::Document,
     ) -> Result<AddedUsage, AddError> {
         notify::add_usage(&self.shared, retail_customer_id, document).await
     }

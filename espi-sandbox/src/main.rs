@@ -10,7 +10,7 @@
 //! subscription, then serves until it is stopped (Ctrl-C).
 
 use espi_auth::{Clock, SystemClock};
-use espi_model::{Document, Resource};
+use espi_model::{atom::Document, resource::Resource};
 use espi_sandbox::{CustomerData, Generated, SandboxConfig, start};
 use std::net::SocketAddr;
 use std::process::ExitCode;

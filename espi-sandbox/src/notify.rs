@@ -14,7 +14,7 @@ use axum::routing::post;
 use espi_auth::TokenKind;
 use espi_model::batch_list::BatchList;
 use espi_model::date_time::format_utc;
-use espi_model::{Document, Resource};
+use espi_model::{atom::Document, resource::Resource};
 use espi_serve::read_body;
 use std::sync::Arc;
 use std::time::Duration;

@@ -27,7 +27,7 @@
 use crate::data::Item;
 use crate::error::ApiError;
 use espi_auth::{Query, QuerySyntax};
-use espi_model::ResourceKind;
+use espi_model::resource::ResourceKind;
 
 /// Reads a request's query string (without `?`): a 400 naming the parameter and the
 /// value when one is malformed or repeated, or a range is empty.

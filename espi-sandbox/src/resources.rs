@@ -41,7 +41,7 @@ use espi_model::code_list::ServiceStatusCode;
 use espi_model::date_time::format_utc;
 use espi_model::resource::Namespace;
 use espi_model::service_status::ServiceStatus;
-use espi_model::{Document, Resource};
+use espi_model::{atom::Document, resource::Resource};
 use std::sync::Arc;
 
 /// How the sandbox serves a row of espi-auth's endpoint catalogue, read from the

@@ -12,8 +12,8 @@ use common::{
     BULK_SCOPE, CUSTOMER_SCOPE, USAGE_SCOPE, assert_schema_valid, authorize, client_token, config,
     get, http, request, resource_url, start, start_with, status_and_body,
 };
-use espi_model::Resource;
 use espi_model::code_list::AuthorizationStatus;
+use espi_model::resource::Resource;
 use reqwest::header::WWW_AUTHENTICATE;
 use reqwest::{Method, StatusCode};
 

@@ -8,7 +8,10 @@
 mod common;
 
 use espi_model::resource::Namespace;
-use espi_model::{Document, Entry, ResourceKind};
+use espi_model::{
+    atom::{Document, Entry},
+    resource::ResourceKind,
+};
 use espi_sandbox::{CustomerData, RunningSandbox};
 use reqwest::StatusCode;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

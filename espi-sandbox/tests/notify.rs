@@ -9,7 +9,10 @@ use common::{TokenResponse, USAGE_SCOPE};
 use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading};
-use espi_model::{Document, Entry, Feed, Link, Resource, ResourceKind};
+use espi_model::{
+    atom::{Document, Entry, Feed, Link},
+    resource::{Resource, ResourceKind},
+};
 use espi_sandbox::RunningSandbox;
 use espi_sandbox::{AddError, NotificationDelivery};
 use reqwest::StatusCode;

@@ -239,7 +239,7 @@ fn self_paths(xml: &str, resource_endpoint: &str) -> Vec<String> {
             paths.push(path.to_owned());
         }
     };
-    if let espi_model::Document::Feed(feed) = &parsed.document {
+    if let espi_model::atom::Document::Feed(feed) = &parsed.document {
         keep(feed.meta.self_href());
     }
     for entry in parsed.document.entries() {

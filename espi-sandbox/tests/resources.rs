@@ -5,7 +5,10 @@ mod common;
 
 use common::{BULK_SCOPE, CUSTOMER_SCOPE, NOW, USAGE_SCOPE};
 use espi_model::resource::Namespace;
-use espi_model::{Document, Entry, Resource, ResourceKind};
+use espi_model::{
+    atom::{Document, Entry},
+    resource::{Resource, ResourceKind},
+};
 use espi_sandbox::RunningSandbox;
 use espi_xml::ParsedDocument;
 use reqwest::StatusCode;

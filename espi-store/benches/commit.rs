@@ -15,7 +15,10 @@ use espi_model::atom::Metadata;
 use espi_model::code_list::{CodeList, QualityOfReading};
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading, ReadingQuality};
-use espi_model::{Entry, Link, Resource};
+use espi_model::{
+    atom::{Entry, Link},
+    resource::Resource,
+};
 use espi_store::{Store, StoreOptions};
 use sqlx::Connection;
 use std::time::Duration;

@@ -10,7 +10,7 @@ use crate::packed;
 use crate::store::{Store, on_pool};
 use espi_client::StoreError;
 use espi_client::{MonthRecord, ReadingPosition, SyncBatch, SyncStore, entry_key, readings_of};
-use espi_model::{Document, Entry};
+use espi_model::atom::{Document, Entry};
 use espi_xml::WriteOptions;
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::store::Store;
-use espi_model::Link;
+use espi_model::atom::Link;
 use espi_model::atom::Metadata;
 use espi_xml::{WriteOptions, Writer};
 use std::io::Write;

@@ -15,7 +15,7 @@
 use espi_model::code_list::{CodeList, QualityOfReading};
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalReading, ReadingQuality};
-use espi_model::{Entry, Resource};
+use espi_model::{atom::Entry, resource::Resource};
 
 const VERSION: u8 = 1;
 const COST: u8 = 1;

@@ -8,7 +8,10 @@ use crate::store::{Store, on_pool};
 use chrono::{Datelike, NaiveDate};
 use espi_client::ReadingTotals;
 use espi_model::local_time::LocalTimeRules;
-use espi_model::{Document, Entry, Resource};
+use espi_model::{
+    atom::{Document, Entry},
+    resource::Resource,
+};
 use sqlx::Row;
 
 /// A subscription the store holds.
@@ -363,9 +366,9 @@ impl Store {
     /// `espi_model::link::link_entries` and read it with
     /// `espi_model::reading::flat_readings` for scaled values in their units.
     pub async fn document(&self, subscription: &str) -> Result<Document, Error> {
-        Ok(Document::Feed(espi_model::Feed {
+        Ok(Document::Feed(espi_model::atom::Feed {
             entries: self.entries(subscription).await?,
-            ..espi_model::Feed::default()
+            ..espi_model::atom::Feed::default()
         }))
     }
 

@@ -16,7 +16,10 @@ use espi_model::atom::Metadata;
 use espi_model::code_list::{CodeList, QualityOfReading};
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading, ReadingQuality};
-use espi_model::{Document, Entry, Link, Resource};
+use espi_model::{
+    atom::{Document, Entry, Link},
+    resource::Resource,
+};
 use espi_store::{Store, StoreOptions};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

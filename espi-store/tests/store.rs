@@ -11,7 +11,10 @@ use espi_model::code_list::{CodeList, QualityOfReading};
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading, ReadingQuality};
 use espi_model::local_time_parameters::LocalTimeParameters;
-use espi_model::{Document, Entry, Link, Resource};
+use espi_model::{
+    atom::{Document, Entry, Link},
+    resource::Resource,
+};
 use espi_store::{LocalPeriod, StoreOptions, TokenCipher};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/samples");
@@ -701,7 +704,7 @@ async fn opening_again_migrates_nothing_and_keeps_everything(test: &TestStore) {
         readings
     );
     again.close().await;
-    let _ = Document::Feed(espi_model::Feed::default());
+    let _ = Document::Feed(espi_model::atom::Feed::default());
 }
 
 on_both_backends!(

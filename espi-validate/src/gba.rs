@@ -22,7 +22,10 @@ pub use rules::RULES;
 
 use crate::{Finding, FindingLocation, Severity};
 use espi_model::reading_type::ReadingType;
-use espi_model::{Document, Entry, Feed, Resource};
+use espi_model::{
+    atom::{Document, Entry, Feed},
+    resource::Resource,
+};
 use view::*;
 use xpath::exists;
 

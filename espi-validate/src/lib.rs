@@ -38,7 +38,7 @@ pub mod gba;
 pub mod semantic;
 pub mod xsd;
 
-use espi_model::Document;
+use espi_model::atom::Document;
 use espi_xml::ParsedDocument;
 use serde::Serialize;
 

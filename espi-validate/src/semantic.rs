@@ -22,7 +22,10 @@ use espi_model::dst::DstRule;
 use espi_model::interval::DateTimeInterval;
 use espi_model::link::{LinkNode, LinkProblem, link};
 use espi_model::local_time_parameters::LocalTimeParameters;
-use espi_model::{Document, Entry, Resource, ResourceKind};
+use espi_model::{
+    atom::{Document, Entry},
+    resource::{Resource, ResourceKind},
+};
 use std::collections::BTreeMap;
 
 /// The semantic rules.

@@ -24,7 +24,7 @@
 //! All are errors: the document is not schema-valid.
 
 use crate::{Finding, FindingLocation, Severity, ValidationRule};
-use espi_model::Document;
+use espi_model::atom::Document;
 use espi_xml::{Diagnostic, DiagnosticKind, ParsedDocument};
 
 const fn rule(id: &'static str, summary: &'static str) -> ValidationRule {

@@ -19,7 +19,7 @@ fn block_entry(n: u32, up: &str, start: i64, duration: u32, readings: &[(i64, u3
     )
 }
 
-fn feed(entries: &[String]) -> espi_model::Document {
+fn feed(entries: &[String]) -> espi_model::atom::Document {
     let xml = format!(
         r#"<feed xmlns="{ATOM}"><id>urn:uuid:f</id><title/><updated>2024-01-01T00:00:00Z</updated>{}</feed>"#,
         entries.concat()

@@ -24,8 +24,8 @@
 mod synthetic;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use espi_model::Resource;
 use espi_model::atom::{Entry, Metadata};
+use espi_model::resource::Resource;
 use espi_xml::{EntryReader, WriteOptions, Writer};
 use quick_xml::events::Event;
 use quick_xml::name::{Namespace, ResolveResult};

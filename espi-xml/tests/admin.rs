@@ -5,7 +5,7 @@
 
 use espi_model::code_list::{AuthorizationStatus, ServiceStatusCode, TokenType};
 use espi_model::raw::RawElement;
-use espi_model::{Document, Resource};
+use espi_model::{atom::Document, resource::Resource};
 use espi_xml::{
     DiagnosticKind, ParsedDocument, ReaderOptions, WriteOptions, read_document, read_document_with,
     write_document,
@@ -236,9 +236,9 @@ fn a_feed_may_mix_admin_and_usage_resources() {
     assert_eq!(
         kinds,
         [
-            espi_model::ResourceKind::Authorization,
-            espi_model::ResourceKind::ServiceStatus,
-            espi_model::ResourceKind::UsagePoint
+            espi_model::resource::ResourceKind::Authorization,
+            espi_model::resource::ResourceKind::ServiceStatus,
+            espi_model::resource::ResourceKind::UsagePoint
         ]
     );
     let written =

@@ -4,7 +4,7 @@
 //! diagnostic or a positioned, bounded error: never a panic, a stack overflow or
 //! memory that grows with the input.
 
-use espi_model::Resource;
+use espi_model::resource::Resource;
 use espi_xml::{DiagnosticKind, EntryReader, Error, Mode, ReaderLimits, ReaderOptions};
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};

@@ -191,8 +191,8 @@ fn every_sample_file_is_in_the_table() {
 /// by hand against the files' links.
 #[test]
 fn customer_and_admin_links_of_the_samples() {
-    use espi_model::ResourceKind::*;
     use espi_model::facts::LinkedResource;
+    use espi_model::resource::ResourceKind::*;
     fn shape(node: &LinkedResource) -> String {
         let children: Vec<String> = node.children.iter().map(shape).collect();
         if children.is_empty() {

@@ -3,7 +3,7 @@
 //! with the byte offset. Validation gives findings these lines and columns.
 //! A root start tag written over several lines is placed where it ends.
 
-use espi_model::Document;
+use espi_model::atom::Document;
 use espi_xml::{Position, Span, read_document};
 use std::path::Path;
 

@@ -1,8 +1,8 @@
 //! Reader behaviour on hand-made documents: namespaces by URI, positioned errors for
 //! input that is not well-formed, strict versus lenient, the flat view and serde.
 
-use espi_model::Resource;
 use espi_model::code_list::{CodeList, QualityOfReading};
+use espi_model::resource::Resource;
 use espi_xml::{EntryReader, Error, Mode, ReaderOptions, read_document, read_document_with};
 
 const FEED: &str = r#"<?xml version="1.0"?>
@@ -113,7 +113,7 @@ fn the_flat_view_derives_time_value_cost_and_quality() {
 fn the_model_round_trips_through_serde() {
     let parsed = read_document(FEED.as_bytes()).expect("reads");
     let json = serde_json::to_string(&parsed.document).expect("serialises");
-    let back: espi_model::Document = serde_json::from_str(&json).expect("deserialises");
+    let back: espi_model::atom::Document = serde_json::from_str(&json).expect("deserialises");
     assert_eq!(back, parsed.document);
 }
 
@@ -485,8 +485,8 @@ fn deep_or_long_names_cannot_confuse_or_crash_the_reader() {
     assert_eq!(
         kinds,
         vec![
-            espi_model::ResourceKind::UsagePoint,
-            espi_model::ResourceKind::Unknown
+            espi_model::resource::ResourceKind::UsagePoint,
+            espi_model::resource::ResourceKind::Unknown
         ]
     );
     // Nesting is bounded: an error with a position, never a stack overflow.
@@ -509,7 +509,7 @@ fn atom_attributes_and_markup_are_kept() {
         let parsed = read_document_with(xml.as_bytes(), ReaderOptions::with_mode(mode))
             .expect("schema-valid Atom");
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-        let espi_model::Document::Feed(feed) = &parsed.document else {
+        let espi_model::atom::Document::Feed(feed) = &parsed.document else {
             panic!("feed")
         };
         assert_eq!(feed.meta.attributes[0].value, "en");

@@ -26,7 +26,7 @@ fn samples() -> Vec<(String, Value)> {
         .collect()
 }
 
-fn write(document: &espi_model::Document, indent: bool) -> Vec<u8> {
+fn write(document: &espi_model::atom::Document, indent: bool) -> Vec<u8> {
     write_document(document, Vec::new(), WriteOptions::with_indent(indent))
         .expect("writing to memory")
 }

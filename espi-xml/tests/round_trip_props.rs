@@ -9,7 +9,7 @@ use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading, ReadingQuality};
 use espi_model::raw::{QualifiedName, RawAttribute, RawElement, RawNode};
 use espi_model::usage_point::{ServiceCategory, UsagePoint};
-use espi_model::{Resource, code_list::ServiceKind};
+use espi_model::{code_list::ServiceKind, resource::Resource};
 use espi_xml::{WriteOptions, read_document, write_document};
 use proptest::prelude::*;
 

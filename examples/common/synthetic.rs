@@ -20,7 +20,7 @@
 //! readings, DST days included. All values, ids and dates are deterministic: the
 //! same arguments always give the same bytes.
 
-use espi_model::Link;
+use espi_model::atom::Link;
 use espi_model::atom::{Entry, Metadata};
 use espi_model::code_list::{
     AccumulationKind, CodeList, CommodityKind, Currency, FlowDirectionKind, MeasurementKind,

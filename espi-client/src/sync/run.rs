@@ -9,7 +9,7 @@ use crate::ids::UsagePointId;
 use crate::resources::ResourcePath;
 use crate::token::GrantedScope;
 use espi_auth::Query;
-use espi_model::Entry;
+use espi_model::atom::Entry;
 use espi_model::date_time::format_utc;
 use std::collections::BTreeSet;
 use url::Url;

@@ -4,7 +4,7 @@
 
 use crate::error::StoreError;
 use espi_model::code_list::QualityOfReading;
-use espi_model::{Entry, Resource};
+use espi_model::{atom::Entry, resource::Resource};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
@@ -227,10 +227,10 @@ impl MemorySyncStore {
     /// Every entry stored for `subscription` as one feed, in key order: link it with
     /// `espi_model::link::link_entries` and read it with
     /// `espi_model::reading::flat_readings` for scaled values in their units.
-    pub fn document(&self, subscription: &str) -> espi_model::Document {
-        espi_model::Document::Feed(espi_model::Feed {
+    pub fn document(&self, subscription: &str) -> espi_model::atom::Document {
+        espi_model::atom::Document::Feed(espi_model::atom::Feed {
             entries: self.entries(subscription),
-            ..espi_model::Feed::default()
+            ..espi_model::atom::Feed::default()
         })
     }
 
@@ -310,5 +310,5 @@ impl SyncStore for MemorySyncStore {
 /// Whether an entry carries interval data.
 #[cfg(test)]
 pub(crate) fn is_interval_block(entry: &Entry) -> bool {
-    entry.resource().map(Resource::kind) == Some(espi_model::ResourceKind::IntervalBlock)
+    entry.resource().map(Resource::kind) == Some(espi_model::resource::ResourceKind::IntervalBlock)
 }

@@ -2,7 +2,10 @@ use super::store::*;
 use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::{IntervalBlock, IntervalReading};
-use espi_model::{Entry, Link, Resource};
+use espi_model::{
+    atom::{Entry, Link},
+    resource::Resource,
+};
 
 fn block(self_href: &str, up: &str, start: i64, values: &[i64]) -> Entry {
     Entry {

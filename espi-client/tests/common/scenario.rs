@@ -24,7 +24,10 @@ use espi_model::local_time_parameters::LocalTimeParameters;
 use espi_model::meter_reading::MeterReading;
 use espi_model::reading_type::ReadingType;
 use espi_model::usage_point::{ServiceCategory, UsagePoint};
-use espi_model::{Document, Feed, Link, Resource};
+use espi_model::{
+    atom::{Document, Feed, Link},
+    resource::Resource,
+};
 use espi_sandbox::{CustomerData, SandboxConfig};
 use proptest::prelude::*;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! the fleet's own endpoints, and the checks of completeness and of the leases.
 #![allow(dead_code)]
 
-use espi_model::Resource;
+use espi_model::resource::Resource;
 use espi_sandbox::{Generated, RunningSandbox, SandboxConfig};
 use espi_store::LeaseRecord;
 use espi_store::Store;

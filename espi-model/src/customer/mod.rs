@@ -25,8 +25,10 @@
 //! The XML codec reads the children of a resource in the namespace of the resource
 //! element, so one Rust type serves both schemas when their definitions are the
 //! same. customer.xsd's `BatchItemInfo`, `SummaryMeasurement` and `BatchListType`
-//! are identical to espi.xsd's and are the espi types ([`BatchItemInfo`],
-//! [`SummaryMeasurement`], [`BatchList`]); so are the code lists `CRUDOperation`,
+//! are identical to espi.xsd's and are the espi types
+//! ([`BatchItemInfo`](crate::identified_object::BatchItemInfo),
+//! [`SummaryMeasurement`](crate::usage_summary::SummaryMeasurement),
+//! [`BatchList`](crate::batch_list::BatchList)); so are the code lists `CRUDOperation`,
 //! `Currency`, `StatusCode`, `UnitMultiplierKind` and `UnitSymbolKind` (same codes).
 //! Three definitions differ and have their own type here:
 //!
@@ -34,8 +36,9 @@
 //!   resource here has it, and [`TimeConfiguration`] is not espi.xsd's
 //!   [`LocalTimeParameters`](crate::local_time_parameters::LocalTimeParameters);
 //! * [`DateTimeInterval`] makes `duration` and `start` optional;
-//! * the [`code_list`] module has the string lists customer.xsd adds, its open form
-//!   of `EnrollmentStatus` and its textual `ServiceKind`.
+//! * customer.xsd adds string code lists ([`CustomerKind`], [`MediaType`] and the
+//!   others re-exported here), an open form of [`EnrollmentStatus`] and a textual
+//!   [`ServiceKind`].
 //!
 //! # Simple types
 //!
@@ -98,7 +101,6 @@ pub use program::{ProgramDate, ProgramDateIdMapping, ProgramDateIdMappings};
 pub use statement::{Statement, StatementRef};
 pub use supplier::ServiceSupplier;
 pub use time_configuration::TimeConfiguration;
-
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! them and the parents made for resources whose parent is absent ([`Placer`]).
 
 use espi_model::link::{LinkNode, link};
-use espi_model::{Entry, ResourceKind};
+use espi_model::{atom::Entry, resource::ResourceKind};
 use std::collections::HashMap;
 
 use super::{key, segment};

@@ -34,7 +34,7 @@ pub const BULK_SCOPE: &str = "FB=1_3_4_5_13_35;IntervalDuration=3600;BlockDurati
 pub const REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
 /// Reads one sample file (path relative to `testdata/samples`), leniently.
-pub fn sample(relative: &str) -> espi_model::Document {
+pub fn sample(relative: &str) -> espi_model::atom::Document {
     let path = format!("{SAMPLES}/{relative}");
     let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("reading {path}: {error}"));
     espi_xml::read_document(&bytes[..])

@@ -20,9 +20,9 @@ use common::{
     authorize_url, client_token, config, get, http, redirect_parameters, start, start_with,
     status_and_body, token_request, token_response,
 };
-use espi_model::Resource;
 use espi_model::code_list::{AuthorizationStatus, GrantType, TokenType};
 use espi_model::interval::DateTimeInterval;
+use espi_model::resource::Resource;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, WWW_AUTHENTICATE};
 use std::collections::HashMap;

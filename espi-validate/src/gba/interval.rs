@@ -6,9 +6,9 @@
 use super::view::*;
 use super::xpath::{Numbers, exists};
 use super::{Gba, Out, entry_path};
-use espi_model::Resource;
 use espi_model::interval_block::IntervalBlock;
 use espi_model::reading_type::ReadingType;
+use espi_model::resource::Resource;
 use std::collections::HashSet;
 
 impl Gba<'_> {

@@ -4,8 +4,8 @@
 use super::view::*;
 use super::xpath::exists;
 use super::{Gba, Out};
-use espi_model::Resource;
 use espi_model::quality_summary::ElectricPowerQualitySummary;
+use espi_model::resource::Resource;
 use espi_model::usage_summary::SummaryMeasurement;
 
 impl Gba<'_> {

@@ -8,7 +8,7 @@ use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::IntervalBlock;
 use espi_model::reading_type::ReadingType;
 use espi_model::usage_summary::SummaryMeasurement;
-use espi_model::{Entry, Resource};
+use espi_model::{atom::Entry, resource::Resource};
 
 pub(super) fn is_summary(resource: &Resource) -> bool {
     matches!(

@@ -1,8 +1,8 @@
 //! The value generator of these tests: it plays the XML reader for any `Element`,
 //! filling each field through the type's own `read_child` (see `main.rs`).
 
-use espi_model::Resource;
 use espi_model::raw::{QualifiedName, RawAttribute, RawElement, RawNode};
+use espi_model::resource::Resource;
 use espi_model::resource::{Namespace, ResourceBuilder, ResourceKind};
 use espi_model::schema::{Element, ElementReader, Facet, Field, Scalar};
 use std::collections::{BTreeMap, BTreeSet};

@@ -31,9 +31,9 @@
 mod common;
 mod generator;
 
-use espi_model::Resource;
 use espi_model::atom::{Document, Entry, Feed, Link, Metadata};
 use espi_model::raw::RawElement;
+use espi_model::resource::Resource;
 use espi_model::resource::{Namespace, ResourceKind, ResourceVisitor};
 use espi_model::schema::{Element, ElementWriter, Scalar};
 use espi_xml::{ReaderOptions, WriteOptions, read_document, read_document_with, write_document};
