@@ -46,7 +46,9 @@ const FLUSH_AT: usize = 64 * 1024;
 /// Writes ESPI documents, a feed entry by entry or a whole [`Document`].
 ///
 /// ```
-/// use espi_model::{Entry, Resource, interval_block::{IntervalBlock, IntervalReading}};
+/// use espi_model::atom::Entry;
+/// use espi_model::interval_block::{IntervalBlock, IntervalReading};
+/// use espi_model::resource::Resource;
 /// use espi_xml::{WriteOptions, Writer};
 /// let block = IntervalBlock {
 ///     interval_reading: vec![IntervalReading { value: Some(42), ..Default::default() }],
