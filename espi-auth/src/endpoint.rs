@@ -296,7 +296,7 @@ impl Route {
         let (endpoint, captures) = find(&segments)?;
         let ids = captures
             .iter()
-            .map(|(_, id)| crate::query::percent_decode(id))
+            .map(|(_, id)| crate::query::strict_percent_decode(id))
             .collect::<Option<Vec<String>>>()?;
         Route::new(endpoint, ids).ok()
     }

@@ -80,7 +80,7 @@ pub use negotiation::{
 };
 pub use query::{
     DEPTH, EmptyRange, MAX_RESULTS, PUBLISHED_MAX, PUBLISHED_MIN, Query, QueryError, QuerySyntax,
-    START_INDEX, UPDATED_MAX, UPDATED_MIN, ValueProblem,
+    START_INDEX, UPDATED_MAX, UPDATED_MIN, ValueProblem, strict_percent_decode,
 };
 pub use scope::{
     AUTHORIZATION_SCOPE_MAX_LEN, BulkId, ExtensionTerm, HistoryLength, HistoryUnit,

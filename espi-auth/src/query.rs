@@ -266,8 +266,8 @@ impl Query {
                 value: value.to_owned(),
                 problem,
             };
-            let value =
-                percent_decode(raw).ok_or_else(|| malformed(raw, ValueProblem::PercentEncoding))?;
+            let value = strict_percent_decode(raw)
+                .ok_or_else(|| malformed(raw, ValueProblem::PercentEncoding))?;
             if let Some(slot) = DATES.iter().position(|date| date == parameter) {
                 let instant =
                     date_time(&value, syntax).map_err(|error| malformed(&value, error))?;
@@ -388,9 +388,17 @@ fn count(value: &str) -> Result<u64, ValueProblem> {
     value.parse().map_err(|_| ValueProblem::NotWholeNumber)
 }
 
-/// Decodes `%XX` escapes; `None` for a `%` without two hex digits after it (which
-/// [`percent_encoding`] alone passes through as written) or bytes that are not UTF-8.
-pub(crate) fn percent_decode(raw: &str) -> Option<String> {
+/// Decodes `%XX` escapes strictly: `None` for a `%` without two hex digits after it
+/// (which the `percent-encoding` crate alone passes through as written) or for bytes
+/// that are not UTF-8. Query values, path ids and (after `+` is read as a space)
+/// form-encoded text are all decoded by it.
+///
+/// ```
+/// assert_eq!(espi_auth::strict_percent_decode("a%20b").as_deref(), Some("a b"));
+/// assert_eq!(espi_auth::strict_percent_decode("%+1"), None);
+/// assert_eq!(espi_auth::strict_percent_decode("%FF"), None);
+/// ```
+pub fn strict_percent_decode(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
     let hex_at = |index: usize| bytes.get(index).is_some_and(u8::is_ascii_hexdigit);
     let broken = (0..bytes.len())

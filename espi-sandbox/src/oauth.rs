@@ -105,19 +105,7 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 /// and secret of HTTP Basic are encoded (RFC 6749 §2.3.1); `None` for a broken escape
 /// or bytes that are not UTF-8.
 fn form_decode(text: &str) -> Option<String> {
-    // The crate passes a broken escape through as written; a request with one is
-    // malformed, so it is refused here first.
-    let bytes = text.as_bytes();
-    let hex_at = |index: usize| bytes.get(index).is_some_and(u8::is_ascii_hexdigit);
-    let broken = (0..bytes.len())
-        .any(|index| bytes[index] == b'%' && !(hex_at(index + 1) && hex_at(index + 2)));
-    if broken {
-        return None;
-    }
-    percent_encoding::percent_decode_str(&text.replace('+', " "))
-        .decode_utf8()
-        .ok()
-        .map(|decoded| decoded.into_owned())
+    espi_auth::strict_percent_decode(&text.replace('+', " "))
 }
 
 /// A JSON response that no cache may keep (RFC 6749 §5.1).
