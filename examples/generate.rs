@@ -7,13 +7,11 @@
 //! OUT is a file path, or `-` for standard output. The feed (one electricity
 //! UsagePoint in US Central time, one MeterReading and ReadingType, then one
 //! IntervalBlock of 96 15-minute readings per day from 2020-01-01) is built by
-//! `examples/common/synthetic.rs`, which the `espi-xml` codec benchmark shares. It is
+//! [`espi_xml::synthetic`], which the `espi-xml` codec benchmark uses too. It is
 //! streamed: only one entry is in memory at a time. Bytes written, readings written
 //! and their value sum go to standard error. 1 MB is 1 000 000 bytes.
 
-#[path = "common/synthetic.rs"]
-mod synthetic;
-
+use espi_xml::synthetic;
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! The input is generated once, in memory, by the feed generator shared with the
-//! `generate` example (`examples/common/synthetic.rs`); nothing is read from disk.
+//! `generate` example (`espi_xml::synthetic`); nothing is read from disk.
 //! Set `ESPI_BENCH_INDENT=1` to benchmark indented instead of compact XML.
 //!
 //! - `parse_50mb/bare_quick_xml`: `quick_xml::Reader` event loop counting start tags,
@@ -20,13 +20,10 @@
 //! Every variant reads from an in-memory `&[u8]` (a `BufRead`). Throughput is in
 //! bytes of XML (input for parsing, output for writing).
 
-#[path = "../../examples/common/synthetic.rs"]
-mod synthetic;
-
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use espi_model::atom::{Entry, Metadata};
 use espi_model::resource::Resource;
-use espi_xml::{EntryReader, WriteOptions, Writer};
+use espi_xml::{EntryReader, WriteOptions, Writer, synthetic};
 use quick_xml::events::Event;
 use quick_xml::name::{Namespace, ResolveResult};
 use std::hint::black_box;

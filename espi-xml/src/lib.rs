@@ -7,6 +7,7 @@
 //! - [`read_document`]: a whole document, with the usage tree linked; [`read_facts`]:
 //!   the facts of a document (counts, totals, linked tree) in one streaming pass.
 //! - [`Writer`]: schema-valid ESPI in schema element order, namespaces declared once.
+//! - [`synthetic`]: a generated, schema-valid feed of any size, for tests and benchmarks.
 //!
 //! What "lossless" means here: every element, attribute and character of content is
 //! kept, typed where the schema gives a type and as raw XML otherwise, and
@@ -32,6 +33,7 @@ mod position;
 mod reader;
 mod source;
 mod start_tag;
+pub mod synthetic;
 mod text;
 mod well_formed;
 mod writer;

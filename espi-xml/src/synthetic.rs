@@ -1,13 +1,14 @@
-//! A synthetic, schema-valid, interval-heavy Green Button feed, streamed through
-//! [`espi_xml::Writer`].
+//! A synthetic, schema-valid, interval-heavy Green Button feed of any size, streamed
+//! through [`Writer`]: test data for benchmarks, load tests and downstream
+//! applications that need a large realistic file without a customer's data.
 //!
-//! Shared source, written once and included with `#[path]` by
-//! `examples/generate.rs` (the `generate` example) and by
-//! `espi-xml/benches/codec.rs` (the codec benchmark). It is not an example target
-//! itself: Cargo only takes `examples/*.rs` and `examples/*/main.rs`.
-//!
-//! It uses nothing but `std`, `espi-model` and `espi-xml`, the dependencies both
-//! includers have.
+//! ```
+//! let mut xml = Vec::new();
+//! let stats = espi_xml::synthetic::write_feed(&mut xml, 100_000, false)?;
+//! assert_eq!(stats.bytes, xml.len() as u64);
+//! assert_eq!(stats.readings, stats.interval_blocks * 96);
+//! # Ok::<(), std::io::Error>(())
+//! ```
 //!
 //! The feed holds one electricity UsagePoint in US Central time (as Ameren Illinois
 //! would publish it), its LocalTimeParameters, one MeterReading with its ReadingType
@@ -20,6 +21,7 @@
 //! readings, DST days included. All values, ids and dates are deterministic: the
 //! same arguments always give the same bytes.
 
+use crate::{WriteOptions, Writer};
 use espi_model::atom::Link;
 use espi_model::atom::{Entry, Metadata};
 use espi_model::code_list::{
@@ -34,14 +36,13 @@ use espi_model::meter_reading::MeterReading;
 use espi_model::reading_type::ReadingType;
 use espi_model::resource::Resource;
 use espi_model::usage_point::{ServiceCategory, UsagePoint};
-use espi_xml::{WriteOptions, Writer};
 use std::cell::Cell;
 use std::io::{self, Write};
 use std::rc::Rc;
 
 /// What [`write_feed`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stats {
+pub struct FeedStats {
     /// Bytes of XML written, exactly.
     pub bytes: u64,
     /// Atom entries written (4 header entries plus the IntervalBlocks).
@@ -79,14 +80,14 @@ const BASE: &str = "https://datacustodian.example.com/DataCustodian/espi/1_1/res
 /// reached `out` are at least `target_bytes` (the writer hands them on in 64 KiB
 /// chunks), so the result is at most about 100 KiB larger than asked; at least one
 /// IntervalBlock is always written. Only one entry is in memory at any time.
-pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Result<Stats> {
+pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Result<FeedStats> {
     let counted = Rc::new(Cell::new(0u64));
     let sink = CountingSink {
         inner: out,
         count: Rc::clone(&counted),
     };
     let mut writer = Writer::new(sink, WriteOptions::with_indent(indent));
-    let mut stats = Stats::default();
+    let mut stats = FeedStats::default();
 
     let subscription = format!("{BASE}/Subscription/1");
     let usage_point = format!("{subscription}/UsagePoint/1");
