@@ -1,0 +1,119 @@
+//! The third party's redirect target on loopback: a listener that answers every
+//! request with a small page and hands the request target of each `/callback` to the
+//! test, so that the test sees the redirect the browser followed.
+
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+
+/// The largest request head read.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// How long a connection may take to send its request head.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The redirect target's page: its script changes the title, which shows whether the
+/// browser runs scripts.
+const CALLBACK_PAGE: &str = "<!DOCTYPE html>\n<title>Callback</title>\n\
+     <script>document.title = \"Callback (script ran)\";</script>\n\
+     <p>Back at the application.</p>\n";
+
+/// A listening redirect target.
+pub struct Callback {
+    /// `http://127.0.0.1:{port}/callback`.
+    pub uri: String,
+    arrivals: mpsc::UnboundedReceiver<String>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Callback {
+    /// Listens on a free loopback port.
+    pub async fn start() -> Callback {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port for the redirect target");
+        let port = listener.local_addr().expect("a bound address").port();
+        let (sender, arrivals) = mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let sender = sender.clone();
+                tokio::spawn(async move {
+                    if let Some(target) = serve(stream).await {
+                        let _ = sender.send(target);
+                    }
+                });
+            }
+        });
+        Callback {
+            uri: format!("http://127.0.0.1:{port}/callback"),
+            arrivals,
+            task,
+        }
+    }
+
+    /// The next `/callback` request target (path and query) the browser sent, waiting
+    /// at most `timeout`.
+    pub async fn next(&mut self, timeout: Duration) -> String {
+        match tokio::time::timeout(timeout, self.arrivals.recv()).await {
+            Ok(Some(target)) => target,
+            Ok(None) => panic!("the redirect target stopped listening"),
+            Err(_) => {
+                panic!("the browser did not arrive at the redirect target within {timeout:?}")
+            }
+        }
+    }
+
+    /// Whether a `/callback` request arrived that [`Callback::next`] has not returned.
+    pub fn has_unread(&mut self) -> bool {
+        !self.arrivals.is_empty()
+    }
+}
+
+impl Drop for Callback {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Reads one request head and answers it: 200 with a page for `/callback…` (whose
+/// request target is returned), 404 otherwise (the browser's favicon request).
+async fn serve(mut stream: TcpStream) -> Option<String> {
+    let mut head = Vec::with_capacity(1024);
+    let mut buffer = [0u8; 1024];
+    let read = tokio::time::timeout(READ_TIMEOUT, async {
+        while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+            let count = stream.read(&mut buffer).await.ok()?;
+            if count == 0 || head.len() + count > MAX_HEAD {
+                return None;
+            }
+            head.extend_from_slice(&buffer[..count]);
+        }
+        Some(())
+    })
+    .await;
+    if !matches!(read, Ok(Some(()))) {
+        return None;
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head
+        .lines()
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .unwrap_or_default()
+        .to_owned();
+    let is_callback = target == "/callback" || target.starts_with("/callback?");
+    let (status, body) = if is_callback {
+        ("200 OK", CALLBACK_PAGE)
+    } else {
+        ("404 Not Found", "")
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html;charset=utf-8\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    is_callback.then_some(target)
+}
