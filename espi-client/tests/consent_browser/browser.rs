@@ -206,19 +206,20 @@ impl Browser {
 
     /// Waits until the browser shows a URL starting with `prefix` and returns it.
     pub async fn wait_for_url(&self, prefix: &str) -> String {
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        loop {
-            let url = self.url().await;
-            if url.starts_with(prefix) {
-                return url;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the browser did not reach {prefix} within {STEP_TIMEOUT:?}; it shows {url}:\n{}",
-                self.source().await
-            );
-            tokio::time::sleep(POLL_INTERVAL).await;
-        }
+        let what = format!("a URL starting with {prefix}");
+        poll(
+            &what,
+            async || self.url().await,
+            |url| url.starts_with(prefix),
+        )
+        .await
+    }
+
+    /// Waits until the page's title starts with `prefix` and returns it.
+    pub async fn wait_for_title(&self, prefix: &str) -> String {
+        let what = format!("a title starting with {prefix:?}");
+        let title = async || step("reading the title", self.client.title()).await;
+        poll(&what, title, |title| title.starts_with(prefix)).await
     }
 
     /// Ends the WebDriver session (Chromium quits); the processes are killed anyway
@@ -226,6 +227,26 @@ impl Browser {
     pub async fn close(self) {
         let Browser { client, _driver } = self;
         step("closing the WebDriver session", client.close()).await;
+    }
+}
+
+/// Reads `read` until `done` holds of what it returns, for at most [`STEP_TIMEOUT`].
+async fn poll<T: std::fmt::Debug>(
+    what: &str,
+    read: impl AsyncFn() -> T,
+    done: impl Fn(&T) -> bool,
+) -> T {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    loop {
+        let value = read().await;
+        if done(&value) {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited {STEP_TIMEOUT:?} for {what}; the browser shows {value:?}"
+        );
+        tokio::time::sleep(POLL_INTERVAL).await;
     }
 }
 

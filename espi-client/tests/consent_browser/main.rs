@@ -31,7 +31,6 @@ use common::{CUSTOMER_SCOPE, NOW, TestClock, USAGE_SCOPE, client_config, sandbox
 use espi_auth::{Catalogue, Scope};
 use espi_client::{AuthorizationOptions, AuthorizationRequest, CallbackError, Client, TokenSet};
 use espi_sandbox::RunningSandbox;
-use std::time::Instant;
 
 /// The usage scope without its `HistoryLength`: the sandbox grants it with the offer's
 /// 13 months, and the page must say so.
@@ -150,11 +149,12 @@ async fn read_consent_page(browser: &Browser) -> ConsentPage {
     let title = step("reading the title", browser.client().title()).await;
     assert!(title.starts_with(&heading), "title {title:?}");
 
-    let source = browser.source().await;
-    assert!(
-        browser.find_all("script").await.is_empty(),
-        "the consent page runs no script:\n{source}"
-    );
+    if !browser.find_all("script").await.is_empty() {
+        panic!(
+            "the consent page runs no script:\n{}",
+            browser.source().await
+        );
+    }
     let form = browser.find("form").await;
     let attribute = async |element: &fantoccini::elements::Element, name: &str| {
         step(&format!("reading {name}"), element.attr(name))
@@ -232,22 +232,6 @@ fn parameters(url: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The page title once the redirect target's page has loaded.
-async fn callback_title(browser: &Browser) -> String {
-    let deadline = Instant::now() + STEP_TIMEOUT;
-    loop {
-        let title = step("reading the title", browser.client().title()).await;
-        if title.starts_with("Callback") {
-            return title;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the redirect target's page did not load within {STEP_TIMEOUT:?}; title {title:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
-
 /// Exchanges the callback's code, within [`STEP_TIMEOUT`].
 async fn exchange(scenario: &Scenario, request: &AuthorizationRequest, url: &str) -> TokenSet {
     step(
@@ -300,11 +284,8 @@ async fn the_consent_page_states_what_the_scope_grants_and_approval_grants_it() 
             .check_callback(&url)
             .expect("the callback has the state sent and a code");
         assert!(!code.expose().is_empty());
-        assert_eq!(
-            callback_title(&scenario.browser).await,
-            SCRIPTED_TITLE,
-            "scripts run in this browser"
-        );
+        // Scripts run in this browser: the redirect target's page changes its title.
+        scenario.browser.wait_for_title(SCRIPTED_TITLE).await;
 
         let tokens = exchange(&scenario, &request, &url).await;
         assert_eq!(scenario.sandbox.authorizations().len(), index + 1);
@@ -407,7 +388,7 @@ async fn deny_and_approve_work_without_javascript() {
         other => panic!("a refusal, got {other:?}"),
     }
     assert_eq!(
-        callback_title(&scenario.browser).await,
+        scenario.browser.wait_for_title("Callback").await,
         "Callback",
         "the browser blocks scripts"
     );
