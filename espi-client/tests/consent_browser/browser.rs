@@ -215,11 +215,24 @@ impl Browser {
         .await
     }
 
-    /// Waits until the page's title starts with `prefix` and returns it.
+    /// Waits until the title of the document in the current browsing context (the
+    /// page, or the frame entered) is not empty and starts with `prefix`, and returns it.
     pub async fn wait_for_title(&self, prefix: &str) -> String {
         let what = format!("a title starting with {prefix:?}");
-        let title = async || step("reading the title", self.client.title()).await;
-        poll(&what, title, |title| title.starts_with(prefix)).await
+        let title = async || {
+            // WebDriver's Get Title reads the top-level page; the <title> element is
+            // the current document's.
+            match self.find_all("title").await.first() {
+                Some(element) => step("reading the title", element.prop("textContent"))
+                    .await
+                    .unwrap_or_default(),
+                None => String::new(),
+            }
+        };
+        poll(&what, title, |title| {
+            !title.is_empty() && title.starts_with(prefix)
+        })
+        .await
     }
 
     /// Ends the WebDriver session (Chromium quits); the processes are killed anyway

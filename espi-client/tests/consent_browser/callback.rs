@@ -1,6 +1,6 @@
-//! The third party's redirect target on loopback: a listener that answers every
-//! request with a small page and hands the request target of each `/callback` to the
-//! test, so that the test sees the redirect the browser followed.
+//! The third party's web site on loopback: the redirect target `/callback`, whose
+//! request targets the listener hands to the test, so that the test sees the redirect
+//! the browser followed; and `/frame?{url}`, a page of the site that frames `url`.
 
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -19,10 +19,12 @@ const CALLBACK_PAGE: &str = "<!DOCTYPE html>\n<title>Callback</title>\n\
      <script>document.title = \"Callback (script ran)\";</script>\n\
      <p>Back at the application.</p>\n";
 
-/// A listening redirect target.
+/// The listening site.
 pub struct Callback {
     /// `http://127.0.0.1:{port}/callback`.
     pub uri: String,
+    /// `http://127.0.0.1:{port}`.
+    origin: String,
     arrivals: mpsc::UnboundedReceiver<String>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -47,6 +49,7 @@ impl Callback {
         });
         Callback {
             uri: format!("http://127.0.0.1:{port}/callback"),
+            origin: format!("http://127.0.0.1:{port}"),
             arrivals,
             task,
         }
@@ -64,6 +67,13 @@ impl Callback {
         }
     }
 
+    /// A page of this site that shows `url` in a frame.
+    pub fn frame_url(&self, url: &str) -> String {
+        let encoded =
+            percent_encoding::utf8_percent_encode(url, percent_encoding::NON_ALPHANUMERIC);
+        format!("{}/frame?{encoded}", self.origin)
+    }
+
     /// Whether a `/callback` request arrived that [`Callback::next`] has not returned.
     pub fn has_unread(&mut self) -> bool {
         !self.arrivals.is_empty()
@@ -77,7 +87,8 @@ impl Drop for Callback {
 }
 
 /// Reads one request head and answers it: 200 with a page for `/callback…` (whose
-/// request target is returned), 404 otherwise (the browser's favicon request).
+/// request target is returned) and for `/frame?…`, 404 otherwise (the browser's
+/// favicon request).
 async fn serve(mut stream: TcpStream) -> Option<String> {
     let mut head = Vec::with_capacity(1024);
     let mut buffer = [0u8; 1024];
@@ -104,9 +115,11 @@ async fn serve(mut stream: TcpStream) -> Option<String> {
         .to_owned();
     let is_callback = target == "/callback" || target.starts_with("/callback?");
     let (status, body) = if is_callback {
-        ("200 OK", CALLBACK_PAGE)
+        ("200 OK", CALLBACK_PAGE.to_owned())
+    } else if let Some(framed) = target.strip_prefix("/frame?") {
+        ("200 OK", frame_page(framed))
     } else {
-        ("404 Not Found", "")
+        ("404 Not Found", String::new())
     };
     let response = format!(
         "HTTP/1.1 {status}\r\nContent-Type: text/html;charset=utf-8\r\n\
@@ -116,4 +129,17 @@ async fn serve(mut stream: TcpStream) -> Option<String> {
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
     is_callback.then_some(target)
+}
+
+/// A page framing the URL that `encoded` percent-encodes.
+fn frame_page(encoded: &str) -> String {
+    let src = percent_encoding::percent_decode_str(encoded).decode_utf8_lossy();
+    let src = src
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    format!(
+        "<!DOCTYPE html>\n<title>Framing</title>\n\
+         <iframe src=\"{src}\" width=\"800\" height=\"600\"></iframe>\n"
+    )
 }

@@ -15,6 +15,9 @@
 //! - The page needs no JavaScript: it has no script, and approve and deny work with
 //!   JavaScript blocked (the redirect target's own script shows that the browser really
 //!   blocks it). The form carries the single-use consent nonce, new for each page.
+//! - Another site cannot frame the page (clickjacking): in a frame of the third
+//!   party's site the browser shows its error page, while a framable page of a third
+//!   site shows.
 //!
 //! Without Chromium these tests say so and pass; `ESPI_REQUIRE_CHROMIUM=1` makes that a
 //! failure (see `browser.rs`).
@@ -425,5 +428,52 @@ async fn deny_and_approve_work_without_javascript() {
         Some(USAGE_SCOPE)
     );
     assert_eq!(scenario.sandbox.authorizations().len(), 1);
+    scenario.finish().await;
+}
+
+#[tokio::test]
+async fn another_site_cannot_frame_the_consent_page() {
+    let Some(scenario) = Scenario::start(JavaScript::Enabled).await else {
+        return;
+    };
+    let request = scenario
+        .client
+        .authorization_request(USAGE_SCOPE, AuthorizationOptions::new())
+        .expect("an authorization request");
+    let other_site = Callback::start().await;
+    let browser = &scenario.browser;
+    let frame = async |src: &str| {
+        browser.open(&scenario.callback.frame_url(src)).await;
+        step(
+            "entering the frame",
+            browser.client().clone().enter_frame(0),
+        )
+        .await;
+    };
+
+    // A page of another site, which allows framing, shows in the frame: this browser
+    // frames across sites.
+    frame(&other_site.uri).await;
+    browser.wait_for_title("Callback").await;
+    step(
+        "leaving the frame",
+        browser.client().clone().enter_parent_frame(),
+    )
+    .await;
+
+    // The consent page does not (X-Frame-Options and frame-ancestors): the frame holds
+    // the browser's error page, with no answer to click.
+    frame(request.url.as_str()).await;
+    let title = browser.wait_for_title("").await;
+    assert!(
+        !title.starts_with("Share your energy data"),
+        "the consent page shows in another site's frame:\n{}",
+        browser.source().await
+    );
+    assert!(
+        browser.find_all("button[name=decision]").await.is_empty(),
+        "approve or deny clickable in another site's frame:\n{}",
+        browser.source().await
+    );
     scenario.finish().await;
 }
