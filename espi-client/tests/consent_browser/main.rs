@@ -26,14 +26,14 @@
 mod common;
 
 mod browser;
-mod callback;
+mod site;
 
 use browser::{Browser, JavaScript, STEP_TIMEOUT, step};
-use callback::Callback;
 use common::{CUSTOMER_SCOPE, NOW, TestClock, USAGE_SCOPE, client_config, sandbox_config, start};
 use espi_auth::{Catalogue, Scope};
 use espi_client::{AuthorizationOptions, AuthorizationRequest, CallbackError, Client, TokenSet};
 use espi_sandbox::RunningSandbox;
+use site::ThirdPartySite;
 
 /// The usage scope without its `HistoryLength`: the sandbox grants it with the offer's
 /// 13 months, and the page must say so.
@@ -48,12 +48,12 @@ const PERSONAL_INFORMATION: &str = "Includes retail customer (personal) informat
 /// The page of the redirect target sets this title when scripts run.
 const SCRIPTED_TITLE: &str = "Callback (script ran)";
 
-/// A sandbox showing its consent page, a client registered with the redirect target,
-/// and a browser.
+/// A sandbox showing its consent page, a client whose redirect URI is on the third
+/// party's site, and a browser.
 struct Scenario {
     sandbox: RunningSandbox,
     client: Client,
-    callback: Callback,
+    site: ThirdPartySite,
     browser: Browser,
 }
 
@@ -62,14 +62,14 @@ impl Scenario {
     async fn start(javascript: JavaScript) -> Option<Scenario> {
         let programs = browser::programs()?;
         let clock = TestClock::at(NOW);
-        let callback = Callback::start().await;
+        let site = ThirdPartySite::start().await;
         let mut config = sandbox_config(&clock);
         config.auto_approve = false;
-        config.client.redirect_uris = vec![callback.uri.clone()];
+        config.client.redirect_uris = vec![site.callback_uri.clone()];
         let sandbox = start(config).await;
         let client = Client::new(
             client_config(&sandbox, &clock)
-                .with_redirect_uri(&callback.uri)
+                .with_redirect_uri(&site.callback_uri)
                 .expect("a loopback redirect URI"),
         )
         .expect("a client");
@@ -77,7 +77,7 @@ impl Scenario {
         Some(Scenario {
             sandbox,
             client,
-            callback,
+            site,
             browser,
         })
     }
@@ -110,14 +110,14 @@ impl Scenario {
             .find(&format!("form button[name=decision][value={decision}]"))
             .await;
         step(&format!("clicking {decision}"), button.click()).await;
-        let target = self.callback.next(STEP_TIMEOUT).await;
-        let url = self.browser.wait_for_url(&self.callback.uri).await;
+        let target = self.site.next_callback(STEP_TIMEOUT).await;
+        let url = self.browser.wait_for_url(&self.site.callback_uri).await;
         assert!(
             url.ends_with(&target),
             "the browser shows {url}, the redirect target saw {target}"
         );
         assert!(
-            !self.callback.has_unread(),
+            !self.site.has_unread(),
             "one answer, one arrival at the redirect target"
         );
         url
@@ -279,7 +279,7 @@ async fn the_consent_page_states_what_the_scope_grants_and_approval_grants_it() 
         names.sort();
         assert_eq!(names, ["code", "state"], "{url}");
         assert!(
-            url.starts_with(&format!("{}?", scenario.callback.uri)),
+            url.starts_with(&format!("{}?", scenario.site.callback_uri)),
             "{url}"
         );
         let code = request
@@ -440,10 +440,10 @@ async fn another_site_cannot_frame_the_consent_page() {
         .client
         .authorization_request(USAGE_SCOPE, AuthorizationOptions::new())
         .expect("an authorization request");
-    let other_site = Callback::start().await;
+    let other_site = ThirdPartySite::start().await;
     let browser = &scenario.browser;
     let frame = async |src: &str| {
-        browser.open(&scenario.callback.frame_url(src)).await;
+        browser.open(&scenario.site.frame_url(src)).await;
         step(
             "entering the frame",
             browser.client().clone().enter_frame(0),
@@ -453,7 +453,7 @@ async fn another_site_cannot_frame_the_consent_page() {
 
     // A page of another site, which allows framing, shows in the frame: this browser
     // frames across sites.
-    frame(&other_site.uri).await;
+    frame(&other_site.callback_uri).await;
     browser.wait_for_title("Callback").await;
     step(
         "leaving the frame",

@@ -19,22 +19,22 @@ const CALLBACK_PAGE: &str = "<!DOCTYPE html>\n<title>Callback</title>\n\
      <script>document.title = \"Callback (script ran)\";</script>\n\
      <p>Back at the application.</p>\n";
 
-/// The listening site.
-pub struct Callback {
+/// The site, listening on a loopback port of its own (an origin of its own).
+pub struct ThirdPartySite {
     /// `http://127.0.0.1:{port}/callback`.
-    pub uri: String,
+    pub callback_uri: String,
     /// `http://127.0.0.1:{port}`.
     origin: String,
     arrivals: mpsc::UnboundedReceiver<String>,
     task: tokio::task::JoinHandle<()>,
 }
 
-impl Callback {
+impl ThirdPartySite {
     /// Listens on a free loopback port.
-    pub async fn start() -> Callback {
+    pub async fn start() -> ThirdPartySite {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
-            .expect("a loopback port for the redirect target");
+            .expect("a loopback port for the third party's site");
         let port = listener.local_addr().expect("a bound address").port();
         let (sender, arrivals) = mpsc::unbounded_channel();
         let task = tokio::spawn(async move {
@@ -47,8 +47,8 @@ impl Callback {
                 });
             }
         });
-        Callback {
-            uri: format!("http://127.0.0.1:{port}/callback"),
+        ThirdPartySite {
+            callback_uri: format!("http://127.0.0.1:{port}/callback"),
             origin: format!("http://127.0.0.1:{port}"),
             arrivals,
             task,
@@ -57,7 +57,7 @@ impl Callback {
 
     /// The next `/callback` request target (path and query) the browser sent, waiting
     /// at most `timeout`.
-    pub async fn next(&mut self, timeout: Duration) -> String {
+    pub async fn next_callback(&mut self, timeout: Duration) -> String {
         match tokio::time::timeout(timeout, self.arrivals.recv()).await {
             Ok(Some(target)) => target,
             Ok(None) => panic!("the redirect target stopped listening"),
@@ -74,13 +74,14 @@ impl Callback {
         format!("{}/frame?{encoded}", self.origin)
     }
 
-    /// Whether a `/callback` request arrived that [`Callback::next`] has not returned.
+    /// Whether a `/callback` request arrived that [`ThirdPartySite::next_callback`] has
+    /// not returned.
     pub fn has_unread(&mut self) -> bool {
         !self.arrivals.is_empty()
     }
 }
 
-impl Drop for Callback {
+impl Drop for ThirdPartySite {
     fn drop(&mut self) {
         self.task.abort();
     }
