@@ -21,6 +21,9 @@
 //!
 //! Without Chromium these tests say so and pass; `ESPI_REQUIRE_CHROMIUM=1` makes that a
 //! failure (see `browser.rs`).
+//!
+//! Unix only: the browser is stopped through its process group.
+#![cfg(unix)]
 
 #[path = "../common/mod.rs"]
 mod common;
