@@ -29,9 +29,9 @@
 //!   each as its whole entry) plus what could not be linked. It reads the whole
 //!   document into memory first.
 
-#[path = "common/convert/mod.rs"]
-mod conversion;
-
+use espi_convert::MAX_PENDING_READINGS;
+use espi_convert::csv::write_csv;
+use espi_convert::json::write_json;
 use espi_xml::{Mode, ReaderOptions, WriteOptions, read_document_with, write_document};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -79,7 +79,7 @@ fn run() -> Result<(), String> {
     match arguments.format {
         Format::Xml => convert_xml(input, output, options, arguments.indent, name),
         Format::Csv => convert_csv(input, output, options, name),
-        Format::Json => conversion::json::write_json(input, output, options, arguments.indent)
+        Format::Json => write_json(input, output, options, arguments.indent)
             .map_err(|error| format!("{name}: {error}")),
     }
 }
@@ -180,7 +180,7 @@ fn convert_csv(
     options: ReaderOptions,
     name: &str,
 ) -> Result<(), String> {
-    let report = conversion::write_csv(input, output, options, conversion::MAX_PENDING_READINGS)
+    let report = write_csv(input, output, options, MAX_PENDING_READINGS)
         .map_err(|error| format!("{name}: {error}"))?;
     for diagnostic in &report.diagnostics {
         eprintln!("{name}: {diagnostic}");

@@ -80,11 +80,6 @@
 //! recent months. `cargo run --release --example inspect -- /tmp/pulled.xml`
 //! summarises what was pulled.
 
-// The convert example's CSV writer, for `--export FILE.csv`.
-#[allow(dead_code)]
-#[path = "common/convert/mod.rs"]
-mod conversion;
-
 use espi_client::{
     AuthorizationOptions, Client, ClientConfig, ClientIdentity, Endpoints, Grant, RootCertificates,
     Secret, StoreError, TokenKey, TokenSet,
@@ -614,7 +609,7 @@ async fn export(store: &Store, subscription: &str, path: &Path, now: i64) -> Res
     };
     let file = create(&partial)?;
     let file = if csv {
-        // The feed first (a temporary file), then the convert example's CSV from it.
+        // The feed first (a temporary file), then espi-convert's CSV from it.
         let mut feed = store
             .write_feed(subscription, BufWriter::new(tempfile()?), now)
             .await?
@@ -622,11 +617,11 @@ async fn export(store: &Store, subscription: &str, path: &Path, now: i64) -> Res
             .map_err(|error| error.into_error())?;
         feed.rewind()?;
         let mut out = BufWriter::new(file);
-        conversion::write_csv(
+        espi_convert::csv::write_csv(
             BufReader::new(feed),
             &mut out,
             espi_xml::ReaderOptions::default(),
-            conversion::MAX_PENDING_READINGS,
+            espi_convert::MAX_PENDING_READINGS,
         )?;
         out.into_inner().map_err(|error| error.into_error())?
     } else {

@@ -7,14 +7,11 @@
 //! unit symbols of its own.
 
 #[allow(dead_code)]
-#[path = "../examples/common/convert/mod.rs"]
-mod conversion;
-#[allow(dead_code)]
 #[path = "../examples/inspect.rs"]
 mod inspect;
 
-use conversion::row::csv_header;
-use conversion::{MAX_PENDING_READINGS, write_csv};
+use espi_convert::MAX_PENDING_READINGS;
+use espi_convert::csv::{csv_header, write_csv};
 use espi_model::code_list::CodeList;
 use espi_model::usage_summary::SummaryMeasurement;
 use espi_xml::{ReaderOptions, read_document, read_facts};

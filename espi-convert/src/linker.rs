@@ -15,17 +15,17 @@ use std::fmt;
 /// labels, and a three-entry document (LocalTimeParameters, ReadingType, the block)
 /// with a one-branch tree, so that the model's flat view interprets the block exactly
 /// as it would in the whole document.
-pub(super) struct BlockContext {
-    pub(super) usage_point: String,
+pub(crate) struct BlockContext {
+    pub(crate) usage_point: String,
     /// The MeterReading's `self`; for a block of no known MeterReading, its `up`.
-    pub(super) meter_reading: String,
-    pub(super) service_kind: String,
-    pub(super) currency: String,
-    pub(super) flow_direction: String,
+    pub(crate) meter_reading: String,
+    pub(crate) service_kind: String,
+    pub(crate) currency: String,
+    pub(crate) flow_direction: String,
     /// Why `start_local` will be on standard time or empty, if it will.
-    pub(super) local_time_warning: Option<String>,
-    pub(super) entries: Vec<Entry>,
-    pub(super) tree: UsageTree,
+    pub(crate) local_time_warning: Option<String>,
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) tree: UsageTree,
 }
 
 /// Where a block's context entries are, as indices into the kept entries.
@@ -40,11 +40,11 @@ struct Placement {
 /// The slots of [`BlockContext::entries`].
 const LOCAL_TIME_SLOT: usize = 0;
 const READING_TYPE_SLOT: usize = 1;
-pub(super) const BLOCK_SLOT: usize = 2;
+pub(crate) const BLOCK_SLOT: usize = 2;
 
 /// The usage entries seen so far and the contexts resolved from them.
 #[derive(Default)]
-pub(super) struct Linker {
+pub(crate) struct Linker {
     /// Link nodes of the kept entries, plus room for one probe at the end.
     nodes: Vec<LinkNode>,
     kept: Vec<Entry>,
@@ -53,12 +53,12 @@ pub(super) struct Linker {
     by_up: HashMap<String, usize>,
     contexts: Vec<BlockContext>,
     /// The local time warnings of the contexts made so far, each once.
-    pub(super) warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Linker {
     /// Keeps an entry that linking needs; true when it was one.
-    pub(super) fn add(&mut self, entry: &Entry) -> bool {
+    pub(crate) fn add(&mut self, entry: &Entry) -> bool {
         let kind = entry
             .resource()
             .map_or(ResourceKind::Unknown, |resource| resource.kind());
@@ -78,13 +78,13 @@ impl Linker {
         needed
     }
 
-    pub(super) fn context_mut(&mut self, index: usize) -> &mut BlockContext {
+    pub(crate) fn context_mut(&mut self, index: usize) -> &mut BlockContext {
         &mut self.contexts[index]
     }
 
     /// The context of a block: its MeterReading must be linked and, unless `last`
     /// (the end of the input, when nothing more can arrive), have its ReadingType.
-    pub(super) fn resolve(&mut self, block: &Entry, last: bool) -> Option<usize> {
+    pub(crate) fn resolve(&mut self, block: &Entry, last: bool) -> Option<usize> {
         let up = normalize_href(block.meta.up_href().unwrap_or_default());
         if let Some(&index) = self.by_up.get(up) {
             return Some(index);
@@ -140,7 +140,7 @@ impl Linker {
     }
 
     /// The context of a block the tree cannot place: what its links still tell.
-    pub(super) fn unplaced_context(&mut self, block: &Entry) -> BlockContext {
+    pub(crate) fn unplaced_context(&mut self, block: &Entry) -> BlockContext {
         let (tree, probe) = self.link_probe(block);
         let group = tree
             .unplaced
@@ -274,7 +274,7 @@ fn local_time_warning(
 }
 
 /// A code's schema name, or its number for a code the schema does not list.
-pub(super) fn label<C: CodeList>(code: C) -> String
+pub(crate) fn label<C: CodeList>(code: C) -> String
 where
     C::Code: fmt::Display,
 {

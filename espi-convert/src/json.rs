@@ -1,6 +1,7 @@
-//! `--to json`: the whole document read, linked, and written as the linked usage tree.
+//! The whole document read, linked, and written as the linked usage tree in JSON
+//! ([`write_json`]), every node with its whole entry (serde's form of the model).
 
-use super::ConvertError;
+use crate::ConvertError;
 use espi_model::atom::{Document, Entry, Metadata};
 use espi_model::link::{LinkProblem, UsagePointLinks, UsageTree};
 use espi_model::resource::Resource;
@@ -8,7 +9,7 @@ use espi_xml::{Diagnostic, ReaderOptions, read_document_with};
 use serde::Serialize;
 use std::io::{BufRead, Write};
 
-/// The linked usage tree of a document, for `--to json`: each node carries its whole
+/// The linked usage tree of a document, as [`write_json`] writes it: each node carries its whole
 /// entry. Entries the tree does not place are kept too (`link_problems` with the
 /// message, `unlinked`, `other_entries`), so nothing of the document is dropped.
 #[derive(Debug, Serialize)]
@@ -64,8 +65,22 @@ pub struct ProblemJson<'a> {
     pub entry: &'a Entry,
 }
 
-/// Reads a whole document, links it and writes the linked tree as JSON (indented when
-/// `pretty`). Unlike [`write_csv`] this holds the whole document in memory.
+/// Reads a whole document, links it and writes the linked tree ([`LinkedJson`]) as JSON
+/// (indented when `pretty`), followed by a newline. Unlike
+/// [`write_csv`](crate::csv::write_csv) this holds the whole document in memory.
+///
+/// ```
+/// let mut xml = Vec::new();
+/// let stats = espi_xml::synthetic::write_feed(&mut xml, 20_000, false)?;
+/// let mut out = Vec::new();
+/// espi_convert::json::write_json(&xml[..], &mut out, Default::default(), false)?;
+/// let json: serde_json::Value = serde_json::from_slice(&out)?;
+/// let point = &json["usage_points"][0];
+/// assert!(point["local_time_parameters"].is_object());
+/// let blocks = point["meter_readings"][0]["interval_blocks"].as_array().map(Vec::len);
+/// assert_eq!(blocks, Some(stats.interval_blocks as usize));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_json<R: BufRead, W: Write>(
     input: R,
     mut output: W,
@@ -79,13 +94,14 @@ pub fn write_json<R: BufRead, W: Write>(
     } else {
         serde_json::to_writer(&mut output, &linked)
     };
-    written.map_err(|error| ConvertError::Write(error.to_string()))?;
+    written.map_err(ConvertError::Json)?;
     writeln!(output)?;
     output.flush()?;
     Ok(())
 }
 
-/// The linked view of a parsed document.
+/// The linked view of a parsed document (what [`write_json`] serializes), for a
+/// document already read with [`espi_xml::read_document_with`].
 pub fn linked_json<'a>(
     document: &'a Document,
     tree: &'a UsageTree,

@@ -1,52 +1,21 @@
-//! Runs the `convert` example's CSV and JSON conversions on every conformance sample
-//! and checks them against the facts an independent tool computed
-//! (`testdata/expected.json`).
+//! The CSV and JSON conversions on every conformance sample, checked against the facts
+//! an independent tool computed (`testdata/expected.json`).
 
-// The example's conversion module, compiled here; not all of it is used by the tests.
-#[allow(dead_code)]
-#[path = "../examples/common/convert/mod.rs"]
-mod conversion;
+mod common;
 
-use conversion::json::write_json;
-use conversion::row::csv_header;
-use conversion::{ConvertError, MAX_PENDING_READINGS, write_csv};
+use common::{linked_samples, sample, testdata, well_formed_samples};
+use espi_convert::csv::{csv_header, write_csv};
+use espi_convert::json::write_json;
+use espi_convert::{ConvertError, ConvertReport, MAX_PENDING_READINGS};
 use espi_model::atom::{Document, Entry};
 use espi_model::resource::Resource;
 use espi_xml::{ReaderOptions, WriteOptions, read_document, write_document};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::str::FromStr;
 
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")
-}
-
-/// `(path, facts)` of every well-formed sample.
-fn well_formed_samples() -> Vec<(String, Value)> {
-    let text = std::fs::read_to_string(testdata().join("expected.json")).expect("expected.json");
-    let Value::Object(samples) = serde_json::from_str(&text).expect("expected.json is JSON") else {
-        panic!("expected.json is not an object");
-    };
-    samples
-        .into_iter()
-        .filter(|(_, facts)| facts["well_formed"] == Value::Bool(true))
-        .collect()
-}
-
-/// `(path, facts)` of every well-formed sample whose usage tree the oracle linked.
-fn linked_samples() -> Vec<(String, Value)> {
-    let mut samples = well_formed_samples();
-    samples.retain(|(_, facts)| !facts["linked"].is_null());
-    samples
-}
-
-fn sample(path: &str) -> Vec<u8> {
-    std::fs::read(testdata().join("samples").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn csv_of(xml: &[u8]) -> (conversion::CsvReport, Vec<csv::StringRecord>) {
+fn csv_of(xml: &[u8]) -> (ConvertReport, Vec<csv::StringRecord>) {
     let mut out = Vec::new();
     let report = write_csv(
         xml,
@@ -77,8 +46,9 @@ struct Totals {
 }
 
 fn column(name: &str) -> usize {
-    csv_header()
-        .expect("the header")
+    static HEADER: std::sync::OnceLock<csv::StringRecord> = std::sync::OnceLock::new();
+    HEADER
+        .get_or_init(|| csv_header().expect("the header"))
         .iter()
         .position(|c| c == name)
         .expect("a column")
@@ -156,11 +126,12 @@ fn expected_totals(facts: &Value) -> BTreeMap<(String, String), Totals> {
 
 #[test]
 fn csv_totals_equal_the_expected_facts_per_meter_reading_for_every_linked_sample() {
-    let samples = linked_samples();
+    let Some(data) = testdata() else { return };
+    let samples = linked_samples(&data);
     assert_eq!(samples.len(), 61, "well-formed samples with a linked tree");
     let (mut rows_in_all, mut expected_in_all) = (0, 0);
     for (path, facts) in &samples {
-        let (report, rows) = csv_of(&sample(path));
+        let (report, rows) = csv_of(&sample(&data, path));
         assert_eq!(report.rows, rows.len() as u64, "{path}");
         assert!(report.problems.is_empty(), "{path}: {:?}", report.problems);
         let mut csv = totals_of_rows(&rows);
@@ -184,8 +155,9 @@ fn csv_totals_equal_the_expected_facts_per_meter_reading_for_every_linked_sample
 
 #[test]
 fn csv_rows_carry_local_time_currency_quality_and_flow_direction() {
+    let Some(data) = testdata() else { return };
     let path = "gba-cmd-test/threeusagepointsonecustomer.xml";
-    let (_, rows) = csv_of(&sample(path));
+    let (_, rows) = csv_of(&sample(&data, path));
     let first = &rows[0];
     assert_eq!(&first[column("service_kind")], "electricity");
     assert_eq!(&first[column("start_utc")], "2014-01-02T05:00:00Z");
@@ -220,11 +192,12 @@ fn sorted(mut rows: Vec<csv::StringRecord>) -> Vec<Vec<String>> {
 
 #[test]
 fn blocks_that_come_before_their_meter_reading_are_held_and_written_the_same() {
+    let Some(data) = testdata() else { return };
     for path in [
         "gba-cmd-test/threeusagepointsonecustomer.xml",
         "cew821-greenbutton/sample_greenbutton_data.xml",
     ] {
-        let xml = sample(path);
+        let xml = sample(&data, path);
         let (_, in_order) = csv_of(&xml);
         let (report, reordered) = csv_of(&blocks_first(&xml));
         assert!(report.problems.is_empty(), "{path}: {:?}", report.problems);
@@ -235,7 +208,11 @@ fn blocks_that_come_before_their_meter_reading_are_held_and_written_the_same() {
 
 #[test]
 fn too_many_blocks_before_their_meter_reading_is_an_error_naming_the_entry() {
-    let xml = blocks_first(&sample("cew821-greenbutton/sample_greenbutton_data.xml"));
+    let Some(data) = testdata() else { return };
+    let xml = blocks_first(&sample(
+        &data,
+        "cew821-greenbutton/sample_greenbutton_data.xml",
+    ));
     let error = write_csv(xml.as_slice(), Vec::new(), ReaderOptions::default(), 10)
         .expect_err("362 readings held with room for 10");
     assert!(
@@ -257,10 +234,11 @@ fn too_many_blocks_before_their_meter_reading_is_an_error_naming_the_entry() {
 
 #[test]
 fn blocks_no_meter_reading_claims_are_written_unlinked_and_reported() {
+    let Some(data) = testdata() else { return };
     // expected.json: burlington-hydro's MeterReading matches no UsagePoint collection.
     // Its blocks still name the MeterReading (their `up` is one of its related links),
     // and the MeterReading's `up` lies under the UsagePoint.
-    let (report, rows) = csv_of(&sample("burlington-hydro/usage_60min.xml"));
+    let (report, rows) = csv_of(&sample(&data, "burlington-hydro/usage_60min.xml"));
     assert_eq!(rows.len(), 6);
     assert_eq!(report.unlinked_rows, 6);
     assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
@@ -286,9 +264,10 @@ fn blocks_no_meter_reading_claims_are_written_unlinked_and_reported() {
 
 #[test]
 fn every_reading_of_every_sample_is_a_row_even_where_links_do_not_resolve() {
+    let Some(data) = testdata() else { return };
     let (mut unlinked_samples, mut unlinked_rows) = (0, 0);
-    for (path, facts) in well_formed_samples() {
-        let (report, rows) = csv_of(&sample(&path));
+    for (path, facts) in well_formed_samples(&data) {
+        let (report, rows) = csv_of(&sample(&data, &path));
         let readings = &facts["interval_readings"];
         assert_eq!(
             rows.len() as u64,
@@ -329,11 +308,12 @@ fn every_reading_of_every_sample_is_a_row_even_where_links_do_not_resolve() {
 
 #[test]
 fn a_gas_bill_whose_links_name_resources_directly_keeps_its_meter_reading_and_unit() {
+    let Some(data) = testdata() else { return };
     // The NGMA file links its UsagePoint to the MeterReading's own href and the
     // MeterReading to the block's own href, not to collections; the oracle cannot link
     // it. The readings keep their MeterReading, ReadingType (therm, 10^-3) and cost.
     let path = "greenbutton-objects/ngma_natural_gas_billing_billing_data_Service_1_1_2021-05-26_to_2024-04-25.xml";
-    let (report, rows) = csv_of(&sample(path));
+    let (report, rows) = csv_of(&sample(&data, path));
     assert_eq!(rows.len(), 35);
     let first = &rows[0];
     assert_eq!(&first[column("linked")], "false");
@@ -361,8 +341,10 @@ fn a_gas_bill_whose_links_name_resources_directly_keeps_its_meter_reading_and_un
 
 #[test]
 fn start_local_falls_back_to_standard_time_with_a_warning_when_dst_rules_do_not_decode() {
+    let Some(data) = testdata() else { return };
     // Enbridge writes epoch seconds where the 32-bit DST rules belong.
     let (report, rows) = csv_of(&sample(
+        &data,
         "enbridge-gas/EGD_Gas_EnergyUsage_20221225_20241225.xml",
     ));
     assert_eq!(rows.len(), 20);
@@ -387,7 +369,10 @@ fn start_local_falls_back_to_standard_time_with_a_warning_when_dst_rules_do_not_
         report.warnings
     );
     // Decodable rules: the local clock, no warning.
-    let (report, rows) = csv_of(&sample("gba-cmd-test/threeusagepointsonecustomer.xml"));
+    let (report, rows) = csv_of(&sample(
+        &data,
+        "gba-cmd-test/threeusagepointsonecustomer.xml",
+    ));
     assert!(
         rows.iter()
             .all(|row| &row[column("local_clock")] == "local")
@@ -405,9 +390,10 @@ fn not_well_formed_input_is_an_error_with_its_position() {
 
 #[test]
 fn json_parses_back_and_keeps_every_entry_of_every_sample() {
-    let samples = linked_samples();
+    let Some(data) = testdata() else { return };
+    let samples = linked_samples(&data);
     for (path, _) in &samples {
-        let xml = sample(path);
+        let xml = sample(&data, path);
         let mut out = Vec::new();
         write_json(xml.as_slice(), &mut out, ReaderOptions::default(), false)
             .unwrap_or_else(|error| panic!("{path}: {error}"));
