@@ -18,6 +18,32 @@ pub enum ConvertError {
     /// The JSON could not be written.
     #[error("cannot write JSON: {0}")]
     Json(#[source] serde_json::Error),
+    /// The Parquet file could not be written.
+    #[cfg(feature = "parquet")]
+    #[error("cannot write Parquet: {0}")]
+    Parquet(#[from] ::parquet::errors::ParquetError),
+    /// A decimal value does not fit its Parquet column exactly: it needs more digits
+    /// after the point than the column's scale, or more digits in all than its
+    /// precision. It is never rounded.
+    #[cfg(feature = "parquet")]
+    #[error(
+        "row {row} (meter reading {meter_reading}): {column} {value} does not fit \
+         Decimal128({precision}, {scale}) without rounding"
+    )]
+    ValueDoesNotFit {
+        /// The 1-based number of the row.
+        row: u64,
+        /// The column.
+        column: &'static str,
+        /// The value.
+        value: rust_decimal::Decimal,
+        /// The column's precision.
+        precision: u8,
+        /// The column's scale.
+        scale: i8,
+        /// The row's meter reading (its `self` href, or its block's `up`).
+        meter_reading: String,
+    },
     /// Too many readings arrived before their MeterReading or ReadingType.
     #[error(
         "entry {entry}: more than {limit} readings arrived before the MeterReading or \

@@ -5,6 +5,8 @@
 //! - [`json::write_json`] writes the linked usage tree (every UsagePoint with its
 //!   MeterReadings, ReadingTypes, IntervalBlocks and summaries) and what could not be
 //!   linked; it reads the whole document first.
+//! - [`parquet::write_parquet`] (feature `parquet`) streams the same rows with typed
+//!   columns (timestamps, exact decimals) into Parquet row groups.
 //!
 //! Rows are the model's flat view ([`espi_model::reading::flat_readings`]) of each
 //! IntervalBlock in the linked tree ([`espi_model::link`]), so a row's start, duration,
@@ -42,6 +44,8 @@ pub mod csv;
 mod error;
 pub mod json;
 mod linker;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod stream;
 
 pub use error::ConvertError;

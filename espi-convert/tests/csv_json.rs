@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{linked_samples, sample, testdata, well_formed_samples};
+use common::{Totals, expected_totals, linked_samples, sample, testdata, well_formed_samples};
 use espi_convert::csv::{csv_header, write_csv};
 use espi_convert::json::write_json;
 use espi_convert::{ConvertError, ConvertReport, MAX_PENDING_READINGS};
@@ -32,17 +32,6 @@ fn csv_of(xml: &[u8]) -> (ConvertReport, Vec<csv::StringRecord>) {
         .collect::<Result<Vec<_>, _>>()
         .expect("the CSV parses back");
     (report, rows)
-}
-
-/// Totals of the rows of one (usage point, meter reading).
-#[derive(Debug, Default, PartialEq)]
-struct Totals {
-    readings: u64,
-    sum_value: i128,
-    /// In 1/100 000 of the currency, as the wire and expected.json have it.
-    sum_cost: i128,
-    min_start: Option<i64>,
-    max_end: Option<i64>,
 }
 
 fn column(name: &str) -> usize {
@@ -99,29 +88,6 @@ fn check_scaled(row: &csv::StringRecord) {
         raw * Decimal::from(10i64.pow(power as u32))
     };
     assert_eq!(scaled, expected, "{row:?}");
-}
-
-/// The oracle's totals by (usage point, meter reading) href.
-fn expected_totals(facts: &Value) -> BTreeMap<(String, String), Totals> {
-    let mut totals: BTreeMap<(String, String), Totals> = BTreeMap::new();
-    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
-    let number = |value: &Value| value.as_i64().expect("a number");
-    for point in facts["linked"].as_array().expect("linked") {
-        for reading in point["meter_readings"].as_array().expect("meter_readings") {
-            let key = (text(&point["self"]), text(&reading["self"]));
-            let total = totals.entry(key).or_default();
-            total.readings += reading["readings"].as_u64().expect("readings");
-            total.sum_value += i128::from(number(&reading["sum_value"]));
-            total.sum_cost += i128::from(number(&reading["sum_cost"]));
-            let min = reading["min_start"].as_i64();
-            let max = reading["max_end"].as_i64();
-            total.min_start = [total.min_start, min].into_iter().flatten().min();
-            total.max_end = [total.max_end, max].into_iter().flatten().max();
-        }
-    }
-    // The CSV has no rows for a meter reading without readings.
-    totals.retain(|_, total| total.readings > 0);
-    totals
 }
 
 #[test]
