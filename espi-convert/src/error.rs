@@ -44,6 +44,15 @@ pub enum ConvertError {
         /// The row's meter reading (its `self` href, or its block's `up`).
         meter_reading: String,
     },
+    /// A total of [`usage_totals`](crate::totals::usage_totals) does not fit a decimal
+    /// of 96 bits.
+    #[error("meter reading {meter_reading}: the total of {period} overflows")]
+    TotalOverflow {
+        /// The meter reading (its `self` href, or its blocks' `up`).
+        meter_reading: String,
+        /// The period, as [`Period::label`](crate::totals::Period::label) writes it.
+        period: String,
+    },
     /// Too many readings arrived before their MeterReading or ReadingType.
     #[error(
         "entry {entry}: more than {limit} readings arrived before the MeterReading or \

@@ -5,6 +5,8 @@
 //! - [`json::write_json`] writes the linked usage tree (every UsagePoint with its
 //!   MeterReadings, ReadingTypes, IntervalBlocks and summaries) and what could not be
 //!   linked; it reads the whole document first.
+//! - [`totals::usage_totals`] adds up usage and cost per meter reading and day or
+//!   month on the usage point's local clock.
 //! - [`parquet::write_parquet`] (feature `parquet`) streams the same rows with typed
 //!   columns (timestamps, exact decimals) into Parquet row groups.
 //!
@@ -47,6 +49,7 @@ mod linker;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod stream;
+pub mod totals;
 
 pub use error::ConvertError;
 pub use stream::{ConvertReport, MAX_PENDING_READINGS};
