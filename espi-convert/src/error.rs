@@ -53,6 +53,10 @@ pub enum ConvertError {
         /// The period, as [`Period::label`](crate::totals::Period::label) writes it.
         period: String,
     },
+    /// A chart could not be drawn or encoded, or its size is out of range.
+    #[cfg(feature = "chart")]
+    #[error("cannot draw the chart: {0}")]
+    Chart(String),
     /// Too many readings arrived before their MeterReading or ReadingType.
     #[error(
         "entry {entry}: more than {limit} readings arrived before the MeterReading or \

@@ -7,6 +7,8 @@
 //!   linked; it reads the whole document first.
 //! - [`totals::usage_totals`] adds up usage and cost per meter reading and day or
 //!   month on the usage point's local clock.
+//! - [`chart::render_svg`] and [`chart::render_png`] (feature `chart`) draw those
+//!   totals, one panel per meter reading.
 //! - [`parquet::write_parquet`] (feature `parquet`) streams the same rows with typed
 //!   columns (timestamps, exact decimals) into Parquet row groups.
 //!
@@ -42,6 +44,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "chart")]
+pub mod chart;
 pub mod csv;
 mod error;
 pub mod json;
