@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{linked_samples, sample, testdata};
+use common::{linked_samples, sample, scaled, testdata};
 use espi_convert::chart::{COST_COLOUR, ChartOptions, USAGE_COLOUR, render_png, render_svg};
 use espi_convert::totals::{Period, UsageTotals, usage_totals};
 use espi_convert::{ConvertError, MAX_PENDING_READINGS};
@@ -108,6 +108,15 @@ fn xmllint_accepts(svg: &str) -> Option<bool> {
     Some(output.status.success())
 }
 
+/// The values of a panel of the SVG's metadata.
+fn panel_values(panel: &Value) -> Vec<Decimal> {
+    let values = panel["values"].as_array().expect("values");
+    values
+        .iter()
+        .map(|value| value.as_str().expect("text").parse().expect("a decimal"))
+        .collect()
+}
+
 /// Checks the SVG of `totals` against them; returns the number of bars checked.
 fn check_svg(path: &str, totals: &UsageTotals, svg: &str) -> usize {
     let (metadata, bars) = parse_svg(svg);
@@ -121,18 +130,7 @@ fn check_svg(path: &str, totals: &UsageTotals, svg: &str) -> usize {
             .iter()
             .find(|series| Some(series.meter_reading.as_str()) == panel["meter_reading"].as_str())
             .expect("the panel's series");
-        let values: Vec<Decimal> = panel["values"]
-            .as_array()
-            .expect("values")
-            .iter()
-            .map(|value| {
-                value
-                    .as_str()
-                    .expect("a string")
-                    .parse()
-                    .expect("a decimal")
-            })
-            .collect();
+        let values = panel_values(panel);
         let (expected, unit, fill): (Vec<Decimal>, &str, String) = match quantity {
             "usage" => (
                 series.periods.iter().map(|p| p.value).collect(),
@@ -191,15 +189,6 @@ fn check_svg(path: &str, totals: &UsageTotals, svg: &str) -> usize {
         .sum()
 }
 
-/// `raw × 10^power` as an exact decimal.
-fn scaled(raw: i64, power: i64) -> Decimal {
-    if power < 0 {
-        Decimal::from_i128_with_scale(i128::from(raw), power.unsigned_abs() as u32)
-    } else {
-        Decimal::from(raw) * Decimal::from(10i64.pow(power as u32))
-    }
-}
-
 #[test]
 fn the_svg_of_every_linked_sample_gives_back_its_totals_and_the_expected_facts() {
     let Some(data) = testdata() else { return };
@@ -227,18 +216,7 @@ fn the_svg_of_every_linked_sample_gives_back_its_totals_and_the_expected_facts()
                         assert_eq!(reading["readings"], 0, "{path}");
                         continue;
                     };
-                    let sum: Decimal = panel["values"]
-                        .as_array()
-                        .expect("values")
-                        .iter()
-                        .map(|value| {
-                            value
-                                .as_str()
-                                .expect("text")
-                                .parse::<Decimal>()
-                                .expect("decimal")
-                        })
-                        .sum();
+                    let sum: Decimal = panel_values(panel).into_iter().sum();
                     let power = reading["reading_type"]["powerOfTenMultiplier"]
                         .as_i64()
                         .unwrap_or(0);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::parquet_rows::{ParquetRow, csv_fields, read_rows};
-use common::{Totals, expected_totals, sample, testdata, well_formed_samples};
+use common::{Totals, expected_totals, sample, scaled, testdata, well_formed_samples};
 use espi_convert::csv::write_csv;
 use espi_convert::parquet::{ParquetOptions, parquet_schema, write_parquet};
 use espi_convert::{ConvertError, ConvertReport, MAX_PENDING_READINGS};
@@ -110,14 +110,9 @@ fn every_sample_reads_back_as_its_csv_with_the_expected_counts_and_totals() {
         }
         // Scaled values are exact: raw × 10^power.
         for row in &rows {
-            if let (Some(raw), Some(scaled)) = (row.raw_value, row.scaled_value) {
-                let power = i32::from(row.power_of_ten.unwrap_or(0));
-                let exact = if power < 0 {
-                    Decimal::from_i128_with_scale(i128::from(raw), power.unsigned_abs())
-                } else {
-                    Decimal::from(raw) * Decimal::from(10i64.pow(power as u32))
-                };
-                assert_eq!(scaled, exact, "{path}: {row:?}");
+            if let (Some(raw), Some(value)) = (row.raw_value, row.scaled_value) {
+                let power = i64::from(row.power_of_ten.unwrap_or(0));
+                assert_eq!(value, scaled(raw, power), "{path}: {row:?}");
             }
         }
         files += 1;

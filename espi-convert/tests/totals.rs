@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{linked_samples, sample, testdata, well_formed_samples};
+use common::{linked_samples, sample, scaled, testdata, well_formed_samples};
 use espi_convert::MAX_PENDING_READINGS;
 use espi_convert::totals::{Period, UsageTotals, usage_totals};
 use espi_xml::ReaderOptions;
@@ -13,15 +13,6 @@ use rust_decimal::Decimal;
 fn totals(xml: &[u8], period: Period) -> UsageTotals {
     usage_totals(xml, ReaderOptions::default(), period, MAX_PENDING_READINGS)
         .unwrap_or_else(|error| panic!("usage_totals: {error}"))
-}
-
-/// `raw × 10^power` as an exact decimal.
-fn scaled(raw: i64, power: i64) -> Decimal {
-    if power < 0 {
-        Decimal::from_i128_with_scale(i128::from(raw), power.unsigned_abs() as u32)
-    } else {
-        Decimal::from(raw) * Decimal::from(10i64.pow(power as u32))
-    }
 }
 
 #[test]

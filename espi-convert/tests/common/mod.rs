@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -83,4 +84,13 @@ pub fn expected_totals(facts: &Value) -> BTreeMap<(String, String), Totals> {
     // The CSV has no rows for a meter reading without readings.
     totals.retain(|_, total| total.readings > 0);
     totals
+}
+
+/// `raw × 10^power` as an exact decimal.
+pub fn scaled(raw: i64, power: i64) -> Decimal {
+    if power < 0 {
+        Decimal::from_i128_with_scale(i128::from(raw), power.unsigned_abs() as u32)
+    } else {
+        Decimal::from(raw) * Decimal::from(10i64.pow(power as u32))
+    }
 }
