@@ -6,10 +6,7 @@
 //! The expectations are computed here, from the raw values and codes, with a table of
 //! unit symbols of its own.
 
-#[allow(dead_code)]
-#[path = "../examples/inspect.rs"]
-mod inspect;
-
+use espi_cli::inspect;
 use espi_convert::MAX_PENDING_READINGS;
 use espi_convert::csv::{csv_header, write_csv};
 use espi_model::code_list::CodeList;
@@ -152,14 +149,16 @@ fn check_facts_and_inspect(path: &str, bytes: &[u8]) -> usize {
         .expect("reads")
         .facts;
     let mut text = Vec::new();
-    inspect::inspect(path, bytes, inspect::Options::default(), &mut text).expect("inspects");
+    let reader = ReaderOptions::default();
+    inspect::inspect(path, bytes, reader, inspect::Options::default(), &mut text)
+        .expect("inspects");
     let text = String::from_utf8(text).expect("UTF-8");
     let mut json = Vec::new();
     let options = inspect::Options {
         json: true,
         ..inspect::Options::default()
     };
-    inspect::inspect(path, bytes, options, &mut json).expect("inspects");
+    inspect::inspect(path, bytes, reader, options, &mut json).expect("inspects");
     let json: Value = serde_json::from_slice(&json).expect("JSON");
     let linked = if json["linked"].is_null() {
         &json["linked_partial"]

@@ -1,21 +1,69 @@
-//! The `validate` example's output on real samples: one `file:line:col: severity
-//! rule-id message` line per finding, pointing at the line that holds the problem, and
-//! a summary per file.
+//! The reports of the `espi_cli` library on real samples: what `inspect` says when
+//! local time cannot be shown as the LocalTimeParameters ask, and `validate`'s lines,
+//! one `file:line:col: severity rule-id message` per finding, pointing at the line that
+//! holds the problem, and a summary per file.
 
-#[path = "../examples/common/validate_output.rs"]
-mod output;
+mod common;
 
-use std::path::PathBuf;
+use espi_cli::inspect::{Options, inspect};
+use espi_cli::validate::{report_lines, validate};
 
-fn lines_for(sample: &str) -> (Vec<String>, String) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/samples")
-        .join(sample);
+fn inspect_text(sample: &str) -> Option<String> {
+    let path = common::testdata()?.join("samples").join(sample);
+    let bytes = std::fs::read(path).expect("a sample");
+    let mut out = Vec::new();
+    inspect(
+        sample,
+        bytes.as_slice(),
+        espi_xml::ReaderOptions::default(),
+        Options::default(),
+        &mut out,
+    )
+    .expect("inspects");
+    Some(String::from_utf8(out).expect("UTF-8"))
+}
+
+#[test]
+fn times_are_on_standard_time_and_said_so_when_dst_rules_do_not_decode() {
+    let Some(text) = inspect_text("enbridge-gas/EGD_Gas_EnergyUsage_20221225_20241225.xml") else {
+        return;
+    };
+    assert!(
+        text.contains(
+            "LocalTimeParameters cannot be applied (dst_end rule 67271F70: DST rule seconds \
+             within the hour 3952 is out of range 0..=3599): times shown on standard time, UTC-05:00"
+        ),
+        "{text}"
+    );
+    // 2024-04-04T00:00Z is shown on EST, not as UTC.
+    assert!(
+        text.contains("1 readings in 1 blocks, 2024-04-03 19:00 -05:00 to 2024-05-01 19:00 -05:00"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(" UTC\n") && !text.contains("UTC to"),
+        "{text}"
+    );
+}
+
+#[test]
+fn decodable_rules_show_local_time_without_a_note() {
+    let Some(text) = inspect_text("gba-cmd-test/threeusagepointsonecustomer.xml") else {
+        return;
+    };
+    assert!(!text.contains("cannot be applied"), "{text}");
+    assert!(
+        text.contains("2014-01-01 00:00 -05:00 to 2014-01-04 00:00 -05:00"),
+        "{text}"
+    );
+}
+
+fn lines_for(sample: &str) -> Option<(Vec<String>, String)> {
+    let path = common::testdata()?.join("samples").join(sample);
     let bytes = std::fs::read(&path).expect("sample");
-    let parsed = espi_xml::read_document(&bytes[..]).expect("reads leniently");
-    let report = espi_validate::validate_parsed(&parsed, None);
-    let lines = output::report_lines(sample, &report);
-    (lines, String::from_utf8(bytes).expect("UTF-8 sample"))
+    let report = validate(sample, &bytes[..], Default::default(), None).expect("reads leniently");
+    let lines = report_lines(sample, &report);
+    Some((lines, String::from_utf8(bytes).expect("UTF-8 sample")))
 }
 
 /// `(line, column, severity, rule)` of a finding line, checking its shape.
@@ -40,7 +88,9 @@ fn parse(sample: &str, line: &str) -> (usize, usize, String, String) {
 #[test]
 fn findings_point_at_the_lines_that_hold_them() {
     let sample = "gba-cmd-test/AuthorizationSample.xml";
-    let (lines, text) = lines_for(sample);
+    let Some((lines, text)) = lines_for(sample) else {
+        return;
+    };
     let (summary, findings) = lines.split_last().expect("a summary");
     let token_type: Vec<_> = findings
         .iter()
@@ -66,7 +116,9 @@ fn findings_point_at_the_lines_that_hold_them() {
 #[test]
 fn entry_findings_point_at_their_entry_and_the_summary_counts_them() {
     let sample = "cew821-greenbutton/sample_greenbutton_data.xml";
-    let (lines, text) = lines_for(sample);
+    let Some((lines, text)) = lines_for(sample) else {
+        return;
+    };
     let (summary, findings) = lines.split_last().expect("a summary");
     // The fifth entry's usage summary has no overallConsumptionLastPeriod (D081): the
     // line is the one its <entry> starts on.

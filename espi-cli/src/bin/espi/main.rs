@@ -1,0 +1,313 @@
+//! `espi`: Green Button (NAESB REQ.21 ESPI) files and Connect My Data from the command
+//! line. Each subcommand is a thin layer over the espi crates: arguments here, the work
+//! in the `espi_cli` library and the crates it calls.
+
+mod input;
+mod sandbox;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use espi_xml::{Mode, ReaderOptions};
+use input::Input;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  done, nothing wrong found
+  1  an error: a file that cannot be read or written, or (validate) an error finding
+  2  a usage error: an unknown option, a missing or invalid argument";
+
+/// Green Button (NAESB REQ.21 ESPI) data on the command line.
+///
+/// Read, check and convert Green Button files (Download My Data exports and Connect My
+/// Data responses: ESPI Atom XML), explain what an OAuth scope grants, serve files as a
+/// local Data Custodian, and pull a customer's data from one.
+#[derive(Debug, Parser)]
+#[command(name = "espi", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Summarise a file: usage points, readings, units, totals, cost, period in local time.
+    ///
+    /// One streaming pass: memory does not grow with the number of readings. Customer
+    /// (PII) values are hidden unless --show-pii is given; OAuth secrets are never shown.
+    ///
+    /// Example: espi inspect usage.xml
+    #[command(after_help = EXIT_CODES)]
+    Inspect(InspectArgs),
+    /// Check a file against GBA's Function Block data tests and semantic checks.
+    ///
+    /// Each finding is printed as `file:line:col: severity rule-id message (at path)`, then
+    /// a summary line per file. Without --fb, the Function Blocks are inferred from what
+    /// the file holds (FB_01 always, FB_04 with interval data, FB_15 with usage summaries,
+    /// FB_17 with power quality summaries). Exit status 1 when any file has an error
+    /// finding or cannot be read; warnings alone do not fail.
+    ///
+    /// Example: espi validate --format json usage.xml
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
+    /// Explain an OAuth scope: what it grants, its canonical form, and (with --window) the
+    /// access windows of a grant.
+    ///
+    /// Parses leniently and lists each deviation (or, with --strict, fails on the first),
+    /// then explains the scope in the current GBA Function Block numbering. With --window
+    /// GRANT it prints the Ameren Illinois Share My Usage windows of a grant at that time:
+    /// the Authorization's publishedPeriod and authorizedPeriod and the monthly request
+    /// plan, months counted on UTC.
+    ///
+    /// Example: espi scope "FB=4_5_15;IntervalDuration=3600;BlockDuration=monthly" --window 2024-03-10
+    #[command(after_help = EXIT_CODES)]
+    Scope(ScopeArgs),
+    /// Write a synthetic, schema-valid Green Button feed of about N MB.
+    ///
+    /// One electricity UsagePoint in US Central time, one MeterReading and ReadingType,
+    /// then one IntervalBlock of 96 15-minute readings per day from 2020-01-01, written as
+    /// it is generated. Its totals go to standard error.
+    ///
+    /// Example: espi generate --size-mb 50 big.xml
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+    /// Serve files as a local Green Button Connect My Data Data Custodian.
+    ///
+    /// The ESPI REST API and an OAuth 2.0 server on 127.0.0.1, enforcing the scope and
+    /// the Ameren Share My Usage window: a Data Custodian to develop a Third Party
+    /// application against. Prints the endpoints and the client's credentials, then
+    /// serves until stopped (Ctrl-C).
+    ///
+    /// Example: espi sandbox --data usage.xml --auto-approve --port 8080
+    #[command(after_help = EXIT_CODES)]
+    Sandbox(sandbox::SandboxArgs),
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///   espi completions bash > ~/.local/share/bash-completion/completions/espi
+    ///   espi completions zsh > ~/.zfunc/_espi     (with fpath+=~/.zfunc in ~/.zshrc)
+    ///   espi completions fish > ~/.config/fish/completions/espi.fish
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// How input files are read; the one place the reader's settings come from.
+#[derive(Debug, Args)]
+struct ReadArgs {
+    /// Reject what the ESPI schemas reject, instead of reading leniently and reporting
+    /// each deviation.
+    #[arg(long)]
+    strict: bool,
+}
+
+impl ReadArgs {
+    fn options(&self) -> ReaderOptions {
+        ReaderOptions::with_mode(if self.strict {
+            Mode::Strict
+        } else {
+            Mode::Lenient
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+struct InspectArgs {
+    /// The file to summarise (ESPI Atom XML); `-` reads standard input.
+    file: PathBuf,
+    /// Print one JSON object (the field names of the conformance corpus's expected.json,
+    /// plus each meter reading's unit and exact total) instead of the summary.
+    #[arg(long)]
+    json: bool,
+    /// Show the values of customer (PII) resources, which are hidden otherwise.
+    #[arg(long)]
+    show_pii: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// `file:line:col: severity rule-id message` lines and a summary per file.
+    Text,
+    /// One JSON object per file and line: `{"file", "report"}` or `{"file", "error"}`.
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// The files to check (ESPI Atom XML); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The Function Blocks claimed, e.g. 1,4,5,15 (default: inferred from each file).
+    #[arg(long, value_name = "LIST", value_parser = parse_function_blocks)]
+    fb: Option<Vec<u16>>,
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+fn parse_function_blocks(text: &str) -> Result<Vec<u16>, String> {
+    espi_validate::parse_function_blocks(text).map_err(|error| error.to_string())
+}
+
+#[derive(Debug, Args)]
+struct ScopeArgs {
+    /// The scope, e.g. "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly".
+    scope: String,
+    /// Parse strictly: fail on the first deviation from the ESPI scope grammar.
+    #[arg(long)]
+    strict: bool,
+    /// Also print the access windows of a grant at GRANT: a date (00:00 UTC) or an RFC
+    /// 3339 date-time.
+    #[arg(long, value_name = "GRANT", value_parser = parse_grant)]
+    window: Option<i64>,
+}
+
+fn parse_grant(text: &str) -> Result<i64, String> {
+    espi_cli::scope::parse_grant(text).map_err(|error| error.to_string())
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// The size to reach, in MB (1 MB = 1 000 000 bytes).
+    #[arg(long, value_name = "N", value_parser = parse_size)]
+    size_mb: f64,
+    /// Indent the XML.
+    #[arg(long)]
+    indent: bool,
+    /// The file to write; `-` writes standard output.
+    out: PathBuf,
+}
+
+fn parse_size(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(size) if size.is_finite() && size >= 0.0 => Ok(size),
+        _ => Err(format!("{text:?} is not a non-negative number")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => inspect(&args),
+        Command::Validate(args) => return validate(&args),
+        Command::Scope(args) => scope(&args),
+        Command::Generate(args) => generate(&args),
+        Command::Sandbox(args) => sandbox::run(args),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "espi", &mut std::io::stdout());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("espi: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn inspect(args: &InspectArgs) -> Result<(), String> {
+    let input = Input::open(&args.file)?;
+    let options = espi_cli::inspect::Options {
+        json: args.json,
+        show_pii: args.show_pii,
+    };
+    let mut out = std::io::stdout().lock();
+    espi_cli::inspect::inspect(
+        &input.name,
+        input.reader,
+        args.read.options(),
+        options,
+        &mut out,
+    )
+    .map_err(|error| error.to_string())
+}
+
+fn validate(args: &ValidateArgs) -> ExitCode {
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for file in &args.files {
+        let report = Input::open(file).and_then(|input| {
+            espi_cli::validate::validate(
+                &input.name,
+                input.reader,
+                args.read.options(),
+                args.fb.as_deref(),
+            )
+            .map_err(|error| error.to_string())
+        });
+        let name = file.display().to_string();
+        failed |= report
+            .as_ref()
+            .map_or(true, espi_validate::Report::has_errors);
+        let written = match (args.format, report) {
+            (ReportFormat::Json, Ok(report)) => {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"file": name, "report": report})
+                )
+            }
+            (ReportFormat::Json, Err(error)) => {
+                writeln!(out, "{}", serde_json::json!({"file": name, "error": error}))
+            }
+            (ReportFormat::Text, Ok(report)) => espi_cli::validate::report_lines(&name, &report)
+                .iter()
+                .try_for_each(|line| writeln!(out, "{line}")),
+            (ReportFormat::Text, Err(error)) => writeln!(out, "{name}: error {error}"),
+        };
+        if let Err(error) = written {
+            eprintln!("espi: cannot write: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn scope(args: &ScopeArgs) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    espi_cli::scope::explain(&mut out, &args.scope, args.strict, args.window)
+        .map_err(|error| error.to_string())
+}
+
+fn generate(args: &GenerateArgs) -> Result<(), String> {
+    let target = (args.size_mb * 1_000_000.0) as u64;
+    let name = args.out.display();
+    let stats = if args.out.as_os_str() == "-" {
+        espi_xml::synthetic::write_feed(std::io::stdout().lock(), target, args.indent)
+    } else {
+        std::fs::File::create(&args.out).and_then(|file| {
+            let bar = input::progress_bar(target);
+            let stats =
+                espi_xml::synthetic::write_feed(bar.wrap_write(&file), target, args.indent)?;
+            bar.finish_and_clear();
+            file.sync_all()?;
+            Ok(stats)
+        })
+    }
+    .map_err(|error| format!("cannot write {name}: {error}"))?;
+    eprintln!(
+        "wrote {} bytes ({:.2} MB) to {name}: {} entries, {} IntervalBlocks, {} readings, \
+         value sum {} Wh, cost sum {}",
+        stats.bytes,
+        stats.bytes as f64 / 1e6,
+        stats.entries,
+        stats.interval_blocks,
+        stats.readings,
+        stats.value_sum,
+        stats.cost_sum,
+    );
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! The library behind the `espi` command: each subcommand's work as a function that
+//! reads from a `BufRead` and writes to a `Write`, so that it is tested without a
+//! process, and the command line (`src/main.rs`) stays a thin layer of argument
+//! parsing, files and exit codes.
+//!
+//! - [`inspect`]: the summary of a file (text or JSON), in one streaming pass;
+//! - [`validate`]: the findings of GBA's data tests and the semantic checks, as lines
+//!   that point at the line and column of each deviation;
+//! - [`scope`]: what an ESPI scope grants and the access windows of a grant.
+//!
+//! The command's own documentation (every subcommand, exit codes) is in the crate's
+//! README and `espi --help`.
+#![deny(missing_docs)]
+
+pub mod inspect;
+pub mod scope;
+pub mod validate;
+
+/// Why a subcommand failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input could not be read as ESPI Atom XML.
+    #[error("cannot read {name}: {source}")]
+    Read {
+        /// The input's name (a path, or `-` for standard input).
+        name: String,
+        /// What the reader found, with its position.
+        source: espi_xml::Error,
+    },
+    /// The output could not be written.
+    #[error("cannot write: {0}")]
+    Write(#[source] std::io::Error),
+    /// An argument is not valid (a scope, a date).
+    #[error("{0}")]
+    Invalid(String),
+}

@@ -1,0 +1,74 @@
+//! What the command's tests share: the binary they run and the samples they run it on.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The `espi` binary under test: `ESPI_CLI_BIN` when set (CI points it at the
+/// binary `cargo install` put in place), else the one Cargo built for these tests.
+pub fn espi() -> Command {
+    let binary = std::env::var_os("ESPI_CLI_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_espi")), PathBuf::from);
+    Command::new(binary)
+}
+
+/// Runs `espi` with `arguments`, standard input closed.
+pub fn run(arguments: &[&str]) -> Output {
+    espi()
+        .args(arguments)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("espi runs")
+}
+
+/// Standard output of a run that must succeed.
+pub fn stdout_of(arguments: &[&str]) -> String {
+    let output = run(arguments);
+    assert!(
+        output.status.success(),
+        "espi {arguments:?}: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// The workspace's `testdata/`, or `None` (saying so on stderr) when this is not a
+/// clone of the workspace; with `ESPI_REQUIRE_TESTDATA=1` its absence fails instead.
+pub fn testdata() -> Option<PathBuf> {
+    let directory = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+    if directory.join("expected.json").is_file() {
+        return Some(directory);
+    }
+    assert!(
+        std::env::var_os("ESPI_REQUIRE_TESTDATA").is_none_or(|value| value != "1"),
+        "ESPI_REQUIRE_TESTDATA=1 but {} has no expected.json",
+        directory.display()
+    );
+    eprintln!(
+        "skipped: {} is missing (the samples live in the workspace's testdata/)",
+        directory.display()
+    );
+    None
+}
+
+/// The path of a sample under `testdata/samples`, as a string for the command line.
+pub fn sample(testdata: &std::path::Path, name: &str) -> String {
+    testdata
+        .join("samples")
+        .join(name)
+        .to_str()
+        .expect("a UTF-8 path")
+        .to_owned()
+}
+
+/// `(sample, facts)` of every sample of `expected.json`.
+pub fn expected(testdata: &std::path::Path) -> Vec<(String, Value)> {
+    let text =
+        std::fs::read_to_string(testdata.join("expected.json")).expect("expected.json reads");
+    let Value::Object(samples) = serde_json::from_str(&text).expect("expected.json is JSON") else {
+        panic!("expected.json is not an object");
+    };
+    samples.into_iter().collect()
+}
