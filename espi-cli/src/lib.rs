@@ -3,6 +3,7 @@
 //! process, and the command line (`src/main.rs`) stays a thin layer of argument
 //! parsing, files and exit codes.
 //!
+//! - [`convert`]: a file as ESPI XML again, CSV or linked JSON;
 //! - [`inspect`]: the summary of a file (text or JSON), in one streaming pass;
 //! - [`validate`]: the findings of GBA's data tests and the semantic checks, as lines
 //!   that point at the line and column of each deviation;
@@ -12,6 +13,7 @@
 //! README and `espi --help`.
 #![deny(missing_docs)]
 
+pub mod convert;
 pub mod inspect;
 pub mod scope;
 pub mod validate;
@@ -26,6 +28,14 @@ pub enum Error {
         name: String,
         /// What the reader found, with its position.
         source: espi_xml::Error,
+    },
+    /// A conversion could not go on (its output is incomplete).
+    #[error("cannot convert {name}: {source}")]
+    Convert {
+        /// The input's name.
+        name: String,
+        /// Why.
+        source: espi_convert::ConvertError,
     },
     /// The output could not be written.
     #[error("cannot write: {0}")]

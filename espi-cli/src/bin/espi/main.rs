@@ -3,6 +3,7 @@
 //! in the `espi_cli` library and the crates it calls.
 
 mod input;
+mod output;
 mod sandbox;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -40,6 +41,20 @@ enum Command {
     /// Example: espi inspect usage.xml
     #[command(after_help = EXIT_CODES)]
     Inspect(InspectArgs),
+    /// Convert a file to ESPI XML, CSV or JSON.
+    ///
+    /// xml: read through the model and written back, schema-valid. csv: one row per
+    /// interval reading (usage point, meter reading, linked, service kind, start UTC and
+    /// local, local clock, duration, raw value, power of ten, exact scaled value, unit,
+    /// cost, currency, quality, flow direction), streaming: memory does not grow with the
+    /// file. json: the linked usage tree and what could not be linked (reads the whole
+    /// file). What the conversion found (deviations, blocks the links do not place, local
+    /// times on standard time) goes to standard error. OUT is written under a temporary
+    /// name and renamed when complete.
+    ///
+    /// Example: espi convert --to csv usage.xml usage.csv
+    #[command(after_help = EXIT_CODES)]
+    Convert(ConvertArgs),
     /// Check a file against GBA's Function Block data tests and semantic checks.
     ///
     /// Each finding is printed as `file:line:col: severity rule-id message (at path)`, then
@@ -128,6 +143,22 @@ struct InspectArgs {
     read: ReadArgs,
 }
 
+#[derive(Debug, Args)]
+struct ConvertArgs {
+    /// The format to write.
+    #[arg(long, value_enum)]
+    to: espi_cli::convert::Format,
+    /// The file to convert (ESPI Atom XML); `-` reads standard input.
+    file: PathBuf,
+    /// The file to write (default: standard output).
+    out: Option<PathBuf>,
+    /// Indent the XML or JSON.
+    #[arg(long)]
+    indent: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     /// `file:line:col: severity rule-id message` lines and a summary per file.
@@ -195,6 +226,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect(&args),
+        Command::Convert(args) => convert(&args),
         Command::Validate(args) => return validate(&args),
         Command::Scope(args) => scope(&args),
         Command::Generate(args) => generate(&args),
@@ -229,6 +261,25 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
         &mut out,
     )
     .map_err(|error| error.to_string())
+}
+
+fn convert(args: &ConvertArgs) -> Result<(), String> {
+    let input = Input::open(&args.file)?;
+    let notes = output::write_to(args.out.as_deref(), |out| {
+        espi_cli::convert::convert(
+            &input.name,
+            input.reader,
+            out,
+            args.read.options(),
+            args.to,
+            args.indent,
+        )
+        .map_err(|error| error.to_string())
+    })?;
+    for note in notes {
+        eprintln!("{note}");
+    }
+    Ok(())
 }
 
 fn validate(args: &ValidateArgs) -> ExitCode {

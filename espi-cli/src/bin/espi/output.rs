@@ -1,0 +1,49 @@
+//! Writing an output file so that it exists only when complete.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Runs `write` on a buffered `path`, or on standard output when `path` is `None`.
+///
+/// A file is written under a temporary name beside it (`.NAME.partial`) and renamed
+/// to `path` once `write` succeeded and the bytes are on disk; on failure the
+/// temporary file is removed, so that a half-written output is never taken for a
+/// whole one.
+pub fn write_to<T>(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, String>,
+) -> Result<T, String> {
+    let Some(path) = path.filter(|path| path.as_os_str() != "-") else {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        let result = write(&mut out)?;
+        out.flush()
+            .map_err(|error| format!("cannot write: {error}"))?;
+        return Ok(result);
+    };
+    let partial = partial_name(path);
+    let shown = path.display();
+    let file = std::fs::File::create(&partial)
+        .map_err(|error| format!("cannot create {}: {error}", partial.display()))?;
+    let mut out = BufWriter::with_capacity(256 * 1024, file);
+    let written = write(&mut out).and_then(|result| {
+        let file = out
+            .into_inner()
+            .map_err(|error| format!("cannot write {shown}: {}", error.error()))?;
+        file.sync_all()
+            .map_err(|error| format!("cannot write {shown}: {error}"))?;
+        std::fs::rename(&partial, path)
+            .map_err(|error| format!("cannot rename to {shown}: {error}"))?;
+        Ok(result)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+fn partial_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |name| name.to_string_lossy());
+    path.with_file_name(format!(".{name}.partial"))
+}
