@@ -13,6 +13,11 @@
 //! README and `espi --help`.
 #![deny(missing_docs)]
 
+/// The README's example compiles and runs.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod convert;
 pub mod inspect;
 pub mod scope;
