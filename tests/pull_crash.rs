@@ -5,16 +5,11 @@
 //! source's readings in the window, none twice, and the export is whole. On SQLite
 //! and on PostgreSQL.
 //!
-//! The child is this test binary running the example's code (compiled in below, so
-//! it is never stale), as `pull_child`. The sandbox runs in this process on the
+//! The child is this test binary running `espi pull`'s code (espi_cli::pull, which
+//! the pull example runs too), as `pull_child`. The sandbox runs in this process on the
 //! system clock; the child's token endpoint is a proxy here that can hold a request,
 //! so the test knows the child is in the middle of a token exchange without guessing
 //! with sleeps.
-
-// The example, compiled here as a module; the child runs its `run`.
-#[allow(dead_code)]
-#[path = "../examples/pull.rs"]
-mod pull;
 
 #[allow(unused_macros)]
 #[path = "../espi-store/tests/common/mod.rs"]
@@ -220,11 +215,11 @@ struct Fixture {
     directory: tempfile::TempDir,
 }
 
-/// The variable that makes [`pull_child`] run the example with its arguments
+/// The variable that makes [`pull_child`] run the pull with its arguments
 /// (separated by U+001F).
 const CHILD: &str = "ESPI_PULL_CHILD_ARGUMENTS";
 
-/// The child: the pull example's `run`, then the process ends with its status.
+/// The child: the pull, then the process ends with its status (1 after saying why).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pull_child() {
     let Ok(arguments) = std::env::var(CHILD) else {
@@ -235,12 +230,15 @@ async fn pull_child() {
         .filter(|argument| !argument.is_empty())
         .map(str::to_owned)
         .collect();
-    let status = pull::run(arguments.into_iter()).await;
-    std::process::exit(if status == std::process::ExitCode::SUCCESS {
-        0
-    } else {
-        1
-    });
+    let arguments = std::iter::once("pull".to_owned()).chain(arguments);
+    let args = <espi_cli::pull::PullArgs as clap::Parser>::parse_from(arguments);
+    match espi_cli::pull::pull(&args).await {
+        Ok(()) => std::process::exit(0),
+        Err(error) => {
+            eprintln!("pull: {error}");
+            std::process::exit(1);
+        }
+    }
 }
 
 impl Fixture {

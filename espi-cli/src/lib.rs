@@ -7,7 +7,8 @@
 //! - [`inspect`]: the summary of a file (text or JSON), in one streaming pass;
 //! - [`validate`]: the findings of GBA's data tests and the semantic checks, as lines
 //!   that point at the line and column of each deviation;
-//! - [`scope`]: what an ESPI scope grants and the access windows of a grant.
+//! - [`scope`]: what an ESPI scope grants and the access windows of a grant;
+//! - [`pull`]: one customer's data pulled from a Data Custodian into a store.
 //!
 //! The command's own documentation (every subcommand, exit codes) is in the crate's
 //! README and `espi --help`.
@@ -20,6 +21,7 @@ struct ReadmeDoctests;
 
 pub mod convert;
 pub mod inspect;
+pub mod pull;
 pub mod scope;
 pub mod validate;
 
@@ -45,6 +47,9 @@ pub enum Error {
     /// The output could not be written.
     #[error("cannot write: {0}")]
     Write(#[source] std::io::Error),
+    /// A pull failed: what failed, with its causes.
+    #[error("{0}")]
+    Pull(String),
     /// An argument is not valid (a scope, a date).
     #[error("{0}")]
     Invalid(String),

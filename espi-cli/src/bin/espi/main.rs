@@ -97,6 +97,22 @@ enum Command {
     /// Example: espi sandbox --data usage.xml --auto-approve --port 8080
     #[command(after_help = EXIT_CODES)]
     Sandbox(sandbox::SandboxArgs),
+    /// Pull one customer's data from a Data Custodian into a store, and export it.
+    ///
+    /// Settings come from a config file of `key = value` lines and from ESPI_<KEY>
+    /// environment variables, which win: authorization_endpoint, token_endpoint,
+    /// resource_endpoint, client_id, client_secret, redirect_uri, scope; optionally
+    /// client_certificate and client_key (mutual TLS), root_certificates, store,
+    /// refresh_token, subscription, authorization_scope, export. The store keeps the
+    /// tokens, the sync's progress and every reading, so a run picks up where the last
+    /// one stopped and the process may be killed at any moment. Without an
+    /// authorization in the store it prints the authorization URL: approve as the
+    /// customer, then paste the address the browser lands on. With ESPI_STORE_KEY set
+    /// (64 hex digits) tokens are sealed in the store.
+    ///
+    /// Example: ESPI_CLIENT_ID=… espi pull --config dc.conf --export usage.csv
+    #[command(after_help = EXIT_CODES)]
+    Pull(espi_cli::pull::PullArgs),
     /// Print a shell completion script.
     ///
     /// Examples:
@@ -231,6 +247,7 @@ fn main() -> ExitCode {
         Command::Scope(args) => scope(&args),
         Command::Generate(args) => generate(&args),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Pull(args) => pull(&args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "espi", &mut std::io::stdout());
@@ -325,6 +342,14 @@ fn validate(args: &ValidateArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn pull(args: &espi_cli::pull::PullArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+    runtime
+        .block_on(espi_cli::pull::pull(args))
+        .map_err(|error| error.to_string())
 }
 
 fn scope(args: &ScopeArgs) -> Result<(), String> {
