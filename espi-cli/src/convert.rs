@@ -1,7 +1,8 @@
-//! `espi convert`: a Green Button file as ESPI XML again, CSV or linked JSON, with what
+//! `espi convert`: a Green Button file as ESPI XML again, CSV, linked JSON or Parquet, with what
 //! the conversion found said on the side.
 
 use crate::Error;
+use espi_convert::parquet::{ParquetOptions, write_parquet};
 use espi_convert::{ConvertReport, MAX_PENDING_READINGS};
 use espi_xml::{ReaderOptions, WriteOptions, read_document_with, write_document};
 use std::io::{BufRead, Write};
@@ -15,6 +16,8 @@ pub enum Format {
     Csv,
     /// The linked usage tree and what could not be linked (reads the whole file).
     Json,
+    /// The CSV's rows with typed columns (timestamps, exact decimals), in row groups.
+    Parquet,
 }
 
 /// Converts `input` (named `name` in messages) to `format` onto `output` and returns
@@ -39,7 +42,7 @@ pub enum Format {
 pub fn convert(
     name: &str,
     input: impl BufRead,
-    mut output: impl Write,
+    mut output: impl Write + Send,
     reader: ReaderOptions,
     format: Format,
     indent: bool,
@@ -70,6 +73,11 @@ pub fn convert(
             let report =
                 espi_convert::csv::write_csv(input, &mut output, reader, MAX_PENDING_READINGS)
                     .map_err(converting)?;
+            report_notes(name, &report)
+        }
+        Format::Parquet => {
+            let options = ParquetOptions::default();
+            let report = write_parquet(input, &mut output, reader, &options).map_err(converting)?;
             report_notes(name, &report)
         }
         Format::Json => {

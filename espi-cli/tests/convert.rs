@@ -1,9 +1,12 @@
 //! `espi convert` on every well-formed sample: the readings and their sums in each
-//! output format equal the facts of `expected.json`, computed by an independent tool.
+//! output format (CSV, Parquet read back with the parquet crate, JSON, XML) equal the
+//! facts of `expected.json`, computed by an independent tool.
 
 mod common;
 
+use arrow_array::Array;
 use common::{expected, run, sample, stdout_of, testdata};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -101,6 +104,49 @@ fn add(sum: &mut Totals, more: Totals) {
     sum.sum_cost += more.sum_cost;
 }
 
+/// Totals of a Parquet file: the whole file's, and each linked MeterReading's.
+fn parquet_totals(path: &std::path::Path) -> (Totals, BTreeMap<String, Totals>) {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Decimal128Type, Int64Type};
+    let file = std::fs::File::open(path).expect("the Parquet file");
+    let batches = ParquetRecordBatchReaderBuilder::try_new(file)
+        .expect("Parquet")
+        .build()
+        .expect("a reader");
+    let mut document = Totals::default();
+    let mut per_reading: BTreeMap<String, Totals> = BTreeMap::new();
+    for batch in batches {
+        let batch = batch.expect("a record batch");
+        let column = |name: &str| batch.column_by_name(name).expect(name);
+        let meter_reading = column("meter_reading").as_string::<i32>();
+        let linked = column("linked").as_boolean();
+        let raw = column("raw_value").as_primitive::<Int64Type>();
+        // Decimal128 with scale 5: the integer is the wire's 1/100 000 units.
+        let cost = column("cost").as_primitive::<Decimal128Type>();
+        for row in 0..batch.num_rows() {
+            let totals = Totals {
+                readings: 1,
+                sum_value: if raw.is_null(row) {
+                    0
+                } else {
+                    i128::from(raw.value(row))
+                },
+                sum_cost: if cost.is_null(row) {
+                    0
+                } else {
+                    cost.value(row)
+                },
+            };
+            add(&mut document, totals);
+            if linked.value(row) {
+                let href = meter_reading.value(row).to_owned();
+                add(per_reading.entry(href).or_default(), totals);
+            }
+        }
+    }
+    (document, per_reading)
+}
+
 /// Totals of the linked JSON, per MeterReading.
 fn json_totals(text: &str) -> BTreeMap<String, Totals> {
     let json: Value = serde_json::from_str(text).expect("JSON");
@@ -140,8 +186,10 @@ fn json_totals(text: &str) -> BTreeMap<String, Totals> {
 }
 
 #[test]
-fn csv_and_json_totals_equal_the_expected_facts_of_every_sample() {
+fn csv_parquet_and_json_totals_equal_the_expected_facts_of_every_sample() {
     let Some(testdata) = testdata() else { return };
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let parquet = directory.path().join("out.parquet");
     let (mut documents, mut meter_readings) = (0, 0);
     for (name, facts) in expected(&testdata) {
         if facts["well_formed"] != Value::Bool(true) {
@@ -154,11 +202,28 @@ fn csv_and_json_totals_equal_the_expected_facts_of_every_sample() {
         let (csv_document, csv_per_reading) =
             csv_totals(&stdout_of(&["convert", "--to", "csv", &path]));
         assert_eq!(csv_document, document, "{name}: CSV, whole document");
+        let output = run(&[
+            "convert",
+            "--to",
+            "parquet",
+            &path,
+            parquet.to_str().expect("UTF-8"),
+        ]);
+        assert!(output.status.success(), "{name}: {output:?}");
+        let (parquet_document, parquet_per_reading) = parquet_totals(&parquet);
+        assert_eq!(
+            parquet_document, document,
+            "{name}: Parquet, whole document"
+        );
         documents += 1;
         if facts["linked"].is_null() {
             continue;
         }
         assert_eq!(csv_per_reading, per_reading, "{name}: CSV per MeterReading");
+        assert_eq!(
+            parquet_per_reading, per_reading,
+            "{name}: Parquet per MeterReading"
+        );
         let json_per_reading = json_totals(&stdout_of(&["convert", "--to", "json", &path]));
         assert_eq!(
             json_per_reading, per_reading,

@@ -41,14 +41,16 @@ enum Command {
     /// Example: espi inspect usage.xml
     #[command(after_help = EXIT_CODES)]
     Inspect(InspectArgs),
-    /// Convert a file to ESPI XML, CSV or JSON.
+    /// Convert a file to ESPI XML, CSV, JSON or Parquet.
     ///
     /// xml: read through the model and written back, schema-valid. csv: one row per
     /// interval reading (usage point, meter reading, linked, service kind, start UTC and
     /// local, local clock, duration, raw value, power of ten, exact scaled value, unit,
     /// cost, currency, quality, flow direction), streaming: memory does not grow with the
     /// file. json: the linked usage tree and what could not be linked (reads the whole
-    /// file). What the conversion found (deviations, blocks the links do not place, local
+    /// file). parquet: the CSV's rows with typed columns (UTC and local timestamps, exact
+    /// decimals: scaled_value with 12 digits after the point, cost with 5), streaming in
+    /// row groups; its metadata carries what the conversion found. What the conversion found (deviations, blocks the links do not place, local
     /// times on standard time) goes to standard error. OUT is written under a temporary
     /// name and renamed when complete.
     ///

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 /// whole one.
 pub fn write_to<T>(
     path: Option<&Path>,
-    write: impl FnOnce(&mut dyn Write) -> Result<T, String>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<T, String>,
 ) -> Result<T, String> {
     let Some(path) = path.filter(|path| path.as_os_str() != "-") else {
-        let mut out = BufWriter::new(std::io::stdout().lock());
+        let mut out = BufWriter::new(std::io::stdout());
         let result = write(&mut out)?;
         out.flush()
             .map_err(|error| format!("cannot write: {error}"))?;
