@@ -54,16 +54,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(stats) => {
+            // FeedStats also counts entries and blocks and sums the costs.
             let _ = writeln!(
                 std::io::stderr(),
-                "wrote {} bytes ({:.2} MB) to {out}: {} entries, {} IntervalBlocks, {} readings, value sum {} Wh, cost sum {}",
+                "wrote {} bytes to {out}: {} readings, value sum {} Wh",
                 stats.bytes,
-                stats.bytes as f64 / 1e6,
-                stats.entries,
-                stats.interval_blocks,
                 stats.readings,
                 stats.value_sum,
-                stats.cost_sum,
             );
             ExitCode::SUCCESS
         }

@@ -10,52 +10,9 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::str::FromStr;
 use std::time::Duration;
-
-/// Kills a child when the test ends, passed or not.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `espi sandbox` with one generated customer: its printed lines, until ready.
-fn sandbox(days: u32) -> (Running, Vec<String>) {
-    let mut child = common::espi()
-        .args([
-            "sandbox",
-            "--port",
-            "0",
-            "--auto-approve",
-            "--customers",
-            "1",
-        ])
-        .args(["--days", &days.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("espi sandbox starts");
-    let stdout = child.stdout.take().expect("its stdout");
-    let running = Running(child);
-    let mut printed = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        let ready = line.starts_with("ready in ");
-        printed.push(line);
-        if ready {
-            return (running, printed);
-        }
-    }
-    panic!(
-        "the sandbox never said it was ready:\n{}",
-        printed.join("\n")
-    );
-}
 
 fn field<'a>(printed: &'a [String], name: &str) -> &'a str {
     printed
@@ -137,8 +94,10 @@ fn rows(csv_path: &std::path::Path) -> BTreeMap<i64, (i64, i128)> {
 
 #[test]
 fn pull_authorizes_syncs_and_exports_then_resumes_without_a_browser() {
-    let days = 40;
-    let (_sandbox, printed) = sandbox(days);
+    let days: u32 = 40;
+    let days_text = days.to_string();
+    let arguments = ["--auto-approve", "--customers", "1", "--days", &days_text];
+    let (_sandbox, printed) = common::sandbox(&arguments);
     let directory = tempfile::tempdir().expect("a temporary directory");
     let store = directory.path().join("pull.sqlite");
     let store = store.to_str().expect("UTF-8");

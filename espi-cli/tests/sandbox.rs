@@ -4,20 +4,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
 use std::time::Duration;
-
-/// Kills the sandbox when the test ends, passed or not.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[test]
 fn sandbox_serves_a_sample_on_a_free_port() {
@@ -28,26 +17,14 @@ fn sandbox_serves_a_sample_on_a_free_port() {
         &testdata,
         "gba-sample-data/Desert_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_6.xml",
     );
-    let mut child = common::espi()
-        .args(["sandbox", "--port", "0", "--auto-approve", "--data", &data])
-        .args(["--now", "2012-01-02T00:00:00Z"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("espi sandbox starts");
-    let stdout = child.stdout.take().expect("its stdout");
-    let _running = Running(child);
-
-    let mut printed = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        let ready = line.starts_with("ready in ");
-        printed.push(line);
-        if ready {
-            break;
-        }
-    }
+    let arguments = [
+        "--auto-approve",
+        "--data",
+        &data,
+        "--now",
+        "2012-01-02T00:00:00Z",
+    ];
+    let (_sandbox, printed) = common::sandbox(&arguments);
     let text = printed.join("\n");
     assert!(
         text.contains("ready in "),

@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The `espi` binary under test: `ESPI_CLI_BIN` when set (CI points it at the
 /// binary `cargo install` put in place), else the one Cargo built for these tests.
@@ -71,4 +72,41 @@ pub fn expected(testdata: &std::path::Path) -> Vec<(String, Value)> {
         panic!("expected.json is not an object");
     };
     samples.into_iter().collect()
+}
+
+/// A child process killed when the test ends, passed or not.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `espi sandbox` with `arguments`, on a free port: the process and the lines it
+/// printed up to "ready in …".
+pub fn sandbox(arguments: &[&str]) -> (Running, Vec<String>) {
+    let mut child = espi()
+        .args(["sandbox", "--port", "0"])
+        .args(arguments)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("espi sandbox starts");
+    let stdout = child.stdout.take().expect("its stdout");
+    let running = Running(child);
+    let mut printed = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("a line");
+        let ready = line.starts_with("ready in ");
+        printed.push(line);
+        if ready {
+            return (running, printed);
+        }
+    }
+    panic!(
+        "the sandbox never said it was ready:\n{}",
+        printed.join("\n")
+    );
 }
