@@ -91,7 +91,7 @@ pub fn convert(
 }
 
 /// What a streaming conversion found, one message per line.
-fn report_notes(name: &str, report: &ConvertReport) -> Vec<String> {
+pub(crate) fn report_notes(name: &str, report: &ConvertReport) -> Vec<String> {
     let mut notes: Vec<String> = report
         .diagnostics
         .iter()

@@ -3,7 +3,8 @@
 //! process, and the command line (`src/main.rs`) stays a thin layer of argument
 //! parsing, files and exit codes.
 //!
-//! - [`convert`]: a file as ESPI XML again, CSV or linked JSON;
+//! - [`convert`]: a file as ESPI XML again, CSV, linked JSON or Parquet;
+//! - [`chart`]: daily or monthly usage and cost per meter reading as an SVG or PNG;
 //! - [`inspect`]: the summary of a file (text or JSON), in one streaming pass;
 //! - [`validate`]: the findings of GBA's data tests and the semantic checks, as lines
 //!   that point at the line and column of each deviation;
@@ -19,6 +20,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub mod chart;
 pub mod convert;
 pub mod inspect;
 pub mod pull;

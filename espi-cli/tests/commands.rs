@@ -1,5 +1,6 @@
 //! The `espi` binary on real samples: inspect, validate, scope, generate, completions,
-//! and the exit codes (0 fine, 1 findings or errors, 2 usage).
+//! help, and the exit codes (0 fine, 1 findings or errors, 2 usage). Convert, chart,
+//! sandbox and pull have test files of their own.
 
 mod common;
 
@@ -224,7 +225,9 @@ fn completions_are_written_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let script = stdout_of(&["completions", shell]);
         // Every subcommand is offered.
-        for subcommand in ["inspect", "validate", "scope", "generate", "sandbox"] {
+        for subcommand in [
+            "inspect", "convert", "chart", "validate", "scope", "generate", "sandbox", "pull",
+        ] {
             assert!(script.contains(subcommand), "{shell}: {subcommand}");
         }
     }
@@ -236,10 +239,13 @@ fn help_names_every_subcommand_and_the_exit_codes() {
     let help = stdout_of(&["--help"]);
     for word in [
         "inspect",
+        "convert",
+        "chart",
         "validate",
         "scope",
         "generate",
         "sandbox",
+        "pull",
         "completions",
         "Exit status:",
         "2  a usage error",

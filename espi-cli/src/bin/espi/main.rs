@@ -57,6 +57,18 @@ enum Command {
     /// Example: espi convert --to csv usage.xml usage.csv
     #[command(after_help = EXIT_CODES)]
     Convert(ConvertArgs),
+    /// Chart daily or monthly usage (and cost) per meter reading as an SVG or PNG.
+    ///
+    /// One bar per day (or month) on the usage point's local clock, from its
+    /// LocalTimeParameters: on standard time when its DST rules do not decode, on UTC
+    /// days without them, which the axis and the caption say. One usage panel per
+    /// meter reading, in the ReadingType's unit, and a cost panel when the readings
+    /// have costs. The SVG carries the plotted totals as JSON in its
+    /// <metadata id="espi-totals">. Each meter reading's totals are printed too.
+    ///
+    /// Example: espi chart usage.xml --out usage.svg --by monthly
+    #[command(after_help = EXIT_CODES)]
+    Chart(ChartArgs),
     /// Check a file against GBA's Function Block data tests and semantic checks.
     ///
     /// Each finding is printed as `file:line:col: severity rule-id message (at path)`, then
@@ -177,6 +189,29 @@ struct ConvertArgs {
     read: ReadArgs,
 }
 
+#[derive(Debug, Args)]
+struct ChartArgs {
+    /// The file to chart (ESPI Atom XML); `-` reads standard input.
+    file: PathBuf,
+    /// The image to write: its extension, .svg or .png, chooses the format.
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = parse_image)]
+    out: (PathBuf, espi_cli::chart::Image),
+    /// One bar per day or per month.
+    #[arg(long, value_enum, default_value_t = espi_cli::chart::Bars::Daily)]
+    by: espi_cli::chart::Bars,
+    /// The image's width in pixels (default 1200); the height is 260 per panel.
+    #[arg(long, value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(600..=16_384))]
+    width: Option<u32>,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+fn parse_image(text: &str) -> Result<(PathBuf, espi_cli::chart::Image), String> {
+    espi_cli::chart::Image::from_file_name(text)
+        .map(|image| (PathBuf::from(text), image))
+        .ok_or_else(|| format!("{text:?} does not end in .svg or .png"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     /// `file:line:col: severity rule-id message` lines and a summary per file.
@@ -245,6 +280,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => inspect(&args),
         Command::Convert(args) => convert(&args),
+        Command::Chart(args) => chart(&args),
         Command::Validate(args) => return validate(&args),
         Command::Scope(args) => scope(&args),
         Command::Generate(args) => generate(&args),
@@ -297,6 +333,36 @@ fn convert(args: &ConvertArgs) -> Result<(), String> {
     })?;
     for note in notes {
         eprintln!("{note}");
+    }
+    Ok(())
+}
+
+fn chart(args: &ChartArgs) -> Result<(), String> {
+    let input = Input::open(&args.file)?;
+    let input_name = input.name.clone();
+    let (path, image) = &args.out;
+    let chart = espi_cli::chart::chart(
+        &input.name,
+        input.reader,
+        args.read.options(),
+        args.by,
+        *image,
+        args.width,
+    )
+    .map_err(|error| error.to_string())?;
+    output::write_to(Some(path), |out| {
+        out.write_all(&chart.image)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))
+    })?;
+    for note in &chart.notes {
+        eprintln!("{note}");
+    }
+    if chart.totals.series.is_empty() {
+        eprintln!("{}: no interval readings (the chart says so)", input_name);
+    }
+    let mut stdout = std::io::stdout().lock();
+    for line in espi_cli::chart::summary_lines(&chart.totals) {
+        writeln!(stdout, "{line}").map_err(|error| format!("cannot write: {error}"))?;
     }
     Ok(())
 }
