@@ -8,11 +8,9 @@ mod common;
 
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
-use std::time::Duration;
 
 fn field<'a>(printed: &'a [String], name: &str) -> &'a str {
     printed
@@ -49,19 +47,7 @@ fn pull(printed: &[String], store: &str, export: &str) -> Command {
 
 /// The `Location` the server answers a GET of `url` with (a redirect, not followed).
 fn location(url: &str) -> String {
-    let rest = url.strip_prefix("http://").expect("plain http on loopback");
-    let (authority, path) = rest.split_at(rest.find('/').expect("a path"));
-    let mut stream = TcpStream::connect(authority).expect("the sandbox listens");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("a timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("sent");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("a response");
+    let response = common::http_get(url);
     response
         .lines()
         .find_map(|line| {

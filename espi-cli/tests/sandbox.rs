@@ -4,10 +4,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
 #[test]
 fn sandbox_serves_a_sample_on_a_free_port() {
     let Some(testdata) = common::testdata() else {
@@ -39,23 +35,7 @@ fn sandbox_serves_a_sample_on_a_free_port() {
         .iter()
         .find_map(|line| line.strip_prefix("  resource endpoint   "))
         .unwrap_or_else(|| panic!("no resource endpoint in\n{text}"));
-    let rest = resource
-        .strip_prefix("http://")
-        .expect("plain http on loopback");
-    let (authority, path) = rest.split_at(rest.find('/').expect("a path"));
-    assert!(authority.starts_with("127.0.0.1:"), "{authority}");
-
-    let mut stream = TcpStream::connect(authority).expect("the sandbox listens");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("a timeout");
-    write!(
-        stream,
-        "GET {path}/ReadServiceStatus HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("the request is sent");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("a response");
+    let response = common::http_get(&format!("{resource}/ReadServiceStatus"));
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
     assert!(
         response

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
@@ -109,4 +109,24 @@ pub fn sandbox(arguments: &[&str]) -> (Running, Vec<String>) {
         "the sandbox never said it was ready:\n{}",
         printed.join("\n")
     );
+}
+
+/// The whole response to one plain-HTTP GET of `url` on loopback (no redirect
+/// followed), as text.
+pub fn http_get(url: &str) -> String {
+    let rest = url.strip_prefix("http://").expect("plain http on loopback");
+    let (authority, path) = rest.split_at(rest.find('/').expect("a path"));
+    assert!(authority.starts_with("127.0.0.1:"), "{authority}");
+    let mut stream = std::net::TcpStream::connect(authority).expect("the server listens");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .expect("a timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("the request is sent");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("a response");
+    response
 }
