@@ -28,7 +28,7 @@ const KEYS: [&str; 15] = [
 #[derive(Debug, Clone, Default, clap::Parser)]
 #[command(name = "pull")]
 pub struct PullArgs {
-    /// A file of `key = value` settings (`#` starts a comment line); ESPI_<KEY>
+    /// A file of `key = value` settings (`#` starts a comment line); `ESPI_<KEY>`
     /// environment variables win over it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

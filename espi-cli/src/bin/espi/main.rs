@@ -64,7 +64,7 @@ enum Command {
     /// days without them, which the axis and the caption say. One usage panel per
     /// meter reading, in the ReadingType's unit, and a cost panel when the readings
     /// have costs. The SVG carries the plotted totals as JSON in its
-    /// <metadata id="espi-totals">. Each meter reading's totals are printed too.
+    /// `<metadata id="espi-totals">`. Each meter reading's totals are printed too.
     ///
     /// Example: espi chart usage.xml --out usage.svg --by monthly
     #[command(after_help = EXIT_CODES)]
@@ -113,7 +113,7 @@ enum Command {
     Sandbox(sandbox::SandboxArgs),
     /// Pull one customer's data from a Data Custodian into a store, and export it.
     ///
-    /// Settings come from a config file of `key = value` lines and from ESPI_<KEY>
+    /// Settings come from a config file of `key = value` lines and from `ESPI_<KEY>`
     /// environment variables, which win: authorization_endpoint, token_endpoint,
     /// resource_endpoint, client_id, client_secret, redirect_uri, scope; optionally
     /// client_certificate and client_key (mutual TLS), root_certificates, store,
