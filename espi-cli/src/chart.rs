@@ -4,7 +4,7 @@
 use crate::Error;
 use espi_convert::MAX_PENDING_READINGS;
 use espi_convert::chart::{ChartOptions, render_png, render_svg};
-use espi_convert::totals::{Period, UsageTotals, usage_totals};
+use espi_convert::totals::{Granularity, UsageTotals, usage_totals};
 use espi_xml::ReaderOptions;
 use std::io::BufRead;
 
@@ -81,8 +81,8 @@ pub fn chart(
         source,
     };
     let period = match bars {
-        Bars::Daily => Period::Day,
-        Bars::Monthly => Period::Month,
+        Bars::Daily => Granularity::Day,
+        Bars::Monthly => Granularity::Month,
     };
     let totals = usage_totals(input, reader, period, MAX_PENDING_READINGS).map_err(converting)?;
     let fitting = ChartOptions::fitting(&totals);
@@ -105,10 +105,10 @@ pub fn chart(
 /// none when the file has no interval readings.
 pub fn summary_lines(totals: &UsageTotals) -> Vec<String> {
     let periods = |count: usize| match (totals.period, count) {
-        (Period::Day, 1) => "1 day".to_owned(),
-        (Period::Month, 1) => "1 month".to_owned(),
-        (Period::Day, count) => format!("{count} days"),
-        (Period::Month, count) => format!("{count} months"),
+        (Granularity::Day, 1) => "1 day".to_owned(),
+        (Granularity::Month, 1) => "1 month".to_owned(),
+        (Granularity::Day, count) => format!("{count} days"),
+        (Granularity::Month, count) => format!("{count} months"),
     };
     let mut lines = Vec::new();
     for series in &totals.series {

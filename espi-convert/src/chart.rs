@@ -18,18 +18,18 @@
 //!
 //! ```
 //! use espi_convert::chart::{ChartOptions, render_svg};
-//! use espi_convert::totals::{Period, usage_totals};
+//! use espi_convert::totals::{Granularity, usage_totals};
 //!
 //! let mut xml = Vec::new();
 //! espi_xml::synthetic::write_feed(&mut xml, 100_000, false)?;
-//! let totals = usage_totals(&xml[..], Default::default(), Period::Day, espi_convert::MAX_PENDING_READINGS)?;
+//! let totals = usage_totals(&xml[..], Default::default(), Granularity::Day, espi_convert::MAX_PENDING_READINGS)?;
 //! let svg = render_svg(&totals, &ChartOptions::fitting(&totals))?;
 //! assert!(svg.contains("Usage (Wh)") && svg.contains("Cost (USD)"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use crate::ConvertError;
-use crate::totals::{Period, Series, UsageTotals};
+use crate::totals::{Granularity, Series, UsageTotals};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rust_decimal::Decimal;
@@ -283,8 +283,8 @@ fn draw<DB: DrawingBackend>(
 
 fn title_text(totals: &UsageTotals) -> String {
     let what = match totals.period {
-        Period::Day => "Daily",
-        Period::Month => "Monthly",
+        Granularity::Day => "Daily",
+        Granularity::Month => "Monthly",
     };
     let first = totals
         .series
@@ -310,7 +310,7 @@ fn title_text(totals: &UsageTotals) -> String {
 
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    period: Period,
+    period: Granularity,
     panel: &Panel<'_>,
 ) -> Result<(), ConvertError> {
     let values: Vec<f64> = panel
@@ -398,10 +398,10 @@ fn or_unknown(unit: &str) -> &str {
     }
 }
 
-fn x_desc(period: Period, clock: &str) -> String {
+fn x_desc(period: Granularity, clock: &str) -> String {
     let what = match period {
-        Period::Day => "Day",
-        Period::Month => "Month",
+        Granularity::Day => "Day",
+        Granularity::Month => "Month",
     };
     match clock {
         "local" => format!("{what}, local time of the usage point"),

@@ -50,7 +50,7 @@ pub enum ConvertError {
     TotalOverflow {
         /// The meter reading (its `self` href, or its blocks' `up`).
         meter_reading: String,
-        /// The period, as [`Period::label`](crate::totals::Period::label) writes it.
+        /// The period, as [`Granularity::label`](crate::totals::Granularity::label) writes it.
         period: String,
     },
     /// A chart could not be drawn or encoded, or its size is out of range.

@@ -10,11 +10,11 @@
 //! were linked, so that a total never hides what it is made of.
 //!
 //! ```
-//! use espi_convert::totals::{Period, usage_totals};
+//! use espi_convert::totals::{Granularity, usage_totals};
 //!
 //! let mut xml = Vec::new();
 //! let stats = espi_xml::synthetic::write_feed(&mut xml, 200_000, false)?;
-//! let totals = usage_totals(&xml[..], Default::default(), Period::Day, espi_convert::MAX_PENDING_READINGS)?;
+//! let totals = usage_totals(&xml[..], Default::default(), Granularity::Day, espi_convert::MAX_PENDING_READINGS)?;
 //! let series = &totals.series[0];
 //! assert_eq!((series.unit.as_str(), series.currency.as_str()), ("Wh", "USD"));
 //! // Days of 96 readings from local midnight (US Central).
@@ -35,21 +35,21 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::BufRead;
 
-/// The length of a period.
+/// How long each total's period is: a calendar day or a calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Period {
+pub enum Granularity {
     /// A calendar day.
     Day,
     /// A calendar month.
     Month,
 }
 
-impl Period {
+impl Granularity {
     /// The first day of the period `date` falls in.
     pub fn start_of(self, date: NaiveDate) -> NaiveDate {
         match self {
-            Period::Day => date,
-            Period::Month => date.with_day(1).unwrap_or(date),
+            Granularity::Day => date,
+            Granularity::Month => date.with_day(1).unwrap_or(date),
         }
     }
 
@@ -57,17 +57,17 @@ impl Period {
     /// `2024-03` for a month.
     pub fn label(self, start: NaiveDate) -> String {
         match self {
-            Period::Day => start.format("%Y-%m-%d").to_string(),
-            Period::Month => start.format("%Y-%m").to_string(),
+            Granularity::Day => start.format("%Y-%m-%d").to_string(),
+            Granularity::Month => start.format("%Y-%m").to_string(),
         }
     }
 }
 
-impl fmt::Display for Period {
+impl fmt::Display for Granularity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Period::Day => "day",
-            Period::Month => "month",
+            Granularity::Day => "day",
+            Granularity::Month => "month",
         })
     }
 }
@@ -78,7 +78,7 @@ impl fmt::Display for Period {
 #[non_exhaustive]
 pub struct UsageTotals {
     /// The length of the periods.
-    pub period: Period,
+    pub period: Granularity,
     /// One series per meter reading, in the order their first reading came.
     pub series: Vec<Series>,
     /// What the conversion found besides the readings.
@@ -141,7 +141,7 @@ pub struct PeriodTotal {
 pub fn usage_totals<R: BufRead>(
     input: R,
     options: ReaderOptions,
-    period: Period,
+    period: Granularity,
     max_pending_readings: usize,
 ) -> Result<UsageTotals, ConvertError> {
     let mut sink = TotalsSink {
@@ -169,7 +169,7 @@ pub fn usage_totals<R: BufRead>(
 type SeriesKey = (String, String, bool, String, String);
 
 struct TotalsSink {
-    period: Period,
+    period: Granularity,
     series: Vec<(Series, BTreeMap<NaiveDate, PeriodTotal>)>,
     index: HashMap<SeriesKey, usize>,
 }

@@ -6,7 +6,7 @@ mod common;
 
 use common::{linked_samples, sample, scaled, testdata};
 use espi_convert::chart::{COST_COLOUR, ChartOptions, USAGE_COLOUR, render_png, render_svg};
-use espi_convert::totals::{Period, UsageTotals, usage_totals};
+use espi_convert::totals::{Granularity, UsageTotals, usage_totals};
 use espi_convert::{ConvertError, MAX_PENDING_READINGS};
 use quick_xml::events::Event;
 use rust_decimal::Decimal;
@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn totals(xml: &[u8], period: Period) -> UsageTotals {
+fn totals(xml: &[u8], period: Granularity) -> UsageTotals {
     usage_totals(xml, Default::default(), period, MAX_PENDING_READINGS).expect("totals")
 }
 
@@ -195,7 +195,7 @@ fn the_svg_of_every_linked_sample_gives_back_its_totals_and_the_expected_facts()
     let mut bars = 0;
     for (path, facts) in linked_samples(&data) {
         let xml = sample(&data, &path);
-        for period in [Period::Day, Period::Month] {
+        for period in [Granularity::Day, Granularity::Month] {
             let totals = totals(&xml, period);
             let svg = render_svg(&totals, &ChartOptions::fitting(&totals)).expect("an SVG");
             bars += check_svg(&path, &totals, &svg);
@@ -234,7 +234,7 @@ fn the_svg_labels_its_axes_with_the_period_the_clock_and_the_unit() {
     let Some(data) = testdata() else { return };
     let totals = totals(
         &sample(&data, "gba-cmd-test/threeusagepointsonecustomer.xml"),
-        Period::Day,
+        Granularity::Day,
     );
     let svg = render_svg(&totals, &ChartOptions::fitting(&totals)).expect("an SVG");
     for text in [
@@ -256,14 +256,14 @@ fn the_svg_labels_its_axes_with_the_period_the_clock_and_the_unit() {
 }
 
 fn totals_of(data: &std::path::Path, path: &str) -> UsageTotals {
-    totals(&sample(data, path), Period::Month)
+    totals(&sample(data, path), Granularity::Month)
 }
 
 #[test]
 fn the_png_decodes_to_the_requested_size_with_bars_and_text() {
     let mut xml = Vec::new();
     espi_xml::synthetic::write_feed(&mut xml, 3 << 20, false).expect("a feed");
-    let totals = totals(&xml, Period::Day);
+    let totals = totals(&xml, Granularity::Day);
     let png = render_png(&totals, &ChartOptions::new(900, 700)).expect("a PNG");
     let decoder = png::Decoder::new(png.as_slice());
     let mut reader = decoder.read_info().expect("a PNG header");
@@ -301,7 +301,7 @@ fn the_png_decodes_to_the_requested_size_with_bars_and_text() {
 fn a_size_out_of_range_is_an_error_and_a_file_without_readings_says_so() {
     let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id><title/>
       <updated>2024-01-01T00:00:00Z</updated></feed>"#;
-    let totals = totals(xml, Period::Month);
+    let totals = totals(xml, Granularity::Month);
     assert!(totals.series.is_empty());
     let error = render_png(&totals, &ChartOptions::new(100_000, 500)).expect_err("too wide");
     assert!(matches!(error, ConvertError::Chart(_)), "{error}");

@@ -6,11 +6,11 @@ mod common;
 
 use common::{linked_samples, sample, scaled, testdata, well_formed_samples};
 use espi_convert::MAX_PENDING_READINGS;
-use espi_convert::totals::{Period, UsageTotals, usage_totals};
+use espi_convert::totals::{Granularity, UsageTotals, usage_totals};
 use espi_xml::ReaderOptions;
 use rust_decimal::Decimal;
 
-fn totals(xml: &[u8], period: Period) -> UsageTotals {
+fn totals(xml: &[u8], period: Granularity) -> UsageTotals {
     usage_totals(xml, ReaderOptions::default(), period, MAX_PENDING_READINGS)
         .unwrap_or_else(|error| panic!("usage_totals: {error}"))
 }
@@ -21,7 +21,7 @@ fn daily_and_monthly_totals_add_up_to_the_expected_facts_of_every_linked_sample(
     let mut series_checked = 0;
     for (path, facts) in linked_samples(&data) {
         let xml = sample(&data, &path);
-        for period in [Period::Day, Period::Month] {
+        for period in [Granularity::Day, Granularity::Month] {
             let totals = totals(&xml, period);
             assert_eq!(totals.period, period);
             for point in facts["linked"].as_array().expect("linked") {
@@ -80,7 +80,7 @@ fn daily_and_monthly_totals_add_up_to_the_expected_facts_of_every_linked_sample(
 fn every_reading_of_every_sample_is_in_a_total_or_counted_as_undated() {
     let Some(data) = testdata() else { return };
     for (path, facts) in well_formed_samples(&data) {
-        let totals = totals(&sample(&data, &path), Period::Month);
+        let totals = totals(&sample(&data, &path), Granularity::Month);
         let readings: u64 = totals
             .series
             .iter()
@@ -113,7 +113,7 @@ fn days_follow_the_local_clock_across_daylight_saving_time() {
     let mut xml = Vec::new();
     let stats = espi_xml::synthetic::write_feed(&mut xml, 24 << 20, false).expect("a feed");
     assert!(stats.interval_blocks > 370, "{stats:?}");
-    let days = totals(&xml, Period::Day);
+    let days = totals(&xml, Granularity::Day);
     let [series] = days.series.as_slice() else {
         panic!("one series: {:?}", days.series.len());
     };
@@ -136,7 +136,7 @@ fn days_follow_the_local_clock_across_daylight_saving_time() {
     assert_eq!(series.total_value(), Some(Decimal::from(stats.value_sum)));
     assert_eq!(series.total_cost(), Some(scaled(stats.cost_sum, -5)));
 
-    let months = totals(&xml, Period::Month);
+    let months = totals(&xml, Granularity::Month);
     let march = &months.series[0].periods[2];
     assert_eq!(march.start.to_string(), "2020-03-01");
     assert_eq!(march.readings, 31 * 96 - 4);
@@ -151,7 +151,7 @@ fn standard_time_and_missing_local_time_are_said() {
             &data,
             "enbridge-gas/EGD_Gas_EnergyUsage_20221225_20241225.xml",
         ),
-        Period::Month,
+        Granularity::Month,
     );
     let standard: u64 = enbridge
         .series
@@ -167,7 +167,7 @@ fn standard_time_and_missing_local_time_are_said() {
             &data,
             "greenbutton-objects/ngma_natural_gas_billing_billing_data_Service_1_1_2021-05-26_to_2024-04-25.xml",
         ),
-        Period::Month,
+        Granularity::Month,
     );
     let series = &ngma.series[0];
     assert_eq!((series.utc_readings, series.unit.as_str()), (35, "therm"));
