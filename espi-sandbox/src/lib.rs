@@ -32,6 +32,7 @@ mod config;
 mod data;
 mod error;
 mod faults;
+mod files;
 mod generated;
 mod grants;
 mod notify;
@@ -45,6 +46,7 @@ mod stream;
 
 pub use config::{ClientRegistration, CustomerData, Faults, SandboxConfig, ServerLimits};
 pub use error::ApiError;
+pub use files::{DataFileError, StartupSummary};
 pub use generated::Generated;
 pub use notify::{AddError, AddedUsage, NotificationDelivery};
 pub use request_log::RecordedRequest;

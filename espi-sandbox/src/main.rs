@@ -10,9 +10,9 @@
 //! subscription, then serves until it is stopped (Ctrl-C).
 
 use espi_auth::{Clock, SystemClock};
-use espi_model::{atom::Document, resource::Resource};
-use espi_sandbox::{CustomerData, Generated, SandboxConfig, start};
+use espi_sandbox::{CustomerData, Generated, SandboxConfig, StartupSummary, start};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -151,52 +151,17 @@ fn split_files(argument: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reads one document, saying which file and where it went wrong.
-fn read(path: &str) -> Result<Document, String> {
-    let file = std::fs::File::open(path).map_err(|error| format!("cannot open {path}: {error}"))?;
-    let parsed = espi_xml::read_document(std::io::BufReader::new(file))
-        .map_err(|error| format!("{path} is not ESPI Atom XML: {error}"))?;
-    if !parsed.diagnostics.is_empty() {
-        eprintln!(
-            "espi-sandbox: {path}: read leniently, {} deviations from the schemas (first: {})",
-            parsed.diagnostics.len(),
-            parsed.diagnostics[0]
-        );
-    }
-    Ok(parsed.document)
-}
-
-/// The span of a document's readings, for the summary printed at start.
-fn data_span(documents: &[Document]) -> Option<(i64, i64)> {
-    documents
-        .iter()
-        .flat_map(Document::resources)
-        .filter_map(|resource| match resource {
-            Resource::IntervalBlock(block) => {
-                let interval = block.interval.as_ref()?;
-                Some((interval.start?, interval.end()?))
-            }
-            _ => None,
-        })
-        .reduce(|(low, high), (start, end)| (low.min(start), high.max(end)))
-}
-
-fn text(epoch: i64) -> String {
-    espi_model::date_time::format_utc(epoch)
-}
-
 fn load(options: &Options) -> Result<Vec<CustomerData>, String> {
     let mut customers = Vec::with_capacity(options.data.len());
     for (index, files) in options.data.iter().enumerate() {
-        let usage = files
-            .iter()
-            .map(|path| read(path))
-            .collect::<Result<Vec<_>, _>>()?;
-        let customer = match options.customer_data.get(index) {
-            Some(path) => vec![read(path)?],
-            None => Vec::new(),
-        };
-        customers.push(CustomerData { usage, customer });
+        let usage: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+        let customer = options.customer_data.get(index).map(Path::new);
+        let (data, warnings) =
+            CustomerData::read_files(&usage, customer).map_err(|error| error.to_string())?;
+        for warning in warnings {
+            eprintln!("espi-sandbox: {warning}");
+        }
+        customers.push(data);
     }
     Ok(customers)
 }
@@ -237,10 +202,6 @@ async fn main() -> ExitCode {
     if let Some(generated) = &generated {
         customers.extend(generated.customers());
     }
-    let spans: Vec<Option<(i64, i64)>> = customers
-        .iter()
-        .map(|customer| data_span(&customer.usage))
-        .collect();
     let mut config = SandboxConfig::new(customers);
     config.auto_approve = options.auto_approve;
     if !options.redirect_uris.is_empty() {
@@ -252,7 +213,6 @@ async fn main() -> ExitCode {
     if generated.is_some() {
         config.client.scopes.push(Generated::SCOPE.to_owned());
     }
-    let now = config.clock.now();
     let address = SocketAddr::from(([127, 0, 0, 1], options.port));
     let sandbox = match start(config, address).await {
         Ok(sandbox) => sandbox,
@@ -264,62 +224,7 @@ async fn main() -> ExitCode {
         }
     };
     println!("espi-sandbox: a Green Button Connect My Data Data Custodian");
-    println!("  base URL            {}", sandbox.base_url());
-    println!("  resource endpoint   {}", sandbox.resource_endpoint());
-    println!("  authorization       {}", sandbox.authorization_endpoint());
-    println!("  token               {}", sandbox.token_endpoint());
-    println!("  client id           {}", sandbox.client_id());
-    println!("  client secret       {}", sandbox.client_secret());
-    println!(
-        "  auto-approve        {}",
-        if options.auto_approve {
-            "on"
-        } else {
-            "off (a consent page is shown)"
-        }
-    );
-    match &options.notify_uri {
-        Some(uri) => println!("  notify URI          {uri}"),
-        None => println!("  notify URI          none (no notifications are sent)"),
-    }
-    println!("  clock               {}", text(now));
-    if let Some(generated) = &generated {
-        println!(
-            "  generated           {} customers, {} hourly readings each, {} – {} (scope {})",
-            generated.customers,
-            generated.readings_per_customer(),
-            text(generated.first_day),
-            text(generated.end()),
-            Generated::SCOPE
-        );
-    }
-    let listed = options.data.len().max(spans.len().min(10));
-    for (customer, span) in sandbox.retail_customers().iter().zip(&spans).take(listed) {
-        let subscription = sandbox.subscription_uri(customer).unwrap_or_default();
-        let span = span.map_or_else(
-            || "no interval data".to_owned(),
-            |(start, end)| format!("data {} – {}", text(start), text(end)),
-        );
-        println!("  retail customer {customer:<3} {subscription} ({span})");
-    }
-    println!(
-        "  add data            POST {} (Atom feed, Bearer: the Data Custodian's token)",
-        sandbox.add_usage_url("{retailCustomerId}")
-    );
-    println!("  Data Custodian token {}", sandbox.data_custodian_token());
-    for note in sandbox.data_notes() {
-        println!("  note: {note}");
-    }
-    if spans
-        .iter()
-        .flatten()
-        .any(|(_, end)| *end < now - 2 * 365 * 86_400)
-    {
-        println!(
-            "  note: some data ends more than two years before the clock, outside the access window; \
-             pass --now with a date just after the data to serve it"
-        );
-    }
+    print!("{}", StartupSummary::new(&sandbox, generated.as_ref()));
     println!("ready in {:.1?}; stop with Ctrl-C", started.elapsed());
     std::future::pending::<()>().await;
     ExitCode::SUCCESS

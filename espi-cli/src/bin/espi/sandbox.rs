@@ -2,10 +2,9 @@
 
 use clap::Args;
 use espi_auth::{Clock, SystemClock};
-use espi_model::{atom::Document, resource::Resource};
-use espi_sandbox::{CustomerData, Generated, SandboxConfig, start};
+use espi_sandbox::{CustomerData, Generated, SandboxConfig, StartupSummary, start};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -51,21 +50,6 @@ fn parse_now(text: &str) -> Result<i64, String> {
         .map_err(|error| format!("not a date-time like 2014-01-01T00:00:00Z: {error}"))
 }
 
-/// Reads one document, saying which file and where it went wrong.
-fn read(path: &Path) -> Result<Document, String> {
-    let name = path.display();
-    let file = std::fs::File::open(path).map_err(|error| format!("cannot open {name}: {error}"))?;
-    let parsed = espi_xml::read_document(std::io::BufReader::new(file))
-        .map_err(|error| format!("{name} is not ESPI Atom XML: {error}"))?;
-    if let Some(first) = parsed.diagnostics.first() {
-        eprintln!(
-            "espi: {name}: read leniently, {} deviations from the schemas (first: {first})",
-            parsed.diagnostics.len()
-        );
-    }
-    Ok(parsed.document)
-}
-
 fn load(args: &SandboxArgs) -> Result<Vec<CustomerData>, String> {
     if args.data.is_empty() && args.customers == 0 {
         return Err("give at least one usage file with --data, or --customers N".to_owned());
@@ -79,37 +63,20 @@ fn load(args: &SandboxArgs) -> Result<Vec<CustomerData>, String> {
     }
     let mut customers = Vec::with_capacity(args.data.len());
     for (index, files) in args.data.iter().enumerate() {
-        let usage = files
+        let usage: Vec<PathBuf> = files
             .split(',')
             .filter(|file| !file.is_empty())
-            .map(|path| read(Path::new(path)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let customer = match args.customer_data.get(index) {
-            Some(path) => vec![read(path)?],
-            None => Vec::new(),
-        };
-        customers.push(CustomerData { usage, customer });
+            .map(PathBuf::from)
+            .collect();
+        let customer = args.customer_data.get(index).map(PathBuf::as_path);
+        let (data, warnings) =
+            CustomerData::read_files(&usage, customer).map_err(|error| error.to_string())?;
+        for warning in warnings {
+            eprintln!("espi: {warning}");
+        }
+        customers.push(data);
     }
     Ok(customers)
-}
-
-/// The span of a customer's interval data, for the summary printed at start.
-fn data_span(documents: &[Document]) -> Option<(i64, i64)> {
-    documents
-        .iter()
-        .flat_map(Document::resources)
-        .filter_map(|resource| match resource {
-            Resource::IntervalBlock(block) => {
-                let interval = block.interval.as_ref()?;
-                Some((interval.start?, interval.end()?))
-            }
-            _ => None,
-        })
-        .reduce(|(low, high), (start, end)| (low.min(start), high.max(end)))
-}
-
-fn text(epoch: i64) -> String {
-    espi_model::date_time::format_utc(epoch)
 }
 
 pub fn run(args: SandboxArgs) -> Result<(), String> {
@@ -127,10 +94,6 @@ pub fn run(args: SandboxArgs) -> Result<(), String> {
     if let Some(generated) = &generated {
         customers.extend(generated.customers());
     }
-    let spans: Vec<Option<(i64, i64)>> = customers
-        .iter()
-        .map(|customer| data_span(&customer.usage))
-        .collect();
     let mut config = SandboxConfig::new(customers);
     config.auto_approve = args.auto_approve;
     if !args.redirect_uri.is_empty() {
@@ -147,55 +110,8 @@ pub fn run(args: SandboxArgs) -> Result<(), String> {
     let sandbox = runtime.block_on(start(config, address)).map_err(|error| {
         format!("cannot listen on {address}: {error} (--port 0 takes any free port)")
     })?;
-    let now = clock.now();
     println!("espi sandbox: a Green Button Connect My Data Data Custodian");
-    println!("  base URL            {}", sandbox.base_url());
-    println!("  resource endpoint   {}", sandbox.resource_endpoint());
-    println!("  authorization       {}", sandbox.authorization_endpoint());
-    println!("  token               {}", sandbox.token_endpoint());
-    println!("  client id           {}", sandbox.client_id());
-    println!("  client secret       {}", sandbox.client_secret());
-    println!(
-        "  auto-approve        {}",
-        if args.auto_approve {
-            "on"
-        } else {
-            "off (a consent page is shown)"
-        }
-    );
-    println!("  clock               {}", text(now));
-    if let Some(generated) = &generated {
-        println!(
-            "  generated           {} customers, {} hourly readings each, {} – {} (scope {})",
-            generated.customers,
-            generated.readings_per_customer(),
-            text(generated.first_day),
-            text(generated.end()),
-            Generated::SCOPE
-        );
-    }
-    let listed = args.data.len().max(spans.len().min(10));
-    for (customer, span) in sandbox.retail_customers().iter().zip(&spans).take(listed) {
-        let subscription = sandbox.subscription_uri(customer).unwrap_or_default();
-        let span = span.map_or_else(
-            || "no interval data".to_owned(),
-            |(start, end)| format!("data {} – {}", text(start), text(end)),
-        );
-        println!("  retail customer {customer:<3} {subscription} ({span})");
-    }
-    for note in sandbox.data_notes() {
-        println!("  note: {note}");
-    }
-    if spans
-        .iter()
-        .flatten()
-        .any(|(_, end)| *end < now - 2 * 365 * 86_400)
-    {
-        println!(
-            "  note: some data ends more than two years before the clock, outside the access \
-             window; pass --now with a date just after the data to serve it"
-        );
-    }
+    print!("{}", StartupSummary::new(&sandbox, generated.as_ref()));
     println!("ready in {:.1?}; stop with Ctrl-C", started.elapsed());
     runtime.block_on(std::future::pending::<()>());
     Ok(())
