@@ -12,78 +12,84 @@
 //! text) or of numbers (codes compared with `number()`); hrefs are compared exactly as written.
 //! The summaries are our own words; GBA's messages are "verify the presence of a valid value".
 
+mod facts;
 mod interval;
 mod rules;
 mod summaries;
 mod view;
 mod xpath;
 
+pub(crate) use facts::Facts;
 pub use rules::RULES;
 
 use crate::{Finding, FindingLocation, Severity};
-use espi_model::reading_type::ReadingType;
-use espi_model::{
-    atom::{Document, Entry, Feed},
-    resource::Resource,
-};
-use view::*;
-use xpath::exists;
+use espi_model::atom::Document;
+use facts::{EntryFacts, Kinds, Rel};
+use std::collections::HashMap;
 
 /// The Function Blocks GBA has data tests for, all implemented here.
 pub const FUNCTION_BLOCKS: &[u16] = &[1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 17, 27, 28, 29, 99];
 
 /// The Function Blocks [`crate::validate`] tests when the caller names none (see there).
 pub fn inferred_function_blocks(document: &Document) -> Vec<u16> {
-    let mut blocks = vec![1];
-    let has = |test: fn(&Resource) -> bool| document.resources().any(test);
-    if has(|r| {
-        matches!(
-            r,
-            Resource::MeterReading(_) | Resource::ReadingType(_) | Resource::IntervalBlock(_)
-        )
-    }) {
-        blocks.push(4);
-    }
-    if has(is_summary) {
-        blocks.push(15);
-    }
-    if has(|r| matches!(r, Resource::ElectricPowerQualitySummary(_))) {
-        blocks.push(17);
-    }
-    blocks
+    crate::Collector::of_document(document)
+        .gba
+        .inferred_function_blocks()
 }
 
 /// Runs GBA's assertions of the given Function Blocks (numbers GBA has no test for are ignored).
 pub fn check(document: &Document, function_blocks: &[u16]) -> Vec<Finding> {
-    let mut out = Out::default();
-    let feed = match document {
-        Document::Feed(feed) => feed,
-        _ => {
+    let collector = crate::Collector::of_document(document);
+    let mut findings = collector.gba.check(function_blocks);
+    collector.place(&mut findings);
+    findings
+}
+
+impl Facts {
+    /// See [`inferred_function_blocks`].
+    pub(crate) fn inferred_function_blocks(&self) -> Vec<u16> {
+        let mut blocks = vec![1];
+        if self.kinds.has(Kinds::MR) || self.kinds.has(Kinds::RT) || self.kinds.has(Kinds::IB) {
+            blocks.push(4);
+        }
+        if self.kinds.has(Kinds::SUMMARY) {
+            blocks.push(15);
+        }
+        if self.kinds.has(Kinds::PQ) {
+            blocks.push(17);
+        }
+        blocks
+    }
+
+    /// See [`check`]; findings name their entry by index only.
+    pub(crate) fn check(&self, function_blocks: &[u16]) -> Vec<Finding> {
+        let mut out = Out::default();
+        if !self.is_feed {
             if function_blocks.contains(&1) {
                 out.push("D000", None, "/".into());
             }
             return out.findings;
         }
-    };
-    let gba = Gba::new(feed);
-    let mut ordered: Vec<u16> = function_blocks.to_vec();
-    ordered.sort_unstable();
-    ordered.dedup();
-    for block in ordered {
-        match block {
-            1 => gba.fb01(&mut out),
-            4 => gba.fb04(&mut out),
-            5 => gba.fb05(&mut out),
-            6..=9 | 29 => gba.reading_type_presence(block, &mut out),
-            10 | 11 => gba.commodity_usage_point(block, &mut out),
-            12 => gba.fb12(&mut out),
-            15 | 16 | 27 | 28 => gba.summaries(block, &mut out),
-            17 => gba.fb17(&mut out),
-            99 => gba.fb99(&mut out),
-            _ => {}
+        let gba = Gba { facts: self };
+        let mut ordered: Vec<u16> = function_blocks.to_vec();
+        ordered.sort_unstable();
+        ordered.dedup();
+        for block in ordered {
+            match block {
+                1 => gba.fb01(&mut out),
+                4 => gba.fb04(&mut out),
+                5 => gba.fb05(&mut out),
+                6..=9 | 29 => gba.reading_type_presence(block, &mut out),
+                10 | 11 => gba.commodity_usage_point(block, &mut out),
+                12 => gba.fb12(&mut out),
+                15 | 16 | 27 | 28 => gba.summaries(block, &mut out),
+                17 => gba.fb17(&mut out),
+                99 => gba.fb99(&mut out),
+                _ => {}
+            }
         }
+        out.findings
     }
-    out.findings
 }
 
 #[derive(Default)]
@@ -92,7 +98,7 @@ struct Out {
 }
 
 impl Out {
-    fn push(&mut self, id: &'static str, entry: Option<(usize, &Entry)>, path: String) {
+    fn push(&mut self, id: &'static str, entry: Option<usize>, path: String) {
         let rule = RULES.iter().find(|rule| rule.id == id);
         let (function_block, summary) = rule.map_or((None, id), |r| (r.function_block, r.summary));
         self.findings.push(Finding {
@@ -101,8 +107,8 @@ impl Out {
             severity: Severity::Error,
             message: summary.to_owned(),
             location: FindingLocation {
-                entry_index: entry.map(|(index, _)| index),
-                entry_id: entry.and_then(|(_, e)| e.meta.id.clone()),
+                entry_index: entry,
+                entry_id: None,
                 path,
                 line: None,
                 column: None,
@@ -110,10 +116,10 @@ impl Out {
         });
     }
 
-    /// Pushes `id` at `entry` when `ok` is false.
-    fn require(&mut self, ok: bool, id: &'static str, index: usize, entry: &Entry, path: &str) {
+    /// Pushes `id` at entry `index` when `ok` is false.
+    fn require(&mut self, ok: bool, id: &'static str, index: usize, path: &str) {
         if !ok {
-            self.push(id, Some((index, entry)), entry_path(index, path));
+            self.push(id, Some(index), entry_path(index, path));
         }
     }
 }
@@ -126,226 +132,169 @@ fn entry_path(index: usize, rest: &str) -> String {
     }
 }
 
+/// How many links of one relation, among the entries of one kind, have each href:
+/// GBA's `count(entry[kind]/link[@rel=…][@href = $targets])`.
+struct Counts(HashMap<u32, usize>);
+
+impl Counts {
+    /// The number of links whose href is one of `targets`.
+    fn of(&self, targets: impl Iterator<Item = u32>) -> usize {
+        let mut targets: Vec<u32> = targets.collect();
+        targets.sort_unstable();
+        targets.dedup();
+        targets
+            .iter()
+            .map(|href| self.0.get(href).copied().unwrap_or(0))
+            .sum()
+    }
+
+    fn contains(&self, href: u32) -> bool {
+        self.0.contains_key(&href)
+    }
+}
+
 struct Gba<'a> {
-    entries: &'a [Entry],
-    feed: &'a Feed,
+    facts: &'a Facts,
 }
 
 impl<'a> Gba<'a> {
-    fn new(feed: &'a Feed) -> Self {
-        Gba {
-            entries: &feed.entries,
-            feed,
+    /// Entries (with their index) whose content holds a resource of `kind`.
+    fn with(&self, kind: Kinds) -> impl Iterator<Item = (usize, &'a EntryFacts)> + use<'a> {
+        self.facts
+            .entries
+            .iter()
+            .enumerate()
+            .filter(move |(_, entry)| entry.kinds.has(kind))
+    }
+
+    fn any(&self, kind: Kinds) -> bool {
+        self.facts.kinds_of_entries(kind)
+    }
+
+    /// The `rel` links of the entries of `kind`, counted by href.
+    fn counts(&self, kind: Kinds, rel: Rel) -> Counts {
+        let mut counts = HashMap::new();
+        for (_, entry) in self.with(kind) {
+            for href in entry.hrefs(rel) {
+                *counts.entry(href).or_insert(0) += 1;
+            }
+        }
+        Counts(counts)
+    }
+
+    /// Reports the entry's failed assertions on its own content of `block`, loop `phase`.
+    fn locals(&self, out: &mut Out, block: u16, phase: Kinds, index: usize, entry: &EntryFacts) {
+        for local in entry
+            .locals
+            .iter()
+            .filter(|local| local.block == block && local.phase == phase)
+        {
+            out.push(local.id, Some(index), entry_path(index, &local.rest));
         }
     }
 
-    /// Entries (with their index) whose content holds a resource passing `test`.
-    fn with<'s>(
-        &'s self,
-        test: impl Fn(&Resource) -> bool + 's,
-    ) -> impl Iterator<Item = (usize, &'a Entry)> + 's {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter(move |(_, entry)| entry.content.iter().any(&test))
-    }
-
-    /// Number of `rel` links of entries passing `test` whose href is one of `targets`.
-    fn count_links(&self, test: impl Fn(&Resource) -> bool, rel: &str, targets: &[&str]) -> usize {
-        self.with(test)
-            .flat_map(|(_, entry)| hrefs(entry, rel))
-            .filter(|href| targets.contains(href))
-            .count()
-    }
-
     /// The common Atom checks of an entry: id, self, up, published, title, updated.
-    fn atom_checks(&self, out: &mut Out, index: usize, entry: &Entry, ids: [&'static str; 6]) {
-        let meta = &entry.meta;
-        out.require(has_id(meta), ids[0], index, entry, "id");
+    fn atom_checks(&self, out: &mut Out, index: usize, entry: &EntryFacts, ids: [&'static str; 6]) {
+        let atom = &entry.atom;
+        out.require(atom.id, ids[0], index, "id");
         out.require(
-            has_link(entry, "self"),
+            entry.has_link(Rel::SelfLink),
             ids[1],
             index,
-            entry,
             "link[@rel='self']",
         );
-        out.require(
-            has_link(entry, "up"),
-            ids[2],
-            index,
-            entry,
-            "link[@rel='up']",
-        );
-        out.require(has_published(meta), ids[3], index, entry, "published");
-        out.require(has_title(meta), ids[4], index, entry, "title");
-        out.require(has_updated(meta), ids[5], index, entry, "updated");
+        out.require(entry.has_link(Rel::Up), ids[2], index, "link[@rel='up']");
+        out.require(atom.published, ids[3], index, "published");
+        out.require(atom.title, ids[4], index, "title");
+        out.require(atom.updated, ids[5], index, "updated");
     }
 
-    /// `count(entries of kind / self links whose href = my self href) = 1`.
+    /// `count(entries of kind / self links whose href = my self href) = 1`, with `selves`
+    /// the self links of that kind counted.
     fn self_unique(
         &self,
         out: &mut Out,
         id: &'static str,
-        test: impl Fn(&Resource) -> bool,
+        selves: &Counts,
         index: usize,
-        entry: &Entry,
+        entry: &EntryFacts,
     ) {
-        let mine: Vec<&str> = hrefs(entry, "self").collect();
-        let ok = self.count_links(test, "self", &mine) == 1;
-        out.require(ok, id, index, entry, "link[@rel='self']");
+        let ok = selves.of(entry.hrefs(Rel::SelfLink)) == 1;
+        out.require(ok, id, index, "link[@rel='self']");
     }
 
     fn fb01(&self, out: &mut Out) {
-        let is_ltp = |r: &Resource| matches!(r, Resource::LocalTimeParameters(_));
-        let is_up = |r: &Resource| matches!(r, Resource::UsagePoint(_));
-        if self.with(is_ltp).next().is_none() {
+        if !self.any(Kinds::LTP) {
             out.push("D136", None, "feed".into());
         }
-        if self.with(is_up).next().is_none() {
+        if !self.any(Kinds::UP) {
             out.push("D006", None, "feed".into());
         }
-        let meta = &self.feed.meta;
+        let feed = &self.facts.feed;
         for (ok, id, path) in [
-            (has_id(meta), "D001", "feed/id"),
-            (has_title(meta), "D002", "feed/title"),
-            (has_updated(meta), "D003", "feed/updated"),
+            (feed.id, "D001", "feed/id"),
+            (feed.title, "D002", "feed/title"),
+            (feed.updated, "D003", "feed/updated"),
         ] {
             if !ok {
                 out.push(id, None, path.into());
             }
         }
-        for (index, entry) in self.entries.iter().enumerate() {
-            out.require(has_id(&entry.meta), "D004", index, entry, "id");
+        for (index, entry) in self.facts.entries.iter().enumerate() {
+            out.require(entry.atom.id, "D004", index, "id");
         }
-        for (index, entry) in self.with(is_ltp) {
+        let ltp_selves = self.counts(Kinds::LTP, Rel::SelfLink);
+        let up_related = self.counts(Kinds::UP, Rel::Related);
+        let up_selves = self.counts(Kinds::UP, Rel::SelfLink);
+        for (index, entry) in self.with(Kinds::LTP) {
             self.atom_checks(
                 out,
                 index,
                 entry,
                 ["D138", "D139", "D140", "D141", "D137", "D142"],
             );
-            self.self_unique(out, "D143", is_ltp, index, entry);
-            let mine: Vec<&str> = hrefs(entry, "self").collect();
-            let ok = self.count_links(is_up, "related", &mine) > 0;
-            out.require(ok, "D135", index, entry, "link[@rel='self']");
+            self.self_unique(out, "D143", &ltp_selves, index, entry);
+            let ok = up_related.of(entry.hrefs(Rel::SelfLink)) > 0;
+            out.require(ok, "D135", index, "link[@rel='self']");
         }
-        for (index, entry) in self.with(is_up) {
-            let kind = entry.content.iter().any(|r| {
-                matches!(r, Resource::UsagePoint(up)
-                    if up.service_category.as_ref().is_some_and(|c| exists(c.kind, &c.unknown_elements, "kind")))
-            });
+        for (index, entry) in self.with(Kinds::UP) {
+            self.locals(out, 1, Kinds::UP, index, entry);
+            let atom = &entry.atom;
+            out.require(atom.id, "D011", index, "id");
             out.require(
-                kind,
-                "D008",
-                index,
-                entry,
-                "content/UsagePoint/ServiceCategory/kind",
-            );
-            out.require(has_id(&entry.meta), "D011", index, entry, "id");
-            out.require(
-                has_link(entry, "related"),
+                entry.has_link(Rel::Related),
                 "D016",
                 index,
-                entry,
                 "link[@rel='related']",
             );
             out.require(
-                has_link(entry, "self"),
+                entry.has_link(Rel::SelfLink),
                 "D013",
                 index,
-                entry,
                 "link[@rel='self']",
             );
-            out.require(
-                has_link(entry, "up"),
-                "D015",
-                index,
-                entry,
-                "link[@rel='up']",
-            );
-            out.require(
-                has_published(&entry.meta),
-                "D009",
-                index,
-                entry,
-                "published",
-            );
-            out.require(has_title(&entry.meta), "D012", index, entry, "title");
-            out.require(has_updated(&entry.meta), "D010", index, entry, "updated");
-            let related: Vec<&str> = hrefs(entry, "related").collect();
-            let ok = self.count_links(is_ltp, "self", &related) == 1;
-            out.require(ok, "D007", index, entry, "link[@rel='related']");
-            self.self_unique(out, "D014", is_up, index, entry);
+            out.require(entry.has_link(Rel::Up), "D015", index, "link[@rel='up']");
+            out.require(atom.published, "D009", index, "published");
+            out.require(atom.title, "D012", index, "title");
+            out.require(atom.updated, "D010", index, "updated");
+            let ok = ltp_selves.of(entry.hrefs(Rel::Related)) == 1;
+            out.require(ok, "D007", index, "link[@rel='related']");
+            self.self_unique(out, "D014", &up_selves, index, entry);
         }
     }
 
     fn fb99(&self, out: &mut Out) {
-        for (index, entry) in self.with(|r| matches!(r, Resource::IntervalBlock(_))) {
-            let ok = blocks_of(entry)
-                .flat_map(|b| b.interval_reading.iter())
-                .flat_map(|r| r.reading_quality.iter())
-                .any(|q| exists(q.quality, &q.unknown_elements, "quality"));
-            out.require(
-                ok,
-                "D047",
-                index,
-                entry,
-                "content/IntervalBlock/IntervalReading/ReadingQuality/quality",
-            );
-        }
-        type Present = fn(&ReadingType) -> bool;
-        let reading_type_fields: [(&str, &str, Present); 5] = [
-            ("D057", "consumptionTier", |r| {
-                exists(r.consumption_tier, &r.unknown_elements, "consumptionTier")
-            }),
-            ("D059", "dataQualifier", |r| {
-                exists(r.data_qualifier, &r.unknown_elements, "dataQualifier")
-            }),
-            ("D060", "defaultQuality", |r| {
-                exists(r.default_quality, &r.unknown_elements, "defaultQuality")
-            }),
-            ("D066", "timeAttribute", |r| {
-                exists(r.time_attribute, &r.unknown_elements, "timeAttribute")
-            }),
-            ("D067", "tou", |r| exists(r.tou, &r.unknown_elements, "tou")),
-        ];
-        for (index, entry) in self.with(|r| matches!(r, Resource::ReadingType(_))) {
-            for (id, field, present) in reading_type_fields {
-                let ok = reading_types_of(entry).any(present);
-                out.require(
-                    ok,
-                    id,
-                    index,
-                    entry,
-                    &format!("content/ReadingType/{field}"),
-                );
+        for phase in [Kinds::IB, Kinds::RT, Kinds::UP] {
+            for (index, entry) in self.with(phase) {
+                self.locals(out, 99, phase, index, entry);
             }
         }
-        for (index, entry) in self.with(|r| matches!(r, Resource::UsagePoint(_))) {
-            let ups: Vec<_> = entry
-                .content
-                .iter()
-                .filter_map(|r| match r {
-                    Resource::UsagePoint(up) => Some(up),
-                    _ => None,
-                })
-                .collect();
-            out.require(
-                ups.iter()
-                    .any(|u| exists(u.role_flags.as_ref(), &u.unknown_elements, "roleFlags")),
-                "D017",
-                index,
-                entry,
-                "content/UsagePoint/roleFlags",
-            );
-            out.require(
-                ups.iter()
-                    .any(|u| exists(u.status, &u.unknown_elements, "status")),
-                "D005",
-                index,
-                entry,
-                "content/UsagePoint/status",
-            );
-        }
+    }
+}
+
+impl Facts {
+    /// Whether some entry holds a resource of `kind`.
+    fn kinds_of_entries(&self, kind: Kinds) -> bool {
+        self.entries.iter().any(|entry| entry.kinds.has(kind))
     }
 }

@@ -38,9 +38,11 @@ pub mod gba;
 pub mod semantic;
 pub mod xsd;
 
-use espi_model::atom::Document;
-use espi_xml::ParsedDocument;
+use espi_model::atom::{Document, Entry};
+use espi_model::resource::Resource;
+use espi_xml::{EntryReader, ParsedDocument, Position, ReaderOptions, RootKind, Span};
 use serde::Serialize;
+use std::io::BufRead;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -225,18 +227,195 @@ pub fn validate_parsed(parsed: &ParsedDocument, claimed: Option<&[u16]>) -> Repo
 /// ElectricPowerQualitySummary. Claimed blocks GBA has no data test for are listed in
 /// [`Report::function_blocks_without_test`].
 pub fn validate(document: &Document, claimed: Option<&[u16]>) -> Report {
-    let blocks = match claimed {
-        Some(blocks) => blocks.to_vec(),
-        None => gba::inferred_function_blocks(document),
-    };
-    let (tested, without): (Vec<u16>, Vec<u16>) = blocks
+    Collector::of_document(document).report(claimed, Vec::new())
+}
+
+/// Validates a document as it is read, in one pass: what [`validate_parsed`] reports
+/// for the same input (the same findings in the same order, at the same lines and
+/// columns), without holding the document. Each entry is checked as it goes by and
+/// only what the rules across entries compare is kept (its links, a few codes, its
+/// IntervalBlocks' intervals: tens of bytes an entry), so memory grows with the
+/// number of entries, not with the readings in them.
+///
+/// Read leniently (the default options) to get the schema-level findings: a strict read
+/// stops at the first deviation with an error. Input that is not well-formed XML is an
+/// error with its position, as for [`espi_xml::read_document_with`].
+///
+/// ```
+/// let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id><title/>
+///   <updated>2024-01-01T00:00:00Z</updated>
+///   <entry><id>urn:uuid:2</id><content><ReadingType xmlns="http://naesb.org/espi">
+///     <powerOfTenMultiplier>kilo</powerOfTenMultiplier></ReadingType></content></entry></feed>"#;
+/// let report = espi_validate::validate_reader(&xml[..], Default::default(), Some(&[1]))?;
+/// let found: Vec<_> = report.findings.iter().map(|f| (f.rule, f.location.line)).collect();
+/// assert_eq!(found, [("S005", Some(4)), ("D136", Some(1)), ("D006", Some(1))]);
+/// # Ok::<(), espi_xml::Error>(())
+/// ```
+pub fn validate_reader<R: BufRead>(
+    reader: R,
+    options: ReaderOptions,
+    claimed: Option<&[u16]>,
+) -> Result<Report, espi_xml::Error> {
+    let mut entries = EntryReader::with_options(reader, options);
+    let mut collector: Option<Collector> = None;
+    let mut schema = Vec::new();
+    // The entry last read and the one before (a diagnostic taken with an entry may
+    // lie at the very end of the previous one): (index, id, span).
+    let mut current: Option<(usize, Option<String>, Span)> = None;
+    let mut previous: Option<(usize, Option<String>, Span)> = None;
+    let mut bare_name = None;
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let root = entries.root();
+        let collector =
+            collector.get_or_insert_with(|| Collector::new(root == Some(RootKind::Feed)));
+        let span = entries.entry_span().unwrap_or_default();
+        if root == Some(RootKind::Resource) {
+            if let Some(resource) = entry.content.first() {
+                bare_name = Some(resource.element_name().1.to_owned());
+                collector.add_bare(resource);
+            }
+        } else {
+            let index = collector.entries.len();
+            collector.add_entry(&entry, Some(span.start));
+            previous = current.take();
+            current = Some((index, entry.meta.id.clone(), span));
+        }
+        let holders = [&current, &previous];
+        for diagnostic in entries.take_diagnostics() {
+            schema.push(stream_finding(
+                root,
+                bare_name.as_deref(),
+                &holders,
+                &diagnostic,
+            ));
+        }
+    }
+    let root = entries.root();
+    let holders = [&current, &previous];
+    for diagnostic in entries.take_diagnostics() {
+        schema.push(stream_finding(
+            root,
+            bare_name.as_deref(),
+            &holders,
+            &diagnostic,
+        ));
+    }
+    let mut collector = collector.unwrap_or_else(|| Collector::new(root == Some(RootKind::Feed)));
+    collector.gba.set_feed(entries.feed());
+    collector.root_position = entries.root_position();
+    Ok(collector.report(claimed, schema))
+}
+
+/// The schema-level finding of a diagnostic met while streaming: in the entry whose
+/// span holds it, if any of `holders` does.
+fn stream_finding(
+    root: Option<RootKind>,
+    bare_name: Option<&str>,
+    holders: &[&Option<(usize, Option<String>, Span)>],
+    diagnostic: &espi_xml::Diagnostic,
+) -> Finding {
+    let holder = holders
         .iter()
-        .partition(|block| gba::FUNCTION_BLOCKS.contains(block));
-    let mut findings = gba::check(document, &tested);
-    findings.extend(semantic::check(document));
-    Report {
-        findings,
-        function_blocks_tested: tested,
-        function_blocks_without_test: without,
+        .filter_map(|holder| holder.as_ref())
+        .find(|(_, _, span)| span.contains(diagnostic.position));
+    let index = holder.map(|(index, _, _)| *index);
+    let path = match (root, index) {
+        (Some(RootKind::Feed), Some(index)) => format!("feed/entry[{}]", index + 1),
+        (Some(RootKind::Entry), _) => "entry".to_owned(),
+        (Some(RootKind::Resource), _) => bare_name.unwrap_or("feed").to_owned(),
+        _ => "feed".to_owned(),
+    };
+    xsd::finding_at(
+        diagnostic,
+        index,
+        holder.and_then(|(_, id, _)| id.clone()),
+        path,
+    )
+}
+
+/// What the checks need of a document, gathered entry by entry, so that a document
+/// read whole and one streamed are checked by the same code.
+pub(crate) struct Collector {
+    pub(crate) gba: gba::Facts,
+    pub(crate) semantic: semantic::Facts,
+    /// Each entry's `atom:id` and, when it was read from input, where its start tag is.
+    entries: Vec<(Option<String>, Option<Position>)>,
+    root_position: Option<Position>,
+}
+
+impl Collector {
+    fn new(is_feed: bool) -> Self {
+        Collector {
+            gba: gba::Facts::new(is_feed),
+            semantic: semantic::Facts::new(is_feed),
+            entries: Vec::new(),
+            root_position: None,
+        }
+    }
+
+    pub(crate) fn of_document(document: &Document) -> Self {
+        let mut collector = Collector::new(matches!(document, Document::Feed(_)));
+        if let Document::Feed(feed) = document {
+            collector.gba.set_feed(&feed.meta);
+        }
+        for entry in document.entries() {
+            collector.add_entry(entry, None);
+        }
+        if let Document::Resource(resource) = document {
+            collector.add_bare(resource);
+        }
+        collector
+    }
+
+    fn add_entry(&mut self, entry: &Entry, start: Option<Position>) {
+        let index = self.entries.len();
+        self.gba.add_entry(entry);
+        self.semantic.add_entry(index, entry);
+        self.entries.push((entry.meta.id.clone(), start));
+    }
+
+    fn add_bare(&mut self, resource: &Resource) {
+        self.gba.add_bare(resource);
+        self.semantic.add_bare(resource);
+    }
+
+    /// Gives each finding its entry's id and, when known, the line and column of its
+    /// entry's start tag (of the root element for findings about the whole document).
+    pub(crate) fn place(&self, findings: &mut [Finding]) {
+        for finding in findings {
+            let location = &mut finding.location;
+            let start = match location.entry_index {
+                Some(index) => self.entries.get(index).and_then(|(id, start)| {
+                    location.entry_id = id.clone();
+                    *start
+                }),
+                None => self.root_position,
+            };
+            if let Some(start) = start {
+                location.line = Some(start.line);
+                location.column = Some(start.column);
+            }
+        }
+    }
+
+    /// The report: `schema` (already placed), GBA's findings, the semantic ones.
+    fn report(mut self, claimed: Option<&[u16]>, mut findings: Vec<Finding>) -> Report {
+        let blocks = match claimed {
+            Some(blocks) => blocks.to_vec(),
+            None => self.gba.inferred_function_blocks(),
+        };
+        let (tested, without): (Vec<u16>, Vec<u16>) = blocks
+            .iter()
+            .partition(|block| gba::FUNCTION_BLOCKS.contains(block));
+        let mut checked = self.gba.check(&tested);
+        checked.extend(self.semantic.finish());
+        self.place(&mut checked);
+        findings.append(&mut checked);
+        Report {
+            findings,
+            function_blocks_tested: tested,
+            function_blocks_without_test: without,
+        }
     }
 }

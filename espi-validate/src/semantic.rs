@@ -84,13 +84,7 @@ fn looks_like_ms(duration: i64) -> bool {
     duration % 1000 == 0 && USUAL_SECONDS.contains(&(duration / 1000))
 }
 
-fn finding(
-    id: &'static str,
-    message: String,
-    entries: &[Entry],
-    index: Option<usize>,
-    path: String,
-) -> Finding {
+fn finding(id: &'static str, message: String, index: Option<usize>, path: String) -> Finding {
     let severity = RULES
         .iter()
         .find(|rule| rule.id == id)
@@ -102,20 +96,11 @@ fn finding(
         message,
         location: FindingLocation {
             entry_index: index,
-            entry_id: index
-                .and_then(|i| entries.get(i))
-                .and_then(|e| e.meta.id.clone()),
+            entry_id: None,
             path,
             line: None,
             column: None,
         },
-    }
-}
-
-fn entry_path(document: &Document, index: usize, rest: &str) -> String {
-    match document {
-        Document::Feed(_) => format!("feed/entry[{}]/{rest}", index + 1),
-        _ => format!("entry/{rest}"),
     }
 }
 
@@ -125,11 +110,45 @@ fn end(interval: &DateTimeInterval) -> Option<i64> {
 
 /// Runs every semantic check.
 pub fn check(document: &Document) -> Vec<Finding> {
-    let entries = document.entries();
-    let mut out = Vec::new();
-    // Blocks grouped by their entry's first up link: (start, end, entry index, block position).
-    let mut groups: BTreeMap<&str, Vec<(i64, i64, usize)>> = BTreeMap::new();
-    for (index, entry) in entries.iter().enumerate() {
+    let mut collector = crate::Collector::of_document(document);
+    let mut findings = collector.semantic.finish();
+    collector.place(&mut findings);
+    findings
+}
+
+/// What the semantic checks need of a document, gathered entry by entry: the findings
+/// about one entry alone as it goes by, and for the checks across entries each
+/// IntervalBlock's interval under its MeterReading and each entry's links.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Facts {
+    /// Whether the root is `atom:feed` (entry paths start `feed/entry[n]`).
+    is_feed: bool,
+    findings: Vec<Finding>,
+    /// Block intervals grouped by their entry's first up link: (start, end, entry index).
+    groups: BTreeMap<String, Vec<(i64, i64, usize)>>,
+    nodes: Vec<LinkNode>,
+}
+
+impl Facts {
+    /// Facts for a document whose root is `atom:feed` (`is_feed`) or not.
+    pub(crate) fn new(is_feed: bool) -> Self {
+        Facts {
+            is_feed,
+            ..Facts::default()
+        }
+    }
+
+    fn entry_path(&self, index: usize, rest: &str) -> String {
+        if self.is_feed {
+            format!("feed/entry[{}]/{rest}", index + 1)
+        } else {
+            format!("entry/{rest}")
+        }
+    }
+
+    /// The next entry, the `index`th.
+    pub(crate) fn add_entry(&mut self, index: usize, entry: &Entry) {
+        self.nodes.push(LinkNode::from_entry(entry));
         let up = entry
             .meta
             .links
@@ -143,20 +162,23 @@ pub fn check(document: &Document) -> Vec<Finding> {
                     if let (Some(up), Some(i)) = (up, interval)
                         && let (Some(start), Some(stop)) = (i.start, end(i))
                     {
-                        groups.entry(up).or_default().push((start, stop, index));
+                        let group = match self.groups.get_mut(up) {
+                            Some(group) => group,
+                            None => self.groups.entry(up.to_owned()).or_default(),
+                        };
+                        group.push((start, stop, index));
                     }
                     if let Some(d) = interval.and_then(|i| i.duration)
                         && looks_like_ms(i64::from(d))
                     {
                         let path =
-                            entry_path(document, index, "content/IntervalBlock/interval/duration");
-                        out.push(finding(
+                            self.entry_path(index, "content/IntervalBlock/interval/duration");
+                        self.findings.push(finding(
                             "V004",
                             format!(
                                 "interval duration {d} s looks like {} s written in milliseconds",
                                 d / 1000
                             ),
-                            entries,
                             Some(index),
                             path,
                         ));
@@ -165,25 +187,34 @@ pub fn check(document: &Document) -> Vec<Finding> {
                         let Some(period) = reading.time_period.as_ref() else {
                             continue;
                         };
-                        let path = entry_path(
-                            document,
+                        let ms = period.duration.filter(|&d| looks_like_ms(i64::from(d)));
+                        let outside = match (interval, period.start, end(period)) {
+                            (Some(i), Some(start), Some(stop)) => match (i.start, end(i)) {
+                                (Some(block_start), Some(block_end))
+                                    if start < block_start || stop > block_end =>
+                                {
+                                    Some((start, stop, block_start, block_end))
+                                }
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        // Most readings are fine: their path is built only when needed.
+                        if ms.is_none() && outside.is_none() {
+                            continue;
+                        }
+                        let path = self.entry_path(
                             index,
                             &format!(
                                 "content/IntervalBlock/IntervalReading[{}]/timePeriod",
                                 n + 1
                             ),
                         );
-                        if let Some(d) = period.duration
-                            && looks_like_ms(i64::from(d))
-                        {
-                            out.push(finding("V004", format!("reading duration {d} s looks like {} s written in milliseconds", d / 1000), entries, Some(index), path.clone()));
+                        if let Some(d) = ms {
+                            self.findings.push(finding("V004", format!("reading duration {d} s looks like {} s written in milliseconds", d / 1000), Some(index), path.clone()));
                         }
-                        if let (Some(i), Some(start), Some(stop)) =
-                            (interval, period.start, end(period))
-                            && let (Some(block_start), Some(block_end)) = (i.start, end(i))
-                            && (start < block_start || stop > block_end)
-                        {
-                            out.push(finding("V003", format!("reading [{start}, {stop}) is outside its block's interval [{block_start}, {block_end})"), entries, Some(index), path));
+                        if let Some((start, stop, block_start, block_end)) = outside {
+                            self.findings.push(finding("V003", format!("reading [{start}, {stop}) is outside its block's interval [{block_start}, {block_end})"), Some(index), path));
                         }
                     }
                 }
@@ -191,15 +222,13 @@ pub fn check(document: &Document) -> Vec<Finding> {
                     if let Some(length) = rt.interval_length
                         && looks_like_ms(i64::from(length))
                     {
-                        let path =
-                            entry_path(document, index, "content/ReadingType/intervalLength");
-                        out.push(finding(
+                        let path = self.entry_path(index, "content/ReadingType/intervalLength");
+                        self.findings.push(finding(
                             "V004",
                             format!(
                                 "intervalLength {length} s looks like {} s written in milliseconds",
                                 length / 1000
                             ),
-                            entries,
                             Some(index),
                             path,
                         ));
@@ -207,49 +236,76 @@ pub fn check(document: &Document) -> Vec<Finding> {
                 }
                 Resource::LocalTimeParameters(parameters) => {
                     for (element, problem) in local_time_problems(parameters) {
-                        let path = entry_path(document, index, &format!("content/{element}"));
-                        out.push(finding("V006", problem, entries, Some(index), path));
+                        let path = self.entry_path(index, &format!("content/{element}"));
+                        self.findings
+                            .push(finding("V006", problem, Some(index), path));
                     }
                 }
                 Resource::Authorization(auth) => {
                     if let Some(expires) = auth.expires_at
                         && expires < YEAR_2000
                     {
-                        let path = entry_path(document, index, "content/Authorization/expires_at");
-                        out.push(finding("V005", format!("expires_at {expires} is before 2000-01-01; it looks like a duration in seconds (expires_in), not a date"), entries, Some(index), path));
+                        let path = self.entry_path(index, "content/Authorization/expires_at");
+                        self.findings.push(finding("V005", format!("expires_at {expires} is before 2000-01-01; it looks like a duration in seconds (expires_in), not a date"), Some(index), path));
                     }
                 }
                 _ => {}
             }
         }
     }
-    if let Document::Resource(resource) = document
-        && let Resource::LocalTimeParameters(parameters) = resource.as_ref()
-    {
-        for (element, problem) in local_time_problems(parameters) {
-            out.push(finding("V006", problem, entries, None, element.to_owned()));
-        }
-    }
-    if let Document::Resource(resource) = document
-        && let Resource::Authorization(auth) = resource.as_ref()
-        && let Some(expires) = auth.expires_at.filter(|e| *e < YEAR_2000)
-    {
-        out.push(finding("V005", format!("expires_at {expires} is before 2000-01-01; it looks like a duration in seconds (expires_in), not a date"), entries, None, "Authorization/expires_at".into()));
-    }
-    out.extend(unresolved_links(document));
-    for (up, mut blocks) in groups {
-        blocks.sort_unstable();
-        for pair in blocks.windows(2) {
-            let ((_, prev_end, prev_index), (start, _, index)) = (pair[0], pair[1]);
-            let path = entry_path(document, index, "content/IntervalBlock/interval");
-            if start < prev_end {
-                out.push(finding("V001", format!("block starting {start} overlaps the block of entry {prev_index} (ends {prev_end}) under {up}"), entries, Some(index), path));
-            } else if start > prev_end {
-                out.push(finding("V002", format!("{} s gap before the block starting {start} (previous block, entry {prev_index}, ends {prev_end}) under {up}", start - prev_end), entries, Some(index), path));
+
+    /// A resource that is the document's root.
+    pub(crate) fn add_bare(&mut self, resource: &Resource) {
+        if let Resource::LocalTimeParameters(parameters) = resource {
+            for (element, problem) in local_time_problems(parameters) {
+                self.findings
+                    .push(finding("V006", problem, None, element.to_owned()));
             }
         }
+        if let Resource::Authorization(auth) = resource
+            && let Some(expires) = auth.expires_at.filter(|e| *e < YEAR_2000)
+        {
+            self.findings.push(finding("V005", format!("expires_at {expires} is before 2000-01-01; it looks like a duration in seconds (expires_in), not a date"), None, "Authorization/expires_at".into()));
+        }
     }
-    out
+
+    /// The findings: those about single entries in document order, then the
+    /// unresolved links, then overlaps and gaps by MeterReading.
+    pub(crate) fn finish(&mut self) -> Vec<Finding> {
+        let mut out = std::mem::take(&mut self.findings);
+        out.extend(self.unresolved_links());
+        for (up, mut blocks) in std::mem::take(&mut self.groups) {
+            blocks.sort_unstable();
+            for pair in blocks.windows(2) {
+                let ((_, prev_end, prev_index), (start, _, index)) = (pair[0], pair[1]);
+                let path = self.entry_path(index, "content/IntervalBlock/interval");
+                if start < prev_end {
+                    out.push(finding("V001", format!("block starting {start} overlaps the block of entry {prev_index} (ends {prev_end}) under {up}"), Some(index), path));
+                } else if start > prev_end {
+                    out.push(finding("V002", format!("{} s gap before the block starting {start} (previous block, entry {prev_index}, ends {prev_end}) under {up}", start - prev_end), Some(index), path));
+                }
+            }
+        }
+        out
+    }
+
+    /// The usage and customer links that do not resolve, where the document holds
+    /// resources of the kind they should reach.
+    fn unresolved_links(&self) -> Vec<Finding> {
+        let nodes = &self.nodes;
+        let present = |kind: ResourceKind| nodes.iter().any(|node| node.kind == kind);
+        let mut problems: Vec<LinkProblem> = link(nodes).problems;
+        problems.extend(link_customer(nodes).problems);
+        problems.sort_by_key(|problem| problem.entry);
+        problems
+            .into_iter()
+            .filter(|problem| present(problem.target))
+            .map(|problem| {
+                let path = self.entry_path(problem.entry, "link");
+                finding("V007", problem.message, Some(problem.entry), path)
+            })
+            .collect()
+    }
 }
 
 /// Two years, one leap and one not: whether a rule's day exists depends on nothing else.
@@ -290,23 +346,4 @@ fn rule_problem(rule: DstRule) -> Option<String> {
             .err()
             .map(|error| format!("DST rule {rule} names no date in {year}: {error}"))
     })
-}
-
-/// The usage and customer links that do not resolve, where the document holds
-/// resources of the kind they should reach.
-fn unresolved_links(document: &Document) -> Vec<Finding> {
-    let entries = document.entries();
-    let nodes: Vec<LinkNode> = entries.iter().map(LinkNode::from_entry).collect();
-    let present = |kind: ResourceKind| nodes.iter().any(|node| node.kind == kind);
-    let mut problems: Vec<LinkProblem> = link(&nodes).problems;
-    problems.extend(link_customer(&nodes).problems);
-    problems.sort_by_key(|problem| problem.entry);
-    problems
-        .into_iter()
-        .filter(|problem| present(problem.target))
-        .map(|problem| {
-            let path = entry_path(document, problem.entry, "link");
-            finding("V007", problem.message, entries, Some(problem.entry), path)
-        })
-        .collect()
 }

@@ -105,6 +105,21 @@ fn finding(parsed: &ParsedDocument, diagnostic: &Diagnostic) -> Finding {
         (Document::Entry(_), _) => "entry".to_owned(),
         (Document::Resource(resource), _) => resource.element_name().1.to_owned(),
     };
+    finding_at(
+        diagnostic,
+        index,
+        index.and_then(|index| entries[index].meta.id.clone()),
+        path,
+    )
+}
+
+/// The finding of a diagnostic in entry `index` (with `entry_id`) at element `path`.
+pub(crate) fn finding_at(
+    diagnostic: &Diagnostic,
+    index: Option<usize>,
+    entry_id: Option<String>,
+    path: String,
+) -> Finding {
     Finding {
         rule: rule_id(diagnostic.kind),
         function_block: None,
@@ -112,7 +127,7 @@ fn finding(parsed: &ParsedDocument, diagnostic: &Diagnostic) -> Finding {
         message: diagnostic.message.clone(),
         location: FindingLocation {
             entry_index: index,
-            entry_id: index.and_then(|index| entries[index].meta.id.clone()),
+            entry_id,
             path,
             line: Some(diagnostic.position.line),
             column: Some(diagnostic.position.column),

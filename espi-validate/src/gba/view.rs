@@ -17,19 +17,6 @@ pub(super) fn is_summary(resource: &Resource) -> bool {
     )
 }
 
-pub(super) fn hrefs<'a>(entry: &'a Entry, rel: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    entry
-        .meta
-        .links
-        .iter()
-        .filter(move |link| link.rel.as_deref() == Some(rel))
-        .map(|link| link.href.as_str())
-}
-
-pub(super) fn has_link(entry: &Entry, rel: &str) -> bool {
-    hrefs(entry, rel).next().is_some()
-}
-
 /// Whether the interval has a `start` element.
 pub(super) fn has_start(interval: &DateTimeInterval) -> bool {
     exists(interval.start, &interval.unknown_elements, "start")
@@ -128,6 +115,7 @@ pub(super) fn summary_view(resource: &Resource) -> Option<SummaryView<'_>> {
 pub(super) type RtTest = fn(&RtCodes) -> bool;
 
 /// The numbers XPath reads from a ReadingType's codes.
+#[derive(Debug, Clone)]
 pub(super) struct RtCodes {
     pub(super) acc: Numbers,
     pub(super) commodity: Numbers,
@@ -145,14 +133,6 @@ pub(super) fn rt_codes(rt: &ReadingType) -> RtCodes {
         kind: Numbers::of(rt.kind, raw, "kind"),
         uom: Numbers::of(rt.uom, raw, "uom"),
     }
-}
-
-/// XPath `UsagePoint[ServiceCategory/kind = service]`.
-pub(super) fn is_service(resource: &Resource, service: i64) -> bool {
-    matches!(resource, Resource::UsagePoint(up)
-    if up.service_category.as_ref().is_some_and(|category| {
-        Numbers::of(category.kind, &category.unknown_elements, "kind").is(service)
-    }))
 }
 
 /// Whether the feed or entry has an `atom:id`.
