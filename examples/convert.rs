@@ -37,7 +37,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: convert --to xml|csv|json [--strict] [--indent] FILE [OUT]";
+const USAGE: &str =
+    "usage: convert --to xml|csv|json [--strict] [--indent] [--threads N] FILE [OUT]";
 
 /// Inputs smaller than this convert too fast for a progress bar to help.
 const PROGRESS_MIN_BYTES: u64 = 16 * 1024 * 1024;
@@ -63,6 +64,8 @@ struct Arguments {
     format: Format,
     mode: Mode,
     indent: bool,
+    /// Decoding threads (`espi_xml::ReaderOptions::threads`).
+    threads: usize,
     input: String,
     output: Option<String>,
 }
@@ -74,7 +77,7 @@ fn run() -> Result<(), String> {
     };
     let input = open_input(&arguments.input)?;
     let output = create_output(arguments.output.as_deref())?;
-    let options = ReaderOptions::with_mode(arguments.mode);
+    let options = ReaderOptions::with_mode(arguments.mode).with_threads(arguments.threads);
     let name = &arguments.input;
     match arguments.format {
         Format::Xml => convert_xml(input, output, options, arguments.indent, name),
@@ -89,6 +92,7 @@ fn parse_arguments() -> Result<Option<Arguments>, String> {
     let mut format = None;
     let mut mode = Mode::Lenient;
     let mut indent = false;
+    let mut threads = 1;
     let mut paths = Vec::new();
     let mut arguments = std::env::args().skip(1);
     while let Some(argument) = arguments.next() {
@@ -96,6 +100,10 @@ fn parse_arguments() -> Result<Option<Arguments>, String> {
             "--to" => format = arguments.next(),
             "--strict" => mode = Mode::Strict,
             "--indent" => indent = true,
+            "--threads" => match arguments.next().and_then(|n| n.parse().ok()) {
+                Some(n) => threads = n,
+                None => return Err(format!("--threads needs a number\n{USAGE}")),
+            },
             "-h" | "--help" => return Ok(None),
             _ if argument.starts_with("--") => {
                 return Err(format!("unknown option {argument}\n{USAGE}"));
@@ -118,6 +126,7 @@ fn parse_arguments() -> Result<Option<Arguments>, String> {
         format,
         mode,
         indent,
+        threads,
         input,
         output,
     }))

@@ -40,6 +40,7 @@ impl Ns {
 pub(crate) const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
+#[derive(Clone)]
 struct Binding {
     /// The prefix, empty for the default namespace.
     prefix: Box<str>,
@@ -63,7 +64,7 @@ pub(crate) enum Resolved<'a> {
 }
 
 /// The bindings in scope, innermost last.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Namespaces {
     bindings: Vec<Binding>,
     depth: u32,

@@ -76,6 +76,33 @@ impl<R> LineCounter<R> {
         }
     }
 
+    /// A counter whose first byte is at `at` in the document (a piece of it decoded apart).
+    pub(crate) fn starting_at(inner: R, at: Position) -> Self {
+        let mut counter = LineCounter::new(inner);
+        counter.jump(at);
+        counter
+    }
+
+    /// The next byte handed out is at `at`: the bytes between were read by someone
+    /// else (the parallel reader's splitter), or are handed out again.
+    pub(crate) fn jump(&mut self, at: Position) {
+        self.consumed = at.offset;
+        self.scanned = at.offset;
+        self.newlines = at.line.saturating_sub(1);
+        self.line_start = at.offset.saturating_sub(at.column.saturating_sub(1));
+        self.pending.clear();
+        self.event_start = at.offset;
+        self.fresh = true;
+        self.stop = u64::MAX;
+        self.entry_stop = u64::MAX;
+        self.hard_stop = self.document_stop;
+    }
+
+    /// The input below the counter.
+    pub(crate) fn inner_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     /// Applies the reader's limits on text, markup and the whole input.
     pub(crate) fn set_limits(&mut self, limits: &ReaderLimits) {
         self.text_budget = limits.text_budget();

@@ -18,11 +18,34 @@ pub(crate) struct Source<R> {
     /// The last event was an empty element or an end tag: its scope ends before the next event.
     pop_pending: bool,
     limits: ReaderLimits,
+    /// The document offset of quick-xml's offset 0: quick-xml counts the bytes it has
+    /// read itself, which differs from the document's offsets once the source has
+    /// resumed elsewhere ([`Source::resume`], [`Source::jump`]).
+    offset_base: u64,
 }
 
 impl<R: BufRead> Source<R> {
     pub(crate) fn new(input: R, limits: ReaderLimits) -> Self {
-        let mut counter = LineCounter::new(input);
+        Self::over(LineCounter::new(input), limits, Namespaces::default(), 0)
+    }
+
+    /// A source over a piece of a document that starts at `at` with `namespaces` in scope.
+    pub(crate) fn resume(
+        input: R,
+        limits: ReaderLimits,
+        at: Position,
+        namespaces: Namespaces,
+    ) -> Self {
+        let counter = LineCounter::starting_at(input, at);
+        Self::over(counter, limits, namespaces, at.offset)
+    }
+
+    fn over(
+        mut counter: LineCounter<R>,
+        limits: ReaderLimits,
+        namespaces: Namespaces,
+        offset_base: u64,
+    ) -> Self {
         counter.set_limits(&limits);
         let mut reader = Reader::from_reader(counter);
         let config = reader.config_mut();
@@ -30,10 +53,32 @@ impl<R: BufRead> Source<R> {
         config.expand_empty_elements = false;
         Source {
             reader,
-            namespaces: Namespaces::default(),
+            namespaces,
             pop_pending: false,
             limits,
+            offset_base,
         }
+    }
+
+    /// The namespaces in scope between events (after the last element's scope ended).
+    pub(crate) fn scope(&self) -> Namespaces {
+        let mut namespaces = self.namespaces.clone();
+        if self.pop_pending {
+            namespaces.pop();
+        }
+        namespaces
+    }
+
+    /// The input below the line counter, where the bytes not yet read are.
+    pub(crate) fn input_mut(&mut self) -> &mut R {
+        self.reader.get_mut().inner_mut()
+    }
+
+    /// Continues at `at`: the bytes since the last event were read past by someone else,
+    /// who put back into the input the ones from `at` on.
+    pub(crate) fn jump(&mut self, at: Position) {
+        self.reader.get_mut().jump(at);
+        self.offset_base = at.offset.wrapping_sub(self.reader.buffer_position());
     }
 
     /// Refuses input that is not UTF-8 (quick-xml is built without its `encoding`
@@ -236,7 +281,7 @@ impl<R: BufRead> Source<R> {
                 position: self
                     .reader
                     .get_ref()
-                    .position_of(self.reader.error_position()),
+                    .position_of(self.offset_base.wrapping_add(self.reader.error_position())),
                 message: other.to_string(),
             },
         }

@@ -12,6 +12,7 @@
 mod atom;
 mod cursor;
 mod element;
+mod parallel;
 mod raw;
 
 use crate::error::{Diagnostic, Error};
@@ -21,6 +22,7 @@ use crate::position::Position;
 use crate::source::Source;
 use cursor::{Inner, NameBuf, Step};
 use espi_model::atom::{Entry, Metadata};
+use parallel::{Parallel, Progress, Resumable};
 use std::io::BufRead;
 
 /// How strictly to read.
@@ -33,19 +35,21 @@ pub enum Mode {
     Strict,
 }
 
-/// Reader settings: the mode and the [`ReaderLimits`]. Build them with the constructors and
-/// the `with_` setters (more settings may join).
+/// Reader settings: the mode, the [`ReaderLimits`] and the decoding threads. Build them
+/// with the constructors and the `with_` setters (more settings may join).
 ///
 /// ```
 /// use espi_xml::{ReaderLimits, Mode, ReaderOptions};
 /// assert_eq!(ReaderOptions::strict().mode, Mode::Strict);
 /// assert_eq!(ReaderOptions::default().mode, Mode::Lenient);
 /// assert_eq!(ReaderOptions::default().limits, ReaderLimits::default());
+/// assert_eq!(ReaderOptions::default().threads, 1);
 /// let options = ReaderOptions::lenient()
-///     .with_limits(ReaderLimits::default().with_max_text_size(4096).with_max_depth(32));
+///     .with_limits(ReaderLimits::default().with_max_text_size(4096).with_max_depth(32))
+///     .with_threads(4);
 /// assert_eq!(options.limits.max_depth, 32);
 /// ```
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct ReaderOptions {
     /// Lenient (default) or strict.
@@ -53,15 +57,36 @@ pub struct ReaderOptions {
     /// Bounds on depth and sizes ([`ReaderLimits::default`] unless set): exceeding one is an
     /// [`Error::Limit`], in both modes.
     pub limits: ReaderLimits,
+    /// Threads that decode a feed's entries: 1 (the default; 0 is taken as 1) decodes on
+    /// the caller's thread and starts none. With more, the reader starts that many
+    /// worker threads when the first entry of a feed has been read, cuts the bytes that
+    /// follow at entry boundaries on the caller's thread and decodes the entries on the
+    /// workers, a bounded number of them ahead; entries, diagnostics and their positions,
+    /// and errors come out exactly as with one thread, in document order. Worth it on
+    /// large feeds; the threads end when the reader is dropped.
+    pub threads: usize,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        Self::with_mode(Mode::default())
+    }
 }
 
 impl ReaderOptions {
-    /// Settings for `mode`, with the default limits.
+    /// Settings for `mode`, with the default limits, on one thread.
     pub fn with_mode(mode: Mode) -> Self {
         ReaderOptions {
             mode,
             limits: ReaderLimits::default(),
+            threads: 1,
         }
+    }
+
+    /// These settings with `threads` decoding threads (see [`ReaderOptions::threads`]).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
     }
 
     /// Lenient reading (the default).
@@ -116,7 +141,9 @@ enum State {
 /// assert_eq!(reader.feed().id.as_deref(), Some("urn:uuid:1"));
 /// ```
 pub struct EntryReader<R: BufRead> {
-    inner: Inner<R>,
+    inner: Inner<Resumable<R>>,
+    /// The worker threads, when more than one thread decodes.
+    parallel: Option<Parallel>,
     state: State,
     root: Option<RootKind>,
     feed: Metadata,
@@ -151,9 +178,10 @@ impl<R: BufRead> EntryReader<R> {
 
     /// A reader with the given options.
     pub fn with_options(reader: R, options: ReaderOptions) -> Self {
-        let xml = Source::new(reader, options.limits);
+        let xml = Source::new(Resumable::new(reader), options.limits);
         EntryReader {
             inner: Inner::new(xml, options.mode),
+            parallel: (options.threads > 1).then(|| Parallel::new(options)),
             state: State::Prolog,
             root: None,
             feed: Metadata::default(),
@@ -216,7 +244,7 @@ impl<R: BufRead> EntryReader<R> {
                     }
                 }
                 State::InFeed => {
-                    if let Some(entry) = self.next_feed_entry()? {
+                    if let Some(entry) = self.next_in_feed()? {
                         return Ok(Some(entry));
                     }
                 }
@@ -290,6 +318,33 @@ impl<R: BufRead> EntryReader<R> {
                 }))
             }
         }
+    }
+
+    /// The next entry of the feed, decoded by the workers when they can, else by
+    /// [`EntryReader::next_feed_entry`]; `None` at the feed's end.
+    fn next_in_feed(&mut self) -> Result<Option<Entry>, Error> {
+        if let Some(parallel) = &mut self.parallel {
+            loop {
+                if let Some(decoded) = parallel.ready.pop_front() {
+                    self.inner.diagnostics.extend(decoded.diagnostics);
+                    self.last_span = Some(decoded.span);
+                    return Ok(Some(decoded.entry));
+                }
+                match parallel.advance(self.inner.xml.input_mut())? {
+                    Progress::Ready => {}
+                    // The entries decoded before `at` are yielded first.
+                    Progress::ResumeAt(at) => self.inner.xml.jump(at),
+                    Progress::Idle => break,
+                }
+            }
+        }
+        let entry = self.next_feed_entry()?;
+        if entry.is_some()
+            && let Some(parallel) = &mut self.parallel
+        {
+            parallel.arm(self.inner.position(), self.inner.xml.scope());
+        }
+        Ok(entry)
     }
 
     /// Reads feed metadata up to the next entry and returns it; `None` at the feed's end.
