@@ -6,7 +6,8 @@
 //! number of entries by a few dozen bytes each, not with the file.
 
 use super::view::*;
-use super::xpath::{Numbers, exists};
+use super::xpath::{Numbers, exists, texts};
+use espi_model::interval::DateTimeInterval;
 use espi_model::atom::{Entry, Metadata};
 use espi_model::interval_block::IntervalBlock;
 use espi_model::quality_summary::ElectricPowerQualitySummary;
@@ -122,6 +123,21 @@ impl StartText {
     }
 }
 
+/// The interval's `start` strings as [`StartText`]s: the typed start without making its
+/// text (this runs for every reading), then those kept raw.
+fn start_keys(interval: &DateTimeInterval) -> impl Iterator<Item = StartText> {
+    let raw = if interval.unknown_elements.is_empty() {
+        Vec::new()
+    } else {
+        texts(None::<i64>, &interval.unknown_elements, "start")
+    };
+    interval
+        .start
+        .map(StartText::Number)
+        .into_iter()
+        .chain(raw.into_iter().map(StartText::of))
+}
+
 /// What the assertions need of one entry.
 #[derive(Debug, Clone, Default)]
 pub(super) struct EntryFacts {
@@ -232,8 +248,7 @@ impl Facts {
                     let starts: Vec<StartText> = block
                         .interval
                         .iter()
-                        .flat_map(start_texts)
-                        .map(StartText::of)
+                        .flat_map(start_keys)
                         .collect();
                     facts.block_starts.push(starts.into_boxed_slice());
                 }
@@ -248,9 +263,9 @@ impl Facts {
 /// `IntervalReading[timePeriod/start = preceding-sibling::IntervalReading/timePeriod/start]`,
 /// as strings.
 fn repeats_a_reading_start(block: &IntervalBlock) -> bool {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<StartText> = HashSet::new();
     block.interval_reading.iter().any(|reading| {
-        let starts: Vec<String> = reading.time_period.iter().flat_map(start_texts).collect();
+        let starts: Vec<StartText> = reading.time_period.iter().flat_map(start_keys).collect();
         let repeated = starts.iter().any(|start| seen.contains(start));
         seen.extend(starts);
         repeated
@@ -353,9 +368,9 @@ fn interval_block_checks(entry: &Entry, out: &mut Locals) {
         "content/IntervalBlock/interval/start",
     );
     // `interval/start = IntervalReading/timePeriod/start`: some string equal.
-    let starts: HashSet<String> = periods().flat_map(start_texts).collect();
+    let starts: HashSet<StartText> = periods().flat_map(start_keys).collect();
     let ok = intervals()
-        .flat_map(start_texts)
+        .flat_map(start_keys)
         .any(|s| starts.contains(&s));
     out.require(ok, 4, ib, "D042", "content/IntervalBlock/interval/start");
     out.require(

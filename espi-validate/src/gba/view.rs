@@ -2,7 +2,7 @@
 //! or kept as raw XML when its text did not parse), an entry's links, and the views of
 //! usage summaries and ReadingType codes the Function Block tests share.
 
-use super::xpath::{Numbers, atom_exists, exists, texts};
+use super::xpath::{Numbers, atom_exists, exists};
 use espi_model::atom::Metadata;
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::IntervalBlock;
@@ -25,11 +25,6 @@ pub(super) fn has_start(interval: &DateTimeInterval) -> bool {
 /// Whether the interval has a `duration` element.
 pub(super) fn has_duration(interval: &DateTimeInterval) -> bool {
     exists(interval.duration, &interval.unknown_elements, "duration")
-}
-
-/// The string values of the interval's `start` elements.
-pub(super) fn start_texts(interval: &DateTimeInterval) -> Vec<String> {
-    texts(interval.start, &interval.unknown_elements, "start")
 }
 
 /// Whether the measurement has a `powerOfTenMultiplier` element.
