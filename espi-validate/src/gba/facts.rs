@@ -7,8 +7,8 @@
 
 use super::view::*;
 use super::xpath::{Numbers, exists, texts};
-use espi_model::interval::DateTimeInterval;
 use espi_model::atom::{Entry, Metadata};
+use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::IntervalBlock;
 use espi_model::quality_summary::ElectricPowerQualitySummary;
 use espi_model::reading_type::ReadingType;
@@ -245,11 +245,8 @@ impl Facts {
                 }
                 Resource::IntervalBlock(block) => {
                     facts.repeated_reading |= repeats_a_reading_start(block);
-                    let starts: Vec<StartText> = block
-                        .interval
-                        .iter()
-                        .flat_map(start_keys)
-                        .collect();
+                    let starts: Vec<StartText> =
+                        block.interval.iter().flat_map(start_keys).collect();
                     facts.block_starts.push(starts.into_boxed_slice());
                 }
                 _ => {}
