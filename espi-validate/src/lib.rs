@@ -264,43 +264,35 @@ pub fn validate_reader<R: BufRead>(
     let mut current: Option<(usize, Option<String>, Span)> = None;
     let mut previous: Option<(usize, Option<String>, Span)> = None;
     let mut bare_name = None;
-    while let Some(entry) = entries.next() {
-        let entry = entry?;
+    loop {
+        let next = entries.next().transpose()?;
         let root = entries.root();
-        let collector =
-            collector.get_or_insert_with(|| Collector::new(root == Some(RootKind::Feed)));
-        let span = entries.entry_span().unwrap_or_default();
-        if root == Some(RootKind::Resource) {
-            if let Some(resource) = entry.content.first() {
-                bare_name = Some(resource.element_name().1.to_owned());
-                collector.add_bare(resource);
+        if let Some(entry) = &next {
+            let collector =
+                collector.get_or_insert_with(|| Collector::new(root == Some(RootKind::Feed)));
+            let span = entries.entry_span().unwrap_or_default();
+            if root == Some(RootKind::Resource) {
+                if let Some(resource) = entry.content.first() {
+                    bare_name = Some(resource.element_name().1.to_owned());
+                    collector.add_bare(resource);
+                }
+            } else {
+                let index = collector.entries.len();
+                collector.add_entry(entry, Some(span.start));
+                previous = current.take();
+                current = Some((index, entry.meta.id.clone(), span));
             }
-        } else {
-            let index = collector.entries.len();
-            collector.add_entry(&entry, Some(span.start));
-            previous = current.take();
-            current = Some((index, entry.meta.id.clone(), span));
         }
         let holders = [&current, &previous];
         for diagnostic in entries.take_diagnostics() {
-            schema.push(stream_finding(
-                root,
-                bare_name.as_deref(),
-                &holders,
-                &diagnostic,
-            ));
+            let finding = stream_finding(root, bare_name.as_deref(), &holders, &diagnostic);
+            schema.push(finding);
+        }
+        if next.is_none() {
+            break;
         }
     }
     let root = entries.root();
-    let holders = [&current, &previous];
-    for diagnostic in entries.take_diagnostics() {
-        schema.push(stream_finding(
-            root,
-            bare_name.as_deref(),
-            &holders,
-            &diagnostic,
-        ));
-    }
     let mut collector = collector.unwrap_or_else(|| Collector::new(root == Some(RootKind::Feed)));
     collector.gba.set_feed(entries.feed());
     collector.root_position = entries.root_position();

@@ -192,43 +192,33 @@ fn best_of(runs: usize, mut run: impl FnMut() -> Duration) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-fn bare_loop_042(file: &Path) -> Duration {
-    use quick_xml::events::Event;
-    let input = BufReader::with_capacity(256 * 1024, File::open(file).expect("input"));
-    let started = Instant::now();
-    let mut reader = quick_xml::Reader::from_reader(input);
-    let mut buf = Vec::with_capacity(8 * 1024);
-    let mut starts = 0u64;
-    loop {
-        match reader.read_event_into(&mut buf).expect("well-formed input") {
-            Event::Start(_) => starts += 1,
-            Event::Eof => break,
-            _ => {}
+/// A bare `Reader` event loop of one quick-xml version over the file, counting start
+/// tags: the same code for both versions, whose types differ.
+macro_rules! bare_loop {
+    ($name:ident, $quick_xml:ident) => {
+        fn $name(file: &Path) -> Duration {
+            use $quick_xml::events::Event;
+            let input = BufReader::with_capacity(256 * 1024, File::open(file).expect("input"));
+            let started = Instant::now();
+            let mut reader = $quick_xml::Reader::from_reader(input);
+            let mut buf = Vec::with_capacity(8 * 1024);
+            let mut starts = 0u64;
+            loop {
+                match reader.read_event_into(&mut buf).expect("well-formed input") {
+                    Event::Start(_) => starts += 1,
+                    Event::Eof => break,
+                    _ => {}
+                }
+                buf.clear();
+            }
+            std::hint::black_box(starts);
+            started.elapsed()
         }
-        buf.clear();
-    }
-    std::hint::black_box(starts);
-    started.elapsed()
+    };
 }
 
-fn bare_loop_038(file: &Path) -> Duration {
-    use quick_xml_038::events::Event;
-    let input = BufReader::with_capacity(256 * 1024, File::open(file).expect("input"));
-    let started = Instant::now();
-    let mut reader = quick_xml_038::Reader::from_reader(input);
-    let mut buf = Vec::with_capacity(8 * 1024);
-    let mut starts = 0u64;
-    loop {
-        match reader.read_event_into(&mut buf).expect("well-formed input") {
-            Event::Start(_) => starts += 1,
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    std::hint::black_box(starts);
-    started.elapsed()
-}
+bare_loop!(bare_loop_042, quick_xml);
+bare_loop!(bare_loop_038, quick_xml_038);
 
 /// Runs a tool once: (wall seconds, peak RSS in KiB).
 fn run_tool(template: &str, file: &Path, threads: usize, out: &Path) -> Result<(f64, u64), String> {

@@ -268,12 +268,17 @@ impl<R: BufRead> BufRead for LineCounter<R> {
 
 impl<R: BufRead> io::Read for LineCounter<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let amount = available.len().min(out.len());
-        out[..amount].copy_from_slice(&available[..amount]);
-        self.consume(amount);
-        Ok(amount)
+        read_buffered(self, out)
     }
+}
+
+/// `Read::read` for a reader whose bytes are read through its `BufRead` side.
+pub(crate) fn read_buffered(input: &mut impl BufRead, out: &mut [u8]) -> io::Result<usize> {
+    let available = input.fill_buf()?;
+    let amount = available.len().min(out.len());
+    out[..amount].copy_from_slice(&available[..amount]);
+    input.consume(amount);
+    Ok(amount)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use super::ReaderOptions;
 use super::cursor::{Inner, NameBuf, Step};
 use crate::error::Diagnostic;
 use crate::namespace::{Namespaces, Ns};
-use crate::position::Position;
+use crate::position::{Position, read_buffered};
 use crate::reader::Span;
 use crate::source::Source;
 use espi_model::atom::Entry;
@@ -87,11 +87,7 @@ impl<R: BufRead> BufRead for Resumable<R> {
 
 impl<R: BufRead> Read for Resumable<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let amount = available.len().min(out.len());
-        out[..amount].copy_from_slice(&available[..amount]);
-        self.consume(amount);
-        Ok(amount)
+        read_buffered(self, out)
     }
 }
 
