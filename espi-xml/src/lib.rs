@@ -4,6 +4,8 @@
 //!   whose memory does not grow with the file. Names are matched by namespace URI and
 //!   local name; lenient mode (the default) reports every accepted deviation as a
 //!   [`Diagnostic`] with line and column, strict mode rejects what the schemas reject.
+//! - [`ReaderOptions::threads`]: a feed's entries decoded on several threads, with the
+//!   same results as on one.
 //! - [`read_document`]: a whole document, with the usage tree linked; [`read_facts`]:
 //!   the facts of a document (counts, totals, linked tree) in one streaming pass.
 //! - [`Writer`]: schema-valid ESPI in schema element order, namespaces declared once.

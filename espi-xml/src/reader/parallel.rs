@@ -27,6 +27,7 @@ use espi_model::atom::Entry;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufRead, Read};
 use std::ops::Range;
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -327,9 +328,15 @@ fn work(queue: &Mutex<Receiver<Job>>, done: &Sender<Done>, options: ReaderOption
         let Ok(job) = job else { return };
         let mut decoded = Vec::with_capacity(job.pieces.len());
         for (range, at) in &job.pieces {
-            match decode_piece(&job.bytes[range.clone()], *at, &job.namespaces, options) {
-                Some(entry) => decoded.push(entry),
-                None => break,
+            // A panic would be a bug; caught, it leaves the piece to the sequential reader
+            // instead of leaving the caller waiting for a result that never comes.
+            let piece = &job.bytes[range.clone()];
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                decode_piece(piece, *at, &job.namespaces, options)
+            }));
+            match result {
+                Ok(Some(entry)) => decoded.push(entry),
+                _ => break,
             }
         }
         if done
