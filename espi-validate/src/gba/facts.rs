@@ -3,7 +3,8 @@
 //! the failures of the assertions that read only the entry's own content, and the few
 //! values the assertions across entries compare (ReadingType codes, service kinds,
 //! IntervalBlock starts). An entry's readings are not kept, so memory grows with the
-//! number of entries by a few dozen bytes each, not with the file.
+//! number of entries (a few hundred bytes each, most of it a new href), not with the
+//! readings in them.
 
 use super::view::*;
 use super::xpath::{Numbers, exists, texts};
