@@ -2,12 +2,13 @@
 //! column holding the deviation, and a summary line per file.
 
 use espi_validate::{Report, Severity};
-use espi_xml::{ParsedDocument, ReaderOptions};
+use espi_xml::ReaderOptions;
 use std::io::BufRead;
 
-/// Reads `input` (named `name` in messages) leniently and validates it: GBA's data
+/// Validates `input` (named `name` in messages) in one streaming pass: GBA's data
 /// tests of `function_blocks` (or of those inferred from what the file holds) and the
-/// semantic checks, with each finding's line and column.
+/// semantic checks, with each finding's line and column. Memory does not grow with the
+/// readings ([`espi_validate::validate_reader`]).
 ///
 /// # Errors
 ///
@@ -18,12 +19,12 @@ pub fn validate(
     reader: ReaderOptions,
     function_blocks: Option<&[u16]>,
 ) -> Result<Report, crate::Error> {
-    let parsed: ParsedDocument =
-        espi_xml::read_document_with(input, reader).map_err(|source| crate::Error::Read {
+    espi_validate::validate_reader(input, reader, function_blocks).map_err(|source| {
+        crate::Error::Read {
             name: name.to_owned(),
             source,
-        })?;
-    Ok(espi_validate::validate_parsed(&parsed, function_blocks))
+        }
+    })
 }
 
 /// One `file:line:col: severity rule-id message (at path)` line per finding (`file:`

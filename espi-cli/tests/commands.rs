@@ -254,3 +254,39 @@ fn help_names_every_subcommand_and_the_exit_codes() {
     }
     assert!(stdout_of(&["--version"]).starts_with("espi "));
 }
+
+/// `--threads` changes how fast, never what: inspect, convert to CSV and validate print
+/// the same bytes with one thread and with four, on a generated 3 MB feed (enough
+/// entries for the workers to take part) and on every well-formed sample, lenient
+/// deviations and unlinked blocks included.
+#[test]
+fn output_is_the_same_with_one_thread_and_four() {
+    let scratch = tempfile::tempdir().expect("a temporary directory");
+    let generated = scratch.path().join("generated.xml");
+    let generated = generated.to_str().expect("a UTF-8 path");
+    run(&["generate", "--size-mb", "3", generated]);
+    let mut files = vec![generated.to_owned()];
+    if let Some(testdata) = testdata() {
+        files.extend(
+            expected(&testdata)
+                .into_iter()
+                .filter(|(_, facts)| facts["well_formed"] == Value::Bool(true))
+                .map(|(name, _)| sample(&testdata, &name)),
+        );
+    }
+    for file in &files {
+        for command in [
+            &["inspect", "--json"][..],
+            &["convert", "--to", "csv"],
+            &["validate", "--format", "json"],
+        ] {
+            let with = |threads: &str| {
+                let mut arguments = command.to_vec();
+                arguments.extend(["--threads", threads, file.as_str()]);
+                let output = run(&arguments);
+                (output.status.code(), output.stdout, output.stderr)
+            };
+            assert_eq!(with("1"), with("4"), "espi {command:?} {file}");
+        }
+    }
+}

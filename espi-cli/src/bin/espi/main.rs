@@ -146,6 +146,17 @@ struct ReadArgs {
     /// each deviation.
     #[arg(long)]
     strict: bool,
+    /// Decode the feed's entries on N threads (default: one per core). The output is the
+    /// same for every N, in the file's order, with the same positions in messages.
+    #[arg(long, value_name = "N", default_value_t = all_cores(), value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: u16,
+}
+
+/// One thread per core, as far as the operating system tells.
+fn all_cores() -> u16 {
+    std::thread::available_parallelism().map_or(1, |cores| {
+        u16::try_from(cores.get()).unwrap_or(256).min(256)
+    })
 }
 
 impl ReadArgs {
@@ -155,6 +166,7 @@ impl ReadArgs {
         } else {
             Mode::Lenient
         })
+        .with_threads(usize::from(self.threads))
     }
 }
 
