@@ -3,7 +3,7 @@
 //! `validate`, each on 1 and 2 (or the listed) decoding threads.
 //!
 //! ```text
-//! cargo build --release --example inspect --example convert --example validate
+//! cargo build --release -p espi-cli
 //! cargo run --release -p espi-xml --example file_tools_bench -- [--size-mb 54 | --file PATH]
 //!     [--runs 3] [--threads 1,2] [--tool NAME='COMMAND']...
 //! ```
@@ -15,9 +15,9 @@
 //! as its own process `--runs` times; the best wall time counts, and peak RSS is the
 //! largest `ru_maxrss` that `wait4` reported. A tool's command is a template: words split
 //! on spaces, with `{file}`, `{threads}` and `{out}` (a scratch output path) replaced.
-//! The defaults run the root package's examples from this binary's directory, e.g.
-//! `--tool inspect='target/release/examples/inspect --json --threads {threads} {file}'`;
-//! point them at the `espi` binary once it exists. The load average is printed before
+//! The defaults run the `espi` command built beside this example, e.g.
+//! `--tool inspect='target/release/espi inspect --json --threads {threads} {file}'`.
+//! The load average is printed before
 //! and after: on a shared machine only the ratios of one run mean much.
 
 use std::fs::File;
@@ -48,30 +48,26 @@ fn run() -> Result<(), String> {
     let mut file: Option<PathBuf> = None;
     let mut runs = 3usize;
     let mut threads = vec![1usize, 2];
-    let examples = std::env::current_exe()
+    // This example is target/<profile>/examples/file_tools_bench; espi is in
+    // target/<profile>.
+    let espi = std::env::current_exe()
         .map_err(|error| error.to_string())?
         .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let example = |name: &str| examples.join(name).display().to_string();
+        .and_then(Path::parent)
+        .map(|profile| profile.join("espi").display().to_string())
+        .unwrap_or_else(|| "espi".to_owned());
     let mut tools = vec![
         Tool {
             name: "inspect --json".into(),
-            command: format!(
-                "{} --json --threads {{threads}} {{file}}",
-                example("inspect")
-            ),
+            command: format!("{espi} inspect --json --threads {{threads}} {{file}}"),
         },
         Tool {
             name: "convert --to csv".into(),
-            command: format!(
-                "{} --to csv --threads {{threads}} {{file}} {{out}}",
-                example("convert")
-            ),
+            command: format!("{espi} convert --to csv --threads {{threads}} {{file}} {{out}}"),
         },
         Tool {
             name: "validate".into(),
-            command: format!("{} --threads {{threads}} {{file}}", example("validate")),
+            command: format!("{espi} validate --threads {{threads}} {{file}}"),
         },
     ];
     let mut arguments = std::env::args().skip(1);
