@@ -40,6 +40,11 @@
 //! ```
 #![deny(missing_docs)]
 
+// The README's examples are compiled and run with the doctests, so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod calendar;
 mod clock;
 mod data_kind;

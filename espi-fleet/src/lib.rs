@@ -51,6 +51,11 @@
 //! Every public item is at the crate root (the modules are private).
 #![deny(missing_docs)]
 
+// The README's examples are compiled and run with the doctests, so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod config;
 mod error;
 mod fleet;

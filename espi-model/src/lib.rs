@@ -17,6 +17,11 @@
 //! - [`schema`]: the one description of each type that drives reading and writing.
 #![deny(missing_docs)]
 
+// The README's examples are compiled and run with the doctests, so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod admin_link;
 pub mod application_information;
 pub mod atom;

@@ -26,6 +26,11 @@
 //! `/DataCustodian/espi/1_1/resource`.
 #![deny(missing_docs)]
 
+// The README's examples are compiled and run with the doctests, so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod access;
 mod admin_resources;
 mod config;

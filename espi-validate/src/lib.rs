@@ -34,6 +34,11 @@
 //! ```
 #![deny(missing_docs)]
 
+// The README's examples are compiled and run with the doctests, so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod gba;
 pub mod semantic;
 pub mod xsd;
