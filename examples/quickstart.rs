@@ -13,7 +13,7 @@
 //!    the customer's browser would: auto-approve answers with the redirect at once;
 //! 2. checks the callback (`state`) and exchanges the code for tokens;
 //! 3. reads the Authorization resource (that takes a client_credentials token,
-//!    espi-reference §1.3) for the window the customer granted;
+//!    espi_auth::ENDPOINTS) for the window the customer granted;
 //! 4. syncs the subscription month by month within the Ameren Share My Usage window
 //!    (24 months back from the grant);
 //! 5. prints the usage per calendar month of the usage point's local time, in kWh,

@@ -71,10 +71,10 @@ pub fn days_in_month(year: i32, month: u32) -> Option<u32> {
 }
 
 /// The clock on which calendar months are counted, for the access windows
-/// (espi-reference §5).
+/// ([`WindowPolicy`](crate::WindowPolicy)).
 ///
 /// Utility programs state their windows in calendar months ("up to 24 months of
-/// historical data", espi-reference §5.1), not in seconds, so the windows of
+/// historical data", Ameren Illinois' Share My Usage), not in seconds, so the windows of
 /// [`Window`](crate::Window) are computed here, on a stated clock.
 ///
 /// # Rules
@@ -88,7 +88,7 @@ pub fn days_in_month(year: i32, month: u32) -> Option<u32> {
 /// * **Negative months** count backwards by the same rule (31 March − 1 month is
 ///   28/29 February).
 /// * **Which clock.** Months are counted on a [`MonthClock`]: either UTC, or the
-///   utility's local wall clock from its `LocalTimeParameters` (espi-reference §4.9).
+///   utility's local wall clock from its `LocalTimeParameters` (espi.xsd `TimeConfiguration`).
 ///   On the local clock, an instant is turned into local wall time, the months are
 ///   added to the wall time, and the result is turned back into an instant:
 ///   - a wall time the clock skips when DST starts (e.g. 02:30 on the US spring-forward
@@ -110,7 +110,7 @@ pub enum MonthClock {
     /// Months counted on UTC: an instant keeps its UTC time of day.
     Utc,
     /// Months counted on the utility's local wall clock, from the usage point's
-    /// `LocalTimeParameters` (espi-reference §4.9): an instant keeps its local time
+    /// `LocalTimeParameters` (espi.xsd `TimeConfiguration`): an instant keeps its local time
     /// of day.
     Local(LocalTimeRules),
 }

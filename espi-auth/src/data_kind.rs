@@ -6,7 +6,8 @@ use crate::endpoint::{Endpoint, Serves};
 use crate::function_block::Catalogue;
 use crate::scope::Scope;
 
-/// A kind of data a Function Block grants (espi-reference §3.1–§3.3).
+/// A kind of data a Function Block grants (the names of both [`Catalogue`]s and GBA's
+/// data rules per block).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataKind {
     /// Interval readings in general: MeterReadings, IntervalBlocks and their ReadingTypes
@@ -137,7 +138,8 @@ pub struct DataKindRow {
     /// What the data is served as: the [`Endpoint::serves`] values of the rows of
     /// [`ENDPOINTS`](crate::endpoint::ENDPOINTS) the block opens to a Third Party.
     pub serves: &'static [Serves],
-    /// Where the mapping comes from, in espi-reference.
+    /// Where the mapping comes from: the Function Block lists ([`Catalogue`]), GBA's
+    /// data rules per block and the rows of [`ENDPOINTS`](crate::endpoint::ENDPOINTS).
     pub source: &'static str,
 }
 
@@ -195,7 +197,7 @@ const fn kind(
 ///   MeterReading and IntervalBlock, summaries UsageSummary, FB_17
 ///   ElectricPowerQualitySummary.
 /// - Customer (PII) kinds reach `Batch/RetailCustomer/{id}` and the `RetailCustomer/…`
-///   hierarchy (espi-reference §1.4); the bulk kinds reach `Batch/BulkRetailCustomerInfo`,
+///   hierarchy; the bulk kinds reach `Batch/BulkRetailCustomerInfo`,
 ///   which [`may_reach`](crate::may_reach) reads as data-custodian only.
 /// - The resources about the Third Party itself ([`Serves::Administration`]) need no
 ///   Function Block: a registration or client token must reach its own
@@ -219,224 +221,224 @@ pub static DATA_KINDS: &[DataKindRow] = &[
         BOTH,
         DataKind::IntervalReadings,
         INTERVALS,
-        "§3.1–§3.3 FB_04; §1.3 MeterReading, IntervalBlock, ReadingType rows",
+        "FB_04 in both lists and its GBA data rules; the MeterReading, IntervalBlock, ReadingType endpoints",
     ),
     kind(
         5,
         BOTH,
         DataKind::ElectricityInterval,
         INTERVALS,
-        "§3.1–§3.2 FB_05",
+        "FB_05 in both lists",
     ),
     kind(
         6,
         BOTH,
         DataKind::ElectricityDemand,
         INTERVALS,
-        "§3.1–§3.2 FB_06; §3.3 electricity variant of FB_04",
+        "FB_06 in both lists; an electricity variant of FB_04 by its name",
     ),
     kind(
         7,
         BOTH,
         DataKind::NetMetering,
         INTERVALS,
-        "§3.1–§3.2 FB_07; §3.3 electricity variant of FB_04",
+        "FB_07 in both lists; an electricity variant of FB_04 by its name",
     ),
     kind(
         8,
         BOTH,
         DataKind::ForwardAndReverse,
         INTERVALS,
-        "§3.1–§3.2 FB_08; §3.3 electricity variant of FB_04",
+        "FB_08 in both lists; an electricity variant of FB_04 by its name",
     ),
     kind(
         9,
         BOTH,
         DataKind::RegisterValues,
         INTERVALS,
-        "§3.1–§3.2 FB_09; §3.3 electricity variant of FB_04",
+        "FB_09 in both lists; an electricity variant of FB_04 by its name",
     ),
     kind(
         10,
         BOTH,
         DataKind::GasInterval,
         INTERVALS,
-        "§3.1–§3.2 FB_10; §3.3 data rules of /fb10",
+        "FB_10 in both lists; GBA's FB_10 data rules",
     ),
     kind(
         11,
         BOTH,
         DataKind::WaterInterval,
         INTERVALS,
-        "§3.1–§3.2 FB_11",
+        "FB_11 in both lists",
     ),
     kind(
         12,
         BOTH,
         DataKind::IntervalCost,
         INTERVALS,
-        "§3.1–§3.2 FB_12; §3.3 cost added to FB_04 data",
+        "FB_12 in both lists; cost added to FB_04 data",
     ),
     kind(
         15,
         BOTH,
         DataKind::UsageSummary,
         SUMMARIES,
-        "§3.1–§3.2 FB_15; §3.3 /fb15 UsageSummary; §1.3 UsageSummary row",
+        "FB_15 in both lists; GBA's FB_15 data rules (UsageSummary); the UsageSummary endpoints",
     ),
     kind(
         16,
         BOTH,
         DataKind::UsageSummaryWithCost,
         SUMMARIES,
-        "§3.1–§3.2 FB_16; §3.3 extends FB_15",
+        "FB_16 in both lists; extends FB_15 by its name",
     ),
     kind(
         17,
         BOTH,
         DataKind::PowerQualitySummary,
         QUALITY,
-        "§3.1–§3.2 FB_17; §1.3 ElectricPowerQualitySummary row",
+        "FB_17 in both lists; the ElectricPowerQualitySummary endpoints",
     ),
     kind(
         27,
         BOTH,
         DataKind::UsageSummaryWithDemands,
         SUMMARIES,
-        "§3.1–§3.2 FB_27; §3.3 extends FB_15",
+        "FB_27 in both lists; extends FB_15 by its name",
     ),
     kind(
         28,
         BOTH,
         DataKind::CurrentBillingPeriodCost,
         SUMMARIES,
-        "§3.1–§3.2 FB_28; §3.3 extends FB_15",
+        "FB_28 in both lists; extends FB_15 by its name",
     ),
     kind(
         29,
         BOTH,
         DataKind::TemperatureInterval,
         INTERVALS,
-        "§3.1–§3.2 FB_29",
+        "FB_29 in both lists",
     ),
     kind(
         46,
         LEGACY,
         DataKind::RetailCustomer,
         CUSTOMER,
-        "§3.1 FB_46 Core RetailCustomer; §1.3 Batch/RetailCustomer row",
+        "legacy FB_46 Core RetailCustomer; the Batch/RetailCustomer endpoints",
     ),
     kind(
         47,
         LEGACY,
         DataKind::RetailCustomerBulk,
         CUSTOMER_BULK,
-        "§3.1 FB_47; §1.3 BulkRetailCustomerInfo row",
+        "legacy FB_47; the BulkRetailCustomerInfo endpoints",
     ),
     kind(
         48,
         LEGACY,
         DataKind::RetailCustomerBulk,
         CUSTOMER_BULK,
-        "§3.1 FB_48 (SFTP)",
+        "legacy FB_48 (SFTP)",
     ),
     kind(
         50,
         LEGACY,
         DataKind::RetailCustomer,
         CUSTOMER,
-        "§3.1 FB_50; §1.4 hierarchical read",
+        "legacy FB_50; the RetailCustomer hierarchy",
     ),
     kind(
         51,
         CURRENT,
         DataKind::RetailCustomer,
         CUSTOMER,
-        "§3.2 FB_51 Retail Customer Common",
+        "current FB_51 Retail Customer Common",
     ),
     kind(
         53,
         CURRENT,
         DataKind::RetailCustomer,
         CUSTOMER,
-        "§3.2 FB_53 RC Connect My Data",
+        "current FB_53 RC Connect My Data",
     ),
     kind(
         54,
         CURRENT,
         DataKind::CustomerBasic,
         CUSTOMER,
-        "§3.2 FB_54; §1.4 Customer",
+        "current FB_54; the Customer endpoints",
     ),
     kind(
         55,
         CURRENT,
         DataKind::CustomerDemographic,
         CUSTOMER,
-        "§3.2 FB_55; §1.4 Customer",
+        "current FB_55; the Customer endpoints",
     ),
     kind(
         56,
         CURRENT,
         DataKind::CustomerBilling,
         CUSTOMER,
-        "§3.2 FB_56; §1.4 CustomerAccount",
+        "current FB_56; the CustomerAccount endpoints",
     ),
     kind(
         57,
         CURRENT,
         DataKind::AccountAgreement,
         CUSTOMER,
-        "§3.2 FB_57; §1.4 CustomerAccount, CustomerAgreement",
+        "current FB_57; the CustomerAccount, CustomerAgreement endpoints",
     ),
     kind(
         58,
         CURRENT,
         DataKind::ServiceLocation,
         CUSTOMER,
-        "§3.2 FB_58; §1.4 ServiceLocation",
+        "current FB_58; the ServiceLocation endpoints",
     ),
     kind(
         59,
         CURRENT,
         DataKind::ServiceSupplier,
         CUSTOMER,
-        "§3.2 FB_59; §1.4 ServiceSupplier",
+        "current FB_59; the ServiceSupplier endpoints",
     ),
     kind(
         60,
         CURRENT,
         DataKind::MeterInformation,
         CUSTOMER,
-        "§3.2 FB_60; §1.4 Meter",
+        "current FB_60; the Meter endpoints",
     ),
     kind(
         61,
         CURRENT,
         DataKind::EndDeviceInformation,
         CUSTOMER,
-        "§3.2 FB_61; §1.4 EndDevice",
+        "current FB_61; the EndDevice endpoints",
     ),
     kind(
         62,
         CURRENT,
         DataKind::ProgramDateIdMappings,
         CUSTOMER,
-        "§3.2 FB_62; §1.4 ProgramDateIdMappings",
+        "current FB_62; the ProgramDateIdMappings endpoints",
     ),
     kind(
         66,
         CURRENT,
         DataKind::RetailCustomerBulk,
         CUSTOMER_BULK,
-        "§3.2 FB_66 (SFTP)",
+        "current FB_66 (SFTP)",
     ),
     kind(
         67,
         CURRENT,
         DataKind::RetailCustomerBulk,
         CUSTOMER_BULK,
-        "§3.2 FB_67; §1.3 BulkRetailCustomerInfo row",
+        "current FB_67; the BulkRetailCustomerInfo endpoints",
     ),
 ];
 

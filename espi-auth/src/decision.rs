@@ -27,7 +27,7 @@ pub struct Authority<'a> {
     pub last_activity: Option<i64>,
     /// The kind of the token presented.
     pub token: TokenKind,
-    /// The resource URI the token is bound to (espi-reference §1.2).
+    /// The resource URI the token is bound to ([`TokenKind`]).
     pub bound: &'a str,
 }
 
@@ -80,8 +80,8 @@ pub enum Denial {
     /// The window leaves no data to serve.
     #[error(transparent)]
     Window(#[from] WindowDenial),
-    /// A bulk the scope's `BR` term does not name (espi-reference §1.3: `bulkId` is
-    /// the `BR=` value of the scope).
+    /// A bulk the scope's `BR` term does not name (the `{bulkId}` of `Batch/Bulk/{bulkId}`
+    /// is the `BR=` value of the scope: [`BulkId`](crate::BulkId)).
     #[error("bulk {requested} is not the scope's (BR={granted:?})")]
     BulkNotInScope {
         /// The bulk id of the request.
@@ -113,7 +113,7 @@ pub enum Denial {
 ///    interval one, customer (PII) rows a retail-customer one (FB_51–FB_62 in
 ///    [`Catalogue::Current`], FB_46 and FB_50 in [`Catalogue::Legacy`]); the rows
 ///    about the Third Party itself need none. A bulk (`{bulkId}`) must be the one the
-///    scope's `BR` names (espi-reference §1.3). The Data Custodian's own tokens (data
+///    scope's `BR` names ([`BulkId`](crate::BulkId)). The Data Custodian's own tokens (data
 ///    custodian, upload) carry no customer's consent and are not limited by a scope.
 /// 4. **Query** (the query parameters of Function Block 37): the query string is read with
 ///    [`Query::parse`] in [`QuerySyntax::Strict`]: date-times must be

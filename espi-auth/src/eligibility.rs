@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// An Ameren Illinois electric delivery service (rate) class (espi-reference §5.1).
+/// An Ameren Illinois electric delivery service (rate) class.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ServiceClass {
     /// DS-1, residential. Eligible.
@@ -166,8 +166,8 @@ pub fn third_party_ineligibility(third_party: &ThirdParty) -> Vec<Ineligible> {
 /// Whether `customer` may share usage data with `third_party` under Share My Usage:
 /// `Ok(())`, or every reason not, customer reasons first.
 ///
-/// Ameren Illinois "Share My Usage" eligibility as explicit rules (espi-reference §5.1,
-/// and the program page `program/ameren-share-my-usage.txt`).
+/// Ameren Illinois "Share My Usage" eligibility as explicit rules, from the program's
+/// pages for third parties (<https://www.ameren.com/partners/account-and-data/share-my-usage>).
 ///
 /// [`check_eligibility`] applies every rule to a [`CustomerProfile`] and a [`ThirdParty`] and returns
 /// either `Ok(())` or **every** reason the pair is not eligible, in a fixed order
@@ -183,7 +183,7 @@ pub fn third_party_ineligibility(third_party: &ThirdParty) -> Vec<Ineligible> {
 ///   over-the-air billing; the program page lists both, and the data shared is AMI
 ///   interval data, so they are one yes/no fact here: [`CustomerProfile::ami_over_the_air`].
 /// * **Customer — state.** Ameren *Illinois* only; not available to Ameren Missouri
-///   customers (espi-reference §5.1).
+///   customers (the program's pages).
 /// * **Third party — not a RES.** A Retail Electric Supplier, or its agent, is outside
 ///   the program (ICC Docket 15-0073 covers "Third Parties Other Than Retail Electric
 ///   Suppliers"): [`ThirdParty::is_res`] is true for either.

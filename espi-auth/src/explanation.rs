@@ -30,7 +30,7 @@ impl fmt::Display for GrantedBlock {
 ///
 /// An [`Explanation`] is built by [`Scope::explain`] against one [`Catalogue`], because the
 /// same Function Block number names different things in the legacy and the current
-/// numbering (espi-reference §3.4). Its fields are structured; `Display` writes one
+/// numbering ([`Catalogue`](crate::Catalogue)). Its fields are structured; `Display` writes one
 /// sentence per line.
 ///
 /// Besides the terms, an explanation says which **data kinds** the Function Blocks

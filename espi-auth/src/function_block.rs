@@ -4,17 +4,17 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A numbering of the Function Blocks (espi-reference §3.4: "keep an FB table versioned").
+/// A numbering of the Function Blocks.
 ///
 /// Function Blocks are the numbered capabilities a scope string lists after `FB=`.
-/// The numbers mean different things in different eras (espi-reference §3.4), so the
-/// names are data keyed by a [`Catalogue`]: [`Catalogue::Legacy`] is the GBIO /
-/// Authorization.docx numbering (espi-reference §3.1) that PG&E and the OpenESPI
+/// The numbers mean different things in different eras, so the
+/// names are data keyed by a [`Catalogue`]: [`Catalogue::Legacy`] is the numbering of
+/// Authorization.docx and the Green Button developer pages that PG&E and the OpenESPI
 /// samples still use, and [`Catalogue::Current`] is the GBA certification numbering
-/// of ESPI 3.3/4.0 (espi-reference §3.2). A number a catalogue does not know is not
+/// of ESPI 3.3/4.0 (greenbuttonalliance.org/function-blocks). A number a catalogue does not know is not
 /// an error: [`Catalogue::lookup`] returns `None` and the number is kept.
 ///
-/// The dependency rules of espi-reference §3.3 are stated for the current numbering:
+/// The dependency rules GBA states are for the current numbering:
 /// [`check_function_blocks`] applies the one that holds for every scope (FB_04 needs a commodity) and
 /// [`check_minimal_set`] the minimal Connect My Data certification sets.
 ///
@@ -30,9 +30,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Catalogue {
     /// The legacy numbering of Authorization.docx Appendix C and the Green Button
-    /// developer pages (espi-reference §3.1); FB_46–FB_50 are the retail-customer blocks.
+    /// developer pages; FB_46–FB_50 are the retail-customer blocks.
     Legacy,
-    /// The current GBA certification numbering (espi-reference §3.2); FB_51–FB_70 are the
+    /// The current GBA certification numbering; FB_51–FB_70 are the
     /// retail-customer blocks.
     Current,
 }
@@ -40,9 +40,9 @@ pub enum Catalogue {
 /// Whether a certification requires a Function Block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BlockRequirement {
-    /// Required of both Connect My Data and Download My Data ("M" in espi-reference §3.2).
+    /// Required of both Connect My Data and Download My Data ("M" in GBA's list).
     Mandatory,
-    /// Required of Connect My Data only ("CMD"; the legacy "Min" column of §3.1 means this).
+    /// Required of Connect My Data only ("CMD"; the legacy list's "Min" means this).
     ConnectMyData,
     /// Required of Download My Data only ("DMD").
     DownloadMyData,
@@ -95,7 +95,7 @@ impl Catalogue {
     /// ```
     /// use espi_auth::Catalogue;
     ///
-    /// // FB_31 changed meaning between the two numberings (espi-reference §3.4).
+    /// // FB_31 changed meaning between the two numberings.
     /// assert_eq!(Catalogue::Legacy.lookup(31).map(|b| b.name), Some("Core REST Services"));
     /// assert!(Catalogue::Current.lookup(31).unwrap().name.starts_with("Usage Data Authorization"));
     /// assert_eq!(Catalogue::Current.lookup(14), None);
@@ -124,7 +124,8 @@ impl fmt::Display for Catalogue {
     }
 }
 
-/// A rule of espi-reference §3.3 that a list of Function Blocks can break.
+/// A rule of GBA's Function Block certification that a list of Function Blocks can
+/// break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BlockRule {
     /// FB_04 Interval Metering requires at least one of FB_05, FB_10, FB_11, FB_29.
@@ -199,14 +200,16 @@ impl fmt::Display for Violation {
             }
             write!(f, "{missing}")?;
         }
-        f.write_str(" (espi-reference §3.3)")
+        f.write_str(" (GBA Function Block rules)")
     }
 }
 
-/// The commodity blocks listed under FB_04 that satisfy its dependency (espi-reference §3.3).
+/// The commodity blocks listed under FB_04 that satisfy its dependency (GBA's FB_04
+/// page).
 pub const INTERVAL_METERING_COMMODITIES: [u16; 4] = [5, 10, 11, 29];
 
-/// A minimal certification set of espi-reference §3.3, for [`check_minimal_set`].
+/// A minimal certification set implied by GBA's mandatory blocks and dependency
+/// rules, for [`check_minimal_set`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MinimalSet {
     /// FB_01 + FB_03 + FB_04 + {05|10|11|29} + FB_13 + FB_31 + FB_37 + FB_39.
@@ -217,7 +220,7 @@ pub enum MinimalSet {
 
 /// The dependency rules every list of Function Blocks must satisfy in `catalogue`.
 ///
-/// For [`Catalogue::Current`] that is the FB_04 rule (espi-reference §3.3): FB_04 names
+/// For [`Catalogue::Current`] that is the FB_04 rule of GBA's FB_04 page: FB_04 names
 /// interval metering without a commodity, so it needs one of FB_05, FB_10, FB_11, FB_29.
 /// The legacy numbering publishes no dependency rule (its "Min" column is a certification
 /// set, not a dependency), so [`Catalogue::Legacy`] yields no violations.
@@ -254,7 +257,7 @@ pub fn check_function_blocks(function_blocks: &[u16], catalogue: Catalogue) -> V
 /// ```
 /// use espi_auth::{check_minimal_set, MinimalSet, MissingBlocks};
 ///
-/// // A GBA example scope (espi-reference §3.3) is exactly the minimal usage-data set.
+/// // A GBA example scope (of its ApplicationInformation API description) is exactly the minimal usage-data set.
 /// assert_eq!(check_minimal_set(&[1, 3, 4, 5, 13, 31, 37, 39], MinimalSet::CmdUsageData), None);
 /// let violation = check_minimal_set(&[51, 53], MinimalSet::CmdRetailCustomer).unwrap();
 /// assert_eq!(violation.missing, vec![MissingBlocks::Block(64), MissingBlocks::Block(65), MissingBlocks::Block(69)]);
@@ -274,7 +277,7 @@ pub fn check_minimal_set(function_blocks: &[u16], set: MinimalSet) -> Option<Vio
     if set == MinimalSet::CmdUsageData && !has_any(function_blocks, &INTERVAL_METERING_COMMODITIES)
     {
         // The commodity alternative sits right after FB_04 in the rule as stated, so a
-        // report reads in the same order as espi-reference §3.3.
+        // report reads in the same order as GBA states it.
         let position = missing
             .iter()
             .position(|m| matches!(m, MissingBlocks::Block(n) if *n > 4))
@@ -316,7 +319,8 @@ use BlockRequirement::{
     ConnectMyData as Cmd, DownloadMyData as Dmd, Mandatory as Man, Optional as Opt,
 };
 
-/// espi-reference §3.1, transcribed row by row. "Min" there is the legacy Connect My Data
+/// The legacy list (Authorization.docx Appendix C, the table "Function Blocks Terms
+/// for Scope" of the Green Button developer pages), transcribed row by row. "Min" there is the legacy Connect My Data
 /// minimum, recorded here as [`BlockRequirement::ConnectMyData`].
 static LEGACY: &[FunctionBlockInfo] = &[
     block(
@@ -416,7 +420,7 @@ static LEGACY: &[FunctionBlockInfo] = &[
         "Manage Authorization Resource or Manage ApplicationInformation",
         Ud,
         Opt,
-        "sources disagree (espi-reference §3.4)",
+        "sources disagree: the API table and GBA's list against the scope pages",
     ),
     block(
         42,
@@ -431,7 +435,7 @@ static LEGACY: &[FunctionBlockInfo] = &[
         "Manage ApplicationInformation Resource or Manage Authorization",
         Ud,
         Opt,
-        "sources disagree (espi-reference §3.4)",
+        "sources disagree: the API table and GBA's list against the scope pages",
     ),
     block(
         45,
@@ -453,7 +457,8 @@ static LEGACY: &[FunctionBlockInfo] = &[
     block(50, "RetailCustomer Resource Level REST", Rc, Opt, ""),
 ];
 
-/// espi-reference §3.2, transcribed in order. 14, 18, 19, 32, 33, 36, 38, 42 and 43 are
+/// The current GBA certification list (greenbuttonalliance.org/function-blocks),
+/// transcribed in order. 14, 18, 19, 32, 33, 36, 38, 42 and 43 are
 /// absent from the current list on purpose.
 static CURRENT: &[FunctionBlockInfo] = &[
     block(1, "Usage Data Common", Ud, Man, ""),
@@ -565,7 +570,7 @@ mod tests {
 
     #[test]
     fn table_sizes_match_the_reference() {
-        // §3.1: 1–19, 27–29, 31–50 minus 30; §3.2: 28 usage-data + 20 retail-customer rows.
+        // Legacy: 1–19, 27–29, 31–50 minus 30; current: 28 usage-data + 20 retail-customer rows.
         assert_eq!(Catalogue::Legacy.entries().len(), 19 + 3 + 20);
         assert_eq!(Catalogue::Current.entries().len(), 28 + 20);
     }
@@ -635,7 +640,7 @@ mod tests {
         assert_eq!(
             violations[0].to_string(),
             "FB_04 Interval Metering needs a commodity block: missing one of FB_05, FB_10, \
-             FB_11, FB_29 (espi-reference §3.3)"
+             FB_11, FB_29 (GBA Function Block rules)"
         );
     }
 
@@ -653,7 +658,7 @@ mod tests {
                 "{valid:?}"
             );
         }
-        // The GBA bulk fixture (§2.4) is not a full CMD certification set.
+        // The GBA bulk fixture (a client_credentials scope) is not a full CMD certification set.
         let violation = check_minimal_set(&[1, 3, 4, 5, 10, 11, 35], MinimalSet::CmdUsageData);
         assert_eq!(
             violation.map(|v| v.missing),

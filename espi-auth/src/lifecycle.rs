@@ -10,7 +10,7 @@ use thiserror::Error;
 
 use crate::scope::{AUTHORIZATION_SCOPE_MAX_LEN, Scope};
 
-/// The status of an Authorization (espi.xsd `AuthorizationStatus`, espi-reference §2.6),
+/// The status of an Authorization (espi.xsd `AuthorizationStatus`),
 /// limited to the three listed codes: the lifecycle only ever produces these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LifecycleStatus {
@@ -18,7 +18,7 @@ pub enum LifecycleStatus {
     Revoked,
     /// 1: in force.
     Active,
-    /// 2: refused (OpenESPI sets it when the token exchange fails, espi-reference §2.6).
+    /// 2: refused (OpenESPI's Third Party sets it when the token exchange fails).
     Denied,
 }
 
@@ -115,7 +115,7 @@ pub enum LifecycleError {
         /// The duration, seconds.
         duration: u32,
     },
-    /// The scope is longer than Authorization.scope allows (String256, espi-reference §4.2).
+    /// The scope is longer than Authorization.scope allows (String256).
     #[error("scope of {length} characters exceeds the {max} an Authorization holds")]
     ScopeTooLong {
         /// The canonical scope's length in characters.
@@ -165,8 +165,8 @@ pub fn expires_in(now: i64, expires_at: i64) -> u64 {
 }
 
 /// An Authorization's `authorizedPeriod` with its end worked out: the window in which
-/// requests are allowed (espi-reference §4.2). A duration of 0 means open-ended
-/// (espi-reference §4.1).
+/// requests are allowed (espi.xsd `Authorization`). A duration of 0 means open-ended
+/// (the schema's documentation of `authorizedPeriod`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AuthorizedPeriod {
     start: i64,
@@ -266,16 +266,15 @@ pub enum Unusable {
 ///
 /// The lifecycle a Data Custodian runs: grant, refresh, revoke, deny, expire, and
 /// whether a token is usable at a given instant. The state is the status
-/// (espi-reference §2.6), the access token's absolute expiry `expires_at` (epoch
-/// seconds, as in the Authorization resource, §4.2), the optional `authorizedPeriod`
+/// (espi.xsd `AuthorizationStatus`), the access token's absolute expiry `expires_at`
+/// (epoch seconds, as in the Authorization resource), the optional `authorizedPeriod`
 /// and the scope. Every transition is a pure function that returns the next state or a
 /// [`LifecycleError`]; `now` (epoch seconds) is always a parameter.
 ///
 /// Two clocks end access, and they are kept apart:
 /// - the **access token** expires at `expires_at`; a refresh issues a new one;
 /// - the **authorization** ends with its `authorizedPeriod`; at that point
-///   [`AuthorizationState::expire`] sets the status to Revoked (espi-reference §5.6,
-///   "at expiry set `status` 0") and no refresh is possible.
+///   [`AuthorizationState::expire`] sets the status to Revoked (status 0) and no refresh is possible.
 ///
 /// OAuth token responses carry a relative `expires_in` (seconds), the Authorization
 /// resource an absolute `expires_at`: [`expires_at`] and [`expires_in`] convert.
@@ -312,7 +311,7 @@ impl AuthorizationState {
     /// `expires_in` seconds later and the scope in canonical form.
     ///
     /// Fails when the scope does not fit Authorization.scope (256 characters,
-    /// espi-reference §4.2), when the expiry overflows, or when `authorized_period` is
+    /// espi.xsd `String256`), when the expiry overflows, or when `authorized_period` is
     /// already over at `now`. A period that starts later is accepted (the token is
     /// unusable until then).
     pub fn grant(
@@ -367,7 +366,7 @@ impl AuthorizationState {
         })
     }
 
-    /// Revokes at `now` (by the customer or the Data Custodian, espi-reference §2.6):
+    /// Revokes at `now` (by the customer or the Data Custodian):
     /// status Revoked, and `expires_at` brought forward to `now` if later, so the
     /// published resource shows the token dead. Only an Active authorization can be
     /// revoked.
@@ -381,7 +380,7 @@ impl AuthorizationState {
     }
 
     /// Marks the authorization Denied: the consent or the token exchange failed after
-    /// the record was made (espi-reference §2.6). Only an Active authorization can be
+    /// the record was made. Only an Active authorization can be
     /// denied; a revoked one stays revoked.
     pub fn deny(&self) -> Result<AuthorizationState, LifecycleError> {
         self.require_active(LifecycleTransition::Deny)?;
@@ -392,7 +391,7 @@ impl AuthorizationState {
     }
 
     /// Applies the end of the authorizedPeriod at `now`: an Active authorization whose
-    /// period is over becomes Revoked (espi-reference §5.6). Any other state is returned
+    /// period is over becomes Revoked. Any other state is returned
     /// unchanged, so this can run on every request or on a schedule. An access token
     /// past `expires_at` needs no transition: [`check_usable`](Self::check_usable)
     /// reports it and a refresh renews it.

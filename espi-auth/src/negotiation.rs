@@ -141,7 +141,7 @@ pub enum Refusal {
     #[error("the request names no Function Block")]
     NothingRequested,
     /// The request breaks a dependency rule of the current catalogue
-    /// (espi-reference §3.3), e.g. FB_04 without one of FB_05, FB_10, FB_11, FB_29.
+    /// ([`check_function_blocks`](crate::check_function_blocks)), e.g. FB_04 without one of FB_05, FB_10, FB_11, FB_29.
     #[error("the request breaks Function Block rules: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Dependencies(Vec<crate::function_block::Violation>),
 }
@@ -310,7 +310,7 @@ fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<M
 /// with every offer's reasons otherwise.
 ///
 /// An ApplicationInformation may carry several `scope` elements, each an alternative
-/// offer (espi-reference §3.5). [`negotiate`] picks the **first** offer, in the order
+/// offer (espi.xsd: `scope` occurs any number of times). [`negotiate`] picks the **first** offer, in the order
 /// given, that covers the request, and grants the request itself in canonical form
 /// ([`canonical_scope`]): the Third Party gets what it asked for, never more, and the offer
 /// only bounds it. When no offer covers the request, the refusal lists, offer by offer,
@@ -318,7 +318,7 @@ fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<M
 ///
 /// # When an offer covers a request
 ///
-/// Term by term (espi-reference §3.5 gives the terms, no published rule fixes their
+/// Term by term (the scope grammar gives the terms, no published rule fixes their
 /// allowed values, so these are this crate's choices):
 ///
 /// - **FB**: every requested Function Block is in the offer's list. Numbers are compared
@@ -344,7 +344,8 @@ fn compare_history(requested: HistoryLength, offered: HistoryLength) -> Option<M
 /// AccountCollection, BR): leaving a term out never lifts a limit. A term the offer
 /// leaves out offers nothing: a request that names it is not covered by that offer
 /// (conservative: granting it could grant more than the customer saw). A request must
-/// name at least one Function Block and keep the current catalogue's rules (§3.3).
+/// name at least one Function Block and keep the current catalogue's rules
+/// ([`check_function_blocks`](crate::check_function_blocks)).
 ///
 /// ```
 /// use espi_auth::{Mismatch, negotiate};

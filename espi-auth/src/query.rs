@@ -1,4 +1,5 @@
-//! The §1.6 query parameters, read once and written back ([`Query`]).
+//! The query parameters of the ESPI REST API (Function Block 37, GBA's OpenAPI
+//! parameters), read once and written back ([`Query`]).
 
 use std::fmt;
 

@@ -17,10 +17,10 @@ pub use terms::{
 };
 
 /// The longest scope an Authorization (and each ApplicationInformation offer) may carry:
-/// `scope` is a `String256` (espi-reference §4.2, §4.3).
+/// `scope` is a `String256` (espi.xsd `Authorization`, `ApplicationInformation`).
 pub const AUTHORIZATION_SCOPE_MAX_LEN: usize = 256;
 
-/// A parsed ESPI scope string (espi-reference §3.5).
+/// A parsed ESPI scope string.
 ///
 /// Empty lists and `None` mean the term is absent. Display writes the canonical form:
 /// terms in grammar order (FB, IntervalDuration, BlockDuration, HistoryLength,
@@ -43,7 +43,8 @@ pub const AUTHORIZATION_SCOPE_MAX_LEN: usize = 256;
 ///
 /// ESPI scope strings: parsing, canonical formatting and the Authorization length limit.
 ///
-/// The grammar is that of espi-reference §3.5:
+/// The grammar is the EBNF of the Green Button developer pages (`espi/scope.md`, which
+/// refers to section 2.6 of GBA's Authorization document), restated:
 ///
 /// ```text
 /// FB=1_3_4_5_13_31_37_39;IntervalDuration=900_3600;BlockDuration=daily;HistoryLength=34128000;
@@ -58,7 +59,7 @@ pub const AUTHORIZATION_SCOPE_MAX_LEN: usize = 256;
 /// Decisions (each documented where it is made):
 /// - **Delimiter.** Canonical form separates terms with `;` and does not end with one.
 ///   The EBNF ends every term with `;`, but the published Authorization examples, the
-///   GBA fixtures and the scopes returned with tokens do not (espi-reference §3.5), and a
+///   GBA fixtures and the scopes returned with tokens do not, and a
 ///   scope is one atomic OAuth token. A trailing `;` is [`ScopeIrregularity::TrailingDelimiter`].
 /// - **Case.** Keys and named values are case-sensitive as published (`FB`, `billingPeriod`);
 ///   other cases are [`ScopeIrregularity::KeyCase`] / [`ScopeIrregularity::ValueCase`].
@@ -131,7 +132,7 @@ pub struct ScopeWarning {
     pub kind: ScopeIrregularity,
 }
 
-/// A deviation from the grammar seen in real scope strings (espi-reference §3.5):
+/// A deviation from the grammar seen in real scope strings ([`Scope`]):
 /// a warning in lenient mode, an error ([`ScopeError::Irregular`]) in strict mode.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ScopeIrregularity {

@@ -7,7 +7,12 @@ use thiserror::Error;
 
 use crate::endpoint::{Captures, Endpoint, Method, Separators, find, segments};
 
-/// The five token kinds of the ESPI API matrix, "ACUDR" (espi-reference §1.2).
+/// The five token kinds of the ESPI API matrix, "ACUDR".
+///
+/// The letters are those of the API table of the Green Button Connect My Data
+/// specification ("Appendix B: Data Custodian Connect My Data APIs", published by the
+/// Green Button Alliance) and GBA's access-token page; the URIs each kind is bound to
+/// are those OpenESPI's Data Custodian gives its roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TokenKind {
     /// A: `access_token` from the authorization-code flow, bound to
@@ -36,7 +41,7 @@ impl TokenKind {
         TokenKind::Registration,
     ];
 
-    /// The letter of the API matrix (espi-reference §1.2).
+    /// The letter of the API matrix.
     ///
     /// ```
     /// use espi_auth::TokenKind;
@@ -63,7 +68,7 @@ impl TokenKind {
         )
     }
 
-    /// The OAuth name of the token (espi-reference §1.2).
+    /// The OAuth name of the token.
     pub fn oauth_name(self) -> &'static str {
         match self {
             TokenKind::Access => "access_token",
@@ -114,7 +119,7 @@ pub enum OutOfReach {
         /// The catalogue row.
         endpoint: &'static str,
     },
-    /// The resource URI is not one a token of this kind is bound to (espi-reference §1.2).
+    /// The resource URI is not one a token of this kind is bound to ([`TokenKind`]).
     #[error("a {kind} cannot be bound to {bound:?}")]
     UnrecognizedBinding {
         /// The token kind.
@@ -137,7 +142,7 @@ pub enum OutOfReach {
     },
 }
 
-/// What a bound resource URI (espi-reference §1.2) restricts.
+/// What a bound resource URI ([`TokenKind`]) restricts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Binding<'a> {
     /// `.../resource/`, `.../resource/*` or `.../resource/**`: everything.
@@ -159,7 +164,7 @@ fn is_wildcard(segment: &str) -> bool {
     segment == "*" || segment == "**"
 }
 
-/// The binding a resource URI names, if it names one of §1.2.
+/// The binding a resource URI names, if it names one of [`TokenKind`]'s.
 fn binding<'a>(segments: &[&'a str]) -> Option<Binding<'a>> {
     match segments {
         [] => Some(Binding::Everything),
@@ -180,7 +185,7 @@ fn binding<'a>(segments: &[&'a str]) -> Option<Binding<'a>> {
     }
 }
 
-/// Whether a token of `kind` may carry `binding` (espi-reference §1.2).
+/// Whether a token of `kind` may carry `binding` ([`TokenKind`]).
 fn binding_fits(kind: TokenKind, binding: Binding<'_>) -> bool {
     match kind {
         TokenKind::Access => matches!(
@@ -195,14 +200,14 @@ fn binding_fits(kind: TokenKind, binding: Binding<'_>) -> bool {
 }
 
 /// Whether a token of `kind`, bound to the resource URI `bound`, may make the request
-/// `method path` (espi-reference §1.2–§1.4).
+/// `method path`.
 ///
 /// `path` is relative to `.../espi/1_1/resource` (a full URL is cut after that prefix;
 /// query and fragment are ignored). `bound` is the resource URI the token was issued
 /// for: for an access token the Authorization's `resourceURI` (or
 /// `customerResourceURI`), for a registration token its ApplicationInformation URI,
 /// for data-custodian, client and upload tokens `.../resource/` or the narrower URIs of
-/// §1.2.
+/// [`TokenKind`].
 ///
 /// Rules, in order: the path must be a catalogue row; some kind must be allowed the
 /// method there; `kind` must be one of them; `bound` must be a URI a token of `kind`
@@ -224,7 +229,7 @@ fn binding_fits(kind: TokenKind, binding: Binding<'_>) -> bool {
 ///
 /// - the token columns of the endpoint catalogue, [`ENDPOINTS`](crate::ENDPOINTS):
 ///   which kinds may use which method on which path;
-/// - the resource URI the token is bound to (§1.2): an access token reaches only its
+/// - the resource URI the token is bound to ([`TokenKind`]): an access token reaches only its
 ///   own subscription (or, for a `customerResourceURI`, its own RetailCustomer), a
 ///   registration token only its own ApplicationInformation, a client token bound to
 ///   one Bulk only that bulk, an upload token bound to one RetailCustomer only that

@@ -12,22 +12,21 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// How the forward part of a window (from the grant on) ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ForwardRule {
-    /// A number of calendar months after the grant (Ameren: 24, espi-reference §5.1).
+    /// A number of calendar months after the grant (Ameren: 24).
     Months(u16),
-    /// An instant (epoch seconds) chosen by the customer (PG&E, espi-reference §5.4).
+    /// An instant (epoch seconds) chosen by the customer (PG&E).
     Until(i64),
     /// No end: until revoked (`authorizedPeriod` duration 0).
     OpenEnded,
 }
 
-/// A utility program's access-window rules: which data a third party may read
-/// (espi-reference §5).
+/// A utility program's access-window rules: which data a third party may read.
 ///
 /// A [`WindowPolicy`] states a program's rules; [`WindowPolicy::window`] applies them
 /// to a grant time on a [`MonthClock`] and gives a [`Window`], which answers:
 ///
 /// * the Authorization's `publishedPeriod` and `authorizedPeriod`
-///   ([`Window::published_period`], [`Window::authorized_period`], espi-reference §5.6);
+///   ([`Window::published_period`], [`Window::authorized_period`]);
 /// * whether a data interval may be served at `now` ([`Window::may_serve`]);
 /// * the clamp of a requested `published-min`/`published-max` range
 ///   ([`Window::clamp`]);
@@ -38,18 +37,18 @@ pub enum ForwardRule {
 /// * **Half-open ranges.** Every range is `[start, end)` in epoch seconds: a start is
 ///   inclusive and an end exclusive, as in `DateTimeInterval::contains`.
 /// * **The permitted data** at `now` is `[grant − history, min(now, grant + forward,
-///   revoked))` (espi-reference §5.6). Data after `now` does not exist yet.
+///   revoked))`. Data after `now` does not exist yet.
 /// * **An ended authorization reaches nothing.** Once revoked, withdrawn for inactivity
 ///   or past the end of its forward window, an authorization gives access to no data,
-///   historical data included (espi-reference §5.6: "at expiry set `status` 0"; a
-///   revoked authorization reaches nothing). Revocation is honoured whatever
+///   historical data included (at expiry the Authorization's `status` becomes 0,
+///   Revoked, and a revoked authorization reaches nothing). Revocation is honoured whatever
 ///   [`WindowPolicy::revocable`] says: that field only tells a consent page whether the
 ///   customer may end the authorization early. When several ends have passed, the
 ///   earliest is the reason; at the same instant, revocation comes before withdrawal,
 ///   and withdrawal before expiry.
 /// * **Before the grant** nothing may be served.
-/// * **Inactivity** (Con Edison, espi-reference §5.5: "withdrawn if the third party is
-///   inactive more than 45 days") is counted from `last_activity`, or from the grant if
+/// * **Inactivity** (Con Edison's Share My Data FAQ: withdrawn if the third party is
+///   inactive more than 45 days) is counted from `last_activity`, or from the grant if
 ///   the third party has not been active yet. The authorization is withdrawn from
 ///   `last_activity + days × 86 400 s` on; at whole-second resolution this reads "more
 ///   than 45 days" conservatively (one second early).
@@ -95,7 +94,7 @@ impl Default for WindowPolicy {
 }
 
 impl WindowPolicy {
-    /// Ameren Illinois Share My Usage, the default (espi-reference §5.1): up to 24
+    /// Ameren Illinois Share My Usage, the default (<https://www.ameren.com/partners/account-and-data/share-my-usage>): up to 24
     /// calendar months of history before the authorization, then 24 calendar months
     /// forward, ended early by revocation.
     ///
@@ -115,7 +114,7 @@ impl WindowPolicy {
         }
     }
 
-    /// PG&E Share My Data (espi-reference §5.4): up to 48 months of history, then
+    /// PG&E Share My Data (PG&E's Share My Data help pages): up to 48 months of history, then
     /// ongoing data until the end date the customer specifies (`end`, epoch seconds),
     /// cancellable at any time.
     pub fn pge_share_my_data(end: i64) -> Self {
@@ -127,7 +126,7 @@ impl WindowPolicy {
         }
     }
 
-    /// Con Edison Share My Data (espi-reference §5.5): 2 years (24 months) of history,
+    /// Con Edison Share My Data (its FAQ for third parties): 2 years (24 months) of history,
     /// withdrawn after 45 days of third-party inactivity. No forward limit is
     /// published, so the forward window is open-ended.
     pub fn con_edison() -> Self {
@@ -225,10 +224,10 @@ pub enum WindowDenial {
     /// The customer revoked the authorization at or before `now`.
     #[error("the authorization was revoked")]
     Revoked,
-    /// The third party was inactive for too long (Con Edison, espi-reference §5.5).
+    /// The third party was inactive for too long (Con Edison).
     #[error("the authorization was withdrawn for third-party inactivity")]
     WithdrawnForInactivity,
-    /// The forward window ended at or before `now` (espi-reference §5.6).
+    /// The forward window ended at or before `now`.
     #[error("the authorization has expired")]
     Expired,
     /// The data interval ends before it starts.
@@ -246,7 +245,7 @@ pub enum WindowDenial {
 }
 
 impl Window {
-    /// `Authorization.publishedPeriod` (espi-reference §5.6): `[grant − history, grant)`.
+    /// `Authorization.publishedPeriod`: `[grant − history, grant)`.
     /// `Ok(None)` for unlimited history, which has no start to publish.
     ///
     /// Fails with [`WindowError::DurationTooLong`] if the history does not fit a UInt32
@@ -261,7 +260,7 @@ impl Window {
         )))
     }
 
-    /// `Authorization.authorizedPeriod` (espi-reference §5.6): `[grant, forward end)`;
+    /// `Authorization.authorizedPeriod`: `[grant, forward end)`;
     /// duration 0 for an open-ended window.
     ///
     /// Fails with [`WindowError::DurationTooLong`] if the window does not fit a UInt32
@@ -325,7 +324,7 @@ impl Window {
     }
 
     /// The data that may be served at `now`: `[grant − history, min(now, grant +
-    /// forward, revoked))` (espi-reference §5.6), as `(start, end)` with `start`
+    /// forward, revoked))`, as `(start, end)` with `start`
     /// `None` for unlimited history; or why nothing may be.
     pub fn permitted(
         &self,
@@ -335,7 +334,7 @@ impl Window {
     ) -> Result<(Option<i64>, i64), WindowDenial> {
         self.status_at(revoked_at, last_activity, now)?;
         // `status_at` has rejected every end at or before `now`, so this minimum is
-        // `now`; it is computed in full to keep the rule of §5.6 visible.
+        // `now`; it is computed in full to keep the rule of [`WindowPolicy`] visible.
         let mut end = now;
         for limit in [self.forward_end, revoked_at].into_iter().flatten() {
             end = end.min(limit);

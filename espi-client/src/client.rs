@@ -133,8 +133,8 @@ impl Client {
         &self.inner.transport
     }
 
-    /// The authorization request for `scope` (an ESPI scope string, espi-reference
-    /// §3.5): the URL to send the customer to and the [`PendingAuthorization`] to
+    /// The authorization request for `scope` (an ESPI scope string,
+    /// [`espi_auth::Scope`]): the URL to send the customer to and the [`PendingAuthorization`] to
     /// keep until the callback. PKCE S256 is on unless `options` turn it off.
     pub fn authorization_request(
         &self,
@@ -176,7 +176,7 @@ impl Client {
     }
 
     /// A `client_credentials` token for `scope` (bulk `FB=…_35;BR=…`, admin or
-    /// registration scopes, espi-reference §2.4), stored under [`TokenSet::key`].
+    /// registration scopes), stored under [`TokenSet::key`].
     pub async fn client_credentials(&self, scope: Option<&str>) -> Result<TokenSet> {
         let tokens = self
             .inner

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-/// The Data Custodian's endpoints (ApplicationInformation, espi-reference §2.1).
+/// The Data Custodian's endpoints, as its ApplicationInformation publishes them
+/// (`authorizationServerAuthorizationEndpoint`, `authorizationServerTokenEndpoint`,
+/// `dataCustodianResourceEndpoint`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
     /// `authorizationServerAuthorizationEndpoint`, e.g. `https://dc/oauth/authorize`.

@@ -12,7 +12,7 @@ use espi_model::{
 use url::Url;
 
 /// A parsed notification: the `BatchList` a Data Custodian POSTs to the third party's
-/// `thirdPartyNotifyUri` (espi-reference §1.5, FB_39 "PUSH model": a notification,
+/// `thirdPartyNotifyUri` (espi.xsd `BatchList`; Function Block 39, "PUSH model": a notification,
 /// then a GET), and fetching exactly the resources it names.
 ///
 /// A notification is an unauthenticated POST from the network, so its URIs are not

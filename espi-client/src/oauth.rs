@@ -18,7 +18,8 @@ use std::borrow::Cow;
 use std::fmt;
 use url::Url;
 
-/// The ESPI members of a token response (espi-reference §2.3).
+/// The ESPI members of a token response: the URIs espi.xsd's `Authorization` carries,
+/// as GBA's token-response examples and OpenESPI's Data Custodian send them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct EspiTokenFields {
     #[serde(rename = "resourceURI", default)]
@@ -52,7 +53,9 @@ type OAuthClient = oauth2::Client<
 /// An authorization request: where to send the customer, and what to keep until the
 /// callback.
 ///
-/// OAuth 2.0 as ESPI uses it (espi-reference §2) is the authorization request, the
+/// OAuth 2.0 as ESPI uses it (RFC 6749, client_secret_basic as espi.xsd's
+/// `TokenEndPointMethod` names, and the ESPI members of the token response that
+/// [`TokenSet`] keeps) is the authorization request, the
 /// callback check, and the token requests (code exchange, refresh,
 /// client_credentials) with client_secret_basic and the ESPI token fields.
 ///
@@ -494,7 +497,7 @@ pub enum TokenResponseError {
     },
     /// `token_type` is not `Bearer` (in any case): RFC 6749 §7.1 forbids using a token
     /// whose type the client does not understand, and ESPI tokens are bearer tokens
-    /// (espi-reference §2.3).
+    /// (espi.xsd `TokenType`).
     #[error("token_type {0:?} is not Bearer; a token of an unknown type must not be used")]
     TokenType(String),
     /// `access_token` is empty.
@@ -514,7 +517,8 @@ impl From<serde_path_to_error::Error<serde_json::Error>> for TokenResponseError 
 }
 
 /// Reads a token response body as a [`Session`](crate::Session)'s token requests do:
-/// the JSON object of RFC 6749 §5.1 with the ESPI members (espi-reference §2.3), read
+/// the JSON object of RFC 6749 §5.1 with the ESPI members ([`TokenSet::resource_uri`] and the
+/// two after it), read
 /// through the `oauth2` crate's response type, into a [`TokenSet`] obtained at `now`.
 ///
 /// For a response that arrives outside the client (a token handed over by another

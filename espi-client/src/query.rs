@@ -40,7 +40,7 @@ pub(crate) fn apply(query: &Query, url: &mut Url) {
     url.set_query(Some(&text));
 }
 
-/// The §1.6 parameters of a URL's query (the rest are ignored); `None` when one of
+/// The [`Query`](espi_auth::Query) parameters of a URL's query (the rest are ignored); `None` when one of
 /// them is malformed.
 pub(crate) fn of_url(url: &Url) -> Option<Query> {
     Query::parse(url.query().unwrap_or_default(), QuerySyntax::Lenient).ok()

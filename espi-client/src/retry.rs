@@ -114,8 +114,8 @@ impl RetryPolicy {
     }
 }
 
-/// Polling a batch answered `202 Accepted` ("the data is being prepared",
-/// espi-reference §1.7).
+/// Polling a batch answered `202 Accepted` ("the data is being prepared":
+/// GBA's OpenAPI description, for Batch/Bulk).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AcceptedPolicy {

@@ -118,8 +118,8 @@ pub enum Grant {
     },
 }
 
-/// An access token with everything the token endpoint said about it (espi-reference
-/// §2.3). `Debug` shows no token.
+/// An access token with everything the token endpoint said about it (RFC 6749
+/// §5.1 and the ESPI members, the URIs espi.xsd's `Authorization` carries). `Debug` shows no token.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TokenSet {

@@ -61,7 +61,7 @@ async fn authorize_exchange_and_sync_equal_the_source_file() {
     );
     assert!(tokens.authorization_uri.is_some());
 
-    // The Authorization resource takes a client token (espi-reference §1.3).
+    // The Authorization resource takes a client token ([`espi_auth::ENDPOINTS`]).
     let admin = client
         .client_credentials(Some(BULK_SCOPE))
         .await

@@ -3,8 +3,8 @@
 //!
 //! An Authorization carries its own URI (`authorizationURI`) and the URI of what it
 //! grants (`resourceURI`: a Batch/Subscription, a Batch/Bulk, or for a
-//! client-credentials registration grant an ApplicationInformation; espi-reference
-//! §4.2). An ApplicationInformation carries `registration_client_uri`, its own
+//! client-credentials registration grant an ApplicationInformation;
+//! espi.xsd `Authorization`). An ApplicationInformation carries `registration_client_uri`, its own
 //! URI. Where the entry also has a `self` link the two must agree; a `resourceURI`
 //! or `related` link that names another entry of the document links to it. hrefs are
 //! compared as [`comparable`] does.

@@ -1,6 +1,5 @@
 //! ApplicationInformation: a Third Party's registration with a Data Custodian, its
-//! OAuth 2.0 client data and endpoints (espi.xsd `ApplicationInformation`,
-//! espi-reference §4.3).
+//! OAuth 2.0 client data and endpoints (espi.xsd `ApplicationInformation`).
 
 use crate::code_list::{
     DataCustodianApplicationStatus, GrantType, ResponseType, ThirdPartyApplicationStatus,
@@ -101,7 +100,7 @@ crate::schema::espi_element! {
         /// Client authentication at the token endpoint.
         pub token_endpoint_auth_method: Option<TokenEndPointMethod> = "token_endpoint_auth_method" required,
         /// The scopes the Data Custodian offers the application (String256 each, at
-        /// least one; espi-reference §3.5).
+        /// least one), each an alternative offer in the ESPI scope grammar.
         pub scope: Vec<String> = "scope" required (MaxLength(256)),
         /// The OAuth grants the application may use (the schema wants at least two).
         pub grant_types: Vec<GrantType> = "grant_types" required[2],

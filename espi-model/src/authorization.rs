@@ -1,5 +1,5 @@
 //! Authorization: a permission a retail customer (or the Data Custodian) granted to a
-//! Third Party, as the Data Custodian publishes it (espi-reference §4.2).
+//! Third Party, as the Data Custodian publishes it (espi.xsd `Authorization`).
 //!
 //! It is [`Resource::Authorization`](crate::resource::Resource::Authorization) inside
 //! `atom:content`; [`admin_link`](crate::admin_link) checks its URIs against the
@@ -13,7 +13,7 @@ use crate::raw::RawList;
 
 crate::schema::espi_element! {
     /// A permission granted by an owner for access to a resource (espi.xsd
-    /// `Authorization`, espi-reference §4.2), with every element of the schema in
+    /// `Authorization`), with every element of the schema in
     /// schema order.
     ///
     /// The schema requires `status`, `expires_at`, `scope`, `token_type`, `resourceURI`
@@ -48,11 +48,11 @@ crate::schema::espi_element! {
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
         /// Window in which requests and subscriptions are allowed; a duration of 0
-        /// means open-ended (espi-reference §4.1, §4.2).
+        /// means open-ended (the schema's documentation of `authorizedPeriod`).
         pub authorized_period: Option<DateTimeInterval> = "authorizedPeriod",
         /// Only objects published inside this interval may be accessed.
         pub published_period: Option<DateTimeInterval> = "publishedPeriod",
-        /// Revoked (0), Active (1) or Denied (2) (espi-reference §2.6).
+        /// Revoked (0), Active (1) or Denied (2) (espi.xsd `AuthorizationStatus`).
         pub status: Option<AuthorizationStatus> = "status" required,
         /// Absolute expiry of the access token, epoch seconds (TimeType).
         pub expires_at: Option<i64> = "expires_at" required,
@@ -62,7 +62,7 @@ crate::schema::espi_element! {
         pub scope: Option<String> = "scope" required (MaxLength(256)),
         /// The token type, `Bearer`.
         pub token_type: Option<TokenType> = "token_type" required,
-        /// Last OAuth error returned to the Third Party (espi-reference §2.7).
+        /// Last OAuth error returned to the Third Party (espi.xsd `OAuthError`).
         pub error: Option<OAuthError> = "error",
         /// Free text describing the last error (String256).
         pub error_description: Option<String> = "error_description" (MaxLength(256)),

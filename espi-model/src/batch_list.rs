@@ -1,6 +1,6 @@
 //! BatchList: the notification a Data Custodian POSTs to a Third Party's
-//! `thirdPartyNotifyUri` listing resources with new data (espi.xsd `BatchListType`,
-//! espi-reference §1.5).
+//! `thirdPartyNotifyUri` listing resources with new data (espi.xsd `BatchListType`;
+//! Function Block 39, "PUSH model": a notification, then GETs).
 
 crate::schema::espi_element! {
     /// A list of resource URIs that have new or changed data (espi.xsd `BatchList`,

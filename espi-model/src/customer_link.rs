@@ -2,7 +2,8 @@
 //! ServiceLocation / ServiceSupplier / ProgramDateIdMappings, and ServiceLocation →
 //! Meter / EndDevice, from the entries' Atom links.
 //!
-//! The customer resources live under hierarchical paths (espi-reference §1.4:
+//! The customer resources live under hierarchical paths (the ESPI REST API's customer
+//! resources:
 //! `…/Customer/{id}/CustomerAccount/{id}/CustomerAgreement/{id}/ServiceLocation/{id}/Meter/{id}`).
 //! A resource's collection is its `up` href, or its `self` href less the last
 //! segment. It belongs to the parent of the expected kind when
@@ -22,7 +23,7 @@ use crate::resource::ResourceKind;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The kind of parent each customer resource hangs under (espi-reference §1.4).
+/// The kind of parent each customer resource hangs under (the same paths).
 const PARENTS: [(ResourceKind, ResourceKind); 7] = [
     (ResourceKind::CustomerAccount, ResourceKind::Customer),
     (

@@ -1,7 +1,8 @@
 //! The 32-bit daylight-saving rule of `LocalTimeParameters` (`DstRuleType`).
 //!
 //! A rule is a `HexBinary32` whose bit fields name a month, a way of picking a day in
-//! that month, and a time of day (espi-reference §4.9):
+//! that month, and a time of day (espi.xsd `DstRuleType`, whose documentation gives
+//! the layout; GBA's daylight-saving-time page gives the same):
 //!
 //! | Bits  | Field                    | Range                                  |
 //! |-------|--------------------------|----------------------------------------|
@@ -24,7 +25,7 @@ use std::str::FromStr;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-// Field positions and masks, espi-reference §4.9 ("Decode"/"Encode").
+// Field positions and masks of the table above.
 const MONTH_SHIFT: u32 = 28;
 const MONTH_MASK: u32 = 0xF;
 const OPERATOR_SHIFT: u32 = 25;
@@ -37,7 +38,7 @@ const HOUR_SHIFT: u32 = 12;
 const HOUR_MASK: u32 = 0x1F;
 const SECONDS_MASK: u32 = 0xFFF;
 
-/// The wire value of an ESPI `DstRuleType` (`HexBinary32`, espi-reference §4.9).
+/// The wire value of an ESPI `DstRuleType` (`HexBinary32`).
 ///
 /// The value is kept exactly as received; [`DstRule::parts`] decodes it and
 /// [`DstRule::validate`] checks the field ranges. In serde it is the 8-digit
@@ -46,7 +47,7 @@ const SECONDS_MASK: u32 = 0xFFF;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DstRule(pub u32);
 
-/// How a [`DstRule`] picks the day of its month (bits 25–27, espi-reference §4.9).
+/// How a [`DstRule`] picks the day of its month (bits 25–27).
 ///
 /// "Day of week" and "day of month" are the other two fields of the same rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -122,7 +123,7 @@ impl fmt::Display for DstOperator {
     }
 }
 
-/// The decoded fields of a [`DstRule`] (espi-reference §4.9).
+/// The decoded fields of a [`DstRule`] (see the [module documentation](self)).
 ///
 /// Values straight out of [`DstRule::parts`] are not range-checked: a month of 13
 /// decodes as 13. [`DstRule::encode`] checks them.
@@ -223,7 +224,7 @@ pub enum DstRuleError {
 }
 
 impl DstRule {
-    /// `0xFFFFFFFF`: DST rule processing disabled (espi-reference §4.9).
+    /// `0xFFFFFFFF`: DST rule processing disabled (espi.xsd `DstRuleType`).
     pub const DISABLED: DstRule = DstRule(0xFFFF_FFFF);
 
     /// Whether this is [`DstRule::DISABLED`].
@@ -260,7 +261,7 @@ impl DstRule {
         format!("{:08X}", self.0)
     }
 
-    /// Decodes the bit fields (espi-reference §4.9); `None` for [`DstRule::DISABLED`].
+    /// Decodes the bit fields (the [module documentation](self) has the layout); `None` for [`DstRule::DISABLED`].
     ///
     /// This is pure bit extraction: out-of-range fields (month 13, hour 31) are
     /// returned as they are. Use [`DstRule::validate`] to check them.
@@ -294,7 +295,7 @@ impl DstRule {
         })
     }
 
-    /// Checks the field ranges of espi-reference §4.9: month 1–12, hour ≤ 23,
+    /// Checks the field ranges of the layout: month 1–12, hour ≤ 23,
     /// seconds ≤ 3599, day of week 1–7 when the operator is not 0, day of month 1–31
     /// when the operator is 0 or 1. [`DstRule::DISABLED`] is valid.
     ///
@@ -339,7 +340,7 @@ impl DstRule {
     /// * operators 2–5: the 1st–4th occurrence of the day of week; every month has
     ///   at least four.
     /// * operator 6: the 5th occurrence; in a month with only four, the **last**
-    ///   (4th) one is used. espi-reference §4.9 leaves this open; falling back
+    ///   (4th) one is used. The schema leaves this open; falling back
     ///   rather than failing keeps a rule usable in every year, matching what a
     ///   "fifth Sunday" rule is most likely meant to say.
     /// * operator 7: the last occurrence.

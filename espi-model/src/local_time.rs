@@ -1,10 +1,10 @@
-//! Local time from ESPI `LocalTimeParameters` (`TimeConfiguration`, espi-reference §4.9).
+//! Local time from ESPI `LocalTimeParameters` (espi.xsd `TimeConfiguration`).
 //!
 //! ESPI timestamps are UTC epoch seconds; a usage point's `LocalTimeParameters` say how
 //! to show them on the customer's wall clock: a standard offset from UTC, a DST
 //! offset, and two [`DstRule`]s saying when DST starts and ends each year.
 //!
-//! # Decisions where espi-reference §4.9 leaves the standard open
+//! # Decisions where the standard is silent
 //!
 //! * **Which clock a rule's time of day is read on.** It is the local wall-clock time
 //!   in force *before* the transition: local standard time for the start rule, local
@@ -31,7 +31,7 @@ use crate::dst::{DstRule, DstRuleError};
 /// Offsets must be strictly inside one day for chrono's [`FixedOffset`].
 const MAX_OFFSET: i64 = 86_399;
 
-/// The `LocalTimeParameters` of a usage point (espi-reference §4.9).
+/// The `LocalTimeParameters` of a usage point (espi.xsd `TimeConfiguration`).
 ///
 /// All offsets are in seconds. See the [module documentation](self) for how the
 /// rules are read.
@@ -125,7 +125,7 @@ impl LocalTimeRules {
     ///
     /// `start > end` describes a southern-hemisphere year: DST is in force from the
     /// year's beginning until `end`, and again from `start` on. The schema asks for
-    /// end later than start (espi-reference §4.9), but such rules are supported.
+    /// end later than start (espi.xsd `TimeConfiguration`), but such rules are supported.
     pub fn dst_period_utc(&self, year: i32) -> Result<Option<(i64, i64)>, LocalTimeError> {
         self.validate()?;
         self.period_utc(year)
@@ -295,7 +295,7 @@ impl LocalTimeRules {
         ) else {
             return Ok(None); // unreachable: has_dst() means neither rule is disabled
         };
-        // espi-reference §4.9 leaves the clock open; we read each rule on the clock in
+        // The schema leaves the clock open; we read each rule on the clock in
         // force before the change (module documentation). Offsets are validated and
         // chrono timestamps are far from i64's limits, so this cannot overflow.
         let start_utc = start.and_utc().timestamp() - self.tz_offset;

@@ -6,7 +6,7 @@ use crate::local_time::LocalTimeRules;
 use crate::raw::RawList;
 
 crate::schema::espi_element! {
-    /// The local time of a UsagePoint (espi-reference §4.9): standard offset, DST
+    /// The local time of a UsagePoint (espi.xsd `TimeConfiguration`): standard offset, DST
     /// offset and the two DST rules. All four are required by the schema.
     pub struct LocalTimeParameters: "TimeConfiguration" {
         /// Object extensions.

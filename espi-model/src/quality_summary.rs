@@ -5,8 +5,8 @@ use crate::interval::DateTimeInterval;
 use crate::raw::RawList;
 
 crate::schema::espi_element! {
-    /// A summary of power quality events (espi.xsd `ElectricPowerQualitySummary`,
-    /// espi-reference §4.8).
+    /// A summary of power quality events (espi.xsd
+    /// `ElectricPowerQualitySummary`).
     pub struct ElectricPowerQualitySummary: "ElectricPowerQualitySummary" {
         /// Object extensions.
         pub extension: RawList = "extension",

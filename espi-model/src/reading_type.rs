@@ -24,8 +24,8 @@ crate::schema::espi_element! {
 }
 
 crate::schema::espi_element! {
-    /// Characteristics of the values of a MeterReading (espi.xsd `ReadingType`,
-    /// espi-reference §4.5). Every field is optional in the schema.
+    /// Characteristics of the values of a MeterReading (espi.xsd `ReadingType`).
+    /// Every field is optional in the schema.
     pub struct ReadingType: "ReadingType" {
         /// Object extensions.
         pub extension: RawList = "extension",
@@ -149,7 +149,7 @@ pub fn scale(value: impl Into<i128>, exponent: i16) -> Option<Decimal> {
 }
 
 /// A cost in hundred-thousandths (1/100 000) of the currency as an exact decimal amount
-/// (espi-reference §4.5).
+/// (the unit espi.xsd documents for `IntervalReading.cost` and the bill amounts).
 ///
 /// ```
 /// assert_eq!(espi_model::reading_type::cost_amount(1_234_567).to_string(), "12.34567");

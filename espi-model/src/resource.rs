@@ -31,7 +31,8 @@ pub const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 /// The two ESPI schemas. Energy usage and administrative data (espi.xsd) and retail
 /// customer data (customer.xsd) are served by different endpoints and never share a
-/// document (espi-reference §1.1: EUI and PII cannot be fetched in one request).
+/// document (GBA's OpenAPI description of the ESPI API: energy usage and customer data
+/// cannot be fetched in one request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Namespace {
     /// `http://naesb.org/espi`: usage, admin and notification resources.

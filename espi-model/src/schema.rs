@@ -525,7 +525,7 @@ integer_scalar!(
     i16 => "Int16 (xs:short)",
 );
 
-/// espi.xsd `Int48` bounds (espi-reference §4.1).
+/// espi.xsd `Int48` bounds (its `minInclusive` and `maxInclusive`).
 const INT48_MIN: i64 = -140_737_488_355_328;
 const INT48_MAX: i64 = 140_737_488_355_328;
 

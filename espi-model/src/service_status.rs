@@ -1,5 +1,5 @@
 //! ServiceStatus: whether a Data Custodian's ESPI service is up (espi.xsd
-//! `ServiceStatus`, the body of `ReadServiceStatus`, espi-reference §1.3).
+//! `ServiceStatus`, the body of `GET ReadServiceStatus`).
 
 use crate::code_list::ServiceStatusCode;
 use crate::raw::RawList;

@@ -97,7 +97,7 @@ crate::schema::espi_element! {
         pub extension: RawList = "extension",
         /// Batch item information.
         pub batch_item_info: Option<BatchItemInfo> = "batchItemInfo",
-        /// Role flags (HexBinary16, espi-reference §4.4): bit 1 isMirror, bit 2
+        /// Role flags (espi.xsd `UsagePoint.roleFlags`, a `HexBinary16`): bit 1 isMirror, bit 2
         /// isPremisesAggregationPoint, bit 3 isPEV, bit 4 isDER, bit 5 isRevenueQuality, bit 6 isDC.
         pub role_flags: Option<HexBinary> = "roleFlags" (MaxOctets(2)),
         /// The kind of service.

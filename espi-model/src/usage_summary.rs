@@ -52,7 +52,7 @@ impl SummaryMeasurement {
 }
 
 crate::schema::espi_element! {
-    /// One line of a bill's additional costs (espi.xsd `LineItem`, espi-reference §4.7).
+    /// One line of a bill's additional costs (espi.xsd `LineItem`).
     pub struct LineItem: "LineItem" {
         /// Object extensions.
         pub extension: RawList = "extension",
@@ -110,8 +110,8 @@ crate::schema::espi_element! {
 }
 
 crate::schema::espi_element! {
-    /// A billing-period summary of usage and cost (espi.xsd `UsageSummary`,
-    /// espi-reference §4.7). Amounts are in 1/100 000 of `currency`.
+    /// A billing-period summary of usage and cost (espi.xsd `UsageSummary`).
+    /// Amounts are in 1/100 000 of `currency`.
     pub struct UsageSummary: "UsageSummary" {
         /// Object extensions.
         pub extension: RawList = "extension",

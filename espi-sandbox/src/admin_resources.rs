@@ -1,4 +1,5 @@
-//! The administrative resources (espi-reference §1.3, §4.2, §4.3) and the revocation
+//! The administrative resources (`ReadServiceStatus`, and espi.xsd's `Authorization` and
+//! `ApplicationInformation` under the paths of [`espi_auth::ENDPOINTS`]) and the revocation
 //! admin route:
 //!
 //! | Route | Tokens | Answer |
@@ -11,14 +12,15 @@
 //!
 //! Documents are `application/atom+xml`, written by espi-xml's [`Writer`]. Each entry's
 //! `id` is a name-based (version 5) `urn:uuid` of its self link, as GBA's tests want
-//! (espi-reference §1.1); `published` is the grant, `updated` the last change. An
+//! (a UUID of version 3 or 5 in `urn:uuid:` form, GBA's FB_04 data rules); `published` is the grant, `updated` the last change. An
 //! Authorization's `related` link is the data it grants (`resourceURI`, and
 //! `customerResourceURI` when there is one) for a customer grant, and the
-//! ApplicationInformation for a client grant (espi-reference §4.2).
+//! ApplicationInformation for a client grant (the schema's documentation of
+//! `Authorization`).
 //!
 //! The Authorization feed honours `updated-min`/`updated-max`, `published-min`/
 //! `published-max` (by the entry's `published`, the grant), `start-index`,
-//! `max-results` and `depth` as the resource feeds do (espi-reference §1.6, parsed by
+//! `max-results` and `depth` as the resource feeds do ([`espi_auth::Query`], parsed by
 //! [`crate::query`]); the member GETs refuse malformed values of them alike.
 
 use crate::access::check;

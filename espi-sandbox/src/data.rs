@@ -3,7 +3,7 @@
 //! Loading links all usage documents of a customer together (the rules of
 //! [`espi_model::link`], over the entries of every document, so a tree split across
 //! files still links) and places every resource in the sandbox's URL space
-//! (espi-reference §1.1), with the customer's subscription id (= retail customer id):
+//! (under [`RESOURCE_PATH`](crate::state::RESOURCE_PATH)), with the customer's subscription id (= retail customer id):
 //!
 //! | Resource | `self` (relative to `…/espi/1_1/resource`) | `related` |
 //! |---|---|---|

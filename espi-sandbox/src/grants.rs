@@ -5,7 +5,7 @@
 //! transitions:
 //!
 //! - **One live access token per Authorization.** The ESPI Authorization resource has one
-//!   `expires_at` (espi-reference §4.2), so an Authorization has one access token at a
+//!   `expires_at` (espi.xsd `Authorization`), so an Authorization has one access token at a
 //!   time. A refresh issues a new access token *and* a new refresh token (rotation); the
 //!   old access token stops working at once (401 "replaced by a refresh").
 //! - **A replaced refresh token presented again revokes the Authorization** and with it

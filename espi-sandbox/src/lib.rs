@@ -1,7 +1,8 @@
 //! A local Green Button Connect My Data Data Custodian.
 //!
-//! `espi-sandbox` serves Green Button files over the ESPI REST API (espi-reference §1)
-//! with an OAuth 2.0 authorization server (§2), enforcing the espi-auth rules: a token
+//! `espi-sandbox` serves Green Button files over the ESPI REST API (the paths of
+//! [`espi_auth::ENDPOINTS`]) with an OAuth 2.0 authorization server (RFC 6749 with
+//! the ESPI token members), enforcing the espi-auth rules: a token
 //! sees only its own subscription, within its scope and the program's window, until it
 //! expires or is revoked. Third parties have no public sandbox to develop against; this
 //! one runs in a test on `127.0.0.1:0`:
@@ -335,8 +336,8 @@ impl RunningSandbox {
     /// force, the sandbox POSTs an ESPI `BatchList` (`application/atom+xml`) there, with
     /// one URI per subscription, as OpenESPI writes them with one addition:
     /// `…/Batch/Subscription/{id}?published-min={a}&published-max={b}&updated-min={now}`.
-    /// `[a, b]` is the span of the added IntervalBlocks' intervals (which is how §1.6
-    /// selects blocks), widened to now when other entries were added (those are selected by
+    /// `[a, b]` is the span of the added IntervalBlocks' intervals (which is how the query
+    /// parameters select blocks: [`espi_auth::Query`]), widened to now when other entries were added (those are selected by
     /// `published`, which is now). `updated-min` is the time of the addition: without it
     /// the range would also select existing entries that fall inside it; with it, fetching
     /// the URI returns exactly the added entries (and whatever is added after them). The

@@ -1,4 +1,5 @@
-//! The OAuth 2.0 authorization server (RFC 6749 as ESPI uses it, espi-reference §2):
+//! The OAuth 2.0 authorization server (RFC 6749 as ESPI uses it; the
+//! section numbers below are RFC 6749's):
 //!
 //! - `GET /DataCustodian/oauth/authorize` — the authorization request (§4.1.1). An
 //!   unknown client or a redirect URI that is not registered gets an HTML error page
@@ -19,7 +20,8 @@
 //!   was made for, not from the posted fields. Deny redirects with `access_denied`.
 //! - `POST /DataCustodian/oauth/token` — the token endpoint (§3.2), client_secret_basic
 //!   only, with the `authorization_code`, `refresh_token` and `client_credentials`
-//!   grants; JSON responses with the ESPI members (espi-reference §2.3) and RFC 6749
+//!   grants; JSON responses with the ESPI members (`resourceURI`, `authorizationURI`,
+//!   `customerResourceURI`: the URIs of espi.xsd's `Authorization`) and RFC 6749
 //!   §5.2 errors, all `Cache-Control: no-store`. A code issued with a PKCE challenge
 //!   needs the matching `code_verifier` (`invalid_grant` when missing or wrong); a
 //!   `code_verifier` for a code issued without one is refused too (RFC 9700 §2.1.1).

@@ -22,7 +22,7 @@
 //! dates in one or the other. The entries that describe rather
 //! than measure (UsagePoint, MeterReading, ReadingType, LocalTimeParameters) are not
 //! restricted by the window, so a feed cut by it still carries the context of the
-//! readings it serves; the query's published bounds do apply to them (§1.6).
+//! readings it serves; the query's published bounds do apply to them.
 
 use crate::data::Item;
 use crate::error::ApiError;
@@ -83,7 +83,7 @@ impl DateFilter {
         within(item.updated, self.updated) && self.query_accepts(item) && self.window_accepts(item)
     }
 
-    /// §1.6: IntervalBlocks by their interval lying within the bounds, the rest by
+    /// [`espi_auth::Query`]: IntervalBlocks by their interval lying within the bounds, the rest by
     /// `published`.
     fn query_accepts(&self, item: &Item) -> bool {
         match (item.kind, item.interval) {

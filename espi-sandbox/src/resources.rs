@@ -1,5 +1,5 @@
-//! The ESPI usage and customer resource GETs (espi-reference §1.3, §1.4; paths and
-//! names as GBA's OpenAPI contract), under `/DataCustodian/espi/1_1/resource`:
+//! The ESPI usage and customer resource GETs (the rows of [`espi_auth::ENDPOINTS`];
+//! paths and names as GBA's OpenAPI contract), under `/DataCustodian/espi/1_1/resource`:
 //!
 //! | Path | Answer |
 //! |---|---|
@@ -18,8 +18,7 @@
 //! Every handler asks [`access::check`] first. Then: an unknown subscription, usage
 //! point, parent or id is 404; a subscription or customer the token does not cover is
 //! 403. The query parameters ([`crate::query`]) select and page the entries; when none
-//! is left the answer is **204 No Content** (as PG&E answers a range without data,
-//! espi-reference §1.7), for collections and members alike. Bodies are
+//! is left the answer is **204 No Content** (as PG&E answers a range without data), for collections and members alike. Bodies are
 //! `application/atom+xml`, streamed ([`crate::stream`]).
 //!
 //! Customer (PII) data and usage data never share a response.
@@ -382,7 +381,7 @@ fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// `ReadServiceStatus`: the bare `ServiceStatus` (espi-reference §1.3).
+/// `ReadServiceStatus`: the bare `ServiceStatus` (as in GBA's OpenAPI example).
 fn service_status() -> Result<Response, ApiError> {
     let status = ServiceStatus {
         current_status: Some(ServiceStatusCode::Normal),

@@ -9,7 +9,8 @@ use std::sync::{Mutex, RwLock};
 
 /// Path of the Data Custodian under the server root (as OpenESPI's).
 pub const DATA_CUSTODIAN: &str = "/DataCustodian";
-/// Path of the ESPI resources under the Data Custodian (espi-reference §1.1).
+/// Path of the ESPI resources under the Data Custodian (`/espi/1_1/resource` for every
+/// ESPI version: the path of GBA's OpenAPI description and of OpenESPI).
 pub const RESOURCE_PATH: &str = "/espi/1_1/resource";
 
 /// What the handlers share: configuration, the data, the authorization server's

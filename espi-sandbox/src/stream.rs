@@ -26,7 +26,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
-/// The media type of every ESPI document (espi-reference §1.1).
+/// The media type of every ESPI document (GBA's OpenAPI description).
 pub const ATOM: &str = "application/atom+xml";
 
 /// The size of the chunks handed to the body.

@@ -89,7 +89,8 @@ fn ids(document: &Document) -> Vec<String> {
         .collect()
 }
 
-/// The source's entries a published/updated query selects, by the rules of §1.6
+/// The source's entries a published/updated query selects, by the rules of
+/// [`espi_auth::Query`]
 /// (IntervalBlocks by their interval, the rest by their dates; bounds inclusive).
 fn expected(
     source: &Document,

@@ -7,8 +7,8 @@
 //!   (a multiple of 1000 whose thousandth is a usual interval length, e.g. 900000 for 15 minutes).
 //! - `V005` (warning): an Authorization's `expires_at` looks like a duration (`expires_in`), not
 //!   epoch seconds: it falls before 2000-01-01.
-//! - `V006` (error): a LocalTimeParameters' DST rule does not decode to a date (espi-reference
-//!   §4.9: month 1–12, hour ≤ 23, seconds ≤ 3599, day of week 1–7, day of month 1–31 and existing
+//! - `V006` (error): a LocalTimeParameters' DST rule does not decode to a date
+//!   ([`DstRule::validate`](espi_model::dst::DstRule::validate): month 1–12, hour ≤ 23, seconds ≤ 3599, day of week 1–7, day of month 1–31 and existing
 //!   in its month), or its offsets are outside ±86399 s.
 //! - `V007` (error): a link does not resolve although the document holds resources of the kind it
 //!   should reach: an IntervalBlock whose `up` matches no MeterReading's `related` link, a

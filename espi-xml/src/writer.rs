@@ -286,7 +286,7 @@ impl<W: Write> Writer<W> {
             match self.family {
                 Some(family) if family != namespace => {
                     return Err(misuse(&format!(
-                        "{} data after {} data: usage and customer (PII) data cannot share a document (espi-reference §1.1)",
+                        "{} data after {} data: usage and customer (PII) data cannot share a document",
                         namespace.prefix(),
                         family.prefix()
                     )));

@@ -46,14 +46,15 @@ const fn member(path: &'static str, serves: Serves, get: &'static [TokenKind]) -
 
 use Serves as S;
 
-/// The endpoint catalogue: the §1.3 energy-usage rows and the §1.4 customer (PII)
-/// rows of espi-reference, with what each serves and the token columns of the source
-/// table.
+/// The endpoint catalogue: the energy-usage and the customer (PII) rows of the API
+/// table of the Green Button Connect My Data specification ("Appendix B: Data Custodian
+/// Connect My Data APIs", as GBA publishes it), with what each serves and the token
+/// columns ([`TokenKind`] letters) of that table.
 ///
 /// Collections that the table gives as "GET, POST, PUT, DELETE (D)" take GET/POST on
-/// the collection and GET/PUT/DELETE on the member, as the §1.4 rows spell out.
+/// the collection and GET/PUT/DELETE on the member, as the customer rows spell out.
 pub const ENDPOINTS: &[Endpoint] = &[
-    // §1.3 energy usage.
+    // Energy usage.
     row(
         "ReadServiceStatus",
         S::Administration,
@@ -180,7 +181,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         NONE,
         NONE,
     ),
-    // The deprecated name of UsageSummary, still sent by older clients (§1.3).
+    // The deprecated name of UsageSummary, still sent by older clients.
     row(
         "Subscription/{subscriptionId}/UsagePoint/{usagePointId}/ElectricPowerUsageSummary",
         S::UsageSummaries,
@@ -207,7 +208,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     member("MeterReading/{id}", S::IntervalReadings, D),
     collection("IntervalBlock", S::IntervalReadings, D),
     member("IntervalBlock/{id}", S::IntervalReadings, D),
-    // §1.4 customer (PII): root collections, data custodian only.
+    // Customer (PII): root collections, data custodian only.
     collection("Customer", S::CustomerData, D),
     member("Customer/{id}", S::CustomerData, D),
     collection("CustomerAccount", S::CustomerData, D),
@@ -222,7 +223,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     member("EndDevice/{id}", S::CustomerData, D),
     collection("Meter", S::CustomerData, D),
     member("Meter/{id}", S::CustomerData, D),
-    // §1.4 customer (PII): the RetailCustomer hierarchy, read by D and A (FB_50),
+    // Customer (PII): the RetailCustomer hierarchy, read by D and A (FB_50),
     // managed by D (FB_49).
     member("RetailCustomer/{retailCustomerId}", S::CustomerData, DA),
     collection(

@@ -5,7 +5,7 @@ use thiserror::Error;
 use super::{Scope, ScopeError, ScopeWarning};
 
 /// The scopes an ApplicationInformation offers: each `<scope>` element is one alternative
-/// (espi-reference §3.5; `scope maxOccurs=unbounded`, each a `String256`).
+/// (espi.xsd `ApplicationInformation`: `scope maxOccurs=unbounded`, each a `String256`).
 ///
 /// ```
 /// use espi_auth::OfferedScopes;

@@ -47,7 +47,7 @@ impl Key {
             .find(|key| key.as_str().eq_ignore_ascii_case(text))
     }
 
-    /// The group of the grammar: FBTerms, ValueTerms, ResourceTerms (espi-reference §3.5).
+    /// The group of the grammar: FBTerms, ValueTerms, ResourceTerms ([`Scope`](crate::Scope)).
     fn group(self) -> u8 {
         match self {
             Key::FunctionBlocks => 0,
@@ -254,7 +254,7 @@ impl Parser<'_> {
                 },
             )?;
         }
-        // espi-reference §3.5: FBTerms, then ValueTerms, then ResourceTerms.
+        // The grammar: FBTerms, then ValueTerms, then ResourceTerms.
         if let Some(&(later, _)) = seen.iter().find(|(k, _)| k.group() > key.group()) {
             self.tolerate(
                 term.position,
@@ -380,7 +380,8 @@ impl Parser<'_> {
     fn function_blocks(&mut self, key: &str, value: Span<'_>) -> Result<Vec<u16>, ScopeError> {
         let mut numbers: Vec<u16> = Vec::new();
         for item in self.list_items(Key::FunctionBlocks, value)? {
-            // espi-reference §3.4: FB ids are arbitrary positive integers, leading zeros allowed.
+            // FB ids are arbitrary positive integers (the lists disagree on which
+            // exist), leading zeros allowed.
             let parsed = digits(item.text).and_then(|d| d.parse::<u16>().ok());
             let Some(number) = parsed else {
                 return Err(ScopeError::InvalidValue {

@@ -9,14 +9,15 @@ use super::parse::Key;
 
 /// The largest `HistoryLength` read as months rather than seconds.
 ///
-/// Some samples write `HistoryLength=13` meaning 13 months (espi-reference §3.5), while
+/// Some samples write `HistoryLength=13` meaning 13 months (GBA's developer pages, the
+/// OpenESPI samples), while
 /// the grammar says seconds. 120 seconds of history is shorter than any interval a Data
 /// Custodian publishes, and 120 months (10 years) is longer than any program offers
-/// (PG&E's 48 months is the longest in espi-reference §5), so the two readings never
+/// (PG&E's 48 months is the longest of [`WindowPolicy`](crate::WindowPolicy)'s), so the two readings never
 /// overlap below or at this value.
 pub const MONTHS_THRESHOLD: u64 = 120;
 
-/// A named period of espi-reference §3.5 (`namedFrequency`), also used for block lengths.
+/// A named period of the scope grammar (`namedFrequency`), also used for block lengths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NamedFrequency {
     /// `billingPeriod`: one billing cycle.
@@ -67,7 +68,7 @@ impl fmt::Display for NamedFrequency {
 }
 
 /// A `namedOrNumber` value: a number of seconds or a [`NamedFrequency`]
-/// (IntervalDuration, BlockDuration, SubscriptionFrequency; espi-reference §3.5).
+/// (IntervalDuration, BlockDuration, SubscriptionFrequency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Period {
     /// A length in seconds (`900`, `3600`).
@@ -99,7 +100,7 @@ pub enum HistoryUnit {
 ///
 /// The wire value is kept as sent, so formatting never invents a month length: a
 /// value above [`MONTHS_THRESHOLD`] is seconds, a value at or below it is calendar
-/// months (espi-reference §3.5 shows `HistoryLength=13`). Converting months to seconds
+/// months (the OpenESPI samples write `HistoryLength=13`). Converting months to seconds
 /// is left to the window rules, which count calendar months.
 ///
 /// ```
@@ -157,7 +158,7 @@ impl fmt::Display for HistoryLength {
 /// Why a [`BulkId`] or [`ExtensionTerm`] could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TermError {
-    /// A bulk id is one or more of `0-9`, `A-Z`, `a-z`, `-` (espi-reference §3.5 `brId`).
+    /// A bulk id is one or more of `0-9`, `A-Z`, `a-z`, `-` (the grammar's `brId`).
     #[error("`{0}` is not a bulk id; expected one or more of 0-9, A-Z, a-z, `-`")]
     InvalidBulkId(String),
     /// An unknown key is one or more of `0-9`, `A-Z`, `a-z`, `_`, `-`, `.`.
@@ -171,7 +172,7 @@ pub enum TermError {
     InvalidValue(String),
 }
 
-/// The `BR` term: the `{bulkId}` of `Batch/Bulk/{bulkId}` (espi-reference §3.5).
+/// The `BR` term: the `{bulkId}` of `Batch/Bulk/{bulkId}`.
 ///
 /// Deserialization goes through [`BulkId::new`], so a deserialized id formats and parses back.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -223,7 +224,7 @@ impl fmt::Display for BulkId {
 }
 
 /// A `key=value` term the grammar does not define, kept as sent (UtilityAPI
-/// `PreferredAuthEndDate`, PG&E `AdditionalScope` and `dataCustodianId`; espi-reference §3.5).
+/// `PreferredAuthEndDate`, PG&E `AdditionalScope` and `dataCustodianId`).
 ///
 /// Deserialization goes through [`ExtensionTerm::new`], so a deserialized term formats and
 /// parses back.

@@ -1,7 +1,8 @@
 use super::*;
 use proptest::prelude::*;
 
-/// The published examples of espi-reference §3.5 and §2.4 that follow the grammar.
+/// The published examples (GBA's developer pages, the schema's documentation, GBA's
+/// client_credentials fixtures) that follow the grammar.
 const WELL_FORMED: &[&str] = &[
     "FB=1_3_4_5_13_14_15_19_37_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=94608000",
     "FB=1_3_4_5_13_14_15_16_19_37_39;IntervalDuration=monthly;BlockDuration=monthly;HistoryLength=94608000",
@@ -15,7 +16,7 @@ const WELL_FORMED: &[&str] = &[
     "FB=3_19_32_33_34_35_36_37_38_41_44_45",
     "FB=45",
     "FB=4_46",
-    // UtilityAPI and PG&E extensions (§3.5 "production extensions").
+    // UtilityAPI and PG&E extensions (their published scope parameters).
     "FB=4_5_15;HistoryLength=63072000;PreferredAuthEndDate=0;AdditionalScope=noedit_meters-all",
     "FB=1_3_4_5_8_10_13_14_15_16_18_19_31_32_35_37_38_39_40_46_47;\
      AdditionalScope=Usage_Billing_Basic_Account_ProgramEnrollment;dataCustodianId=PGE;BR=ThirdParty-42",
@@ -239,7 +240,7 @@ fn function_blocks_out_of_order_and_repeated() {
         vec![4, 15, 5, 4]
     );
     assert_eq!(Scope::parse_strict(input).map_err(|e| e.position()), Err(8));
-    // Leading zeros are numbers like any other (espi-reference §3.4).
+    // Leading zeros are numbers like any other.
     assert_eq!(
         Scope::parse_strict("FB=01_04").map(|s| s.function_blocks),
         Ok(vec![1, 4])

@@ -27,7 +27,7 @@ pub struct SyncOptions {
     /// Calendar months before the current one re-read on every run (2 by default).
     pub reread_months: u32,
     /// The Authorization resource of the grant, when the caller could read it (it
-    /// takes a client or Data Custodian token, espi-reference §1.3).
+    /// takes a client or Data Custodian token: [`espi_auth::ENDPOINTS`]).
     pub authorization: Option<Authorization>,
     /// The subscription to sync; when `None`, the feed of the subscription the token's
     /// `resourceURI` names ([`TokenSet::subscription_feed`](crate::TokenSet::subscription_feed),

@@ -41,7 +41,8 @@ fn parts(
 
 #[test]
 fn worked_values_decode_as_documented() {
-    // espi-reference §4.9 "Worked values".
+    // The rules of the Green Button samples, the schema's own example and their
+    // equivalents (docs/standard.md, "Local time").
     let cases = [
         (0x360E_2000, parts(3, DstOperator::Second, 0, 7, 2, 0)),
         (0xB40E_2000, parts(11, DstOperator::First, 0, 7, 2, 0)),

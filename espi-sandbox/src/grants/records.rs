@@ -183,7 +183,8 @@ impl AuthorizationRecord {
     }
 }
 
-/// A token response (RFC 6749 §5.1 with the ESPI members of espi-reference §2.3).
+/// A token response (RFC 6749 §5.1 with the ESPI members `resourceURI`,
+/// `authorizationURI` and `customerResourceURI`, the URIs of espi.xsd's `Authorization`).
 #[derive(Clone, Serialize)]
 pub struct Issued {
     /// The access token.

@@ -111,7 +111,7 @@ pub fn http() -> reqwest::Client {
         .expect("a reqwest client")
 }
 
-/// A token endpoint response (espi-reference §2.3), ESPI members included.
+/// A token endpoint response (RFC 6749 §5.1), ESPI members included.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct TokenResponse {
     /// The access token.

@@ -33,7 +33,7 @@ const FORWARD_END: i64 = 1_456_790_400;
 const HISTORY_START: i64 = 1_330_560_000;
 
 /// The JSON body of an error response, with its status, after checking the RFC 6749
-/// §5.2 shape and `Cache-Control: no-store`.
+/// RFC 6749 §5.2 shape and `Cache-Control: no-store`.
 async fn oauth_error(response: reqwest::Response) -> (StatusCode, String, String) {
     let status = response.status();
     assert_eq!(
