@@ -12,10 +12,10 @@
 use crate::customer_link::comparable;
 use crate::link::{LinkNode, LinkProblem};
 use crate::resource::ResourceKind;
-use serde::{Deserialize, Serialize};
 
 /// The URIs an administrative resource states about itself and what it grants.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AdminUris {
     /// `authorizationURI` or `registration_client_uri`: the resource's own URI.
     pub own: Option<String>,
@@ -24,7 +24,8 @@ pub struct AdminUris {
 }
 
 /// One Authorization or ApplicationInformation and what it links to (entry indices).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AdminNode {
     /// The entry.
     pub entry: usize,
@@ -37,7 +38,8 @@ pub struct AdminNode {
 }
 
 /// The administrative resources of a document, linked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AdminLinks {
     /// Authorizations and ApplicationInformation entries in document order.
     pub nodes: Vec<AdminNode>,

@@ -3,22 +3,31 @@
 use crate::raw::{RawAttribute, RawElement};
 use crate::resource::Resource;
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
 
 /// An Atom link: `<link rel="…" href="…" type="…"/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Link {
     /// The relation: `self`, `up`, `related` in ESPI feeds. GBA's atom.xsd requires
     /// it, so a link written without one does not validate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub rel: Option<String>,
     /// The target, as written (absolute or relative).
     pub href: String,
     /// The optional media type, e.g. `espi-entry/UsagePoint` in GBA samples.
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, rename = "type", skip_serializing_if = "Option::is_none")
+    )]
     pub media_type: Option<String>,
     /// Other attributes (`title`, `hreflang`, `length`…), kept in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub other_attributes: Vec<RawAttribute>,
 }
 
@@ -34,29 +43,51 @@ impl Link {
 }
 
 /// Metadata shared by feeds and entries.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Metadata {
     /// Attributes of the `feed` or `entry` element itself (`xml:lang`, `xml:base`…),
     /// other than namespace declarations and `xsi:` hints for validators.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub attributes: Vec<RawAttribute>,
     /// `atom:id`, e.g. `urn:uuid:…`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// `atom:title` text (may be empty in real files).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub title: Option<String>,
     /// `atom:published`, as written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub published: Option<String>,
     /// `atom:updated`, as written (some utilities write a bare date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub updated: Option<String>,
     /// `atom:link` elements in document order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub links: Vec<Link>,
     /// Other children (author, category, generator, extensions…), kept unchanged.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub other_elements: Vec<RawElement>,
 }
 
@@ -202,17 +233,24 @@ fn split_zone(time: &str) -> (&str, Option<&str>) {
 }
 
 /// An Atom entry: metadata plus the resources inside `atom:content`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Entry {
     /// id, title, dates, links and other Atom children.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub meta: Metadata,
     /// The children of `atom:content` (normally exactly one ESPI resource).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub content: Vec<Resource>,
     /// Attributes of `atom:content` (`type`, `src`…), other than namespace
     /// declarations and `xsi:` hints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub content_attributes: Vec<RawAttribute>,
 }
 
@@ -224,18 +262,20 @@ impl Entry {
 }
 
 /// An Atom feed: metadata and entries.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Feed {
     /// id, title, updated, links and other Atom children of the feed.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub meta: Metadata,
     /// The entries in document order.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub entries: Vec<Entry>,
 }
 
 /// A whole ESPI document: what its root element was.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Document {
     /// An `atom:feed` root.
     Feed(Feed),

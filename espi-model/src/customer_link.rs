@@ -20,7 +20,6 @@
 
 use crate::link::{LinkNode, LinkProblem, normalize_href};
 use crate::resource::ResourceKind;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The kind of parent each customer resource hangs under (the same paths).
@@ -50,7 +49,8 @@ const PARENTS: [(ResourceKind, ResourceKind); 7] = [
 const ROOTS: [ResourceKind; 2] = [ResourceKind::Customer, ResourceKind::Statement];
 
 /// One customer resource with the resources under it (indices into the entries).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomerNode {
     /// The entry.
     pub entry: usize,
@@ -61,7 +61,8 @@ pub struct CustomerNode {
 }
 
 /// The customer resources of a document, linked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomerTree {
     /// Customers and Statements, and the resources whose parent could not be found,
     /// in document order, with everything linked under them.

@@ -23,6 +23,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime};
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 // Field positions and masks of the table above.
@@ -472,12 +473,14 @@ impl FromStr for DstRule {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for DstRule {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_hex())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for DstRule {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<DstRule, D::Error> {
         struct HexVisitor;

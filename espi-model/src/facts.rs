@@ -19,12 +19,12 @@ use crate::local_time::LocalTimeRules;
 use crate::quantity::Quantity;
 use crate::reading_type::{ReadingType, scale};
 use crate::resource::{CUSTOMER_NS, ESPI_NS, Resource, ResourceKind};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Totals over interval readings. Sums are exact (`i128`), min/max come from
 /// `timePeriod` start and start + duration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReadingStats {
     /// Number of readings.
     pub count: u64,
@@ -93,35 +93,36 @@ fn min_option(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 }
 
 /// The facts of a ReadingType that describe a MeterReading's values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReadingTypeFacts {
     /// The ReadingType's `self` href.
-    #[serde(rename = "self")]
+    #[cfg_attr(feature = "serde", serde(rename = "self"))]
     pub self_href: Option<String>,
     /// Unit.
     pub uom: Option<UnitSymbolKind>,
     /// Power of ten the raw values are scaled by.
-    #[serde(rename = "powerOfTenMultiplier")]
+    #[cfg_attr(feature = "serde", serde(rename = "powerOfTenMultiplier"))]
     pub power_of_ten_multiplier: Option<UnitMultiplierKind>,
     /// Flow direction.
-    #[serde(rename = "flowDirection")]
+    #[cfg_attr(feature = "serde", serde(rename = "flowDirection"))]
     pub flow_direction: Option<FlowDirectionKind>,
     /// Commodity.
     pub commodity: Option<CommodityKind>,
     /// Measurement kind.
     pub kind: Option<MeasurementKind>,
     /// Interval length in seconds.
-    #[serde(rename = "intervalLength")]
+    #[cfg_attr(feature = "serde", serde(rename = "intervalLength"))]
     pub interval_length: Option<u32>,
     /// Accumulation behaviour.
-    #[serde(rename = "accumulationBehaviour")]
+    #[cfg_attr(feature = "serde", serde(rename = "accumulationBehaviour"))]
     pub accumulation_behaviour: Option<AccumulationKind>,
     /// The unit scaled values are in, e.g. "Wh", "m³" ([`ReadingType::unit_label`];
     /// not in `expected.json`).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub unit_label: String,
     /// Currency of costs (not in `expected.json`).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub currency: Option<Currency>,
 }
 
@@ -143,10 +144,11 @@ impl ReadingTypeFacts {
 }
 
 /// A linked MeterReading with the totals of its IntervalBlocks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MeterReadingFacts {
     /// The MeterReading's `self` href.
-    #[serde(rename = "self")]
+    #[cfg_attr(feature = "serde", serde(rename = "self"))]
     pub self_href: Option<String>,
     /// Its ReadingType.
     pub reading_type: Option<ReadingTypeFacts>,
@@ -181,22 +183,24 @@ impl MeterReadingFacts {
 }
 
 /// A linked UsagePoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UsagePointFacts {
     /// The UsagePoint's `self` href.
-    #[serde(rename = "self")]
+    #[cfg_attr(feature = "serde", serde(rename = "self"))]
     pub self_href: Option<String>,
     /// Service kind.
     pub service_kind: Option<ServiceKind>,
     /// Its MeterReadings.
     pub meter_readings: Vec<MeterReadingFacts>,
     /// Its local time rules (not in `expected.json`).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub local_time: Option<LocalTimeRules>,
 }
 
 /// The facts of a whole document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DocumentFacts {
     /// Number of `atom:entry` elements.
     pub entries: u64,
@@ -225,12 +229,13 @@ pub struct DocumentFacts {
 }
 
 /// A linked customer resource: its kind, `self` href and the resources under it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkedResource {
     /// The resource's kind.
     pub kind: ResourceKind,
     /// The entry's `self` href.
-    #[serde(rename = "self")]
+    #[cfg_attr(feature = "serde", serde(rename = "self"))]
     pub self_href: Option<String>,
     /// The resources linked under it.
     pub children: Vec<LinkedResource>,
@@ -249,12 +254,13 @@ impl LinkedResource {
 }
 
 /// An Authorization or ApplicationInformation entry and what it links to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AdminFacts {
     /// Authorization or ApplicationInformation.
     pub kind: ResourceKind,
     /// The entry's `self` href.
-    #[serde(rename = "self")]
+    #[cfg_attr(feature = "serde", serde(rename = "self"))]
     pub self_href: Option<String>,
     /// The `self` href of the entry its `resourceURI` names, when in the document.
     pub grants: Option<String>,

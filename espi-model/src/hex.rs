@@ -1,7 +1,6 @@
 //! `xs:hexBinary` values (HexBinary8/16/32/128 in espi.xsd).
 
 use crate::schema::{Facet, Scalar, ValueError};
-use serde::{Deserialize, Serialize};
 
 /// Bytes written as hexadecimal text, e.g. UsagePoint `roleFlags` (HexBinary16).
 ///
@@ -12,8 +11,9 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(flags.bytes(), &[0x0a, 0x01]);
 /// assert_eq!(flags.to_u64(), Some(0x0a01));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(into = "String", try_from = "String"))]
 pub struct HexBinary(Vec<u8>);
 
 impl HexBinary {

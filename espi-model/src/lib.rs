@@ -15,6 +15,12 @@
 //!   [`reading`]: a flat view of every reading with derived values; [`facts`]: the
 //!   counts, totals and linked tree of a whole document, gathered entry by entry.
 //! - [`schema`]: the one description of each type that drives reading and writing.
+//!
+//! # Features
+//!
+//! - `serde` (default): `Serialize` and `Deserialize` for every type of the model, in
+//!   the shape of the schema (code lists as their codes, hex as text, DST rules as 8
+//!   hex digits). Without it the crate does not depend on serde.
 #![deny(missing_docs)]
 
 // The README's examples are compiled and run with the doctests, so that they cannot rot.

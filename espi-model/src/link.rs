@@ -19,7 +19,6 @@
 
 use crate::atom::Entry;
 use crate::resource::ResourceKind;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -28,7 +27,8 @@ mod unplaced;
 pub use unplaced::UnplacedBlocks;
 
 /// The links of one entry that linking needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkNode {
     /// The kind of the entry's first resource.
     pub kind: ResourceKind,
@@ -140,7 +140,8 @@ mod href_tests {
 }
 
 /// A MeterReading with its ReadingType and IntervalBlocks (indices into the entries).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MeterReadingLinks {
     /// The MeterReading entry.
     pub entry: usize,
@@ -151,7 +152,8 @@ pub struct MeterReadingLinks {
 }
 
 /// A UsagePoint with everything linked to it (indices into the entries).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UsagePointLinks {
     /// The UsagePoint entry.
     pub entry: usize,
@@ -166,7 +168,8 @@ pub struct UsagePointLinks {
 }
 
 /// A link that did not resolve.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkProblem {
     /// The entry whose links did not resolve.
     pub entry: usize,
@@ -186,7 +189,8 @@ impl fmt::Display for LinkProblem {
 }
 
 /// The result of linking a feed's entries.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UsageTree {
     /// UsagePoints in document order.
     pub usage_points: Vec<UsagePointLinks>,

@@ -24,7 +24,6 @@
 //!   so a bad value fails the same way whatever instant is asked about.
 
 use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDateTime};
-use serde::{Deserialize, Serialize};
 
 use crate::dst::{DstRule, DstRuleError};
 
@@ -35,7 +34,8 @@ const MAX_OFFSET: i64 = 86_399;
 ///
 /// All offsets are in seconds. See the [module documentation](self) for how the
 /// rules are read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LocalTimeRules {
     /// Standard offset from UTC, excluding DST (`tzOffset`), e.g. −18000 for US Eastern.
     pub tz_offset: i64,

@@ -4,6 +4,7 @@
 //! the schema does not define is stored as a [`RawElement`] tree with every
 //! namespace resolved, so it can be inspected and written back unchanged.
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// A namespace-qualified XML name.
@@ -20,7 +21,8 @@ use serde::{Deserialize, Serialize};
 /// };
 /// assert_eq!(espi(None), espi(Some("ns0")));
 /// ```
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct QualifiedName {
     /// Namespace URI, or `None` for a name in no namespace.
     pub namespace: Option<String>,
@@ -29,7 +31,10 @@ pub struct QualifiedName {
     /// The prefix the document used (`None`: the default namespace). The writer uses a
     /// prefix already bound to the namespace where it writes the name, and declares this
     /// one only when none is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub prefix: Option<String>,
 }
 
@@ -65,7 +70,8 @@ impl QualifiedName {
 }
 
 /// An attribute of a raw element (namespace declarations are not attributes here).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RawAttribute {
     /// The attribute's qualified name.
     pub name: QualifiedName,
@@ -74,7 +80,8 @@ pub struct RawAttribute {
 }
 
 /// A node inside a raw element.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RawNode {
     /// A child element.
     Element(RawElement),
@@ -83,24 +90,35 @@ pub enum RawNode {
 }
 
 /// An XML element with its attributes and content, all names resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RawElement {
     /// The element name.
     pub name: QualifiedName,
     /// Attributes in document order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub attributes: Vec<RawAttribute>,
     /// Child nodes in document order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub children: Vec<RawNode>,
     /// Namespace bindings that attribute values refer to (the prefix of an `xsi:type`
     /// value such as `xsd:string`), so the writer declares them again.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub value_namespaces: Vec<NamespaceBinding>,
 }
 
 /// A prefix bound to a namespace URI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NamespaceBinding {
     /// The prefix.
     pub prefix: String,
@@ -218,12 +236,14 @@ impl<'a> IntoIterator for &'a RawList {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for RawList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.as_slice().serialize(serializer)
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for RawList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Vec::<RawElement>::deserialize(deserializer).map(RawList::from)

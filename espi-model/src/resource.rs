@@ -20,7 +20,6 @@ use crate::schema::Element;
 use crate::service_status::ServiceStatus;
 use crate::usage_point::UsagePoint;
 use crate::usage_summary::{ElectricPowerUsageSummary, UsageSummary};
-use serde::{Deserialize, Serialize};
 
 /// The ESPI namespace (`espi.xsd`).
 pub const ESPI_NS: &str = "http://naesb.org/espi";
@@ -33,7 +32,8 @@ pub const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 /// customer data (customer.xsd) are served by different endpoints and never share a
 /// document (GBA's OpenAPI description of the ESPI API: energy usage and customer data
 /// cannot be fetched in one request).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Namespace {
     /// `http://naesb.org/espi`: usage, admin and notification resources.
     Espi,
@@ -99,7 +99,8 @@ macro_rules! element_type {
 macro_rules! resources {
     ($( $(#[$doc:meta])* $variant:ident($ty:ty $(as $element:ty)?) = $ns:ident, $name:literal; )+) => {
         /// One resource inside `atom:content`, or a bare document root.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
         pub enum Resource {
             $( $(#[$doc])* $variant($ty), )+
@@ -108,7 +109,8 @@ macro_rules! resources {
         }
 
         /// The type of a resource, without its data.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
         pub enum ResourceKind {
             $( $(#[$doc])* $variant, )+

@@ -290,7 +290,8 @@ macro_rules! espi_element {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         pub struct $name {
             $(
                 $(#[$fmeta])*
@@ -298,7 +299,7 @@ macro_rules! espi_element {
             )*
             /// Child elements the schema does not define at this place, kept in
             /// document order and written back after the known fields.
-            #[serde(default, skip_serializing_if = "crate::raw::RawList::is_empty")]
+            #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "crate::raw::RawList::is_empty"))]
             pub unknown_elements: $crate::raw::RawList,
         }
 

@@ -1,5 +1,6 @@
 use super::*;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Checks one numeric code list against its schema count and round trips.

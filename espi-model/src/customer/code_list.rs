@@ -21,8 +21,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use crate::code_list::{StringCodeList, string_code_list};
 
 string_code_list! {

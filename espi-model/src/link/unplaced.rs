@@ -8,7 +8,6 @@
 
 use super::{LinkNode, UsageTree, index_by_self, normalize_href};
 use crate::resource::ResourceKind;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// IntervalBlock entries that linking could not place (each is also a
@@ -26,7 +25,8 @@ use std::collections::HashMap;
 /// - The LocalTimeParameters are the UsagePoint's; when no UsagePoint is known, the
 ///   document's if it holds only one (a Data Custodian serves them per utility).
 /// - Blocks of no known MeterReading are grouped by their `up` href.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UnplacedBlocks {
     /// The `up` href of the group's first block, as written.
     pub up_href: Option<String>,
