@@ -214,8 +214,14 @@ impl Transport {
             attempt.follow()
         });
         let builder = |redirect: reqwest::redirect::Policy| {
-            let mut builder = reqwest::Client::builder()
-                .use_rustls_tls()
+            let builder = reqwest::Client::builder();
+            // rustls when its feature is on, even if native-tls is on too (the features
+            // of a dependency add up across a build).
+            #[cfg(feature = "rustls-tls")]
+            let builder = builder.use_rustls_tls();
+            #[cfg(not(feature = "rustls-tls"))]
+            let builder = builder.use_native_tls();
+            let mut builder = builder
                 .redirect(redirect)
                 .connect_timeout(config.connect_timeout)
                 .read_timeout(config.read_timeout)

@@ -78,10 +78,13 @@
 //!   (the client joins it back with one space; ESPI scopes have none).
 //! - **rustls** 0.23 (the one under reqwest, with the same ring provider): its PEM
 //!   reader and key check make [`ClientIdentity`] and [`RootCertificates`] say what is
-//!   wrong with a file when it is loaded, and its error type tells a certificate or
-//!   handshake refusal from a network failure. The `native-roots` feature turns on
-//!   reqwest's `rustls-tls-native-roots` (rustls-native-certs, and openssl-probe on
-//!   Linux); without it nothing is added.
+//!   wrong with a file when it is loaded, with either TLS backend, and with the default
+//!   `rustls-tls` feature (TLS through rustls) its error type tells a certificate or
+//!   handshake refusal from a network failure. The `native-roots` feature
+//!   turns on reqwest's `rustls-tls-native-roots` (rustls-native-certs, and
+//!   openssl-probe on Linux); without it nothing is added. The `native-tls` feature,
+//!   with the default features off, uses reqwest's native-tls backend instead: see
+//!   [`ClientIdentity`], "TLS backends", for what differs.
 //! - **reqwest** 0.12 with rustls (already used by espi-sandbox), **tokio** (`rt`,
 //!   `sync`, `time`, `macros`: the decoder's blocking thread, channels, timers, and
 //!   `select!` to stop reading a body once its decoder stopped), **bytes**
@@ -100,6 +103,11 @@
 //! `cargo test --release -p espi-client --test streaming -- --ignored --nocapture`;
 //! the README gives the figures measured.
 #![deny(missing_docs)]
+
+#[cfg(not(any(feature = "rustls-tls", feature = "native-tls")))]
+compile_error!(
+    "espi-client needs a TLS backend: the `rustls-tls` (default) or `native-tls` feature"
+);
 
 // The README's examples are compiled and run with the doctests, so that they cannot rot.
 #[cfg(doctest)]

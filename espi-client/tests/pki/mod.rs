@@ -8,6 +8,8 @@
 //! passes the bytes to the sandbox on another loopback port.
 #![allow(dead_code)]
 
+pub mod deployment;
+
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
