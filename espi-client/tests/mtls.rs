@@ -15,49 +15,18 @@ mod common;
 mod pki;
 
 use common::{BULK_SCOPE, NOW};
-use espi_client::{
-    Client, ClientConfig, ClientIdentity, Endpoints, Error, Grant, RootCertificates, TokenSet,
-};
+use espi_client::{Client, ClientConfig, Endpoints, Error, Grant, RootCertificates, TokenSet};
 use pki::FrontConfig;
 use pki::deployment::{
-    Layout, client_chain, client_key, client_keys, deployment, identity, token_and_resource,
+    Layout, client_chain, client_key, client_keys, deployment, identities_reach_the_server,
+    identity, refusal,
 };
 use rcgen::KeyPair;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn identities_the_server_trusts_reach_the_token_endpoint_and_the_resources() {
-    for tls12_only in [false, true] {
-        let deployment = deployment(tls12_only, &["127.0.0.1", "localhost"]).await;
-        for key in &client_keys() {
-            let (chain, leaf) = client_chain(key, &deployment.client_authority);
-            for layout in Layout::ALL {
-                let case = format!("{}, {layout:?}, TLS 1.2 only: {tls12_only}", key.label);
-                let client = Client::new(
-                    deployment
-                        .config()
-                        .with_identity(identity(&chain, &key.file, layout)),
-                )
-                .expect("a client");
-                let before = deployment.front.handshakes().len();
-                let entries = token_and_resource(&client)
-                    .await
-                    .unwrap_or_else(|error| panic!("{case}: {error}"));
-                assert!(entries >= 1, "{case}: {entries} entries");
-                // The token endpoint and the resources each have their own connection,
-                // and each showed this client's own certificate.
-                let handshakes = deployment.front.handshakes();
-                assert!(handshakes.len() - before >= 2, "{case}");
-                for handshake in &handshakes[before..] {
-                    assert_eq!(
-                        handshake.as_ref().expect("accepted"),
-                        &Some(pki::first_der(&leaf)),
-                        "{case}"
-                    );
-                }
-            }
-        }
-    }
+    identities_reach_the_server(&client_keys()).await;
 }
 
 /// Runs `request` and checks that it failed with [`Error::Tls`] after one attempt,
@@ -186,15 +155,6 @@ async fn untrusted_servers_fail_at_once_naming_the_cause() {
     let message = fails_at_once(&client, client.client_credentials(None)).await;
     assert!(message.contains("ended the handshake"), "{message}");
     assert!(message.contains("HandshakeFailure"), "{message}");
-}
-
-/// The message of a refused identity.
-fn refusal(chain: &[u8], key: &[u8]) -> String {
-    match ClientIdentity::from_pem(chain, key) {
-        Ok(_) => panic!("accepted"),
-        Err(error @ Error::Config(_)) => error.to_string(),
-        Err(other) => panic!("not a configuration error: {other:?}"),
-    }
 }
 
 #[test]

@@ -12,53 +12,18 @@
 mod common;
 mod pki;
 
-use espi_client::{Client, ClientIdentity, Error};
 use pki::deployment::{
-    Layout, client_chain, client_key, client_keys, deployment, identity, token_and_resource,
+    ClientKey, client_chain, client_key, client_keys, identities_reach_the_server, refusal,
 };
 
 #[tokio::test]
 async fn pkcs8_identities_reach_the_token_endpoint_and_the_resources() {
-    for tls12_only in [false, true] {
-        let deployment = deployment(tls12_only, &["127.0.0.1"]).await;
-        let keys = client_keys();
-        let pkcs8 = keys.iter().filter(|key| key.label.contains("PKCS#8"));
-        for key in pkcs8 {
-            let (chain, leaf) = client_chain(key, &deployment.client_authority);
-            for layout in Layout::ALL {
-                let case = format!("{}, {layout:?}, TLS 1.2 only: {tls12_only}", key.label);
-                let client = Client::new(
-                    deployment
-                        .config()
-                        .with_identity(identity(&chain, &key.file, layout)),
-                )
-                .expect("a client");
-                let before = deployment.front.handshakes().len();
-                let entries = token_and_resource(&client)
-                    .await
-                    .unwrap_or_else(|error| panic!("{case}: {error}"));
-                assert!(entries >= 1, "{case}: {entries} entries");
-                let handshakes = deployment.front.handshakes();
-                assert!(handshakes.len() - before >= 2, "{case}");
-                for handshake in &handshakes[before..] {
-                    assert_eq!(
-                        handshake.as_ref().expect("accepted"),
-                        &Some(pki::first_der(&leaf)),
-                        "{case}"
-                    );
-                }
-            }
-        }
-    }
-}
-
-/// The message of a refused identity.
-fn refusal(chain: &str, key: &str) -> String {
-    match ClientIdentity::from_pem(chain.as_bytes(), key.as_bytes()) {
-        Ok(_) => panic!("accepted"),
-        Err(error @ Error::Config(_)) => error.to_string(),
-        Err(other) => panic!("not a configuration error: {other:?}"),
-    }
+    let pkcs8: Vec<ClientKey> = client_keys()
+        .into_iter()
+        .filter(|key| key.label.contains("PKCS#8"))
+        .collect();
+    assert_eq!(pkcs8.len(), 3, "RSA 2048, EC P-256 and P-384");
+    identities_reach_the_server(&pkcs8).await;
 }
 
 #[test]
@@ -68,7 +33,7 @@ fn keys_native_tls_cannot_take_are_refused_when_loaded() {
     for label in ["RSA 2048, PKCS#1", "EC P-256, SEC1 after EC PARAMETERS"] {
         let key = client_key(label);
         let (chain, _) = client_chain(&key, &authority);
-        let message = refusal(&chain, &key.file);
+        let message = refusal(chain.as_bytes(), key.file.as_bytes());
         assert!(
             message.contains("the private key must be PKCS#8") && message.contains("openssl pkcs8"),
             "{label}: {message}"
@@ -77,7 +42,7 @@ fn keys_native_tls_cannot_take_are_refused_when_loaded() {
     let rsa = client_key("RSA 2048, PKCS#8");
     let ec = client_key("EC P-256, PKCS#8");
     let (chain, _) = client_chain(&rsa, &authority);
-    let message = refusal(&chain, &ec.file);
+    let message = refusal(chain.as_bytes(), ec.file.as_bytes());
     assert!(
         message.contains("the private key does not belong to the first certificate"),
         "{message}"

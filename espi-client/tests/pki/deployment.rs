@@ -5,7 +5,7 @@
 use super::{Authority, FrontConfig, TlsFront};
 use crate::common::{self, BULK_SCOPE, NOW, TestClock};
 use espi_auth::Query;
-use espi_client::{Client, ClientConfig, ClientIdentity, Endpoints, RootCertificates};
+use espi_client::{Client, ClientConfig, ClientIdentity, Endpoints, Error, RootCertificates};
 use rcgen::KeyPair;
 
 /// The root both sides trust, the authority that issues client certificates under it,
@@ -165,4 +165,50 @@ pub async fn token_and_resource(client: &Client) -> espi_client::Result<usize> {
         .collect()
         .await?;
     Ok(entries.len())
+}
+
+/// Through a deployment over TLS 1.3 and TLS 1.2, a client with each of `keys`'
+/// identities, in every layout, reaches the token endpoint and the resources, and the
+/// server sees the client's own certificate on each connection.
+pub async fn identities_reach_the_server(keys: &[ClientKey]) {
+    for tls12_only in [false, true] {
+        let deployment = deployment(tls12_only, &["127.0.0.1", "localhost"]).await;
+        for key in keys {
+            let (chain, leaf) = client_chain(key, &deployment.client_authority);
+            for layout in Layout::ALL {
+                let case = format!("{}, {layout:?}, TLS 1.2 only: {tls12_only}", key.label);
+                let client = Client::new(
+                    deployment
+                        .config()
+                        .with_identity(identity(&chain, &key.file, layout)),
+                )
+                .expect("a client");
+                let before = deployment.front.handshakes().len();
+                let entries = token_and_resource(&client)
+                    .await
+                    .unwrap_or_else(|error| panic!("{case}: {error}"));
+                assert!(entries >= 1, "{case}: {entries} entries");
+                // The token endpoint and the resources each have their own connection,
+                // and each showed this client's own certificate.
+                let handshakes = deployment.front.handshakes();
+                assert!(handshakes.len() - before >= 2, "{case}");
+                for handshake in &handshakes[before..] {
+                    assert_eq!(
+                        handshake.as_ref().expect("accepted"),
+                        &Some(super::first_der(&leaf)),
+                        "{case}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The message of a refused identity.
+pub fn refusal(chain: &[u8], key: &[u8]) -> String {
+    match ClientIdentity::from_pem(chain, key) {
+        Ok(_) => panic!("accepted"),
+        Err(error @ Error::Config(_)) => error.to_string(),
+        Err(other) => panic!("not a configuration error: {other:?}"),
+    }
 }
