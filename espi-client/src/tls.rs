@@ -104,7 +104,7 @@ impl ClientIdentity {
         let pkcs8 = matches!(key, PrivateKeyDer::Pkcs8(_));
         rustls::sign::CertifiedKey::from_der(chain, key, &provider)
             .map_err(|error| identity_error(unusable_identity(&error)))?;
-        backend::identity(&pem, pkcs8)
+        backend_identity(&pem, pkcs8)
             .map(ClientIdentity)
             .map_err(identity_error)
     }
@@ -245,150 +245,135 @@ fn pem_error(error: &pem::Error) -> String {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    position(haystack, needle).is_some()
+}
+
+fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
-        .any(|window| window == needle)
+        .position(|window| window == needle)
 }
 
-/// Why a request's TLS handshake failed, when retrying cannot change it (with rustls;
-/// `None` with native-tls, whose errors do not say).
-pub(crate) fn permanent_failure(error: &(dyn std::error::Error + 'static)) -> Option<String> {
-    backend::permanent_failure(error)
-}
-
-/// What depends on the TLS backend: the identity reqwest takes, and reading a
-/// handshake failure.
+/// The identity reqwest takes, from a checked chain and key: with rustls, the PEM.
 #[cfg(feature = "rustls-tls")]
-mod backend {
-    /// The identity of a checked chain and key, as rustls takes it.
-    pub(super) fn identity(pem: &[u8], _pkcs8: bool) -> Result<reqwest::Identity, String> {
-        reqwest::Identity::from_pem(pem).map_err(|error| crate::http::source_chain(&error))
-    }
+fn backend_identity(pem: &[u8], _pkcs8: bool) -> std::result::Result<reqwest::Identity, String> {
+    reqwest::Identity::from_pem(pem).map_err(|error| crate::http::source_chain(&error))
+}
 
-    /// Why a request's TLS handshake failed, when retrying cannot change it: the rustls
-    /// error somewhere in `error`'s causes, explained.
-    pub(super) fn permanent_failure(error: &(dyn std::error::Error + 'static)) -> Option<String> {
-        let cause = rustls_cause(error)?;
-        explain(cause).map(|explanation| format!("{explanation} ({cause})"))
+/// The identity reqwest takes, from a checked chain and key: native-tls takes a PKCS#8
+/// key, the one form every platform library reads, and the key's PEM section alone
+/// (the certificate reader skips it in the whole PEM).
+#[cfg(not(feature = "rustls-tls"))]
+fn backend_identity(pem: &[u8], pkcs8: bool) -> std::result::Result<reqwest::Identity, String> {
+    if !pkcs8 {
+        return Err(
+            "with the native-tls backend the private key must be PKCS#8 (PRIVATE KEY), not \
+             PKCS#1 (RSA PRIVATE KEY) or SEC1 (EC PRIVATE KEY): `openssl pkcs8 -topk8 \
+             -nocrypt -in KEY.pem -out KEY.pkcs8.pem` converts it"
+                .to_owned(),
+        );
     }
+    let begin = b"-----BEGIN PRIVATE KEY-----";
+    let end = b"-----END PRIVATE KEY-----";
+    let key_pem = position(pem, begin)
+        .and_then(|start| Some(&pem[start..start + position(&pem[start..], end)? + end.len()]))
+        .ok_or_else(|| "the PKCS#8 key is not in PEM text form".to_owned())?;
+    reqwest::Identity::from_pkcs8_pem(pem, key_pem).map_err(|error| {
+        format!(
+            "the certificate and the key cannot be used together ({})",
+            crate::http::source_chain(&error)
+        )
+    })
+}
 
-    /// The rustls error among `error`'s causes. Transports wrap it in an `io::Error`,
-    /// whose `source()` skips the error it wraps, so those are opened by hand.
-    fn rustls_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
-        let mut current = Some(error);
-        while let Some(error) = current {
-            if let Some(cause) = error.downcast_ref::<rustls::Error>() {
-                return Some(cause);
-            }
-            current = match error
-                .downcast_ref::<std::io::Error>()
-                .and_then(std::io::Error::get_ref)
-            {
-                Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-                None => error.source(),
-            };
+/// Why a request's TLS handshake failed, when retrying cannot change it: with native-tls
+/// never known, its errors do not say why (see [`ClientIdentity`], "TLS backends").
+#[cfg(not(feature = "rustls-tls"))]
+pub(crate) fn permanent_failure(_: &(dyn std::error::Error + 'static)) -> Option<String> {
+    None
+}
+
+/// Why a request's TLS handshake failed, when retrying cannot change it: the rustls
+/// error somewhere in `error`'s causes, explained.
+#[cfg(feature = "rustls-tls")]
+pub(crate) fn permanent_failure(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let cause = rustls_cause(error)?;
+    explain(cause).map(|explanation| format!("{explanation} ({cause})"))
+}
+
+/// The rustls error among `error`'s causes. Transports wrap it in an `io::Error`,
+/// whose `source()` skips the error it wraps, so those are opened by hand.
+#[cfg(feature = "rustls-tls")]
+fn rustls_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(cause) = error.downcast_ref::<rustls::Error>() {
+            return Some(cause);
         }
-        None
+        current = match error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
     }
+    None
+}
 
-    /// What a rustls error means for the user, for the errors no retry can change.
-    fn explain(error: &rustls::Error) -> Option<&'static str> {
-        use rustls::AlertDescription as Alert;
-        use rustls::CertificateError as Certificate;
-        Some(match error {
-            rustls::Error::InvalidCertificate(problem) => match problem {
-                Certificate::UnknownIssuer => {
-                    "the server's certificate does not chain to a trusted root (unknown issuer); \
-                     for a private certificate authority, add its certificate with \
-                     ClientConfig::with_root_certificates"
-                }
-                Certificate::NotValidForName | Certificate::NotValidForNameContext { .. } => {
-                    "the server's certificate is not issued for this host name"
-                }
-                Certificate::Expired
-                | Certificate::ExpiredContext { .. }
-                | Certificate::NotValidYet
-                | Certificate::NotValidYetContext { .. } => {
-                    "the server's certificate is outside its validity period"
-                }
-                _ => "the server's certificate was refused",
-            },
-            rustls::Error::NoCertificatesPresented => "the server presented no certificate",
-            rustls::Error::PeerIncompatible(_) => {
+/// What a rustls error means for the user, for the errors no retry can change.
+#[cfg(feature = "rustls-tls")]
+fn explain(error: &rustls::Error) -> Option<&'static str> {
+    use rustls::AlertDescription as Alert;
+    use rustls::CertificateError as Certificate;
+    Some(match error {
+        rustls::Error::InvalidCertificate(problem) => match problem {
+            Certificate::UnknownIssuer => {
+                "the server's certificate does not chain to a trusted root (unknown issuer); \
+                 for a private certificate authority, add its certificate with \
+                 ClientConfig::with_root_certificates"
+            }
+            Certificate::NotValidForName | Certificate::NotValidForNameContext { .. } => {
+                "the server's certificate is not issued for this host name"
+            }
+            Certificate::Expired
+            | Certificate::ExpiredContext { .. }
+            | Certificate::NotValidYet
+            | Certificate::NotValidYetContext { .. } => {
+                "the server's certificate is outside its validity period"
+            }
+            _ => "the server's certificate was refused",
+        },
+        rustls::Error::NoCertificatesPresented => "the server presented no certificate",
+        rustls::Error::PeerIncompatible(_) => {
+            "the server shares no protocol version or cipher suite with this client"
+        }
+        rustls::Error::AlertReceived(alert) => match alert {
+            Alert::CertificateRequired => {
+                "the server requires a client certificate (set ClientConfig::with_identity)"
+            }
+            Alert::UnknownCA => {
+                "the server does not trust the certificate authority that issued the client \
+                 certificate"
+            }
+            Alert::BadCertificate
+            | Alert::UnsupportedCertificate
+            | Alert::CertificateRevoked
+            | Alert::CertificateExpired
+            | Alert::CertificateUnknown
+            | Alert::AccessDenied => "the server refused the client certificate",
+            Alert::HandshakeFailure => {
+                "the server ended the handshake: it may require a client certificate, or share \
+                 no protocol version or cipher suite with this client"
+            }
+            Alert::ProtocolVersion | Alert::InsufficientSecurity => {
                 "the server shares no protocol version or cipher suite with this client"
             }
-            rustls::Error::AlertReceived(alert) => match alert {
-                Alert::CertificateRequired => {
-                    "the server requires a client certificate (set ClientConfig::with_identity)"
-                }
-                Alert::UnknownCA => {
-                    "the server does not trust the certificate authority that issued the client \
-                     certificate"
-                }
-                Alert::BadCertificate
-                | Alert::UnsupportedCertificate
-                | Alert::CertificateRevoked
-                | Alert::CertificateExpired
-                | Alert::CertificateUnknown
-                | Alert::AccessDenied => "the server refused the client certificate",
-                Alert::HandshakeFailure => {
-                    "the server ended the handshake: it may require a client certificate, or share \
-                     no protocol version or cipher suite with this client"
-                }
-                Alert::ProtocolVersion | Alert::InsufficientSecurity => {
-                    "the server shares no protocol version or cipher suite with this client"
-                }
-                Alert::UnrecognisedName => "the server does not serve this host name",
-                _ => return None,
-            },
+            Alert::UnrecognisedName => "the server does not serve this host name",
             _ => return None,
-        })
-    }
-}
-
-#[cfg(not(feature = "rustls-tls"))]
-mod backend {
-    /// The identity of a checked chain and key: native-tls takes a PKCS#8 key, the one
-    /// form every platform library reads.
-    pub(super) fn identity(pem: &[u8], pkcs8: bool) -> Result<reqwest::Identity, String> {
-        if !pkcs8 {
-            return Err(
-                "with the native-tls backend the private key must be PKCS#8 (PRIVATE KEY), \
-                 not PKCS#1 (RSA PRIVATE KEY) or SEC1 (EC PRIVATE KEY): `openssl pkcs8 \
-                 -topk8 -nocrypt -in KEY.pem -out KEY.pkcs8.pem` converts it"
-                    .to_owned(),
-            );
-        }
-        // native-tls wants the key's section alone; the certificate reader skips it.
-        let key_pem = section(pem, "PRIVATE KEY")
-            .ok_or_else(|| "the PKCS#8 key is not in PEM text form".to_owned())?;
-        reqwest::Identity::from_pkcs8_pem(pem, key_pem).map_err(|error| {
-            format!(
-                "the certificate and the key cannot be used together ({})",
-                crate::http::source_chain(&error)
-            )
-        })
-    }
-
-    /// The text of the PEM section labelled `label`, from its BEGIN to its END line.
-    fn section<'a>(pem: &'a [u8], label: &str) -> Option<&'a [u8]> {
-        let begin = format!("-----BEGIN {label}-----");
-        let end = format!("-----END {label}-----");
-        let start = find(pem, begin.as_bytes())?;
-        let length = find(&pem[start..], end.as_bytes())? + end.len();
-        Some(&pem[start..start + length])
-    }
-
-    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-        haystack
-            .windows(needle.len())
-            .position(|window| window == needle)
-    }
-
-    /// native-tls's errors do not tell a refused certificate from a network failure.
-    pub(super) fn permanent_failure(_: &(dyn std::error::Error + 'static)) -> Option<String> {
-        None
-    }
+        },
+        _ => return None,
+    })
 }
 
 #[cfg(all(test, feature = "rustls-tls"))]
