@@ -11,7 +11,7 @@
 use crate::linker::{BlockContext, label};
 use crate::stream::{self, RowSink};
 use crate::{ConvertError, ConvertReport};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike, Utc};
 use espi_model::reading::FlatReading;
 use espi_xml::ReaderOptions;
 use rust_decimal::Decimal;
@@ -155,7 +155,10 @@ impl<W: Write> RowSink for CsvSink<W> {
 
 fn utc<S: Serializer>(start: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
     match start {
-        Some(start) => serializer.collect_str(&start.format("%Y-%m-%dT%H:%M:%SZ")),
+        Some(start) => match Stamp::utc(start) {
+            Some(stamp) => serializer.serialize_str(stamp.as_str()),
+            None => serializer.collect_str(&start.format("%Y-%m-%dT%H:%M:%SZ")),
+        },
         None => serializer.serialize_none(),
     }
 }
@@ -165,15 +168,95 @@ fn local<S: Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match start {
-        Some(start) => serializer.collect_str(&start.format("%Y-%m-%dT%H:%M:%S%:z")),
+        Some(start) => match Stamp::local(start) {
+            Some(stamp) => serializer.serialize_str(stamp.as_str()),
+            None => serializer.collect_str(&start.format("%Y-%m-%dT%H:%M:%S%:z")),
+        },
         None => serializer.serialize_none(),
+    }
+}
+
+/// A start as the CSV writes it, digit by digit: chrono's `format` parses its format
+/// string again on every call, and every row writes two starts. `None` where
+/// chrono's `%Y` or `%:z` would write something else than four digits of year or an
+/// offset in whole minutes (a sign before the year, a rounded offset): the callers use
+/// chrono then.
+struct Stamp {
+    bytes: [u8; 25],
+    len: usize,
+}
+
+impl Stamp {
+    /// `%Y-%m-%dT%H:%M:%SZ`.
+    fn utc(start: &DateTime<Utc>) -> Option<Stamp> {
+        let mut stamp = Stamp::date_time(start.naive_utc())?;
+        stamp.push(b'Z');
+        Some(stamp)
+    }
+
+    /// `%Y-%m-%dT%H:%M:%S%:z`.
+    fn local(start: &DateTime<FixedOffset>) -> Option<Stamp> {
+        let offset = start.offset().local_minus_utc();
+        if offset % 60 != 0 {
+            return None;
+        }
+        let mut stamp = Stamp::date_time(start.naive_local())?;
+        stamp.push(if offset < 0 { b'-' } else { b'+' });
+        let minutes = offset.unsigned_abs() / 60;
+        stamp.two_digits(minutes / 60);
+        stamp.push(b':');
+        stamp.two_digits(minutes % 60);
+        Some(stamp)
+    }
+
+    /// `%Y-%m-%dT%H:%M:%S`, for a year of four digits.
+    fn date_time(time: NaiveDateTime) -> Option<Stamp> {
+        let year = u32::try_from(time.year())
+            .ok()
+            .filter(|year| *year <= 9999)?;
+        let mut stamp = Stamp {
+            bytes: [0; 25],
+            len: 0,
+        };
+        stamp.two_digits(year / 100);
+        stamp.two_digits(year % 100);
+        for (separator, value) in [
+            (b'-', time.month()),
+            (b'-', time.day()),
+            (b'T', time.hour()),
+            (b':', time.minute()),
+            (b':', time.second()),
+        ] {
+            stamp.push(separator);
+            stamp.two_digits(value);
+        }
+        Some(stamp)
+    }
+
+    fn two_digits(&mut self, value: u32) {
+        // Both digits are below 10, so the casts do not truncate.
+        self.push(b'0' + (value / 10 % 10) as u8);
+        self.push(b'0' + (value % 10) as u8);
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len])
+            .expect("a stamp is ASCII digits and punctuation")
     }
 }
 
 impl<'a> CsvRow<'a> {
     /// One reading's row.
-    pub(crate) fn of(context: &'a BlockContext, reading: &FlatReading<'_>) -> CsvRow<'a> {
-        let (start_local, local_clock) = local_start(reading);
+    pub(crate) fn of(
+        context: &'a BlockContext,
+        reading: &FlatReading<'_>,
+        (start_local, local_clock): (Option<DateTime<FixedOffset>>, LocalClock),
+    ) -> CsvRow<'a> {
         CsvRow {
             usage_point: &context.usage_point,
             meter_reading: &context.meter_reading,
@@ -197,15 +280,44 @@ impl<'a> CsvRow<'a> {
     }
 }
 
-/// A reading's start on its local clock, falling back to standard time when the
-/// LocalTimeParameters cannot be applied.
-fn local_start(reading: &FlatReading<'_>) -> (Option<DateTime<FixedOffset>>, LocalClock) {
-    match reading.local_start() {
-        Ok(Some(start)) => (Some(start), LocalClock::Local),
-        Ok(None) => (None, LocalClock::None),
-        Err(_) => match reading.standard_start() {
-            Ok(Some(start)) => (Some(start), LocalClock::Standard),
-            _ => (None, LocalClock::None),
-        },
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stamps are chrono's `format`, or `None` where that writes a sign or rounds.
+    #[test]
+    fn stamps_are_what_chrono_writes() {
+        let offsets = [-86_340, -18_000, -12_600, 0, 3_600, 19_800, 20_700, 50_400];
+        // Every 115 days and a bit, from year -2 to 10001, through every hour and minute.
+        let instants = (-62_230_000_000i64..253_500_000_000).step_by(9_999_991);
+        let mut checked = 0;
+        for instant in instants.chain([-62_167_219_200, -62_167_219_201, 253_402_300_799]) {
+            let utc = DateTime::from_timestamp(instant, 0).unwrap();
+            let four_digits = (0..=9999).contains(&utc.naive_utc().year());
+            let expected = utc.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            match Stamp::utc(&utc) {
+                Some(stamp) => assert_eq!(stamp.as_str(), expected),
+                None => assert!(!four_digits, "{expected}"),
+            }
+            for offset in offsets {
+                let local = utc.with_timezone(&FixedOffset::east_opt(offset).unwrap());
+                let four_digits = (0..=9999).contains(&local.naive_local().year());
+                let expected = local.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+                match Stamp::local(&local) {
+                    Some(stamp) => assert_eq!(stamp.as_str(), expected),
+                    None => assert!(!four_digits, "{expected}"),
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 200_000);
+        let seconds = utc_with_offset(1_700_000_000, 19_830);
+        assert!(Stamp::local(&seconds).is_none());
+    }
+
+    fn utc_with_offset(instant: i64, offset: i32) -> DateTime<FixedOffset> {
+        DateTime::from_timestamp(instant, 0)
+            .unwrap()
+            .with_timezone(&FixedOffset::east_opt(offset).unwrap())
     }
 }

@@ -50,6 +50,7 @@ pub mod csv;
 mod error;
 pub mod json;
 mod linker;
+mod local_clock;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod stream;

@@ -12,6 +12,7 @@
 use crate::ConvertError;
 use crate::csv::{CsvRow, LocalClock};
 use crate::linker::{BLOCK_SLOT, BlockContext, Linker};
+use crate::local_clock::OffsetCache;
 use espi_model::atom::Entry;
 use espi_model::reading::flat_readings;
 use espi_model::resource::Resource;
@@ -50,6 +51,12 @@ pub(crate) trait RowSink {
     fn row(&mut self, row: &CsvRow<'_>) -> Result<(), ConvertError>;
 }
 
+/// Where rows go, and the local offsets their starts were shown at.
+struct Rows<'s, S> {
+    sink: &'s mut S,
+    offsets: OffsetCache,
+}
+
 /// Reads `input` entry by entry and hands every interval reading to `sink` as a row.
 pub(crate) fn convert<R: BufRead>(
     input: R,
@@ -58,6 +65,10 @@ pub(crate) fn convert<R: BufRead>(
     sink: &mut impl RowSink,
 ) -> Result<ConvertReport, ConvertError> {
     let mut linker = Linker::default();
+    let mut rows = Rows {
+        sink,
+        offsets: OffsetCache::default(),
+    };
     let mut pending = Pending::default();
     let mut report = ConvertReport::default();
     let mut entries = EntryReader::with_options(input, options);
@@ -69,7 +80,7 @@ pub(crate) fn convert<R: BufRead>(
         if is_block(&entry) {
             match linker.resolve(&entry, false) {
                 Some(context) => {
-                    report.block(linker.context_mut(context), entry, sink)?;
+                    report.block(linker.context_mut(context), entry, &mut rows)?;
                 }
                 None => pending.push(entry, number, max_pending_readings)?,
             }
@@ -78,7 +89,7 @@ pub(crate) fn convert<R: BufRead>(
             for block in pending.take() {
                 match linker.resolve(&block, false) {
                     Some(context) => {
-                        report.block(linker.context_mut(context), block, sink)?;
+                        report.block(linker.context_mut(context), block, &mut rows)?;
                     }
                     None => pending.push(block, number, max_pending_readings)?,
                 }
@@ -89,12 +100,12 @@ pub(crate) fn convert<R: BufRead>(
     for block in pending.take() {
         match linker.resolve(&block, true) {
             Some(context) => {
-                report.block(linker.context_mut(context), block, sink)?;
+                report.block(linker.context_mut(context), block, &mut rows)?;
             }
             None => {
                 let mut context = linker.unplaced_context(&block);
                 report.unplaced(&block);
-                report.unlinked_rows += report.block(&mut context, block, sink)?;
+                report.unlinked_rows += report.block(&mut context, block, &mut rows)?;
             }
         }
     }
@@ -115,13 +126,13 @@ impl ConvertReport {
         &mut self,
         context: &mut BlockContext,
         block: Entry,
-        sink: &mut impl RowSink,
+        rows: &mut Rows<'_, impl RowSink>,
     ) -> Result<u64, ConvertError> {
         context.entries[BLOCK_SLOT] = block;
         let mut written = 0;
         for reading in flat_readings(&context.entries, &context.tree) {
-            let row = CsvRow::of(context, &reading);
-            sink.row(&row)?;
+            let row = CsvRow::of(context, &reading, rows.offsets.start(&reading));
+            rows.sink.row(&row)?;
             written += 1;
             if row.local_clock == LocalClock::Standard {
                 self.standard_time_rows += 1;
