@@ -302,3 +302,66 @@ fn a_failed_conversion_leaves_no_file() {
         Some(2)
     );
 }
+
+/// An output that is not a regular file is written to, never replaced: a FIFO (as
+/// `/dev/null` or a pipe would be) stays a FIFO and its reader gets the CSV; a symbolic
+/// link stays a link and the file it names gets the CSV. Renaming a finished temporary
+/// file over them, as is right for a regular file, once replaced `/dev/null` itself.
+#[cfg(unix)]
+#[test]
+fn a_device_fifo_or_link_as_output_is_written_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let input = directory.path().join("in.xml");
+    let feed = run(&[
+        "generate",
+        "--size-mb",
+        "0.2",
+        input.to_str().expect("UTF-8"),
+    ]);
+    assert!(feed.status.success(), "{feed:?}");
+    let expected = stdout_of(&["convert", "--to", "csv", input.to_str().expect("UTF-8")]);
+
+    let fifo = directory.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("the FIFO reads"))
+    };
+    let output = run(&[
+        "convert",
+        "--to",
+        "csv",
+        input.to_str().expect("UTF-8"),
+        fifo.to_str().expect("UTF-8"),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    // Checked before joining: a replaced FIFO never gets a writer, and its reader waits.
+    let kind = std::fs::symlink_metadata(&fifo)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+    assert_eq!(reader.join().expect("the reader ends"), expected);
+
+    let target = directory.path().join("target.csv");
+    std::fs::write(&target, "old").expect("written");
+    let link = directory.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).expect("a link");
+    let output = run(&[
+        "convert",
+        "--to",
+        "csv",
+        input.to_str().expect("UTF-8"),
+        link.to_str().expect("UTF-8"),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let kind = std::fs::symlink_metadata(&link)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_symlink(), "the link was replaced by {kind:?}");
+    assert_eq!(std::fs::read_to_string(&target).expect("read"), expected);
+}

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 /// Runs `write` on a buffered `path`, or on standard output when `path` is `None`.
 ///
-/// A file is written under a temporary name beside it (`.NAME.partial`) and renamed
-/// to `path` once `write` succeeded and the bytes are on disk; on failure the
+/// A regular file is written under a temporary name beside it (`.NAME.partial`) and
+/// renamed to `path` once `write` succeeded and the bytes are on disk; on failure the
 /// temporary file is removed, so that a half-written output is never taken for a
-/// whole one.
+/// whole one. A symbolic link is followed: the file it names is replaced, the link
+/// stays. Anything else that exists (a device such as `/dev/null`, a FIFO) is written
+/// directly: renaming over it would replace it.
 pub fn write_to<T>(
     path: Option<&Path>,
     write: impl FnOnce(&mut (dyn Write + Send)) -> Result<T, String>,
@@ -20,8 +22,25 @@ pub fn write_to<T>(
             .map_err(|error| format!("cannot write: {error}"))?;
         return Ok(result);
     };
-    let partial = partial_name(path);
     let shown = path.display();
+    let target = match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|error| format!("cannot write {shown}: {error}"))?;
+            let mut out = BufWriter::with_capacity(256 * 1024, file);
+            let result = write(&mut out)?;
+            out.flush()
+                .map_err(|error| format!("cannot write {shown}: {error}"))?;
+            return Ok(result);
+        }
+        Ok(_) => std::fs::canonicalize(path)
+            .map_err(|error| format!("cannot resolve {shown}: {error}"))?,
+        Err(_) => path.to_owned(),
+    };
+    let path = target.as_path();
+    let partial = partial_name(path);
     let file = std::fs::File::create(&partial)
         .map_err(|error| format!("cannot create {}: {error}", partial.display()))?;
     let mut out = BufWriter::with_capacity(256 * 1024, file);
