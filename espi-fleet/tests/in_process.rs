@@ -312,15 +312,29 @@ async fn one_custodian_in_trouble_slows_only_itself(database: TestDatabase) {
             )
         })
         .collect();
-    let notified = reqwest::Client::new()
-        .post(format!("{base}/notifications/stormy"))
-        .body(format!(
-            "<BatchList xmlns=\"http://naesb.org/espi\">{named}</BatchList>"
-        ))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(notified.status().as_u16(), 202);
+    // A 503 says the store was busy (SQLite's one writer, under two workers' commits):
+    // the notification is sent again, as a Data Custodian would.
+    let http = reqwest::Client::new();
+    let mut tries = 0;
+    loop {
+        let notified = http
+            .post(format!("{base}/notifications/stormy"))
+            .body(format!(
+                "<BatchList xmlns=\"http://naesb.org/espi\">{named}</BatchList>"
+            ))
+            .send()
+            .await
+            .expect("answered");
+        let status = notified.status().as_u16();
+        tries += 1;
+        if status == 503 && tries < 10 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            continue;
+        }
+        let body = notified.text().await.unwrap_or_default();
+        assert_eq!(status, 202, "after {tries} tries: {body}");
+        break;
+    }
     tokio::time::sleep(Duration::from_secs(3)).await;
     let burst_ends = now_ms();
     stormy.set_faults(slow.clone());
