@@ -1,6 +1,7 @@
-//! One CSV row per interval reading, streaming: [`write_csv`] writes a [`CsvRow`] with
-//! the csv crate's serde support as each IntervalBlock entry goes by. The struct's
-//! fields are the columns, in order, and their names the header ([`csv_header`]).
+//! One CSV row per interval reading, streaming: [`write_csv`] writes a [`CsvRow`] as each
+//! IntervalBlock entry goes by, in the bytes the csv crate's serde support writes for it
+//! (`csv::Writer::serialize` gives the same rows). The struct's fields are the columns,
+//! in order, and their names the header ([`csv_header`]).
 //!
 //! `scaled_value` is `raw_value × 10^power_of_ten` and `unit` is the unit it is in (the
 //! ReadingType's `uom`: 58.000 m³, never "mm³"). `start_local` is on the UsagePoint's
@@ -8,10 +9,11 @@
 //! time (`local_clock` "standard", the `tzOffset` alone, with a warning in
 //! [`ConvertReport::warnings`]); without LocalTimeParameters it is empty (a warning too).
 
+use crate::csv_text::{self, LOCAL_FORMAT, Stamp, UTC_FORMAT};
 use crate::linker::{BlockContext, label};
 use crate::stream::{self, RowSink};
 use crate::{ConvertError, ConvertReport};
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use espi_model::reading::FlatReading;
 use espi_xml::ReaderOptions;
 use rust_decimal::Decimal;
@@ -122,13 +124,14 @@ pub fn write_csv<R: BufRead, W: Write>(
     options: ReaderOptions,
     max_pending_readings: usize,
 ) -> Result<ConvertReport, ConvertError> {
-    let mut writer = ::csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(output);
-    writer.write_record(&csv_header()?)?;
-    let mut sink = CsvSink(writer);
+    let mut sink = CsvSink {
+        out: Vec::with_capacity(FLUSH_BYTES + 1024),
+        output,
+    };
+    csv_text::write_header(&mut sink.out, csv_header()?.iter());
     let report = stream::convert(input, options, max_pending_readings, &mut sink)?;
-    sink.0.flush()?;
+    sink.output.write_all(&sink.out)?;
+    sink.output.flush()?;
     Ok(report)
 }
 
@@ -145,11 +148,23 @@ pub fn csv_header() -> Result<::csv::StringRecord, ConvertError> {
         .clone())
 }
 
-struct CsvSink<W: Write>(::csv::Writer<W>);
+/// Rows are written into `out` ([`csv_text::write_row`]: the bytes serde would write,
+/// without its per-field cost) and handed to `output` in chunks of about this size.
+const FLUSH_BYTES: usize = 64 * 1024;
+
+struct CsvSink<W: Write> {
+    out: Vec<u8>,
+    output: W,
+}
 
 impl<W: Write> RowSink for CsvSink<W> {
     fn row(&mut self, row: &CsvRow<'_>) -> Result<(), ConvertError> {
-        Ok(self.0.serialize(row)?)
+        csv_text::write_row(&mut self.out, row);
+        if self.out.len() >= FLUSH_BYTES {
+            self.output.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(())
     }
 }
 
@@ -157,7 +172,7 @@ fn utc<S: Serializer>(start: &Option<DateTime<Utc>>, serializer: S) -> Result<S:
     match start {
         Some(start) => match Stamp::utc(start) {
             Some(stamp) => serializer.serialize_str(stamp.as_str()),
-            None => serializer.collect_str(&start.format("%Y-%m-%dT%H:%M:%SZ")),
+            None => serializer.collect_str(&start.format(UTC_FORMAT)),
         },
         None => serializer.serialize_none(),
     }
@@ -170,83 +185,9 @@ fn local<S: Serializer>(
     match start {
         Some(start) => match Stamp::local(start) {
             Some(stamp) => serializer.serialize_str(stamp.as_str()),
-            None => serializer.collect_str(&start.format("%Y-%m-%dT%H:%M:%S%:z")),
+            None => serializer.collect_str(&start.format(LOCAL_FORMAT)),
         },
         None => serializer.serialize_none(),
-    }
-}
-
-/// A start as the CSV writes it, digit by digit: chrono's `format` parses its format
-/// string again on every call, and every row writes two starts. `None` where
-/// chrono's `%Y` or `%:z` would write something else than four digits of year or an
-/// offset in whole minutes (a sign before the year, a rounded offset): the callers use
-/// chrono then.
-struct Stamp {
-    bytes: [u8; 25],
-    len: usize,
-}
-
-impl Stamp {
-    /// `%Y-%m-%dT%H:%M:%SZ`.
-    fn utc(start: &DateTime<Utc>) -> Option<Stamp> {
-        let mut stamp = Stamp::date_time(start.naive_utc())?;
-        stamp.push(b'Z');
-        Some(stamp)
-    }
-
-    /// `%Y-%m-%dT%H:%M:%S%:z`.
-    fn local(start: &DateTime<FixedOffset>) -> Option<Stamp> {
-        let offset = start.offset().local_minus_utc();
-        if offset % 60 != 0 {
-            return None;
-        }
-        let mut stamp = Stamp::date_time(start.naive_local())?;
-        stamp.push(if offset < 0 { b'-' } else { b'+' });
-        let minutes = offset.unsigned_abs() / 60;
-        stamp.two_digits(minutes / 60);
-        stamp.push(b':');
-        stamp.two_digits(minutes % 60);
-        Some(stamp)
-    }
-
-    /// `%Y-%m-%dT%H:%M:%S`, for a year of four digits.
-    fn date_time(time: NaiveDateTime) -> Option<Stamp> {
-        let year = u32::try_from(time.year())
-            .ok()
-            .filter(|year| *year <= 9999)?;
-        let mut stamp = Stamp {
-            bytes: [0; 25],
-            len: 0,
-        };
-        stamp.two_digits(year / 100);
-        stamp.two_digits(year % 100);
-        for (separator, value) in [
-            (b'-', time.month()),
-            (b'-', time.day()),
-            (b'T', time.hour()),
-            (b':', time.minute()),
-            (b':', time.second()),
-        ] {
-            stamp.push(separator);
-            stamp.two_digits(value);
-        }
-        Some(stamp)
-    }
-
-    fn two_digits(&mut self, value: u32) {
-        // Both digits are below 10, so the casts do not truncate.
-        self.push(b'0' + (value / 10 % 10) as u8);
-        self.push(b'0' + (value % 10) as u8);
-    }
-
-    fn push(&mut self, byte: u8) {
-        self.bytes[self.len] = byte;
-        self.len += 1;
-    }
-
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len])
-            .expect("a stamp is ASCII digits and punctuation")
     }
 }
 
@@ -277,47 +218,5 @@ impl<'a> CsvRow<'a> {
             quality: reading.quality().map(label),
             flow_direction: &context.flow_direction,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Stamps are chrono's `format`, or `None` where that writes a sign or rounds.
-    #[test]
-    fn stamps_are_what_chrono_writes() {
-        let offsets = [-86_340, -18_000, -12_600, 0, 3_600, 19_800, 20_700, 50_400];
-        // Every 115 days and a bit, from year -2 to 10001, through every hour and minute.
-        let instants = (-62_230_000_000i64..253_500_000_000).step_by(9_999_991);
-        let mut checked = 0;
-        for instant in instants.chain([-62_167_219_200, -62_167_219_201, 253_402_300_799]) {
-            let utc = DateTime::from_timestamp(instant, 0).unwrap();
-            let four_digits = (0..=9999).contains(&utc.naive_utc().year());
-            let expected = utc.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-            match Stamp::utc(&utc) {
-                Some(stamp) => assert_eq!(stamp.as_str(), expected),
-                None => assert!(!four_digits, "{expected}"),
-            }
-            for offset in offsets {
-                let local = utc.with_timezone(&FixedOffset::east_opt(offset).unwrap());
-                let four_digits = (0..=9999).contains(&local.naive_local().year());
-                let expected = local.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
-                match Stamp::local(&local) {
-                    Some(stamp) => assert_eq!(stamp.as_str(), expected),
-                    None => assert!(!four_digits, "{expected}"),
-                }
-                checked += 1;
-            }
-        }
-        assert!(checked > 200_000);
-        let seconds = utc_with_offset(1_700_000_000, 19_830);
-        assert!(Stamp::local(&seconds).is_none());
-    }
-
-    fn utc_with_offset(instant: i64, offset: i32) -> DateTime<FixedOffset> {
-        DateTime::from_timestamp(instant, 0)
-            .unwrap()
-            .with_timezone(&FixedOffset::east_opt(offset).unwrap())
     }
 }

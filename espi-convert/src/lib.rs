@@ -47,6 +47,7 @@
 #[cfg(feature = "chart")]
 pub mod chart;
 pub mod csv;
+mod csv_text;
 mod error;
 pub mod json;
 mod linker;
