@@ -18,6 +18,7 @@ use espi_model::reading::FlatReading;
 use espi_xml::ReaderOptions;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 
 /// One row: one interval reading, with what its block's context says about it. A
@@ -51,13 +52,13 @@ pub struct CsvRow<'a> {
     /// moved, never a float.
     pub scaled_value: Option<Decimal>,
     /// The unit `scaled_value` is in: the ReadingType's `uom` ("m³", never "mm³").
-    pub unit: String,
+    pub unit: &'a str,
     /// `cost` in the currency (the wire's 1/100 000 units scaled).
     pub cost: Option<Decimal>,
     /// The ReadingType's currency, its ISO 4217 code ("USD") or the number.
     pub currency: &'a str,
-    /// The reading's quality, by its schema name.
-    pub quality: Option<String>,
+    /// The reading's quality, by its schema name (its number when the schema has none).
+    pub quality: Option<Cow<'static, str>>,
     /// The ReadingType's flow direction, by its schema name ("forward").
     pub flow_direction: &'a str,
 }
@@ -192,11 +193,13 @@ fn local<S: Serializer>(
 }
 
 impl<'a> CsvRow<'a> {
-    /// One reading's row.
+    /// One reading's row; `unit` is the reading's [`FlatReading::unit`], which the
+    /// caller makes once for all the readings of a ReadingType.
     pub(crate) fn of(
         context: &'a BlockContext,
         reading: &FlatReading<'_>,
         (start_local, local_clock): (Option<DateTime<FixedOffset>>, LocalClock),
+        unit: &'a str,
     ) -> CsvRow<'a> {
         CsvRow {
             usage_point: &context.usage_point,
@@ -212,7 +215,7 @@ impl<'a> CsvRow<'a> {
                 .reading_type
                 .map(|reading_type| reading_type.exponent()),
             scaled_value: reading.value(),
-            unit: reading.unit(),
+            unit,
             cost: reading.cost(),
             currency: &context.currency,
             quality: reading.quality().map(label),

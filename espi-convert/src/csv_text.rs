@@ -39,7 +39,7 @@ pub(crate) fn write_row(out: &mut Vec<u8>, row: &CsvRow<'_>) {
     integer(out, row.power_of_ten);
     decimal(out, row.scaled_value);
     out.push(b',');
-    text(out, &row.unit);
+    text(out, row.unit);
     out.push(b',');
     decimal(out, row.cost);
     out.push(b',');
@@ -203,6 +203,7 @@ mod tests {
     use super::*;
     use crate::csv::LocalClock;
     use proptest::prelude::*;
+    use std::borrow::Cow;
 
     /// Stamps are chrono's `format`, or `None` where that writes a sign or rounds.
     #[test]
@@ -312,10 +313,10 @@ mod tests {
                 raw_value,
                 power_of_ten,
                 scaled_value,
-                unit: texts[3].clone(),
+                unit: &texts[3],
                 cost,
                 currency: &texts[4],
-                quality,
+                quality: quality.map(Cow::Owned),
                 flow_direction: &texts[5],
             };
             prop_assert_eq!(own_text(&row), serde_text(&row));

@@ -8,6 +8,7 @@ use espi_model::link::{
     LinkNode, MeterReadingLinks, UnplacedBlocks, UsagePointLinks, UsageTree, link, normalize_href,
 };
 use espi_model::resource::{Resource, ResourceKind};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -176,7 +177,9 @@ impl Linker {
             None => block.meta.up_href().unwrap_or_default().to_owned(),
         };
         let service_kind = match kept(placement.usage_point).and_then(Entry::resource) {
-            Some(Resource::UsagePoint(usage_point)) => usage_point.service_kind().map(label),
+            Some(Resource::UsagePoint(usage_point)) => usage_point
+                .service_kind()
+                .map(|kind| label(kind).into_owned()),
             _ => None,
         };
         let reading_type_resource = match reading_type.and_then(Entry::resource) {
@@ -192,7 +195,7 @@ impl Linker {
             });
         let flow_direction = reading_type_resource
             .and_then(|reading_type| reading_type.flow_direction)
-            .map(label);
+            .map(|direction| label(direction).into_owned());
         let local_time_warning = local_time_warning(&usage_point, &meter_reading, local_time);
         let local_time_slot = local_time.map(|_| LOCAL_TIME_SLOT);
         let reading_type_slot = reading_type.map(|_| READING_TYPE_SLOT);
@@ -274,10 +277,10 @@ fn local_time_warning(
 }
 
 /// A code's schema name, or its number for a code the schema does not list.
-pub(crate) fn label<C: CodeList>(code: C) -> String
+pub(crate) fn label<C: CodeList>(code: C) -> Cow<'static, str>
 where
     C::Code: fmt::Display,
 {
     code.name()
-        .map_or_else(|| code.code().to_string(), str::to_owned)
+        .map_or_else(|| Cow::Owned(code.code().to_string()), Cow::Borrowed)
 }

@@ -366,7 +366,7 @@ impl Columns {
         self.raw_value.append_option(row.raw_value);
         self.power_of_ten.append_option(row.power_of_ten);
         self.scaled_value.append_option(scaled_value);
-        text(&mut self.unit, &row.unit);
+        text(&mut self.unit, row.unit);
         self.cost.append_option(cost);
         text(&mut self.currency, row.currency);
         self.quality.append_option(row.quality.as_deref());

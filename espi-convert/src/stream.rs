@@ -15,6 +15,7 @@ use crate::linker::{BLOCK_SLOT, BlockContext, Linker};
 use crate::local_clock::OffsetCache;
 use espi_model::atom::Entry;
 use espi_model::reading::flat_readings;
+use espi_model::reading_type::ReadingType;
 use espi_model::resource::Resource;
 use espi_xml::{Diagnostic, EntryReader, ReaderOptions};
 use std::io::BufRead;
@@ -130,8 +131,14 @@ impl ConvertReport {
     ) -> Result<u64, ConvertError> {
         context.entries[BLOCK_SLOT] = block;
         let mut written = 0;
+        // The unit of the readings of one ReadingType, made once (a String each).
+        let mut unit: Option<(Option<&ReadingType>, String)> = None;
         for reading in flat_readings(&context.entries, &context.tree) {
-            let row = CsvRow::of(context, &reading, rows.offsets.start(&reading));
+            let unit = match &mut unit {
+                Some((reading_type, unit)) if same(*reading_type, reading.reading_type) => unit,
+                slot => &slot.insert((reading.reading_type, reading.unit())).1,
+            };
+            let row = CsvRow::of(context, &reading, rows.offsets.start(&reading), unit);
             rows.sink.row(&row)?;
             written += 1;
             if row.local_clock == LocalClock::Standard {
@@ -151,6 +158,15 @@ impl ConvertReport {
             block.meta.up_href().unwrap_or("-"),
             block_readings(block),
         ));
+    }
+}
+
+/// Whether two readings have the very same ReadingType (not merely an equal one).
+fn same(a: Option<&ReadingType>, b: Option<&ReadingType>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b),
+        (None, None) => true,
+        _ => false,
     }
 }
 

@@ -180,7 +180,7 @@ impl RowSink for TotalsSink {
             row.usage_point.to_owned(),
             row.meter_reading.to_owned(),
             row.linked,
-            row.unit.clone(),
+            row.unit.to_owned(),
             row.currency.to_owned(),
         );
         let next = self.series.len();
@@ -235,7 +235,7 @@ fn new_series(row: &CsvRow<'_>) -> Series {
         linked: row.linked,
         service_kind: row.service_kind.to_owned(),
         flow_direction: row.flow_direction.to_owned(),
-        unit: row.unit.clone(),
+        unit: row.unit.to_owned(),
         currency: row.currency.to_owned(),
         periods: Vec::new(),
         local_readings: 0,
