@@ -1,7 +1,7 @@
 //! Opening an input file, behind a progress bar on stderr when that helps.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufReader, IsTerminal, Read};
 use std::path::Path;
 
 /// Work on fewer bytes than this is over too soon for a progress bar to help.
@@ -14,24 +14,25 @@ const BUFFER: usize = 256 * 1024;
 pub struct Input {
     /// The name messages give it.
     pub name: String,
-    /// Its bytes, buffered.
-    pub reader: Box<dyn BufRead>,
+    /// Its bytes, buffered. The buffer is outside the box, so that the XML reader's
+    /// many small `fill_buf` and `consume` calls are direct; only refills of the
+    /// buffer go through the box.
+    pub reader: BufReader<Box<dyn Read>>,
 }
 
 impl Input {
     pub fn open(path: &Path) -> Result<Input, String> {
         let name = path.display().to_string();
         if path.as_os_str() == "-" {
-            let reader = Box::new(BufReader::with_capacity(BUFFER, std::io::stdin()));
+            let stdin: Box<dyn Read> = Box::new(std::io::stdin());
+            let reader = BufReader::with_capacity(BUFFER, stdin);
             return Ok(Input { name, reader });
         }
         let file =
             std::fs::File::open(path).map_err(|error| format!("cannot open {name}: {error}"))?;
         let length = file.metadata().map_or(0, |metadata| metadata.len());
-        let reader = Box::new(BufReader::with_capacity(
-            BUFFER,
-            progress_bar(length).wrap_read(file),
-        ));
+        let file: Box<dyn Read> = Box::new(progress_bar(length).wrap_read(file));
+        let reader = BufReader::with_capacity(BUFFER, file);
         Ok(Input { name, reader })
     }
 }
