@@ -101,6 +101,14 @@ fn validate_exits_0_on_a_valid_sample_1_on_findings_and_2_on_a_bad_flag() {
     let both = run(&["validate", &findings, &valid]);
     assert_eq!(both.status.code(), Some(1));
 
+    // Claimed Function Blocks replace the inferred ones.
+    let claimed = run(&["validate", "--fb", "FB_01, 4,12", &findings]);
+    assert_eq!(claimed.status.code(), Some(1), "{claimed:?}");
+    let text = String::from_utf8(claimed.stdout).expect("UTF-8");
+    assert!(text.contains(": error D043 "), "FB_12 ran: {text}");
+    assert!(!text.contains(" D081 "), "FB_15 did not: {text}");
+    assert!(text.ends_with("tested FB_01,FB_04,FB_12\n"), "{text}");
+
     for bad in [
         vec!["validate", "--bogus", &valid],
         vec!["validate", "--format", "yaml", &valid],

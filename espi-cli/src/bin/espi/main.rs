@@ -239,7 +239,7 @@ struct ValidateArgs {
     files: Vec<PathBuf>,
     /// The Function Blocks claimed, e.g. 1,4,5,15 (default: inferred from each file).
     #[arg(long, value_name = "LIST", value_parser = parse_function_blocks)]
-    fb: Option<Vec<u16>>,
+    fb: Option<FunctionBlocks>,
     /// How findings are printed.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
@@ -247,8 +247,15 @@ struct ValidateArgs {
     read: ReadArgs,
 }
 
-fn parse_function_blocks(text: &str) -> Result<Vec<u16>, String> {
-    espi_validate::parse_function_blocks(text).map_err(|error| error.to_string())
+/// A `--fb` list, one value: clap would read an `Option<Vec<u16>>` as numbers given
+/// one by one.
+#[derive(Debug, Clone)]
+struct FunctionBlocks(Vec<u16>);
+
+fn parse_function_blocks(text: &str) -> Result<FunctionBlocks, String> {
+    espi_validate::parse_function_blocks(text)
+        .map(FunctionBlocks)
+        .map_err(|error| error.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -388,7 +395,7 @@ fn validate(args: &ValidateArgs) -> ExitCode {
                 &input.name,
                 input.reader,
                 args.read.options(),
-                args.fb.as_deref(),
+                args.fb.as_ref().map(|blocks| blocks.0.as_slice()),
             )
             .map_err(|error| error.to_string())
         });
