@@ -14,7 +14,9 @@
 //! would publish it), its LocalTimeParameters, one MeterReading with its ReadingType
 //! (Wh, 15-minute delta data, USD) and then one IntervalBlock entry per day from
 //! 2020-01-01, 96 readings a day with value and cost, every 10th reading with a
-//! ReadingQuality, until the output reaches the requested size. Entries are linked
+//! ReadingQuality, until the output reaches the requested size. [`write_feed_with`]
+//! can cut the days into shorter blocks (down to one reading an entry, the shape that
+//! costs a reader the most per byte). Entries are linked
 //! in the ESPI URL pattern (`…/espi/1_1/resource/Subscription/1/UsagePoint/1/…`).
 //!
 //! Days start at local *standard* midnight (06:00 UTC), so every block has exactly 96
@@ -47,7 +49,7 @@ pub struct FeedStats {
     pub bytes: u64,
     /// Atom entries written (4 header entries plus the IntervalBlocks).
     pub entries: u64,
-    /// IntervalBlock entries (one per day).
+    /// IntervalBlock entries (one per day unless [`FeedShape`] cuts days shorter).
     pub interval_blocks: u64,
     /// IntervalReadings written.
     pub readings: u64,
@@ -59,6 +61,26 @@ pub struct FeedStats {
 
 /// Readings per day: 24 h of 15-minute intervals.
 pub const READINGS_PER_DAY: u32 = 96;
+
+/// The shape of a feed [`write_feed_with`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedShape {
+    /// Indent the XML.
+    pub indent: bool,
+    /// IntervalReadings per IntervalBlock entry, from 1 to [`READINGS_PER_DAY`] (a
+    /// day, the default); values that do not divide a day give a shorter last block
+    /// each day, and values outside the range are clamped into it.
+    pub readings_per_block: u32,
+}
+
+impl Default for FeedShape {
+    fn default() -> Self {
+        FeedShape {
+            indent: false,
+            readings_per_block: READINGS_PER_DAY,
+        }
+    }
+}
 /// Interval length in seconds.
 const INTERVAL: u32 = 900;
 /// 2020-01-01T00:00:00-06:00 (local standard midnight in US Central time).
@@ -78,9 +100,33 @@ const BASE: &str = "https://datacustodian.example.com/DataCustodian/espi/1_1/res
 ///
 /// The IntervalBlock loop stops at the first day boundary where the bytes that have
 /// reached `out` are at least `target_bytes` (the writer hands them on in 64 KiB
-/// chunks), so the result is at most about 100 KiB larger than asked; at least one
-/// IntervalBlock is always written. Only one entry is in memory at any time.
+/// chunks), so the result is at most a day's blocks and 64 KiB larger than asked
+/// (about 100 KiB with daily blocks); at least one day is always written. Only one entry is in memory at any time.
 pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Result<FeedStats> {
+    let shape = FeedShape {
+        indent,
+        ..FeedShape::default()
+    };
+    write_feed_with(out, target_bytes, shape)
+}
+
+/// [`write_feed`] with the IntervalBlocks cut as `shape` says: the same readings,
+/// values and dates, in more, shorter entries.
+///
+/// ```
+/// use espi_xml::synthetic::{FeedShape, write_feed_with};
+/// let shape = FeedShape { readings_per_block: 1, ..FeedShape::default() };
+/// let stats = write_feed_with(std::io::sink(), 200_000, shape)?;
+/// assert_eq!(stats.readings, stats.interval_blocks);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_feed_with<W: Write>(
+    out: W,
+    target_bytes: u64,
+    shape: FeedShape,
+) -> io::Result<FeedStats> {
+    let indent = shape.indent;
+    let per_block = shape.readings_per_block.clamp(1, READINGS_PER_DAY);
     let counted = Rc::new(Cell::new(0u64));
     let sink = CountingSink {
         inner: out,
@@ -212,64 +258,72 @@ pub fn write_feed<W: Write>(out: W, target_bytes: u64, indent: bool) -> io::Resu
 
     let mut values = Lcg(0x5EED_0F6B_0A11);
     let mut day: i64 = 0;
+    // Blocks are numbered in order from 1, whatever their length.
+    let mut number: u64 = 0;
     while stats.interval_blocks == 0 || counted.get() < target_bytes {
-        let start = FIRST_DAY + day * 86_400;
-        let end = start + 86_400;
-        let number = day + 1;
-        let readings = (0..READINGS_PER_DAY)
-            .map(|index| {
-                let begin = start + i64::from(index * INTERVAL);
-                let value = load_wh(begin, &mut values);
-                let cost = value * PRICE_PER_WH;
-                stats.readings += 1;
-                stats.value_sum += value;
-                stats.cost_sum += cost;
-                IntervalReading {
-                    cost: Some(cost),
-                    reading_quality: if index % 10 == 9 {
-                        vec![ReadingQuality {
-                            quality: Some(QualityOfReading::from_code(if index % 20 == 19 {
-                                8 // estimated using reference day
-                            } else {
-                                0 // valid
-                            })),
-                            ..ReadingQuality::default()
-                        }]
-                    } else {
-                        Vec::new()
-                    },
-                    time_period: Some(DateTimeInterval::new(begin, INTERVAL)),
-                    value: Some(value),
-                    ..IntervalReading::default()
-                }
-            })
-            .collect();
-        let date = rfc3339(end);
-        let entry = Entry {
-            meta: metadata(
-                // Ids 1..=4 are the header entries; blocks follow.
-                4 + number as u64,
-                "",
-                &date,
-                vec![
-                    link(
-                        "self",
-                        &format!("{blocks}/{number}"),
-                        "espi-entry/IntervalBlock",
-                    ),
-                    link("up", &blocks, "espi-feed/IntervalBlock"),
-                ],
-            ),
-            content: vec![Resource::IntervalBlock(IntervalBlock {
-                interval: Some(DateTimeInterval::new(start, 86_400)),
-                interval_reading: readings,
-                ..IntervalBlock::default()
-            })],
-            ..Entry::default()
-        };
-        writer.write_entry(&entry)?;
-        stats.entries += 1;
-        stats.interval_blocks += 1;
+        let day_start = FIRST_DAY + day * 86_400;
+        let mut first = 0;
+        while first < READINGS_PER_DAY {
+            let count = per_block.min(READINGS_PER_DAY - first);
+            let start = day_start + i64::from(first * INTERVAL);
+            let end = start + i64::from(count * INTERVAL);
+            number += 1;
+            let readings = (first..first + count)
+                .map(|index| {
+                    let begin = day_start + i64::from(index * INTERVAL);
+                    let value = load_wh(begin, &mut values);
+                    let cost = value * PRICE_PER_WH;
+                    stats.readings += 1;
+                    stats.value_sum += value;
+                    stats.cost_sum += cost;
+                    IntervalReading {
+                        cost: Some(cost),
+                        reading_quality: if index % 10 == 9 {
+                            vec![ReadingQuality {
+                                quality: Some(QualityOfReading::from_code(if index % 20 == 19 {
+                                    8 // estimated using reference day
+                                } else {
+                                    0 // valid
+                                })),
+                                ..ReadingQuality::default()
+                            }]
+                        } else {
+                            Vec::new()
+                        },
+                        time_period: Some(DateTimeInterval::new(begin, INTERVAL)),
+                        value: Some(value),
+                        ..IntervalReading::default()
+                    }
+                })
+                .collect();
+            let date = rfc3339(end);
+            let entry = Entry {
+                meta: metadata(
+                    // Ids 1..=4 are the header entries; blocks follow.
+                    4 + number,
+                    "",
+                    &date,
+                    vec![
+                        link(
+                            "self",
+                            &format!("{blocks}/{number}"),
+                            "espi-entry/IntervalBlock",
+                        ),
+                        link("up", &blocks, "espi-feed/IntervalBlock"),
+                    ],
+                ),
+                content: vec![Resource::IntervalBlock(IntervalBlock {
+                    interval: Some(DateTimeInterval::new(start, count * INTERVAL)),
+                    interval_reading: readings,
+                    ..IntervalBlock::default()
+                })],
+                ..Entry::default()
+            };
+            writer.write_entry(&entry)?;
+            stats.entries += 1;
+            stats.interval_blocks += 1;
+            first += count;
+        }
         day += 1;
     }
     writer.finish()?;

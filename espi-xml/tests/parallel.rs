@@ -102,6 +102,15 @@ fn generated_feeds_read_the_same() {
         let items = assert_same("synthetic", xml.as_bytes(), ReaderOptions::lenient());
         assert!(items > 3 * 100, "{items} items");
     }
+    // Entries of one reading each: thousands of small pieces for the splitter.
+    let shape = espi_xml::synthetic::FeedShape {
+        readings_per_block: 1,
+        ..Default::default()
+    };
+    let mut xml = Vec::new();
+    espi_xml::synthetic::write_feed_with(&mut xml, 3_000_000, shape).expect("in memory");
+    let items = assert_same("one-reading blocks", &xml, ReaderOptions::lenient());
+    assert!(items > 3000, "{items} items");
 }
 
 /// Replaces the `n`th occurrence (0-based) of `from` in `xml`.

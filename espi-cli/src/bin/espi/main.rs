@@ -283,6 +283,10 @@ struct GenerateArgs {
     /// Indent the XML.
     #[arg(long)]
     indent: bool,
+    /// IntervalReadings per IntervalBlock entry (1 to 96; 96 = one block a day).
+    #[arg(long, value_name = "N", default_value_t = 96,
+          value_parser = clap::value_parser!(u32).range(1..=96))]
+    readings_per_block: u32,
     /// The file to write; `-` writes standard output.
     out: PathBuf,
 }
@@ -447,14 +451,17 @@ fn scope(args: &ScopeArgs) -> Result<(), String> {
 
 fn generate(args: &GenerateArgs) -> Result<(), String> {
     let target = (args.size_mb * 1_000_000.0) as u64;
+    let shape = espi_xml::synthetic::FeedShape {
+        indent: args.indent,
+        readings_per_block: args.readings_per_block,
+    };
     let name = args.out.display();
     let stats = if args.out.as_os_str() == "-" {
-        espi_xml::synthetic::write_feed(std::io::stdout().lock(), target, args.indent)
+        espi_xml::synthetic::write_feed_with(std::io::stdout().lock(), target, shape)
     } else {
         std::fs::File::create(&args.out).and_then(|file| {
             let bar = input::progress_bar(target);
-            let stats =
-                espi_xml::synthetic::write_feed(bar.wrap_write(&file), target, args.indent)?;
+            let stats = espi_xml::synthetic::write_feed_with(bar.wrap_write(&file), target, shape)?;
             bar.finish_and_clear();
             file.sync_all()?;
             Ok(stats)
