@@ -180,6 +180,31 @@ pub struct LinkProblem {
     pub message: String,
 }
 
+impl LinkProblem {
+    /// The problem of an IntervalBlock entry (`entry`) whose `up` href matches no
+    /// MeterReading's `related` link; it names the block by its `self` href.
+    ///
+    /// ```
+    /// use espi_model::link::LinkProblem;
+    /// let problem = LinkProblem::unplaced_block(4, Some("/IntervalBlock/1"), None);
+    /// assert_eq!(
+    ///     problem.to_string(),
+    ///     "entry 5: IntervalBlock /IntervalBlock/1 (up -) matches no MeterReading related link"
+    /// );
+    /// ```
+    pub fn unplaced_block(entry: usize, self_href: Option<&str>, up_href: Option<&str>) -> Self {
+        LinkProblem {
+            entry,
+            target: ResourceKind::MeterReading,
+            message: format!(
+                "IntervalBlock {} (up {}) matches no MeterReading related link",
+                self_href.unwrap_or("-"),
+                up_href.unwrap_or("-"),
+            ),
+        }
+    }
+}
+
 /// `entry 5: IntervalBlock … matches no MeterReading related link`, counting entries
 /// from 1 in document order (`entry` + 1).
 impl fmt::Display for LinkProblem {
@@ -356,15 +381,11 @@ pub fn link(nodes: &[LinkNode]) -> UsageTree {
             Some(&(point, reading)) => tree.usage_points[point].meter_readings[reading]
                 .interval_blocks
                 .push(index),
-            None => tree.problems.push(LinkProblem {
-                entry: index,
-                target: ResourceKind::MeterReading,
-                message: format!(
-                    "IntervalBlock {} (up {}) matches no MeterReading related link",
-                    node.self_href.as_deref().unwrap_or("-"),
-                    node.up_href.as_deref().unwrap_or("-"),
-                ),
-            }),
+            None => tree.problems.push(LinkProblem::unplaced_block(
+                index,
+                node.self_href.as_deref(),
+                node.up_href.as_deref(),
+            )),
         }
     }
 

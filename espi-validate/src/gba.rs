@@ -12,7 +12,7 @@
 //! text) or of numbers (codes compared with `number()`); hrefs are compared exactly as written.
 //! The summaries are our own words; GBA's messages are "verify the presence of a valid value".
 
-mod facts;
+pub(crate) mod facts;
 mod interval;
 mod rules;
 mod summaries;
@@ -24,7 +24,7 @@ pub use rules::RULES;
 
 use crate::{Finding, FindingLocation, Severity};
 use espi_model::atom::Document;
-use facts::{EntryFacts, Kinds, Rel};
+use facts::{EntryRef, Kinds, Rel};
 use std::collections::HashMap;
 
 /// The Function Blocks GBA has data tests for, all implemented here.
@@ -132,26 +132,46 @@ fn entry_path(index: usize, rest: &str) -> String {
     }
 }
 
-/// How many links of one relation, among the entries of one kind, have each href:
-/// GBA's `count(entry[kind]/link[@rel=…][@href = $targets])`.
-struct Counts(HashMap<u32, usize>);
+/// How many links of one relation, among the entries of one kind, have each href (or
+/// each `self` key): GBA's `count(entry[kind]/link[@rel=…][@href = $targets])`. Links
+/// that many entries share (`up`, `related`) are counted in a map; `self` keys, nearly
+/// all distinct, are kept as one sorted list, which takes less memory.
+enum Counts {
+    Map(HashMap<u64, usize>),
+    Sorted(Vec<u64>),
+}
 
 impl Counts {
+    fn count(&self, href: u64) -> usize {
+        match self {
+            Counts::Map(counts) => counts.get(&href).copied().unwrap_or(0),
+            Counts::Sorted(hrefs) => {
+                let first = hrefs.partition_point(|&h| h < href);
+                let end = hrefs.partition_point(|&h| h <= href);
+                end - first
+            }
+        }
+    }
+
     /// The number of links whose href is one of `targets`.
-    fn of(&self, targets: impl Iterator<Item = u32>) -> usize {
-        let mut targets: Vec<u32> = targets.collect();
+    fn of(&self, targets: impl Iterator<Item = u64>) -> usize {
+        let mut targets: Vec<u64> = targets.collect();
         targets.sort_unstable();
         targets.dedup();
-        targets
-            .iter()
-            .map(|href| self.0.get(href).copied().unwrap_or(0))
-            .sum()
+        targets.iter().map(|&href| self.count(href)).sum()
+    }
+
+    fn of_ids(&self, targets: impl Iterator<Item = u32>) -> usize {
+        self.of(targets.map(u64::from))
     }
 
     fn contains(&self, href: u32) -> bool {
-        self.0.contains_key(&href)
+        self.count(u64::from(href)) > 0
     }
 }
+
+/// See [`Gba::selves`]: `None` when every key is distinct.
+struct Selves(Option<Counts>);
 
 struct Gba<'a> {
     facts: &'a Facts,
@@ -159,43 +179,71 @@ struct Gba<'a> {
 
 impl<'a> Gba<'a> {
     /// Entries (with their index) whose content holds a resource of `kind`.
-    fn with(&self, kind: Kinds) -> impl Iterator<Item = (usize, &'a EntryFacts)> + use<'a> {
+    fn with(&self, kind: Kinds) -> impl Iterator<Item = (usize, EntryRef<'a>)> + use<'a> {
         self.facts
-            .entries
-            .iter()
-            .enumerate()
-            .filter(move |(_, entry)| entry.kinds.has(kind))
+            .entries()
+            .filter(move |(_, entry)| entry.kinds().has(kind))
     }
 
     fn any(&self, kind: Kinds) -> bool {
         self.facts.kinds_of_entries(kind)
     }
 
-    /// The `rel` links of the entries of `kind`, counted by href.
+    /// The `rel` links of the entries of `kind`, counted by href (`self` links by
+    /// [`Gba::self_counts`]).
     fn counts(&self, kind: Kinds, rel: Rel) -> Counts {
         let mut counts = HashMap::new();
         for (_, entry) in self.with(kind) {
             for href in entry.hrefs(rel) {
-                *counts.entry(href).or_insert(0) += 1;
+                *counts.entry(u64::from(href)).or_insert(0) += 1;
             }
         }
-        Counts(counts)
+        Counts::Map(counts)
+    }
+
+    /// The `self` links of the entries of `kind`, counted by key.
+    fn self_key_counts(&self, kind: Kinds) -> Counts {
+        let hrefs = &self.facts.hrefs;
+        let keys = self
+            .with(kind)
+            .flat_map(|(_, entry)| entry.self_keys(hrefs));
+        let mut keys: Vec<u64> = keys.collect();
+        keys.sort_unstable();
+        Counts::Sorted(keys)
+    }
+
+    /// The `self` links of the entries of `kind`, for [`Gba::self_unique`]: when their
+    /// keys come in increasing order (as numbered IntervalBlocks usually do) they are
+    /// all distinct, which is known without holding them.
+    fn selves(&self, kind: Kinds) -> Selves {
+        let hrefs = &self.facts.hrefs;
+        let mut keys = self
+            .with(kind)
+            .flat_map(|(_, entry)| entry.self_keys(hrefs));
+        let mut last = None;
+        let increasing = crate::shortcuts() && keys.all(|key| last.replace(key) < Some(key));
+        Selves((!increasing).then(|| self.self_key_counts(kind)))
     }
 
     /// Reports the entry's failed assertions on its own content of `block`, loop `phase`.
-    fn locals(&self, out: &mut Out, block: u16, phase: Kinds, index: usize, entry: &EntryFacts) {
+    fn locals(&self, out: &mut Out, block: u16, phase: Kinds, index: usize, entry: EntryRef<'_>) {
         for local in entry
-            .locals
-            .iter()
+            .locals()
             .filter(|local| local.block == block && local.phase == phase)
         {
-            out.push(local.id, Some(index), entry_path(index, &local.rest));
+            out.push(local.id, Some(index), entry_path(index, local.rest));
         }
     }
 
     /// The common Atom checks of an entry: id, self, up, published, title, updated.
-    fn atom_checks(&self, out: &mut Out, index: usize, entry: &EntryFacts, ids: [&'static str; 6]) {
-        let atom = &entry.atom;
+    fn atom_checks(
+        &self,
+        out: &mut Out,
+        index: usize,
+        entry: EntryRef<'_>,
+        ids: [&'static str; 6],
+    ) {
+        let atom = entry.atom();
         out.require(atom.id, ids[0], index, "id");
         out.require(
             entry.has_link(Rel::SelfLink),
@@ -210,16 +258,20 @@ impl<'a> Gba<'a> {
     }
 
     /// `count(entries of kind / self links whose href = my self href) = 1`, with `selves`
-    /// the self links of that kind counted.
+    /// the self links of that kind ([`Gba::selves`]).
     fn self_unique(
         &self,
         out: &mut Out,
         id: &'static str,
-        selves: &Counts,
+        selves: &Selves,
         index: usize,
-        entry: &EntryFacts,
+        entry: EntryRef<'_>,
     ) {
-        let ok = selves.of(entry.hrefs(Rel::SelfLink)) == 1;
+        let keys = entry.self_keys(&self.facts.hrefs);
+        let ok = match &selves.0 {
+            Some(counts) => counts.of(keys) == 1,
+            None => keys.count() == 1,
+        };
         out.require(ok, id, index, "link[@rel='self']");
     }
 
@@ -240,12 +292,14 @@ impl<'a> Gba<'a> {
                 out.push(id, None, path.into());
             }
         }
-        for (index, entry) in self.facts.entries.iter().enumerate() {
-            out.require(entry.atom.id, "D004", index, "id");
+        for (index, entry) in self.facts.entries() {
+            out.require(entry.atom().id, "D004", index, "id");
         }
-        let ltp_selves = self.counts(Kinds::LTP, Rel::SelfLink);
+        let hrefs = &self.facts.hrefs;
+        let ltp_keys = self.self_key_counts(Kinds::LTP);
+        let ltp_selves = self.selves(Kinds::LTP);
         let up_related = self.counts(Kinds::UP, Rel::Related);
-        let up_selves = self.counts(Kinds::UP, Rel::SelfLink);
+        let up_selves = self.selves(Kinds::UP);
         for (index, entry) in self.with(Kinds::LTP) {
             self.atom_checks(
                 out,
@@ -254,12 +308,12 @@ impl<'a> Gba<'a> {
                 ["D138", "D139", "D140", "D141", "D137", "D142"],
             );
             self.self_unique(out, "D143", &ltp_selves, index, entry);
-            let ok = up_related.of(entry.hrefs(Rel::SelfLink)) > 0;
+            let ok = up_related.of_ids(entry.hrefs(Rel::SelfLink)) > 0;
             out.require(ok, "D135", index, "link[@rel='self']");
         }
         for (index, entry) in self.with(Kinds::UP) {
             self.locals(out, 1, Kinds::UP, index, entry);
-            let atom = &entry.atom;
+            let atom = entry.atom();
             out.require(atom.id, "D011", index, "id");
             out.require(
                 entry.has_link(Rel::Related),
@@ -277,7 +331,7 @@ impl<'a> Gba<'a> {
             out.require(atom.published, "D009", index, "published");
             out.require(atom.title, "D012", index, "title");
             out.require(atom.updated, "D010", index, "updated");
-            let ok = ltp_selves.of(entry.hrefs(Rel::Related)) == 1;
+            let ok = ltp_keys.of(entry.hrefs(Rel::Related).map(|h| hrefs.self_key(h))) == 1;
             out.require(ok, "D007", index, "link[@rel='related']");
             self.self_unique(out, "D014", &up_selves, index, entry);
         }
@@ -295,6 +349,6 @@ impl<'a> Gba<'a> {
 impl Facts {
     /// Whether some entry holds a resource of `kind`.
     fn kinds_of_entries(&self, kind: Kinds) -> bool {
-        self.entries.iter().any(|entry| entry.kinds.has(kind))
+        self.entries().any(|(_, entry)| entry.kinds().has(kind))
     }
 }

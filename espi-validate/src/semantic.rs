@@ -16,6 +16,7 @@
 //!   every UsagePoint, a customer resource whose parent is missing. A document without any resource
 //!   of that kind is a partial response (a single collection, say) and is not reported.
 
+use crate::gba::facts::{EntryRef, Rel};
 use crate::{Finding, FindingLocation, Severity, ValidationRule};
 use espi_model::customer_link::link_customer;
 use espi_model::dst::DstRule;
@@ -26,7 +27,7 @@ use espi_model::{
     atom::{Document, Entry},
     resource::{Resource, ResourceKind},
 };
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// The semantic rules.
 pub const RULES: &[ValidationRule] = &[
@@ -105,28 +106,28 @@ fn finding(id: &'static str, message: String, index: Option<usize>, path: String
 }
 
 fn end(interval: &DateTimeInterval) -> Option<i64> {
-    Some(interval.start? + i64::from(interval.duration?))
+    Some(
+        interval
+            .start?
+            .saturating_add(i64::from(interval.duration?)),
+    )
 }
 
 /// Runs every semantic check.
 pub fn check(document: &Document) -> Vec<Finding> {
     let mut collector = crate::Collector::of_document(document);
-    let mut findings = collector.semantic.finish();
+    let mut findings = collector.semantic.finish(&collector.gba);
     collector.place(&mut findings);
     findings
 }
 
-/// What the semantic checks need of a document, gathered entry by entry: the findings
-/// about one entry alone as it goes by, and for the checks across entries each
-/// IntervalBlock's interval under its MeterReading and each entry's links.
+/// The semantic checks' findings about single entries, made as each entry goes by; the
+/// checks across entries read the entries' records ([`crate::gba::facts`]) at the end.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Facts {
     /// Whether the root is `atom:feed` (entry paths start `feed/entry[n]`).
     is_feed: bool,
     findings: Vec<Finding>,
-    /// Block intervals grouped by their entry's first up link: (start, end, entry index).
-    groups: BTreeMap<String, Vec<(i64, i64, usize)>>,
-    nodes: Vec<LinkNode>,
 }
 
 impl Facts {
@@ -148,26 +149,10 @@ impl Facts {
 
     /// The next entry, the `index`th.
     pub(crate) fn add_entry(&mut self, index: usize, entry: &Entry) {
-        self.nodes.push(LinkNode::from_entry(entry));
-        let up = entry
-            .meta
-            .links
-            .iter()
-            .find(|l| l.rel.as_deref() == Some("up"))
-            .map(|l| l.href.as_str());
         for resource in &entry.content {
             match resource {
                 Resource::IntervalBlock(block) => {
                     let interval = block.interval.as_ref();
-                    if let (Some(up), Some(i)) = (up, interval)
-                        && let (Some(start), Some(stop)) = (i.start, end(i))
-                    {
-                        let group = match self.groups.get_mut(up) {
-                            Some(group) => group,
-                            None => self.groups.entry(up.to_owned()).or_default(),
-                        };
-                        group.push((start, stop, index));
-                    }
                     if let Some(d) = interval.and_then(|i| i.duration)
                         && looks_like_ms(i64::from(d))
                     {
@@ -270,41 +255,211 @@ impl Facts {
     }
 
     /// The findings: those about single entries in document order, then the
-    /// unresolved links, then overlaps and gaps by MeterReading.
-    pub(crate) fn finish(&mut self) -> Vec<Finding> {
+    /// unresolved links, then overlaps and gaps by MeterReading (by up href).
+    pub(crate) fn finish(&mut self, entries: &crate::gba::Facts) -> Vec<Finding> {
         let mut out = std::mem::take(&mut self.findings);
-        out.extend(self.unresolved_links());
-        for (up, mut blocks) in std::mem::take(&mut self.groups) {
-            blocks.sort_unstable();
-            for pair in blocks.windows(2) {
-                let ((_, prev_end, prev_index), (start, _, index)) = (pair[0], pair[1]);
-                let path = self.entry_path(index, "content/IntervalBlock/interval");
-                if start < prev_end {
-                    out.push(finding("V001", format!("block starting {start} overlaps the block of entry {prev_index} (ends {prev_end}) under {up}"), Some(index), path));
-                } else if start > prev_end {
-                    out.push(finding("V002", format!("{} s gap before the block starting {start} (previous block, entry {prev_index}, ends {prev_end}) under {up}", start - prev_end), Some(index), path));
+        out.extend(self.unresolved_links(entries));
+        // Each group of blocks (by their entry's first up link) is compared in order of
+        // (start, end, entry index). Groups whose blocks come in that order (the usual
+        // feed) are compared as they are read; the others are gathered and sorted.
+        let mut groups: HashMap<u32, Group> = HashMap::new();
+        for_each_block(entries, |up, block| {
+            let group = groups.entry(up).or_insert_with(Group::new);
+            group.in_order &= crate::shortcuts();
+            if group.in_order {
+                match group.last.replace(block) {
+                    Some(previous) if previous > block => group.in_order = false,
+                    Some(previous) => group.findings.extend(Succession::of(previous, block)),
+                    None => {}
                 }
             }
+        });
+        let mut gathered: HashMap<u32, Vec<Block>> = groups
+            .iter()
+            .filter(|(_, group)| !group.in_order)
+            .map(|(up, _)| (*up, Vec::new()))
+            .collect();
+        if !gathered.is_empty() {
+            for_each_block(entries, |up, block| {
+                if let Some(blocks) = gathered.get_mut(&up) {
+                    blocks.push(block);
+                }
+            });
+        }
+        let hrefs = &entries.hrefs;
+        let mut groups: Vec<(u32, Group)> = groups.into_iter().collect();
+        groups.sort_unstable_by_key(|(up, _)| hrefs.name(*up));
+        for (up, mut group) in groups {
+            if let Some(mut blocks) = gathered.remove(&up) {
+                blocks.sort_unstable();
+                let pairs = blocks.windows(2);
+                group.findings = pairs.flat_map(|p| Succession::of(p[0], p[1])).collect();
+            }
+            let up = hrefs.name(up);
+            out.extend(group.findings.iter().map(|s| s.finding(self, up)));
         }
         out
     }
 
     /// The usage and customer links that do not resolve, where the document holds
-    /// resources of the kind they should reach.
-    fn unresolved_links(&self) -> Vec<Finding> {
-        let nodes = &self.nodes;
+    /// resources of the kind they should reach. The usual IntervalBlock entries are
+    /// linked through one node per up href, which resolves exactly as each of them would.
+    fn unresolved_links(&self, entries: &crate::gba::Facts) -> Vec<Finding> {
+        let hrefs = &entries.hrefs;
+        let name = |id: u32| hrefs.name(id).to_owned();
+        // Each node stands for an entry or for the compact IntervalBlock entries of an up href.
+        let mut nodes: Vec<LinkNode> = Vec::new();
+        let mut stands_for: Vec<Result<usize, u32>> = Vec::new();
+        let mut block_node: HashMap<u32, usize> = HashMap::new();
+        for (index, entry) in entries.entries() {
+            match entry {
+                EntryRef::Block(block) => {
+                    block_node.entry(block.up).or_insert_with(|| {
+                        nodes.push(LinkNode {
+                            kind: ResourceKind::IntervalBlock,
+                            self_href: None,
+                            up_href: Some(name(block.up)),
+                            related: Vec::new(),
+                        });
+                        stands_for.push(Err(block.up));
+                        nodes.len() - 1
+                    });
+                }
+                EntryRef::Other(facts) => {
+                    nodes.push(LinkNode {
+                        kind: facts.first,
+                        self_href: entry.hrefs(Rel::SelfLink).next().map(name),
+                        up_href: entry.hrefs(Rel::Up).next().map(name),
+                        related: entry.hrefs(Rel::Related).map(name).collect(),
+                    });
+                    stands_for.push(Ok(index));
+                }
+            }
+        }
         let present = |kind: ResourceKind| nodes.iter().any(|node| node.kind == kind);
-        let mut problems: Vec<LinkProblem> = link(nodes).problems;
-        problems.extend(link_customer(nodes).problems);
+        let mut found: Vec<LinkProblem> = link(&nodes).problems;
+        found.extend(link_customer(&nodes).problems);
+        let mut problems = Vec::new();
+        let mut unplaced_ups: Vec<u32> = Vec::new();
+        for problem in found.into_iter().filter(|problem| present(problem.target)) {
+            match stands_for[problem.entry] {
+                Ok(entry) => problems.push(LinkProblem { entry, ..problem }),
+                Err(up) => unplaced_ups.push(up),
+            }
+        }
+        if !unplaced_ups.is_empty() {
+            for (index, entry) in entries.entries() {
+                if let EntryRef::Block(block) = entry
+                    && unplaced_ups.contains(&block.up)
+                {
+                    let up = hrefs.name(block.up);
+                    let self_href = format!("{up}/{}", block.number);
+                    problems.push(LinkProblem::unplaced_block(
+                        index,
+                        Some(&self_href),
+                        Some(up),
+                    ));
+                }
+            }
+        }
         problems.sort_by_key(|problem| problem.entry);
         problems
             .into_iter()
-            .filter(|problem| present(problem.target))
             .map(|problem| {
                 let path = self.entry_path(problem.entry, "link");
                 finding("V007", problem.message, Some(problem.entry), path)
             })
             .collect()
+    }
+}
+
+/// A block's interval in a group: (start, duration, entry index), ordered as GBA's
+/// successor checks need (start, then end, then document order).
+type Block = (i64, u32, u32);
+
+/// A block that overlaps the one before it in its group, or leaves a gap after it.
+struct Succession {
+    previous_index: u32,
+    previous_end: i64,
+    start: i64,
+    index: u32,
+}
+
+impl Succession {
+    /// What lies between two blocks that follow each other in a group, if anything.
+    fn of(previous: Block, block: Block) -> Option<Succession> {
+        let ((previous_start, length, previous_index), (start, _, index)) = (previous, block);
+        let previous_end = previous_start.saturating_add(i64::from(length));
+        (start != previous_end).then_some(Succession {
+            previous_index,
+            previous_end,
+            start,
+            index,
+        })
+    }
+
+    /// V001 or V002, under the group's up href `up`.
+    fn finding(&self, facts: &Facts, up: &str) -> Finding {
+        let Succession {
+            previous_index,
+            previous_end,
+            start,
+            index,
+        } = *self;
+        let index = index as usize;
+        let path = facts.entry_path(index, "content/IntervalBlock/interval");
+        if start < previous_end {
+            let message = format!(
+                "block starting {start} overlaps the block of entry {previous_index} (ends {previous_end}) under {up}"
+            );
+            finding("V001", message, Some(index), path)
+        } else {
+            let message = format!(
+                "{} s gap before the block starting {start} (previous block, entry {previous_index}, ends {previous_end}) under {up}",
+                start - previous_end
+            );
+            finding("V002", message, Some(index), path)
+        }
+    }
+}
+
+/// The blocks under one up href, compared while they come in order.
+struct Group {
+    last: Option<Block>,
+    in_order: bool,
+    findings: Vec<Succession>,
+}
+
+impl Group {
+    fn new() -> Self {
+        Group {
+            last: None,
+            in_order: true,
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// Calls `each` with every block interval that has a start and a duration and the
+/// interned first up href of its entry, in document order.
+fn for_each_block(entries: &crate::gba::Facts, mut each: impl FnMut(u32, Block)) {
+    for (index, entry) in entries.entries() {
+        let index = index as u32;
+        match entry {
+            EntryRef::Block(block) => {
+                if let Some(duration) = block.duration() {
+                    each(block.up, (block.start, duration, index));
+                }
+            }
+            EntryRef::Other(facts) => {
+                let Some(up) = entry.hrefs(Rel::Up).next() else {
+                    continue;
+                };
+                for &(start, duration) in &facts.block_intervals {
+                    each(up, (start, duration, index));
+                }
+            }
+        }
     }
 }
 

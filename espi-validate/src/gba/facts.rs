@@ -1,27 +1,29 @@
-//! What GBA's assertions need of each entry, taken as the entry goes by: which kinds of
-//! resource it holds, which Atom children it has, its links (hrefs interned to numbers),
-//! the failures of the assertions that read only the entry's own content, and the few
-//! values the assertions across entries compare (ReadingType codes, service kinds,
-//! IntervalBlock starts). An entry's readings are not kept, so memory grows with the
-//! number of entries (a few hundred bytes each, most of it a new href), not with the
-//! readings in them.
+//! What GBA's assertions (and the semantic checks across entries) need of each entry,
+//! taken as the entry goes by: which kinds of resource it holds, which Atom children it
+//! has, its links (hrefs interned to numbers), the failures of the assertions that read
+//! only the entry's own content, and the few values the assertions across entries compare
+//! (ReadingType codes, service kinds, IntervalBlock starts and intervals). An entry's
+//! readings are not kept. The usual IntervalBlock entry, which long feeds are made of,
+//! is kept in 24 bytes ([`BlockRecord`]); other entries take a few hundred bytes, and
+//! there are about as many of them as UsagePoints, MeterReadings and summaries.
 
 use super::view::*;
 use super::xpath::{Numbers, exists, texts};
+use crate::hrefs::{Hrefs, numbered_key, split_number};
 use espi_model::atom::{Entry, Metadata};
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::IntervalBlock;
 use espi_model::quality_summary::ElectricPowerQualitySummary;
 use espi_model::reading_type::ReadingType;
-use espi_model::resource::Resource;
+use espi_model::resource::{Resource, ResourceKind};
 use espi_model::usage_summary::SummaryMeasurement;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Kinds of resource an entry's content holds (a set of bits): what GBA's
 /// `entry[content/X]` selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) struct Kinds(u16);
+pub(crate) struct Kinds(u16);
 
 impl Kinds {
     pub(super) const LTP: Kinds = Kinds(1);
@@ -70,7 +72,7 @@ impl Kinds {
 
 /// The link relations GBA's assertions read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum Rel {
+pub(crate) enum Rel {
     SelfLink,
     Up,
     Related,
@@ -78,7 +80,7 @@ pub(super) enum Rel {
 
 /// Which Atom children a feed or entry has.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Atom {
+pub(crate) struct Atom {
     pub(super) id: bool,
     pub(super) title: bool,
     pub(super) published: bool,
@@ -99,7 +101,7 @@ impl Atom {
 /// An assertion about the entry's own content that failed: reported when its
 /// Function Block runs, in the loop over the entries of kind `phase`.
 #[derive(Debug, Clone)]
-pub(super) struct Local {
+pub(crate) struct Local {
     pub(super) block: u16,
     pub(super) phase: Kinds,
     pub(super) id: &'static str,
@@ -110,7 +112,7 @@ pub(super) struct Local {
 /// An IntervalBlock's `interval/start` as XPath compares it: as a string. Typed starts
 /// (the usual case) are kept as their number, whose text is their canonical spelling.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) enum StartText {
+pub(crate) enum StartText {
     Number(i64),
     Text(Box<str>),
 }
@@ -139,13 +141,15 @@ fn start_keys(interval: &DateTimeInterval) -> impl Iterator<Item = StartText> {
         .chain(raw.into_iter().map(StartText::of))
 }
 
-/// What the assertions need of one entry.
-#[derive(Debug, Clone, Default)]
-pub(super) struct EntryFacts {
+/// What the assertions need of one entry that is not a [`BlockRecord`].
+#[derive(Debug, Clone)]
+pub(crate) struct EntryFacts {
     pub(super) kinds: Kinds,
     pub(super) atom: Atom,
+    /// The kind of its first resource (what linking calls the entry).
+    pub(crate) first: ResourceKind,
     /// `(rel, interned href)` of its self, up and related links, in document order.
-    pub(super) links: Box<[(Rel, u32)]>,
+    pub(crate) links: Box<[(Rel, u32)]>,
     pub(super) locals: Vec<Local>,
     /// The codes of each ReadingType it holds.
     pub(super) reading_types: Vec<RtCodes>,
@@ -155,19 +159,230 @@ pub(super) struct EntryFacts {
     pub(super) repeated_reading: bool,
     /// The `interval/start` strings of each IntervalBlock, in order (D146).
     pub(super) block_starts: Vec<Box<[StartText]>>,
+    /// Each IntervalBlock's typed interval `(start, duration)`, when it has both.
+    pub(crate) block_intervals: Vec<(i64, u32)>,
 }
 
-impl EntryFacts {
-    /// The interned hrefs of its `rel` links, in order.
-    pub(super) fn hrefs(&self, rel: Rel) -> impl Iterator<Item = u32> + '_ {
-        self.links
-            .iter()
-            .filter(move |(r, _)| *r == rel)
-            .map(|(_, href)| *href)
+/// The usual IntervalBlock entry, in 24 bytes: it holds one IntervalBlock and nothing
+/// else, its only self, up and related links are one `self` and one `up`, the `self`
+/// href is the `up` href, `/` and a number (`…/IntervalBlock/173`), and its interval's
+/// start is a number. Feeds of one-reading entries have hundreds of thousands of these.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BlockRecord {
+    /// The interval's start.
+    pub(crate) start: i64,
+    /// The interned `up` href.
+    pub(crate) up: u32,
+    /// The number ending the `self` href.
+    pub(crate) number: u32,
+    /// The interval's duration, when [`BlockRecord::has_duration`].
+    duration: u32,
+    /// [`Atom`] (4 bits), [`IB_LOCALS`] failed (8 bits), a repeated reading start, a duration.
+    bits: u16,
+}
+
+const LOCALS_SHIFT: u16 = 4;
+const REPEATED_READING: u16 = 1 << 12;
+const HAS_DURATION: u16 = 1 << 13;
+
+impl BlockRecord {
+    /// The record of `entry` if it has the usual shape (see [`BlockRecord`]).
+    fn of(entry: &Entry, atom: Atom, hrefs: &mut Hrefs) -> Option<BlockRecord> {
+        let [Resource::IntervalBlock(block)] = entry.content.as_slice() else {
+            return None;
+        };
+        let interval = block.interval.as_ref()?;
+        if !interval.unknown_elements.is_empty() {
+            return None;
+        }
+        let start = interval.start?;
+        let (mut self_href, mut up, mut others) = (None, None, 0);
+        for link in &entry.meta.links {
+            match link.rel.as_deref() {
+                Some("self") => others += usize::from(self_href.replace(&link.href).is_some()),
+                Some("up") => others += usize::from(up.replace(&link.href).is_some()),
+                Some("related") => others += 1,
+                _ => {}
+            }
+        }
+        let (Some(self_href), Some(up), 0) = (self_href, up, others) else {
+            return None;
+        };
+        let (dir, number) = split_number(self_href)?;
+        if dir != up.as_str() {
+            return None;
+        }
+        let failed = interval_block_checks(entry);
+        let mut bits = u16::from(atom.id)
+            | u16::from(atom.title) << 1
+            | u16::from(atom.published) << 2
+            | u16::from(atom.updated) << 3;
+        for (n, failed) in failed.iter().enumerate() {
+            bits |= u16::from(*failed) << (LOCALS_SHIFT + n as u16);
+        }
+        if repeats_a_reading_start(block) {
+            bits |= REPEATED_READING;
+        }
+        if interval.duration.is_some() {
+            bits |= HAS_DURATION;
+        }
+        Some(BlockRecord {
+            start,
+            up: hrefs.intern(up),
+            number,
+            duration: interval.duration.unwrap_or(0),
+            bits,
+        })
     }
 
-    pub(super) fn has_link(&self, rel: Rel) -> bool {
-        self.hrefs(rel).next().is_some()
+    /// The interval's duration, when it has one.
+    pub(crate) fn duration(&self) -> Option<u32> {
+        (self.bits & HAS_DURATION != 0).then_some(self.duration)
+    }
+
+    fn atom(&self) -> Atom {
+        Atom {
+            id: self.bits & 1 != 0,
+            title: self.bits & 1 << 1 != 0,
+            published: self.bits & 1 << 2 != 0,
+            updated: self.bits & 1 << 3 != 0,
+        }
+    }
+}
+
+/// One entry as the rules across entries see it.
+#[derive(Debug, Clone)]
+pub(crate) enum Record {
+    /// The usual IntervalBlock entry.
+    Block(BlockRecord),
+    /// Any other entry.
+    Other(Box<EntryFacts>),
+}
+
+/// A failed assertion about an entry's own content, as [`EntryRef::locals`] lists it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LocalRef<'a> {
+    pub(super) block: u16,
+    pub(super) phase: Kinds,
+    pub(super) id: &'static str,
+    pub(super) rest: &'a str,
+}
+
+/// An entry's record, read the same whatever its form.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EntryRef<'a> {
+    /// The usual IntervalBlock entry.
+    Block(&'a BlockRecord),
+    /// Any other entry.
+    Other(&'a EntryFacts),
+}
+
+impl<'a> EntryRef<'a> {
+    pub(crate) fn of(record: &'a Record) -> Self {
+        match record {
+            Record::Block(block) => EntryRef::Block(block),
+            Record::Other(facts) => EntryRef::Other(facts),
+        }
+    }
+
+    pub(super) fn kinds(self) -> Kinds {
+        match self {
+            EntryRef::Block(_) => Kinds::IB,
+            EntryRef::Other(facts) => facts.kinds,
+        }
+    }
+
+    pub(super) fn atom(self) -> Atom {
+        match self {
+            EntryRef::Block(block) => block.atom(),
+            EntryRef::Other(facts) => facts.atom,
+        }
+    }
+
+    /// The interned hrefs of its `rel` links, in order. A [`BlockRecord`]'s `self` href
+    /// is not interned: compare `self` hrefs through [`EntryRef::self_keys`].
+    pub(crate) fn hrefs(self, rel: Rel) -> impl Iterator<Item = u32> + 'a {
+        let (inline, links) = match self {
+            EntryRef::Block(block) => ((rel == Rel::Up).then_some(block.up), &[][..]),
+            EntryRef::Other(facts) => (None, &facts.links[..]),
+        };
+        inline.into_iter().chain(
+            links
+                .iter()
+                .filter(move |(r, _)| *r == rel)
+                .map(|(_, href)| *href),
+        )
+    }
+
+    /// Keys of its `self` hrefs, equal exactly when the hrefs are (see [`Hrefs::self_key`]).
+    pub(super) fn self_keys(self, hrefs: &'a Hrefs) -> impl Iterator<Item = u64> + 'a {
+        let numbered = match self {
+            EntryRef::Block(block) => Some(numbered_key(block.up, block.number)),
+            EntryRef::Other(_) => None,
+        };
+        numbered
+            .into_iter()
+            .chain(self.hrefs(Rel::SelfLink).map(|id| hrefs.self_key(id)))
+    }
+
+    pub(super) fn has_link(self, rel: Rel) -> bool {
+        match self {
+            EntryRef::Block(_) => matches!(rel, Rel::SelfLink | Rel::Up),
+            EntryRef::Other(_) => self.hrefs(rel).next().is_some(),
+        }
+    }
+
+    /// Its failed assertions about its own content, in the order they were checked.
+    pub(super) fn locals(self) -> impl Iterator<Item = LocalRef<'a>> {
+        let (bits, list) = match self {
+            EntryRef::Block(block) => (block.bits >> LOCALS_SHIFT, &[][..]),
+            EntryRef::Other(facts) => (0, &facts.locals[..]),
+        };
+        let from_bits = IB_LOCALS
+            .iter()
+            .enumerate()
+            .filter(move |(n, _)| bits & 1 << n != 0)
+            .map(|(_, &(block, id, rest))| LocalRef {
+                block,
+                phase: Kinds::IB,
+                id,
+                rest,
+            });
+        from_bits.chain(list.iter().map(|local| LocalRef {
+            block: local.block,
+            phase: local.phase,
+            id: local.id,
+            rest: &local.rest,
+        }))
+    }
+
+    pub(super) fn repeated_reading(self) -> bool {
+        match self {
+            EntryRef::Block(block) => block.bits & REPEATED_READING != 0,
+            EntryRef::Other(facts) => facts.repeated_reading,
+        }
+    }
+
+    /// Calls `each` with the `interval/start` strings of each of its IntervalBlocks.
+    pub(super) fn for_each_block_starts(self, mut each: impl FnMut(&[StartText])) {
+        match self {
+            EntryRef::Block(block) => each(&[StartText::Number(block.start)]),
+            EntryRef::Other(facts) => facts.block_starts.iter().for_each(|s| each(s)),
+        }
+    }
+
+    pub(super) fn reading_types(self) -> &'a [RtCodes] {
+        match self {
+            EntryRef::Block(_) => &[],
+            EntryRef::Other(facts) => &facts.reading_types,
+        }
+    }
+
+    pub(super) fn services(self) -> &'a [Numbers] {
+        match self {
+            EntryRef::Block(_) => &[],
+            EntryRef::Other(facts) => &facts.services,
+        }
     }
 }
 
@@ -177,10 +392,11 @@ pub(crate) struct Facts {
     /// Whether the root is `atom:feed` (otherwise only D000 applies).
     pub(super) is_feed: bool,
     pub(super) feed: Atom,
-    pub(super) entries: Vec<EntryFacts>,
+    /// One record per entry, in document order.
+    pub(crate) records: Vec<Record>,
     /// Kinds of every resource of the document, a bare root included.
     pub(super) kinds: Kinds,
-    hrefs: HashMap<Box<str>, u32>,
+    pub(crate) hrefs: Hrefs,
 }
 
 impl Facts {
@@ -202,20 +418,32 @@ impl Facts {
         self.kinds.add(Kinds::of(resource));
     }
 
-    fn intern(&mut self, href: &str) -> u32 {
-        if let Some(&id) = self.hrefs.get(href) {
-            return id;
-        }
-        let id = self.hrefs.len() as u32;
-        self.hrefs.insert(href.into(), id);
-        id
+    /// Every entry with its index, in order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (usize, EntryRef<'_>)> {
+        self.records.iter().map(EntryRef::of).enumerate()
     }
 
     /// The next entry.
     pub(crate) fn add_entry(&mut self, entry: &Entry) {
+        let atom = Atom::of(&entry.meta);
+        if let Some(block) = BlockRecord::of(entry, atom, &mut self.hrefs) {
+            self.kinds.add(Kinds::IB);
+            self.records.push(Record::Block(block));
+            return;
+        }
         let mut facts = EntryFacts {
-            atom: Atom::of(&entry.meta),
-            ..EntryFacts::default()
+            kinds: Kinds::default(),
+            atom,
+            first: entry
+                .resource()
+                .map_or(ResourceKind::Unknown, Resource::kind),
+            links: Box::default(),
+            locals: Vec::new(),
+            reading_types: Vec::new(),
+            services: Vec::new(),
+            repeated_reading: false,
+            block_starts: Vec::new(),
+            block_intervals: Vec::new(),
         };
         for resource in &entry.content {
             facts.kinds.add(Kinds::of(resource));
@@ -229,7 +457,7 @@ impl Facts {
                 Some("related") => Rel::Related,
                 _ => continue,
             };
-            links.push((rel, self.intern(&link.href)));
+            links.push((rel, self.hrefs.intern(&link.href)));
         }
         facts.links = links.into_boxed_slice();
         for resource in &entry.content {
@@ -249,12 +477,17 @@ impl Facts {
                     let starts: Vec<StartText> =
                         block.interval.iter().flat_map(start_keys).collect();
                     facts.block_starts.push(starts.into_boxed_slice());
+                    if let Some(interval) = &block.interval
+                        && let (Some(start), Some(duration)) = (interval.start, interval.duration)
+                    {
+                        facts.block_intervals.push((start, duration));
+                    }
                 }
                 _ => {}
             }
         }
         facts.locals = local_checks(entry, facts.kinds);
-        self.entries.push(facts);
+        self.records.push(Record::Other(Box::new(facts)));
     }
 }
 
@@ -301,7 +534,10 @@ fn local_checks(entry: &Entry, kinds: Kinds) -> Vec<Local> {
         usage_point_checks(entry, &mut out);
     }
     if kinds.has(Kinds::IB) {
-        interval_block_checks(entry, &mut out);
+        let failed = interval_block_checks(entry);
+        for ((block, id, rest), failed) in IB_LOCALS.into_iter().zip(failed) {
+            out.require(!failed, block, Kinds::IB, id, rest);
+        }
     }
     if kinds.has(Kinds::RT) {
         reading_type_checks(entry, kinds, &mut out);
@@ -352,70 +588,56 @@ fn usage_point_checks(entry: &Entry, out: &mut Locals) {
     );
 }
 
-fn interval_block_checks(entry: &Entry, out: &mut Locals) {
+/// GBA's assertions about an IntervalBlock entry's own content: (Function Block, id,
+/// element path), in the order the Function Blocks report them.
+const IB_LOCALS: [(u16, &str, &str); 8] = [
+    (4, "D039", "content/IntervalBlock/interval/start"),
+    (4, "D042", "content/IntervalBlock/interval/start"),
+    (
+        4,
+        "D044",
+        "content/IntervalBlock/IntervalReading/timePeriod/duration",
+    ),
+    (
+        4,
+        "D045",
+        "content/IntervalBlock/IntervalReading/timePeriod/start",
+    ),
+    (4, "D046", "content/IntervalBlock/IntervalReading/value"),
+    (4, "D038", "content/IntervalBlock/interval/duration"),
+    (12, "D043", "content/IntervalBlock/IntervalReading/cost"),
+    (
+        99,
+        "D047",
+        "content/IntervalBlock/IntervalReading/ReadingQuality/quality",
+    ),
+];
+
+/// Which of [`IB_LOCALS`] the entry's IntervalBlocks fail.
+fn interval_block_checks(entry: &Entry) -> [bool; IB_LOCALS.len()] {
     let blocks: Vec<&IntervalBlock> = blocks_of(entry).collect();
     let intervals = || blocks.iter().filter_map(|b| b.interval.as_ref());
     let readings = || blocks.iter().flat_map(|b| b.interval_reading.iter());
     let periods = || readings().filter_map(|r| r.time_period.as_ref());
-    let ib = Kinds::IB;
-    out.require(
-        intervals().any(has_start),
-        4,
-        ib,
-        "D039",
-        "content/IntervalBlock/interval/start",
-    );
     // `interval/start = IntervalReading/timePeriod/start`: some string equal.
     let starts: HashSet<StartText> = periods().flat_map(start_keys).collect();
-    let ok = intervals()
+    let start_matches = intervals()
         .flat_map(start_keys)
         .any(|s| starts.contains(&s));
-    out.require(ok, 4, ib, "D042", "content/IntervalBlock/interval/start");
-    out.require(
-        periods().any(has_duration),
-        4,
-        ib,
-        "D044",
-        "content/IntervalBlock/IntervalReading/timePeriod/duration",
-    );
-    out.require(
-        periods().any(has_start),
-        4,
-        ib,
-        "D045",
-        "content/IntervalBlock/IntervalReading/timePeriod/start",
-    );
-    out.require(
-        readings().any(|r| exists(r.value, &r.unknown_elements, "value")),
-        4,
-        ib,
-        "D046",
-        "content/IntervalBlock/IntervalReading/value",
-    );
-    out.require(
-        intervals().any(has_duration),
-        4,
-        ib,
-        "D038",
-        "content/IntervalBlock/interval/duration",
-    );
-    out.require(
-        readings().any(|r| exists(r.cost, &r.unknown_elements, "cost")),
-        12,
-        ib,
-        "D043",
-        "content/IntervalBlock/IntervalReading/cost",
-    );
     let quality = readings()
         .flat_map(|r| r.reading_quality.iter())
         .any(|q| exists(q.quality, &q.unknown_elements, "quality"));
-    out.require(
+    [
+        intervals().any(has_start),
+        start_matches,
+        periods().any(has_duration),
+        periods().any(has_start),
+        readings().any(|r| exists(r.value, &r.unknown_elements, "value")),
+        intervals().any(has_duration),
+        readings().any(|r| exists(r.cost, &r.unknown_elements, "cost")),
         quality,
-        99,
-        ib,
-        "D047",
-        "content/IntervalBlock/IntervalReading/ReadingQuality/quality",
-    );
+    ]
+    .map(|ok| !ok)
 }
 
 fn reading_type_checks(entry: &Entry, kinds: Kinds, out: &mut Locals) {
@@ -641,3 +863,6 @@ fn quality_summary_checks(entry: &Entry, out: &mut Locals) {
         format!("{p}/summaryInterval"),
     );
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,11 +3,67 @@
 //! UsagePoint), FB_06–09 and FB_29 (ReadingTypes of given codes), FB_10–11 (gas and water
 //! UsagePoints with readings) and FB_12.
 
-use super::facts::{Kinds, Rel, StartText};
+use super::facts::{EntryRef, Kinds, Rel, StartText};
 use super::view::RtTest;
 use super::xpath::Numbers;
 use super::{Gba, Out, entry_path};
 use std::collections::{HashMap, HashSet};
+
+/// Runs of consecutive entry indices `[first, end)`: the entries holding IntervalBlocks
+/// under one up href, which usually follow one another.
+type Runs = Vec<(u32, u32)>;
+
+fn push_index(runs: &mut Runs, index: u32) {
+    match runs.last_mut() {
+        Some((_, end)) if *end == index => *end += 1,
+        Some((_, end)) if *end > index => {}
+        _ => runs.push((index, index + 1)),
+    }
+}
+
+/// The entries holding IntervalBlocks whose up link is one of a MeterReading's related
+/// links, in document order: usually one list of runs, borrowed.
+enum Under<'a> {
+    One(&'a [(u32, u32)]),
+    Many(Runs),
+}
+
+impl<'a> Under<'a> {
+    fn of(related: &[u32], blocks_under: &'a HashMap<u32, Runs>) -> Under<'a> {
+        let lists: Vec<&[(u32, u32)]> = related
+            .iter()
+            .filter_map(|href| blocks_under.get(href))
+            .map(Vec::as_slice)
+            .collect();
+        match lists.as_slice() {
+            [] => Under::One(&[]),
+            [one] => Under::One(one),
+            _ => {
+                let mut all = lists.concat();
+                all.sort_unstable();
+                let mut merged: Runs = Vec::new();
+                for (first, end) in all {
+                    match merged.last_mut() {
+                        Some((_, last_end)) if *last_end >= first => {
+                            *last_end = (*last_end).max(end)
+                        }
+                        _ => merged.push((first, end)),
+                    }
+                }
+                Under::Many(merged)
+            }
+        }
+    }
+
+    /// The entries' indices, in order.
+    fn indices(&self) -> impl Iterator<Item = u32> + '_ {
+        let runs = match self {
+            Under::One(runs) => runs,
+            Under::Many(runs) => runs.as_slice(),
+        };
+        runs.iter().flat_map(|&(first, end)| first..end)
+    }
+}
 
 impl Gba<'_> {
     pub(super) fn fb04(&self, out: &mut Out) {
@@ -20,11 +76,12 @@ impl Gba<'_> {
                 out.push(id, None, "feed".into());
             }
         }
-        let ib_selves = self.counts(Kinds::IB, Rel::SelfLink);
+        let ib_selves = self.selves(Kinds::IB);
         let ib_ups = self.counts(Kinds::IB, Rel::Up);
-        let mr_selves = self.counts(Kinds::MR, Rel::SelfLink);
+        let mr_selves = self.selves(Kinds::MR);
         let mr_related = self.counts(Kinds::MR, Rel::Related);
         let rt_selves = self.counts(Kinds::RT, Rel::SelfLink);
+        let rt_self_keys = self.selves(Kinds::RT);
         let up_related = self.counts(Kinds::UP, Rel::Related);
         let bulk_selves = self.counts(Kinds::RT_DELTA, Rel::SelfLink);
         for (index, entry) in self.with(Kinds::IB) {
@@ -36,22 +93,20 @@ impl Gba<'_> {
                 ["D031", "D034", "D036", "D040", "D033", "D041"],
             );
             self.self_unique(out, "D035", &ib_selves, index, entry);
-            let ok = mr_related.of(entry.hrefs(Rel::Up)) == 1;
+            let ok = mr_related.of_ids(entry.hrefs(Rel::Up)) == 1;
             out.require(ok, "D037", index, "link[@rel='up']");
         }
+        drop(ib_selves);
         // The entries holding IntervalBlocks, by up href, in document order.
-        let mut blocks_under: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut blocks_under: HashMap<u32, Runs> = HashMap::new();
         for (index, entry) in self.with(Kinds::IB) {
             for up in entry.hrefs(Rel::Up) {
-                let list = blocks_under.entry(up).or_default();
-                if list.last() != Some(&index) {
-                    list.push(index);
-                }
+                push_index(blocks_under.entry(up).or_default(), index as u32);
             }
         }
         for (index, entry) in self.with(Kinds::MR) {
             // D028 (content/MeterReading exists) holds by construction for these entries.
-            let atom = &entry.atom;
+            let atom = entry.atom();
             out.require(atom.id, "D018", index, "id");
             out.require(
                 entry.has_link(Rel::SelfLink),
@@ -64,37 +119,18 @@ impl Gba<'_> {
             out.require(atom.title, "D019", index, "title");
             out.require(atom.updated, "D030", index, "updated");
             let related: Vec<u32> = entry.hrefs(Rel::Related).collect();
-            // The entries whose up link is one of this MeterReading's related links, in order.
-            let mut under: Vec<usize> = related
-                .iter()
-                .filter_map(|href| blocks_under.get(href))
-                .flatten()
-                .copied()
-                .collect();
-            under.sort_unstable();
-            under.dedup();
-            let entries = &self.facts.entries;
+            let under = Under::of(&related, &blocks_under);
             // `IntervalReading[timePeriod/start = preceding-sibling::IntervalReading/timePeriod/start]`.
-            let repeated_reading = under.iter().any(|&i| entries[i].repeated_reading);
+            let repeated_reading = under.indices().any(|i| self.entry(i).repeated_reading());
             out.require(!repeated_reading, "D145", index, "link[@rel='related']");
-            // `interval/start[. = preceding::IntervalBlock[…]/interval/start]`, as strings: a
-            // block's own starts do not precede one another (the block is their ancestor).
-            let mut seen: HashSet<&StartText> = HashSet::new();
-            let repeated_block = under
-                .iter()
-                .flat_map(|&i| entries[i].block_starts.iter())
-                .any(|starts| {
-                    let repeated = starts.iter().any(|start| seen.contains(start));
-                    seen.extend(starts.iter());
-                    repeated
-                });
+            let repeated_block = self.repeats_a_block_start(&under);
             out.require(!repeated_block, "D146", index, "link[@rel='related']");
-            let blocks_linked = ib_ups.of(related.iter().copied());
+            let blocks_linked = ib_ups.of_ids(related.iter().copied());
             out.require(blocks_linked > 0, "D025", index, "link[@rel='related']");
             self.self_unique(out, "D021", &mr_selves, index, entry);
-            let ok = rt_selves.of(related.iter().copied()) == 1;
+            let ok = rt_selves.of_ids(related.iter().copied()) == 1;
             out.require(ok, "D024", index, "link[@rel='related']");
-            let ok = up_related.of(entry.hrefs(Rel::Up)) == 1;
+            let ok = up_related.of_ids(entry.hrefs(Rel::Up)) == 1;
             out.require(ok, "D023", index, "link[@rel='up']");
             let to_rt = related.iter().filter(|h| rt_selves.contains(**h)).count();
             out.require(to_rt == 1, "D054", index, "link[@rel='related']");
@@ -116,8 +152,59 @@ impl Gba<'_> {
                 entry,
                 ["D048", "D051", "D053", "D069", "D050", "D070"],
             );
-            self.self_unique(out, "D052", &rt_selves, index, entry);
+            self.self_unique(out, "D052", &rt_self_keys, index, entry);
         }
+    }
+
+    fn entry(&self, index: u32) -> EntryRef<'_> {
+        EntryRef::of(&self.facts.records[index as usize])
+    }
+
+    /// `interval/start[. = preceding::IntervalBlock[…]/interval/start]`, as strings: some
+    /// start is shared by two of the blocks (a block's own starts do not precede one
+    /// another: the block is their ancestor).
+    fn repeats_a_block_start(&self, under: &Under<'_>) -> bool {
+        // Blocks with one numeric start each, in increasing order (the usual feed), repeat
+        // none: that is found without holding the starts.
+        let mut last = None;
+        let increasing = under.indices().all(|index| {
+            let mut one = None;
+            let mut count = 0;
+            self.entry(index).for_each_block_starts(|starts| {
+                count += 1;
+                if let [StartText::Number(n)] = starts {
+                    one = Some(*n);
+                }
+            });
+            count == 1 && one.is_some() && last.replace(one) < Some(one)
+        });
+        if increasing && crate::shortcuts() {
+            return false;
+        }
+        // Numbers and texts never compare equal: a start is kept as text only when its
+        // text is not a number's canonical spelling.
+        let mut numbers: Vec<i64> = Vec::new();
+        let mut texts: Vec<Box<str>> = Vec::new();
+        for index in under.indices() {
+            self.entry(index).for_each_block_starts(|starts| {
+                let (first_number, first_text) = (numbers.len(), texts.len());
+                for start in starts {
+                    match start {
+                        StartText::Number(n) if !numbers[first_number..].contains(n) => {
+                            numbers.push(*n)
+                        }
+                        StartText::Text(t) if !texts[first_text..].contains(t) => {
+                            texts.push(t.clone())
+                        }
+                        _ => {}
+                    }
+                }
+            });
+        }
+        numbers.sort_unstable();
+        texts.sort_unstable();
+        numbers.windows(2).any(|pair| pair[0] == pair[1])
+            || texts.windows(2).any(|pair| pair[0] == pair[1])
     }
 
     /// `feed/entry[MeterReading]/link[related → ReadingType passing test]/../link[up] =
@@ -125,7 +212,7 @@ impl Gba<'_> {
     fn usage_point_with_reading(&self, test: RtTest, service: i64) -> bool {
         let selves: HashSet<u32> = self
             .with(Kinds::RT)
-            .filter(|(_, e)| e.reading_types.iter().any(test))
+            .filter(|(_, e)| e.reading_types().iter().any(test))
             .flat_map(|(_, e)| e.hrefs(Rel::SelfLink))
             .collect();
         let ups: HashSet<u32> = self
@@ -134,7 +221,7 @@ impl Gba<'_> {
             .flat_map(|(_, e)| e.hrefs(Rel::Up))
             .collect();
         self.with(Kinds::UP)
-            .filter(|(_, e)| e.services.iter().any(|kind| kind.is(service)))
+            .filter(|(_, e)| e.services().iter().any(|kind| kind.is(service)))
             .flat_map(|(_, e)| e.hrefs(Rel::Related))
             .any(|h| ups.contains(&h))
     }
@@ -175,9 +262,8 @@ impl Gba<'_> {
         for &(id, acc, commodity, flow, kind, uom) in wants {
             let found = self
                 .facts
-                .entries
-                .iter()
-                .flat_map(|entry| entry.reading_types.iter())
+                .entries()
+                .flat_map(|(_, entry)| entry.reading_types().iter())
                 .any(|c| {
                     let matches =
                         |want: Option<i64>, have: &Numbers| want.is_none_or(|n| have.is(n));

@@ -11,7 +11,7 @@ impl Gba<'_> {
         if block == 15 && !self.any(Kinds::SUMMARY) {
             out.push("D083", None, "feed".into());
         }
-        let summary_selves = self.counts(Kinds::SUMMARY, Rel::SelfLink);
+        let summary_selves = self.selves(Kinds::SUMMARY);
         let up_related = self.counts(Kinds::UP, Rel::Related);
         for (index, entry) in self.with(Kinds::SUMMARY) {
             self.locals(out, block, Kinds::SUMMARY, index, entry);
@@ -23,7 +23,7 @@ impl Gba<'_> {
                     ["D082", "D085", "D087", "D101", "D084", "D102"],
                 );
                 self.self_unique(out, "D086", &summary_selves, index, entry);
-                let ok = up_related.of(entry.hrefs(Rel::Up)) == 1;
+                let ok = up_related.of_ids(entry.hrefs(Rel::Up)) == 1;
                 out.require(ok, "D088", index, "link[@rel='up']");
             }
         }
@@ -33,7 +33,7 @@ impl Gba<'_> {
         if !self.any(Kinds::PQ) {
             out.push("D126", None, "feed".into());
         }
-        let selves = self.counts(Kinds::PQ, Rel::SelfLink);
+        let selves = self.selves(Kinds::PQ);
         for (index, entry) in self.with(Kinds::PQ) {
             self.locals(out, 17, Kinds::PQ, index, entry);
             self.atom_checks(
