@@ -39,6 +39,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod chunked;
 pub mod gba;
 mod hrefs;
 mod places;

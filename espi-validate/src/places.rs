@@ -1,8 +1,8 @@
 //! Where each entry is: its `atom:id` and the line and column of its start tag, which
 //! findings about the entry carry. Most findings are only known once the whole document
-//! has been read, so every entry's place is kept, packed into one byte log (a 19-byte
+//! has been read, so every entry's place is kept, packed into a byte log (a 19-byte
 //! record for the usual `urn:uuid:` id, the line stored as the step from the previous
-//! entry's) and read back in one pass when the findings are placed.
+//! entry's, in chunks of 64 KiB) and read back in one pass when the findings are placed.
 
 use crate::Finding;
 use espi_xml::Position;
@@ -17,19 +17,90 @@ const ID_UUID_UPPER: u8 = 2;
 const ID_TEXT: u8 = 3;
 const HAS_POSITION: u8 = 4;
 
+/// Bytes per chunk of the log (a record longer than that gets a chunk of its own).
+const LOG_CHUNK: usize = 64 * 1024;
+/// The most a record takes besides its id's text: tag, two varints, the id's length.
+const RECORD_OVERHEAD: usize = 1 + 3 * 10;
+
 /// Each entry's id and position, in document order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EntryPlaces {
-    log: Vec<u8>,
+    /// Records never span two chunks.
+    log: Vec<Vec<u8>>,
     len: usize,
     last_line: u64,
 }
 
+/// The places of [`EntryPlaces`], in order.
+pub(crate) struct Places<'a> {
+    chunks: std::slice::Iter<'a, Vec<u8>>,
+    chunk: &'a [u8],
+    /// Where the next record starts in `chunk`.
+    at: usize,
+    /// The line of the last record that had one.
+    line: u64,
+}
+
+impl<'a> Iterator for Places<'a> {
+    type Item = PlaceRef<'a>;
+
+    fn next(&mut self) -> Option<PlaceRef<'a>> {
+        while self.at >= self.chunk.len() {
+            self.chunk = self.chunks.next()?;
+            self.at = 0;
+        }
+        let place = PlaceRef::read(self.chunk, &mut self.at, self.line)?;
+        if let Some((line, _)) = place.start {
+            self.line = line;
+        }
+        Some(place)
+    }
+}
+
 /// One entry's place, read back from the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Place {
-    pub(crate) id: Option<String>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PlaceRef<'a> {
+    /// The id's record: its tag and bytes.
+    id: (u8, &'a [u8]),
+    /// Line and column.
     pub(crate) start: Option<(u64, u64)>,
+}
+
+impl<'a> PlaceRef<'a> {
+    /// The record at `*at` in `chunk`, moving `*at` past it; `line` is the previous
+    /// record's line.
+    fn read(chunk: &'a [u8], at: &mut usize, line: u64) -> Option<PlaceRef<'a>> {
+        let tag = *chunk.get(*at)?;
+        *at += 1;
+        let start = if tag & HAS_POSITION != 0 {
+            let line = line.wrapping_add(get_varint(chunk, at));
+            Some((line, get_varint(chunk, at)))
+        } else {
+            None
+        };
+        let kind = tag & !HAS_POSITION;
+        let len = match kind {
+            ID_UUID_LOWER | ID_UUID_UPPER => 16,
+            ID_TEXT => get_varint(chunk, at) as usize,
+            _ => 0,
+        };
+        let bytes = chunk.get(*at..*at + len)?;
+        *at += len;
+        Some(PlaceRef {
+            id: (kind, bytes),
+            start,
+        })
+    }
+
+    /// The entry's `atom:id`, as written.
+    pub(crate) fn id(&self) -> Option<String> {
+        match self.id {
+            (ID_UUID_LOWER, bytes) => Some(uuid_text(bytes, false)),
+            (ID_UUID_UPPER, bytes) => Some(uuid_text(bytes, true)),
+            (ID_TEXT, bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            _ => None,
+        }
+    }
 }
 
 impl EntryPlaces {
@@ -51,14 +122,17 @@ impl EntryPlaces {
         if start.is_some() {
             tag |= HAS_POSITION;
         }
-        self.log.push(tag);
+        // Entries come in document order, so lines only grow; a position before the
+        // previous one (which the reader never gives) is stored as it is.
+        let step = start.map(|start| start.line.wrapping_sub(self.last_line));
         if let Some(start) = start {
-            // Entries come in document order, so lines only grow; a position before the
-            // previous one (which the reader never gives) is stored as it is.
-            let step = start.line.wrapping_sub(self.last_line);
             self.last_line = start.line;
-            put_varint(&mut self.log, step);
-            put_varint(&mut self.log, start.column);
+        }
+        let log = self.chunk_for(RECORD_OVERHEAD + id.map_or(0, str::len));
+        log.push(tag);
+        if let (Some(step), Some(start)) = (step, start) {
+            put_varint(log, step);
+            put_varint(log, start.column);
         }
         match (tag & !HAS_POSITION, id) {
             (ID_UUID_LOWER | ID_UUID_UPPER, Some(id)) => {
@@ -67,48 +141,40 @@ impl EntryPlaces {
                 for (n, digit) in hex.enumerate() {
                     pair[n % 2] = hex_value(digit);
                     if n % 2 == 1 {
-                        self.log.push(pair[0] << 4 | pair[1]);
+                        log.push(pair[0] << 4 | pair[1]);
                     }
                 }
             }
             (ID_TEXT, Some(id)) => {
-                put_varint(&mut self.log, id.len() as u64);
-                self.log.extend_from_slice(id.as_bytes());
+                put_varint(log, id.len() as u64);
+                log.extend_from_slice(id.as_bytes());
             }
             _ => {}
         }
         self.len += 1;
     }
 
+    /// The chunk the next record goes to, with room for `bytes`.
+    fn chunk_for(&mut self, bytes: usize) -> &mut Vec<u8> {
+        let full = self
+            .log
+            .last()
+            .is_none_or(|chunk| chunk.capacity() - chunk.len() < bytes);
+        if full {
+            self.log.push(Vec::with_capacity(LOG_CHUNK.max(bytes)));
+        }
+        let last = self.log.len() - 1;
+        &mut self.log[last]
+    }
+
     /// Every entry's place, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Place> + '_ {
-        let mut at = 0;
-        let mut line = 0u64;
-        std::iter::from_fn(move || {
-            let tag = *self.log.get(at)?;
-            at += 1;
-            let start = if tag & HAS_POSITION != 0 {
-                line = line.wrapping_add(get_varint(&self.log, &mut at));
-                Some((line, get_varint(&self.log, &mut at)))
-            } else {
-                None
-            };
-            let id = match tag & !HAS_POSITION {
-                ID_UUID_LOWER | ID_UUID_UPPER => {
-                    let bytes = self.log.get(at..at + 16)?;
-                    at += 16;
-                    Some(uuid_text(bytes, tag & !HAS_POSITION == ID_UUID_UPPER))
-                }
-                ID_TEXT => {
-                    let len = get_varint(&self.log, &mut at) as usize;
-                    let bytes = self.log.get(at..at + len)?;
-                    at += len;
-                    Some(String::from_utf8_lossy(bytes).into_owned())
-                }
-                _ => None,
-            };
-            Some(Place { id, start })
-        })
+    pub(crate) fn iter(&self) -> Places<'_> {
+        Places {
+            chunks: self.log.iter(),
+            chunk: &[],
+            at: 0,
+            line: 0,
+        }
     }
 
     /// Gives each finding about an entry that entry's id and start (line and column),
@@ -130,9 +196,10 @@ impl EntryPlaces {
             if next != index {
                 continue;
             }
+            let id = place.id();
             while let Some((_, n)) = wanted.next_if(|(i, _)| *i == index) {
                 let finding = &mut findings[n];
-                finding.location.entry_id.clone_from(&place.id);
+                finding.location.entry_id.clone_from(&id);
                 set_start(finding, place.start);
             }
         }
@@ -268,14 +335,11 @@ mod tests {
             places.push(*id, start);
         }
         assert_eq!(places.len(), ids.len());
-        let back: Vec<Place> = places.iter().collect();
-        let expected: Vec<Place> = ids
+        let back: Vec<_> = places.iter().map(|p| (p.id(), p.start)).collect();
+        let expected: Vec<_> = ids
             .iter()
             .zip(starts)
-            .map(|(id, start)| Place {
-                id: id.map(str::to_owned),
-                start: start.map(|s| (s.line, s.column)),
-            })
+            .map(|(id, start)| (id.map(str::to_owned), start.map(|s| (s.line, s.column))))
             .collect();
         assert_eq!(back, expected);
     }
@@ -287,6 +351,27 @@ mod tests {
             Some("urn:uuid:3574403B-C076-4B14-8EEF-1289382C7442"),
             Some(at(2, 5)),
         );
-        assert_eq!(places.log.len(), 19);
+        assert_eq!(places.log.concat().len(), 19);
+    }
+
+    #[test]
+    fn records_do_not_span_chunks() {
+        let mut places = EntryPlaces::default();
+        let long = "x".repeat(LOG_CHUNK + 10);
+        let ids: Vec<String> = (0..10_000)
+            .map(|n| match n % 1000 {
+                7 => long.clone(),
+                _ => format!("urn:example:{n}"),
+            })
+            .collect();
+        for (n, id) in ids.iter().enumerate() {
+            places.push(Some(id), Some(at(n as u64 + 1, 3)));
+        }
+        assert!(places.log.len() > 3, "{} chunks", places.log.len());
+        let back: Vec<_> = places.iter().map(|p| (p.id(), p.start)).collect();
+        let expected: Vec<_> = (0..ids.len())
+            .map(|n| (Some(ids[n].clone()), Some((n as u64 + 1, 3))))
+            .collect();
+        assert!(back == expected, "the ids and positions come back");
     }
 }

@@ -9,6 +9,7 @@
 
 use super::view::*;
 use super::xpath::{Numbers, exists, texts};
+use crate::chunked::ChunkedVec;
 use crate::hrefs::{Hrefs, numbered_key, split_number};
 use espi_model::atom::{Entry, Metadata};
 use espi_model::interval::DateTimeInterval;
@@ -393,7 +394,7 @@ pub(crate) struct Facts {
     pub(super) is_feed: bool,
     pub(super) feed: Atom,
     /// One record per entry, in document order.
-    pub(crate) records: Vec<Record>,
+    pub(crate) records: ChunkedVec<Record>,
     /// Kinds of every resource of the document, a bare root included.
     pub(super) kinds: Kinds,
     pub(crate) hrefs: Hrefs,

@@ -121,7 +121,9 @@ impl Gba<'_> {
             let related: Vec<u32> = entry.hrefs(Rel::Related).collect();
             let under = Under::of(&related, &blocks_under);
             // `IntervalReading[timePeriod/start = preceding-sibling::IntervalReading/timePeriod/start]`.
-            let repeated_reading = under.indices().any(|i| self.entry(i).repeated_reading());
+            let repeated_reading = under
+                .indices()
+                .any(|i| self.entry(i).is_some_and(EntryRef::repeated_reading));
             out.require(!repeated_reading, "D145", index, "link[@rel='related']");
             let repeated_block = self.repeats_a_block_start(&under);
             out.require(!repeated_block, "D146", index, "link[@rel='related']");
@@ -156,8 +158,8 @@ impl Gba<'_> {
         }
     }
 
-    fn entry(&self, index: u32) -> EntryRef<'_> {
-        EntryRef::of(&self.facts.records[index as usize])
+    fn entry(&self, index: u32) -> Option<EntryRef<'_>> {
+        self.facts.records.get(index as usize).map(EntryRef::of)
     }
 
     /// `interval/start[. = preceding::IntervalBlock[…]/interval/start]`, as strings: some
@@ -170,7 +172,10 @@ impl Gba<'_> {
         let increasing = under.indices().all(|index| {
             let mut one = None;
             let mut count = 0;
-            self.entry(index).for_each_block_starts(|starts| {
+            let Some(entry) = self.entry(index) else {
+                return false;
+            };
+            entry.for_each_block_starts(|starts| {
                 count += 1;
                 if let [StartText::Number(n)] = starts {
                     one = Some(*n);
@@ -185,8 +190,8 @@ impl Gba<'_> {
         // text is not a number's canonical spelling.
         let mut numbers: Vec<i64> = Vec::new();
         let mut texts: Vec<Box<str>> = Vec::new();
-        for index in under.indices() {
-            self.entry(index).for_each_block_starts(|starts| {
+        for entry in under.indices().filter_map(|index| self.entry(index)) {
+            entry.for_each_block_starts(|starts| {
                 let (first_number, first_text) = (numbers.len(), texts.len());
                 for start in starts {
                     match start {
