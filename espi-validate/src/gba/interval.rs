@@ -80,8 +80,8 @@ impl Gba<'_> {
         let ib_ups = self.counts(Kinds::IB, Rel::Up);
         let mr_selves = self.selves(Kinds::MR);
         let mr_related = self.counts(Kinds::MR, Rel::Related);
-        let rt_selves = self.counts(Kinds::RT, Rel::SelfLink);
-        let rt_self_keys = self.selves(Kinds::RT);
+        let rt_self_ids = self.counts(Kinds::RT, Rel::SelfLink);
+        let rt_selves = self.selves(Kinds::RT);
         let up_related = self.counts(Kinds::UP, Rel::Related);
         let bulk_selves = self.counts(Kinds::RT_DELTA, Rel::SelfLink);
         for (index, entry) in self.with(Kinds::IB) {
@@ -130,11 +130,11 @@ impl Gba<'_> {
             let blocks_linked = ib_ups.of_ids(related.iter().copied());
             out.require(blocks_linked > 0, "D025", index, "link[@rel='related']");
             self.self_unique(out, "D021", &mr_selves, index, entry);
-            let ok = rt_selves.of_ids(related.iter().copied()) == 1;
+            let ok = rt_self_ids.of_ids(related.iter().copied()) == 1;
             out.require(ok, "D024", index, "link[@rel='related']");
             let ok = up_related.of_ids(entry.hrefs(Rel::Up)) == 1;
             out.require(ok, "D023", index, "link[@rel='up']");
-            let to_rt = related.iter().filter(|h| rt_selves.contains(**h)).count();
+            let to_rt = related.iter().filter(|h| rt_self_ids.contains(**h)).count();
             out.require(to_rt == 1, "D054", index, "link[@rel='related']");
             for (n, href) in related.iter().enumerate() {
                 if bulk_selves.contains(*href) && blocks_linked == 0 {
@@ -154,7 +154,7 @@ impl Gba<'_> {
                 entry,
                 ["D048", "D051", "D053", "D069", "D050", "D070"],
             );
-            self.self_unique(out, "D052", &rt_self_keys, index, entry);
+            self.self_unique(out, "D052", &rt_selves, index, entry);
         }
     }
 
