@@ -257,6 +257,7 @@ fn help_names_every_subcommand_and_the_exit_codes() {
         "completions",
         "Exit status:",
         "2  a usage error",
+        "141  standard output was closed",
     ] {
         assert!(help.contains(word), "{word:?} not in\n{help}");
     }
@@ -296,5 +297,38 @@ fn output_is_the_same_with_one_thread_and_four() {
             };
             assert_eq!(with("1"), with("4"), "espi {command:?} {file}");
         }
+    }
+}
+
+/// A reader that stops reading (`espi … | head`) ends the command quietly, with the
+/// status a shell gives a command SIGPIPE ended (141), whatever writes standard output.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    for arguments in [
+        vec!["generate", "--size-mb", "20", "-"],
+        vec!["convert", "--to", "csv", "-", "-"],
+    ] {
+        let mut child = common::espi()
+            .args(&arguments)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("espi runs");
+        // convert reads a generated feed from standard input.
+        let mut stdin = child.stdin.take().expect("stdin");
+        let feeder = std::thread::spawn(move || {
+            let _ = espi_xml::synthetic::write_feed(&mut stdin, 20_000_000, false);
+        });
+        let mut head = [0u8; 100];
+        let mut stdout = child.stdout.take().expect("stdout");
+        stdout.read_exact(&mut head).expect("the first bytes");
+        drop(stdout);
+        let output = child.wait_with_output().expect("espi ends");
+        let _ = feeder.join();
+        assert_eq!(output.status.code(), Some(141), "{arguments:?}: {output:?}");
+        assert!(output.stderr.is_empty(), "{arguments:?}: {output:?}");
     }
 }

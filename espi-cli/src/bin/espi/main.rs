@@ -24,7 +24,8 @@ const EXIT_CODES: &str = "\
 Exit status:
   0  done, nothing wrong found
   1  an error: a file that cannot be read or written, or (validate) an error finding
-  2  a usage error: an unknown option, a missing or invalid argument";
+  2  a usage error: an unknown option, a missing or invalid argument
+  141  standard output was closed by its reader (`espi … | head`), quietly";
 
 /// Green Button (NAESB REQ.21 ESPI) data on the command line.
 ///
@@ -318,7 +319,7 @@ fn main() -> ExitCode {
         Command::Pull(args) => pull(&args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "espi", &mut std::io::stdout());
+            clap_complete::generate(shell, &mut command, "espi", &mut output::stdout());
             Ok(())
         }
     };
@@ -337,7 +338,7 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
         json: args.json,
         show_pii: args.show_pii,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     espi_cli::inspect::inspect(
         &input.name,
         input.reader,
@@ -390,7 +391,7 @@ fn chart(args: &ChartArgs) -> Result<(), String> {
     if chart.totals.series.is_empty() {
         eprintln!("{}: no interval readings (the chart says so)", input_name);
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = output::stdout();
     for line in espi_cli::chart::summary_lines(&chart.totals) {
         writeln!(stdout, "{line}").map_err(|error| format!("cannot write: {error}"))?;
     }
@@ -399,7 +400,7 @@ fn chart(args: &ChartArgs) -> Result<(), String> {
 
 fn validate(args: &ValidateArgs) -> ExitCode {
     let mut failed = false;
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     for file in &args.files {
         let report = Input::open(file).and_then(|input| {
             espi_cli::validate::validate(
@@ -451,7 +452,7 @@ fn pull(args: &espi_cli::pull::PullArgs) -> Result<(), String> {
 }
 
 fn scope(args: &ScopeArgs) -> Result<(), String> {
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     espi_cli::scope::explain(&mut out, &args.scope, args.strict, args.window)
         .map_err(|error| error.to_string())
 }
@@ -464,7 +465,7 @@ fn generate(args: &GenerateArgs) -> Result<(), String> {
     };
     let name = args.out.display();
     let stats = if args.out.as_os_str() == "-" {
-        espi_xml::synthetic::write_feed_with(std::io::stdout().lock(), target, shape)
+        espi_xml::synthetic::write_feed_with(output::stdout(), target, shape)
     } else {
         std::fs::File::create(&args.out).and_then(|file| {
             let bar = input::progress_bar(target);

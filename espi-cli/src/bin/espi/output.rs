@@ -1,7 +1,41 @@
-//! Writing an output file so that it exists only when complete.
+//! Writing an output file so that it exists only when complete, and standard output
+//! that a closed pipe ends quietly.
 
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+/// The exit status of a command ended by a closed pipe: 128 + SIGPIPE, what a shell
+/// reports for a program the signal ended (and what `set -o pipefail` sees).
+pub const BROKEN_PIPE_STATUS: i32 = 141;
+
+/// Standard output. When whoever reads it has gone (`espi convert … - | head`), the
+/// process ends at once, without a message, with [`BROKEN_PIPE_STATUS`]: there is no one
+/// left to tell, and the output was wanted only up to there.
+pub fn stdout() -> Stdout {
+    Stdout(io::stdout())
+}
+
+/// See [`stdout`].
+pub struct Stdout(io::Stdout);
+
+fn unless_gone<T>(result: io::Result<T>) -> io::Result<T> {
+    match result {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            std::process::exit(BROKEN_PIPE_STATUS)
+        }
+        other => other,
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        unless_gone(self.0.write(bytes))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        unless_gone(self.0.flush())
+    }
+}
 
 /// Runs `write` on a buffered `path`, or on standard output when `path` is `None`.
 ///
@@ -16,7 +50,7 @@ pub fn write_to<T>(
     write: impl FnOnce(&mut (dyn Write + Send)) -> Result<T, String>,
 ) -> Result<T, String> {
     let Some(path) = path.filter(|path| path.as_os_str() != "-") else {
-        let mut out = BufWriter::new(std::io::stdout());
+        let mut out = BufWriter::new(stdout());
         let result = write(&mut out)?;
         out.flush()
             .map_err(|error| format!("cannot write: {error}"))?;
