@@ -137,12 +137,12 @@ fn entry_path(index: usize, rest: &str) -> String {
 /// that many entries share (`up`, `related`) are counted in a map; `self` keys, nearly
 /// all distinct, are kept as one sorted list, which takes less memory.
 enum Counts {
-    Map(HashMap<u64, usize>),
-    Sorted(Vec<u64>),
+    Map(HashMap<u128, usize>),
+    Sorted(Vec<u128>),
 }
 
 impl Counts {
-    fn count(&self, href: u64) -> usize {
+    fn count(&self, href: u128) -> usize {
         match self {
             Counts::Map(counts) => counts.get(&href).copied().unwrap_or(0),
             Counts::Sorted(hrefs) => {
@@ -154,19 +154,19 @@ impl Counts {
     }
 
     /// The number of links whose href is one of `targets`.
-    fn of(&self, targets: impl Iterator<Item = u64>) -> usize {
-        let mut targets: Vec<u64> = targets.collect();
+    fn of(&self, targets: impl Iterator<Item = u128>) -> usize {
+        let mut targets: Vec<u128> = targets.collect();
         targets.sort_unstable();
         targets.dedup();
         targets.iter().map(|&href| self.count(href)).sum()
     }
 
     fn of_ids(&self, targets: impl Iterator<Item = u32>) -> usize {
-        self.of(targets.map(u64::from))
+        self.of(targets.map(u128::from))
     }
 
     fn contains(&self, href: u32) -> bool {
-        self.count(u64::from(href)) > 0
+        self.count(u128::from(href)) > 0
     }
 }
 
@@ -195,7 +195,7 @@ impl<'a> Gba<'a> {
         let mut counts = HashMap::new();
         for (_, entry) in self.with(kind) {
             for href in entry.hrefs(rel) {
-                *counts.entry(u64::from(href)).or_insert(0) += 1;
+                *counts.entry(u128::from(href)).or_insert(0) += 1;
             }
         }
         Counts::Map(counts)
@@ -207,7 +207,7 @@ impl<'a> Gba<'a> {
         let keys = self
             .with(kind)
             .flat_map(|(_, entry)| entry.self_keys(hrefs));
-        let mut keys: Vec<u64> = keys.collect();
+        let mut keys: Vec<u128> = keys.collect();
         keys.sort_unstable();
         Counts::Sorted(keys)
     }

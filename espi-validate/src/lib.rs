@@ -243,9 +243,9 @@ pub fn validate(document: &Document, claimed: Option<&[u16]>) -> Report {
 /// for the same input (the same findings in the same order, at the same lines and
 /// columns), without holding the document. Each entry is checked as it goes by and
 /// only what the rules across entries compare is kept: for the usual IntervalBlock
-/// entry (one block, numbered `self` href under its `up` href) 24 bytes and its id and
-/// position (19 bytes for a `urn:uuid:` id), a few hundred bytes for other entries.
-/// Memory thus grows with the number of entries (about 45 bytes each for a feed of
+/// entry (one block, its `self` href its `up` href and a short segment) 32 bytes and its
+/// id and position (19 bytes for a `urn:uuid:` id), a few hundred bytes for other entries.
+/// Memory thus grows with the number of entries (about 50 bytes each for a feed of
 /// IntervalBlocks, whatever their readings), and the checks at the end hold nothing
 /// more when the blocks come in order.
 ///

@@ -353,7 +353,7 @@ impl Facts {
                     && unplaced_ups.contains(&block.up)
                 {
                     let up = hrefs.name(block.up);
-                    let self_href = format!("{up}/{}", block.number);
+                    let self_href = format!("{up}/{}", block.tail().text());
                     problems.push(LinkProblem::unplaced_block(
                         index,
                         Some(&self_href),

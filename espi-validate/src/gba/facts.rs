@@ -4,13 +4,13 @@
 //! only the entry's own content, and the few values the assertions across entries compare
 //! (ReadingType codes, service kinds, IntervalBlock starts and intervals). An entry's
 //! readings are not kept. The usual IntervalBlock entry, which long feeds are made of,
-//! is kept in 24 bytes ([`BlockRecord`]); other entries take a few hundred bytes, and
+//! is kept in 32 bytes ([`BlockRecord`]); other entries take a few hundred bytes, and
 //! there are about as many of them as UsagePoints, MeterReadings and summaries.
 
 use super::view::*;
 use super::xpath::{Numbers, exists, texts};
 use crate::chunked::ChunkedVec;
-use crate::hrefs::{Hrefs, numbered_key, split_number};
+use crate::hrefs::{Hrefs, Tail, split_tail};
 use espi_model::atom::{Entry, Metadata};
 use espi_model::interval::DateTimeInterval;
 use espi_model::interval_block::IntervalBlock;
@@ -20,6 +20,7 @@ use espi_model::resource::{Resource, ResourceKind};
 use espi_model::usage_summary::SummaryMeasurement;
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::num::NonZeroU16;
 
 /// Kinds of resource an entry's content holds (a set of bits): what GBA's
 /// `entry[content/X]` selects.
@@ -164,27 +165,31 @@ pub(crate) struct EntryFacts {
     pub(crate) block_intervals: Vec<(i64, u32)>,
 }
 
-/// The usual IntervalBlock entry, in 24 bytes: it holds one IntervalBlock and nothing
+/// The usual IntervalBlock entry, in 32 bytes: it holds one IntervalBlock and nothing
 /// else, its only self, up and related links are one `self` and one `up`, the `self`
-/// href is the `up` href, `/` and a number (`…/IntervalBlock/173`), and its interval's
-/// start is a number. Feeds of one-reading entries have hundreds of thousands of these.
+/// href is the `up` href, `/` and a short segment (`…/IntervalBlock/173`, `…/17A`: a
+/// [`Tail`]), and its interval's start is a number. Feeds of one-reading entries have
+/// hundreds of thousands of these.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BlockRecord {
     /// The interval's start.
     pub(crate) start: i64,
+    /// The [`Tail`]'s value (its form is a bit of `bits`).
+    tail: u64,
     /// The interned `up` href.
     pub(crate) up: u32,
-    /// The number ending the `self` href.
-    pub(crate) number: u32,
-    /// The interval's duration, when [`BlockRecord::has_duration`].
+    /// The interval's duration, when [`BlockRecord::duration`] says it has one.
     duration: u32,
-    /// [`Atom`] (4 bits), [`IB_LOCALS`] failed (8 bits), a repeated reading start, a duration.
-    bits: u16,
+    /// [`Atom`] (4 bits), [`IB_LOCALS`] failed (8 bits), a repeated reading start, a
+    /// duration, a text tail, and a bit always set: a [`Record`] is then no larger.
+    bits: NonZeroU16,
 }
 
 const LOCALS_SHIFT: u16 = 4;
 const REPEATED_READING: u16 = 1 << 12;
 const HAS_DURATION: u16 = 1 << 13;
+const TEXT_TAIL: u16 = 1 << 14;
+const ALWAYS: u16 = 1 << 15;
 
 impl BlockRecord {
     /// The record of `entry` if it has the usual shape (see [`BlockRecord`]).
@@ -209,15 +214,19 @@ impl BlockRecord {
         let (Some(self_href), Some(up), 0) = (self_href, up, others) else {
             return None;
         };
-        let (dir, number) = split_number(self_href)?;
+        let (dir, tail) = split_tail(self_href)?;
         if dir != up.as_str() {
             return None;
         }
         let failed = interval_block_checks(entry);
-        let mut bits = u16::from(atom.id)
+        let mut bits = ALWAYS
+            | u16::from(atom.id)
             | u16::from(atom.title) << 1
             | u16::from(atom.published) << 2
             | u16::from(atom.updated) << 3;
+        if tail.text {
+            bits |= TEXT_TAIL;
+        }
         for (n, failed) in failed.iter().enumerate() {
             bits |= u16::from(*failed) << (LOCALS_SHIFT + n as u16);
         }
@@ -229,24 +238,36 @@ impl BlockRecord {
         }
         Some(BlockRecord {
             start,
+            tail: tail.value,
             up: hrefs.intern(up),
-            number,
             duration: interval.duration.unwrap_or(0),
-            bits,
+            bits: NonZeroU16::new(bits)?,
         })
+    }
+
+    fn has(&self, bit: u16) -> bool {
+        self.bits.get() & bit != 0
     }
 
     /// The interval's duration, when it has one.
     pub(crate) fn duration(&self) -> Option<u32> {
-        (self.bits & HAS_DURATION != 0).then_some(self.duration)
+        self.has(HAS_DURATION).then_some(self.duration)
+    }
+
+    /// The last segment of its `self` href (the rest is its `up` href and `/`).
+    pub(crate) fn tail(&self) -> Tail {
+        Tail {
+            text: self.has(TEXT_TAIL),
+            value: self.tail,
+        }
     }
 
     fn atom(&self) -> Atom {
         Atom {
-            id: self.bits & 1 != 0,
-            title: self.bits & 1 << 1 != 0,
-            published: self.bits & 1 << 2 != 0,
-            updated: self.bits & 1 << 3 != 0,
+            id: self.has(1),
+            title: self.has(1 << 1),
+            published: self.has(1 << 2),
+            updated: self.has(1 << 3),
         }
     }
 }
@@ -316,9 +337,9 @@ impl<'a> EntryRef<'a> {
     }
 
     /// Keys of its `self` hrefs, equal exactly when the hrefs are (see [`Hrefs::self_key`]).
-    pub(super) fn self_keys(self, hrefs: &'a Hrefs) -> impl Iterator<Item = u64> + 'a {
+    pub(super) fn self_keys(self, hrefs: &'a Hrefs) -> impl Iterator<Item = u128> + 'a {
         let numbered = match self {
-            EntryRef::Block(block) => Some(numbered_key(block.up, block.number)),
+            EntryRef::Block(block) => Some(block.tail().key(block.up)),
             EntryRef::Other(_) => None,
         };
         numbered
@@ -336,7 +357,7 @@ impl<'a> EntryRef<'a> {
     /// Its failed assertions about its own content, in the order they were checked.
     pub(super) fn locals(self) -> impl Iterator<Item = LocalRef<'a>> {
         let (bits, list) = match self {
-            EntryRef::Block(block) => (block.bits >> LOCALS_SHIFT, &[][..]),
+            EntryRef::Block(block) => (block.bits.get() >> LOCALS_SHIFT & 0xFF, &[][..]),
             EntryRef::Other(facts) => (0, &facts.locals[..]),
         };
         let from_bits = IB_LOCALS
@@ -359,7 +380,7 @@ impl<'a> EntryRef<'a> {
 
     pub(super) fn repeated_reading(self) -> bool {
         match self {
-            EntryRef::Block(block) => block.bits & REPEATED_READING != 0,
+            EntryRef::Block(block) => block.has(REPEATED_READING),
             EntryRef::Other(facts) => facts.repeated_reading,
         }
     }

@@ -20,6 +20,7 @@ enum Break {
     Renumber(usize, u32),
     PadNumber(usize),
     Letter(usize),
+    LongSegment(usize),
     UpElsewhere(usize),
     DropCosts(usize),
     DropAtom(usize, usize),
@@ -46,6 +47,7 @@ fn a_break() -> impl Strategy<Value = Break> {
         (entry, 0u32..40).prop_map(|(a, n)| Break::Renumber(a, n)),
         entry.prop_map(Break::PadNumber),
         entry.prop_map(Break::Letter),
+        entry.prop_map(Break::LongSegment),
         entry.prop_map(Break::UpElsewhere),
         entry.prop_map(Break::DropCosts),
         (entry, 0usize..4).prop_map(|(a, n)| Break::DropAtom(a, n)),
@@ -135,6 +137,10 @@ fn apply(entries: &mut Vec<String>, change: &Break) {
         }
         Break::Letter(a) => {
             entries[pick(a)] = entries[pick(a)].replacen("IntervalBlock/", "IntervalBlock/b", 1)
+        }
+        Break::LongSegment(a) => {
+            entries[pick(a)] =
+                entries[pick(a)].replacen("IntervalBlock/", "IntervalBlock/block-", 1)
         }
         Break::UpElsewhere(a) => {
             entries[pick(a)] = entries[pick(a)].replacen(
@@ -282,6 +288,16 @@ proptest! {
         crate::SHORTCUTS.set(true);
         prop_assert_eq!(&compact_report, &slow_report);
     }
+}
+
+#[test]
+fn a_compact_record_takes_32_bytes() {
+    assert_eq!(std::mem::size_of::<super::BlockRecord>(), 32);
+    assert_eq!(
+        std::mem::size_of::<Record>(),
+        32,
+        "the enum's tag fits a niche"
+    );
 }
 
 #[test]
