@@ -14,6 +14,7 @@
 
 pub(crate) mod facts;
 mod interval;
+mod locals;
 mod rules;
 mod summaries;
 mod view;
@@ -190,7 +191,7 @@ impl<'a> Gba<'a> {
     }
 
     /// The `rel` links of the entries of `kind`, counted by href (`self` links by
-    /// [`Gba::self_counts`]).
+    /// [`Gba::self_key_counts`], [`Gba::selves`]).
     fn counts(&self, kind: Kinds, rel: Rel) -> Counts {
         let mut counts = HashMap::new();
         for (_, entry) in self.with(kind) {
