@@ -205,12 +205,15 @@ impl<'a> Gba<'a> {
     /// The `self` links of the entries of `kind`, counted by key.
     fn self_key_counts(&self, kind: Kinds) -> Counts {
         let hrefs = &self.facts.hrefs;
-        let keys = self
-            .with(kind)
-            .flat_map(|(_, entry)| entry.self_keys(hrefs));
-        let mut keys: Vec<u128> = keys.collect();
-        keys.sort_unstable();
-        Counts::Sorted(keys)
+        let keys = || {
+            self.with(kind)
+                .flat_map(|(_, entry)| entry.self_keys(hrefs))
+        };
+        // Counted first, so that the list is allocated once, at its size.
+        let mut list: Vec<u128> = Vec::with_capacity(keys().count());
+        list.extend(keys());
+        list.sort_unstable();
+        Counts::Sorted(list)
     }
 
     /// The `self` links of the entries of `kind`, for [`Gba::self_unique`]: when their

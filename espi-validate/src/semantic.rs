@@ -265,6 +265,7 @@ impl Facts {
         let mut groups: HashMap<u32, Group> = HashMap::new();
         for_each_block(entries, |up, block| {
             let group = groups.entry(up).or_insert_with(Group::new);
+            group.blocks += 1;
             group.in_order &= crate::shortcuts();
             if group.in_order {
                 match group.last.replace(block) {
@@ -277,7 +278,7 @@ impl Facts {
         let mut gathered: HashMap<u32, Vec<Block>> = groups
             .iter()
             .filter(|(_, group)| !group.in_order)
-            .map(|(up, _)| (*up, Vec::new()))
+            .map(|(up, group)| (*up, Vec::with_capacity(group.blocks)))
             .collect();
         if !gathered.is_empty() {
             for_each_block(entries, |up, block| {
@@ -425,6 +426,8 @@ impl Succession {
 
 /// The blocks under one up href, compared while they come in order.
 struct Group {
+    /// How many blocks it has (the size of its list, should it be gathered).
+    blocks: usize,
     last: Option<Block>,
     in_order: bool,
     findings: Vec<Succession>,
@@ -433,6 +436,7 @@ struct Group {
 impl Group {
     fn new() -> Self {
         Group {
+            blocks: 0,
             last: None,
             in_order: true,
             findings: Vec::new(),

@@ -188,7 +188,7 @@ impl Gba<'_> {
         }
         // Numbers and texts never compare equal: a start is kept as text only when its
         // text is not a number's canonical spelling.
-        let mut numbers: Vec<i64> = Vec::new();
+        let mut numbers: Vec<i64> = Vec::with_capacity(under.indices().count());
         let mut texts: Vec<Box<str>> = Vec::new();
         for entry in under.indices().filter_map(|index| self.entry(index)) {
             entry.for_each_block_starts(|starts| {
